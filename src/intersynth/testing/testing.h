@@ -1,0 +1,54 @@
+#pragma once
+// Helpers shared by the test suites: where the project and the shared data
+// are, scratch folders, and the outside Python used for interoperability checks.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace intersynth::testing {
+
+/// The project root (ctest sets INTERSYNTH_SOURCE_DIR; falls back to the
+/// configure-time path).
+std::filesystem::path SourceDir();
+
+/// The shared data folder: $INTERSYNTH_DATA, else ../shared/data beside the
+/// project root. std::nullopt when the folder (or `subpath` inside it) is absent.
+std::optional<std::filesystem::path> SharedData(const std::string& subpath = "");
+
+/// A fresh folder under the system temp dir, removed with its content when
+/// the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// /usr/bin/python3 when it exists and imports numpy; std::nullopt otherwise.
+std::optional<std::string> PythonWithNumpy();
+
+/// Runs `command` through the shell; returns its exit code and fills `output`
+/// with stdout+stderr.
+int RunCommand(const std::string& command, std::string* output);
+
+/// Number of entries in a folder (0 when missing).
+int CountEntries(const std::filesystem::path& folder);
+
+}  // namespace intersynth::testing
+
+/// Skips the current test with a printed reason when the shared data (or a
+/// path inside it) is absent; otherwise binds `var` to its path.
+#define INTERSYNTH_REQUIRE_SHARED_DATA(var, subpath)                            \
+  const auto var##_optional = ::intersynth::testing::SharedData(subpath);       \
+  if (!var##_optional) {                                                        \
+    GTEST_SKIP() << "shared data '" << (subpath)                                \
+                 << "' not found (set INTERSYNTH_DATA or place ../shared/data)"; \
+  }                                                                             \
+  const std::filesystem::path var = *var##_optional

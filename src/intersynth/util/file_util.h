@@ -1,0 +1,48 @@
+#pragma once
+// File helpers: whole-file reading with clear errors, and atomic writing
+// (temp file in the same folder + rename), so that a failed or interrupted
+// command never leaves a half-written output behind.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace intersynth {
+
+/// Reads a whole file as bytes. Throws Error naming the path when it is
+/// missing, a directory, or unreadable.
+std::string ReadFileToString(const std::filesystem::path& path);
+
+/// Writes `bytes` to `path` atomically. Throws Error on failure; `path` is
+/// then untouched.
+void WriteFileAtomic(const std::filesystem::path& path, std::string_view bytes);
+
+/// Writes to a temporary file beside `path`; Commit() renames it onto `path`.
+/// Destroying an uncommitted writer removes the temporary file.
+///
+///   AtomicFileWriter out(path);
+///   WriteSomething(out.temp_path());
+///   out.Commit();
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(std::filesystem::path path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  /// Where to write the content.
+  const std::filesystem::path& temp_path() const { return temp_path_; }
+  const std::filesystem::path& path() const { return path_; }
+  /// Moves the temp file onto the final path. Throws Error on failure.
+  void Commit();
+
+ private:
+  std::filesystem::path path_;
+  std::filesystem::path temp_path_;
+  bool committed_ = false;
+};
+
+/// Lower-case extension without the dot ("npz" for "a/b.NPZ").
+std::string LowerExtension(const std::filesystem::path& path);
+
+}  // namespace intersynth

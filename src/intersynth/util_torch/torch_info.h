@@ -1,0 +1,24 @@
+#pragma once
+// The one small LibTorch target of the foundation. Its header stays free of
+// Torch so that plain modules and the app can include it cheaply; Torch types
+// appear only in .cc files and in the headers of Torch modules (DESIGN.md).
+
+#include <string>
+
+namespace intersynth {
+
+/// LibTorch version string, e.g. "1.13.1".
+std::string TorchVersion();
+
+/// Whether LibTorch sees a CUDA device.
+bool TorchCudaAvailable();
+
+/// Sets LibTorch's intra-op thread count (LibTorch defaults to one here).
+/// `threads` <= 0 means one per hardware core.
+void SetTorchThreads(int threads);
+
+/// Runs a small matrix product through LibTorch (and so through OpenBLAS) and
+/// returns the elapsed seconds: a quick check that the BLAS kernel is right.
+double TorchMatmulSeconds(int n);
+
+}  // namespace intersynth
