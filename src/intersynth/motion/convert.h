@@ -1,0 +1,81 @@
+#pragma once
+// Conversion between the motion formats of the field, through MotionClip:
+//
+//   kind      file                          shape
+//   motion    intersynth motion .npz        see motion_file.h
+//   joints    .npy joint positions          [T, 22, 3] or [P, T, 22, 3]
+//   hml263    .npy HumanML3D features       [N, 263] or [P, N, 263]
+//   ig262     .npy intersynth/InterGen      [N, 262] or [P, N, 262]
+//
+// Feature files hold N = T − 1 rows for T frames (each row is a frame
+// transition). Features are "decoded" (raw) unless mean/std files are given,
+// in which case they are "encoded" (normalised, (x − mean) / std): input
+// features are de-normalised before decoding, output features normalised after
+// encoding. HumanML3D features are root-relative, so hml263 → joints returns
+// the motion with the first frame's root at the XZ origin facing +Z.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "intersynth/motion/motion_clip.h"
+
+namespace intersynth {
+
+enum class MotionFormat { kMotion, kJoints, kHumanML3D, kInterGen };
+
+/// "motion", "joints", "hml263" or "ig262".
+std::string MotionFormatName(MotionFormat format);
+/// Parses a kind name (also accepts "npz", "263", "262"); throws Error listing the kinds.
+MotionFormat ParseMotionFormat(const std::string& name);
+/// Guesses the kind of an existing file from its extension and array shape.
+/// Throws Error when it cannot tell (and says to pass --from).
+MotionFormat DetectInputFormat(const std::filesystem::path& path);
+
+struct ConvertOptions {
+  std::filesystem::path input;
+  std::filesystem::path output;
+  /// Input kind; detected from the file when empty.
+  std::optional<MotionFormat> from;
+  /// Output kind; from the extension (.npz = motion) when empty. A .npy output
+  /// needs it unless the input is features (then joints).
+  std::optional<MotionFormat> to;
+  /// Normalisation statistics (.npy, [263] or [262]) for the feature side.
+  std::filesystem::path mean;
+  std::filesystem::path std;
+  /// Frame rate of inputs that do not store one (joint and feature .npy).
+  float fps = 20.0f;
+  /// Captions to store in a motion output (replacing the input's, if any).
+  std::vector<std::string> text;
+  /// Deflate a motion .npz output.
+  bool compress = true;
+};
+
+struct ConvertReport {
+  MotionFormat from = MotionFormat::kMotion;
+  MotionFormat to = MotionFormat::kMotion;
+  int num_persons = 0;
+  /// Frames (or feature rows) read and written.
+  int frames_in = 0;
+  int frames_out = 0;
+  /// One line saying what was done, for the CLI.
+  std::string summary;
+};
+
+/// Reads any supported kind into a clip.
+MotionClip ReadMotionAs(const std::filesystem::path& path,
+                        MotionFormat format,
+                        const ConvertOptions& options);
+
+/// Writes a clip as any supported kind, atomically.
+void WriteMotionAs(const MotionClip& clip,
+                   const std::filesystem::path& path,
+                   MotionFormat format,
+                   const ConvertOptions& options);
+
+/// Converts options.input into options.output. Throws Error on bad input; no
+/// output file is left behind then.
+ConvertReport ConvertMotion(const ConvertOptions& options);
+
+}  // namespace intersynth

@@ -1,0 +1,121 @@
+#include "intersynth/motion/smpl22.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <string>
+
+#include "intersynth/geometry/rotation.h"
+#include "intersynth/util/error.h"
+#include "intersynth/util/random.h"
+
+namespace intersynth {
+
+int Smpl22JointIndex(std::string_view name) {
+  for (int j = 0; j < kSmpl22NumJoints; ++j) {
+    if (kSmpl22JointNames[j] == name) return j;
+  }
+  // Unknown: list every valid name so that the user can fix a typo at once.
+  std::string valid;
+  for (int j = 0; j < kSmpl22NumJoints; ++j) {
+    if (j > 0) valid += ", ";
+    valid += kSmpl22JointNames[j];
+  }
+  throw Error(fmt::format("unknown smpl22 joint name '{}'; expected one of: {}", name, valid));
+}
+
+void CheckJointsFinite(const float* joints, int num_frames, int person, std::string_view what) {
+  for (int t = 0; t < num_frames; ++t) {
+    for (int j = 0; j < kSmpl22NumJoints; ++j) {
+      const float* p = joints + (static_cast<size_t>(t) * kSmpl22NumJoints + j) * 3;
+      if (std::isfinite(p[0]) && std::isfinite(p[1]) && std::isfinite(p[2])) continue;
+      const std::string who = person >= 0 ? fmt::format("person {}, ", person) : std::string();
+      throw Error(fmt::format(
+          "{}: {}frame {}, joint {} ({}): expected finite joint positions, got ({}, {}, {})", what,
+          who, t, j, kSmpl22JointNames[j], p[0], p[1], p[2]));
+    }
+  }
+}
+
+MotionClip SyntheticSmpl22Motion(int num_persons,
+                                 int num_frames,
+                                 uint64_t seed,
+                                 bool with_rotations) {
+  INTERSYNTH_CHECK(num_persons >= 0 && num_frames >= 0)
+      << num_persons << " persons, " << num_frames << " frames";
+  using Mat = Matrix3<double>;
+  using Vec = Vector3<double>;
+  const auto rx = [](double a) { return AxisAngleToMatrix(Vec(a, 0.0, 0.0)); };
+  const auto ry = [](double a) { return AxisAngleToMatrix(Vec(0.0, a, 0.0)); };
+  const auto rz = [](double a) { return AxisAngleToMatrix(Vec(0.0, 0.0, a)); };
+
+  MotionClip clip = MotionClip::Zeros(num_persons, num_frames, 20.0f);
+  if (with_rotations)
+    clip.rotations.assign(static_cast<size_t>(num_persons) * num_frames * kSmpl22NumJoints * 6,
+                          0.0f);
+  Rng rng(seed);
+  for (int p = 0; p < num_persons; ++p) {
+    // Per-person parameters.
+    const double start_x = rng.Uniform(-2.0, 2.0), start_z = rng.Uniform(-2.0, 2.0);
+    const double heading = rng.Uniform(-EIGEN_PI, EIGEN_PI);
+    const double max_speed = rng.Uniform(0.03, 0.065);       // m/frame
+    const double turn_rate = rng.Uniform(-0.03, 0.03);       // rad/frame
+    const double phase0 = rng.Uniform(0.0, 2.0 * EIGEN_PI);  // gait phase
+    const double stop_phase = rng.Uniform(0.0, 2.0 * EIGEN_PI);
+
+    Vec root(start_x, 0.93, start_z);
+    std::array<Mat, kSmpl22NumJoints> local, global;
+    std::array<Vec, kSmpl22NumJoints> position;
+    for (int t = 0; t < num_frames; ++t) {
+      // Speed eases between a standstill and max_speed (period 120 frames);
+      // the gait amplitude follows it.
+      const double a = 0.5 * (1.0 - std::cos(2.0 * EIGEN_PI * t / 120.0 + stop_phase));
+      const double speed = max_speed * a;
+      const double yaw = heading + turn_rate * t;
+      const double phi = phase0 + 0.35 * t;
+      if (t > 0) {
+        root.x() += speed * std::sin(yaw);
+        root.z() += speed * std::cos(yaw);
+      }
+      root.y() = 0.93 + 0.015 * a * std::cos(2.0 * phi);
+
+      for (Mat& m : local) m.setIdentity();
+      local[0] = ry(yaw) * rx(0.04 * a * std::sin(2.0 * phi));
+      local[1] = rx(-0.45 * a * std::sin(phi));                               // left hip
+      local[2] = rx(0.45 * a * std::sin(phi));                                // right hip
+      local[3] = ry(0.12 * a * std::sin(phi));                                // spine twist
+      local[4] = rx(0.7 * a * 0.5 * (1.0 + std::sin(phi + 1.0)));             // left knee
+      local[5] = rx(0.7 * a * 0.5 * (1.0 + std::sin(phi + 1.0 + EIGEN_PI)));  // right knee
+      local[7] = rx(-0.2 * a * std::sin(phi + 0.5));                          // left ankle
+      local[8] = rx(0.2 * a * std::sin(phi + 0.5));                           // right ankle
+      local[12] = rx(0.1 * std::sin(0.05 * t + p));                           // neck nod
+      local[16] = rz(-1.3) * rx(0.4 * a * std::sin(phi));                     // left shoulder
+      local[17] = rz(1.3) * rx(-0.4 * a * std::sin(phi));                     // right shoulder
+      local[18] = ry(0.3 + 0.2 * a * (1.0 + std::sin(phi)));                  // left elbow
+      local[19] = ry(-0.3 - 0.2 * a * (1.0 - std::sin(phi)));                 // right elbow
+
+      // Forward kinematics along the smpl22 parents:
+      //   G_0 = L_0, p_0 = root;  G_j = G_parent L_j, p_j = p_parent + G_parent offset_j.
+      global[0] = local[0];
+      position[0] = root;
+      for (int j = 1; j < kSmpl22NumJoints; ++j) {
+        const int parent = kSmpl22Parents[j];
+        const auto& o = kSmpl22SyntheticRestOffsets[j];
+        global[j] = global[parent] * local[j];
+        position[j] = position[parent] + global[parent] * Vec(o[0], o[1], o[2]);
+      }
+      for (int j = 0; j < kSmpl22NumJoints; ++j) {
+        float* out = clip.joint(p, t, j);
+        for (int c = 0; c < 3; ++c) out[c] = static_cast<float>(position[j][c]);
+        if (with_rotations) {
+          const Rotation6d<double> d = MatrixToRotation6d(local[j]);
+          float* r = clip.rotations.data() + clip.JointIndex(p, t, j) * 2;
+          for (int c = 0; c < 6; ++c) r[c] = static_cast<float>(d[c]);
+        }
+      }
+    }
+  }
+  return clip;
+}
+
+}  // namespace intersynth

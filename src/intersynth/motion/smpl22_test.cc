@@ -1,0 +1,145 @@
+#include "intersynth/motion/smpl22.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+#include <string>
+
+#include "intersynth/util/error.h"
+
+namespace intersynth {
+namespace {
+
+TEST(Smpl22, ParentsPrecedeChildrenAndMatchDesign) {
+  const std::array<int, 22> expected = {-1, 0, 0, 0, 1,  2,  3,  4,  5,  6,  7,
+                                        8,  9, 9, 9, 12, 13, 14, 16, 17, 18, 19};
+  EXPECT_EQ(kSmpl22Parents, expected);
+  for (int j = 1; j < kSmpl22NumJoints; ++j) EXPECT_LT(kSmpl22Parents[j], j) << "joint " << j;
+  EXPECT_EQ(kSmpl22NumJoints, kNumJoints);
+}
+
+TEST(Smpl22, JointIndexRoundTripsEveryName) {
+  std::set<std::string_view> names(kSmpl22JointNames.begin(), kSmpl22JointNames.end());
+  EXPECT_EQ(names.size(), 22u) << "names must be unique";
+  for (int j = 0; j < kSmpl22NumJoints; ++j) EXPECT_EQ(Smpl22JointIndex(kSmpl22JointNames[j]), j);
+  EXPECT_EQ(Smpl22JointIndex("left_ankle"), kSmpl22LeftAnkle);
+  EXPECT_EQ(Smpl22JointIndex("right_foot"), kSmpl22RightFoot);
+  EXPECT_EQ(Smpl22JointIndex("right_shoulder"), kSmpl22RightShoulder);
+}
+
+TEST(Smpl22, UnknownJointNameListsValidNames) {
+  try {
+    Smpl22JointIndex("left_toe");
+    FAIL() << "expected Error";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'left_toe'"), std::string::npos) << message;
+    for (std::string_view name : kSmpl22JointNames) {
+      EXPECT_NE(message.find(std::string(name)), std::string::npos)
+          << name << " missing in: " << message;
+    }
+  }
+  EXPECT_THROW(Smpl22JointIndex("Pelvis"), Error) << "matching is case-sensitive";
+  EXPECT_THROW(Smpl22JointIndex(""), Error);
+}
+
+TEST(Smpl22, MirrorIsAnInvolutionThatSwapsLeftAndRight) {
+  for (int j = 0; j < kSmpl22NumJoints; ++j) {
+    const int m = kSmpl22MirrorJoint[j];
+    EXPECT_EQ(kSmpl22MirrorJoint[m], j);
+    const std::string name(kSmpl22JointNames[j]);
+    const std::string mirrored(kSmpl22JointNames[m]);
+    if (name.rfind("left_", 0) == 0) {
+      EXPECT_EQ(mirrored, "right_" + name.substr(5));
+    } else if (name.rfind("right_", 0) == 0) {
+      EXPECT_EQ(mirrored, "left_" + name.substr(6));
+    } else {
+      EXPECT_EQ(m, j) << name;
+    }
+    // The mirror of the parent is the parent of the mirror.
+    if (j > 0) {
+      EXPECT_EQ(kSmpl22MirrorJoint[kSmpl22Parents[j]], kSmpl22Parents[m]) << name;
+    }
+  }
+  for (const auto& [left, right] : kSmpl22MirrorPairs) {
+    EXPECT_EQ(kSmpl22MirrorJoint[left], right);
+    EXPECT_EQ(std::string(kSmpl22JointNames[left]).substr(0, 5), "left_");
+  }
+}
+
+TEST(Smpl22, HumanML3DChainsCoverEveryJointOnceWithSmplParents) {
+  std::array<int, 22> seen{};
+  for (const KinematicChain& chain : kHumanML3DKinematicChains) {
+    for (int i = 1; i < chain.length; ++i) {
+      const int child = chain.joints[i];
+      ++seen[child];
+      EXPECT_EQ(kSmpl22Parents[child], chain.joints[i - 1]) << "joint " << child;
+    }
+  }
+  EXPECT_EQ(seen[0], 0);
+  for (int j = 1; j < kSmpl22NumJoints; ++j) EXPECT_EQ(seen[j], 1) << "joint " << j;
+  // Raw offsets are unit axis directions, mirrored in x between left and right.
+  for (int j = 1; j < kSmpl22NumJoints; ++j) {
+    const auto& o = kHumanML3DRawOffsets[j];
+    EXPECT_FLOAT_EQ(std::abs(o[0]) + std::abs(o[1]) + std::abs(o[2]), 1.0f) << j;
+    const auto& m = kHumanML3DRawOffsets[kSmpl22MirrorJoint[j]];
+    EXPECT_EQ(o[0], -m[0]) << j;
+    EXPECT_EQ(o[1], m[1]) << j;
+    EXPECT_EQ(o[2], m[2]) << j;
+  }
+}
+
+TEST(Smpl22, FootJointsAreAnklesThenToesLeftFirst) {
+  EXPECT_EQ(kSmpl22FootJoints, (std::array<int, 4>{7, 10, 8, 11}));
+  EXPECT_EQ(kSmpl22JointNames[kSmpl22FootJoints[0]], "left_ankle");
+  EXPECT_EQ(kSmpl22JointNames[kSmpl22FootJoints[3]], "right_foot");
+}
+
+TEST(Smpl22, CheckJointsFiniteNamesPersonFrameAndJoint) {
+  MotionClip clip = MotionClip::Zeros(2, 3);
+  EXPECT_NO_THROW(CheckJointsFinite(clip.person(1), 3, 1, "clip"));
+  clip.joint(1, 2, 20)[1] = std::nanf("");
+  try {
+    CheckJointsFinite(clip.person(1), 3, 1, "clip.npz");
+    FAIL() << "expected Error";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("clip.npz"), std::string::npos) << message;
+    EXPECT_NE(message.find("person 1"), std::string::npos) << message;
+    EXPECT_NE(message.find("frame 2"), std::string::npos) << message;
+    EXPECT_NE(message.find("joint 20 (left_wrist)"), std::string::npos) << message;
+  }
+  clip.joint(1, 2, 20)[1] = INFINITY;
+  EXPECT_THROW(CheckJointsFinite(clip.person(1), 3, 1, "clip"), Error);
+}
+
+TEST(Smpl22, SyntheticMotionIsSeededSmoothAndKeepsBoneLengths) {
+  const MotionClip a = SyntheticSmpl22Motion(2, 50, 7, /*with_rotations=*/true);
+  const MotionClip b = SyntheticSmpl22Motion(2, 50, 7, true);
+  const MotionClip c = SyntheticSmpl22Motion(2, 50, 8, true);
+  EXPECT_EQ(a.joints, b.joints);
+  EXPECT_NE(a.joints, c.joints);
+  ASSERT_EQ(a.rotations.size(), 2u * 50 * 22 * 6);
+  for (int p = 0; p < 2; ++p) {
+    for (int t = 0; t < 50; ++t) {
+      for (int j = 1; j < kSmpl22NumJoints; ++j) {
+        const float* x = a.joint(p, t, j);
+        const float* y = a.joint(p, t, kSmpl22Parents[j]);
+        const auto& o = kSmpl22SyntheticRestOffsets[j];
+        const double rest = std::sqrt(o[0] * o[0] + o[1] * o[1] + o[2] * o[2]);
+        const double length =
+            std::sqrt((x[0] - y[0]) * (x[0] - y[0]) + (x[1] - y[1]) * (x[1] - y[1]) +
+                      (x[2] - y[2]) * (x[2] - y[2]));
+        EXPECT_NEAR(length, rest, 1e-5) << p << " " << t << " " << j;
+        if (t > 0) {
+          const float* prev = a.joint(p, t - 1, j);
+          for (int k = 0; k < 3; ++k) EXPECT_LT(std::abs(x[k] - prev[k]), 0.2f);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace intersynth
