@@ -2,9 +2,14 @@
 // Helpers shared by the test suites: where the project and the shared data
 // are, scratch folders, and the outside Python used for interoperability checks.
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "intersynth/util/error.h"
 
 namespace intersynth::testing {
 
@@ -41,7 +46,31 @@ int RunCommand(const std::string& command, std::string* output);
 /// Number of entries in a folder (0 when missing).
 int CountEntries(const std::filesystem::path& folder);
 
+/// Runs `fn` and expects an intersynth::Error whose message contains every
+/// fragment (use EXPECT_ERROR_CONTAINS for the statement text in failures).
+template <typename Fn>
+void ExpectErrorContaining(Fn&& fn, const std::vector<std::string>& fragments) {
+  try {
+    fn();
+    ADD_FAILURE() << "expected an intersynth::Error, nothing was thrown";
+  } catch (const ::intersynth::Error& e) {
+    const std::string message = e.what();
+    for (const std::string& fragment : fragments) {
+      EXPECT_NE(message.find(fragment), std::string::npos)
+          << "error message lacks '" << fragment << "': " << message;
+    }
+  }
+}
+
 }  // namespace intersynth::testing
+
+/// EXPECT_ERROR_CONTAINS(ReadBvh(path), {"a.bvh", "line 3"}): the statement
+/// must throw intersynth::Error with every fragment in its message.
+#define EXPECT_ERROR_CONTAINS(statement, ...)                                          \
+  do {                                                                                \
+    SCOPED_TRACE("EXPECT_ERROR_CONTAINS(" #statement ")");                            \
+    ::intersynth::testing::ExpectErrorContaining([&] { statement; }, __VA_ARGS__);     \
+  } while (0)
 
 /// Skips the current test with a printed reason when the shared data (or a
 /// path inside it) is absent; otherwise binds `var` to its path.
