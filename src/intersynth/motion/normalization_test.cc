@@ -98,15 +98,7 @@ TEST(FeatureNormalizer, DimensionMismatchNamesSourceAndBothSizes) {
   normalizer.std.assign(263, 1.0f);
   normalizer.source = "Mean.npy + Std.npy";
   std::vector<float> values(262 * 2, 0.0f);
-  try {
-    normalizer.Normalize(values.data(), 2, 262);
-    FAIL() << "expected Error";
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    EXPECT_NE(message.find("Mean.npy + Std.npy"), std::string::npos) << message;
-    EXPECT_NE(message.find("263"), std::string::npos) << message;
-    EXPECT_NE(message.find("262"), std::string::npos) << message;
-  }
+  EXPECT_ERROR_CONTAINS(normalizer.Normalize(values.data(), 2, 262), {"Mean.npy + Std.npy", "263", "262"});
   EXPECT_THROW(normalizer.Denormalize(values.data(), 2, 262), Error);
 }
 
@@ -122,14 +114,7 @@ TEST(FeatureNormalizer, SaveLoadRoundTripAndFileErrors) {
 
   // Sizes differ: both files named.
   WriteNpy(dir / "std5.npy", NpyArray::Float32({5}, std::vector<float>(5, 1.0f)));
-  try {
-    FeatureNormalizer::Load(dir / "mean.npy", dir / "std5.npy");
-    FAIL() << "expected Error";
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    EXPECT_NE(message.find("mean.npy"), std::string::npos) << message;
-    EXPECT_NE(message.find("std5.npy"), std::string::npos) << message;
-  }
+  EXPECT_ERROR_CONTAINS(FeatureNormalizer::Load(dir / "mean.npy", dir / "std5.npy"), {"mean.npy", "std5.npy"});
   // Not 1-D, negative std, NaN, missing file.
   WriteNpy(dir / "matrix.npy", NpyArray::Float32({2, 3}, std::vector<float>(6, 1.0f)));
   EXPECT_THROW(FeatureNormalizer::Load(dir / "matrix.npy", dir / "std.npy"), Error);
