@@ -174,8 +174,12 @@ void WriteMotionAs(const MotionClip& clip,
       const int rows = clip.num_frames - 1;
       std::vector<float> values;
       if (format == MotionFormat::kHumanML3D) {
+        // Each person as HumanML3D processes a clip (floor, origin, face +Z at
+        // frame 0): the format assumes it, and it is a no-op on HumanML3D's own joints.
         for (int p = 0; p < clip.num_persons; ++p) {
-          const std::vector<float> person = EncodeHumanML3D(clip.person(p), clip.num_frames);
+          const std::vector<float> canonical =
+              CanonicalizeHumanML3DJoints(clip.person(p), clip.num_frames);
+          const std::vector<float> person = EncodeHumanML3D(canonical.data(), clip.num_frames);
           values.insert(values.end(), person.begin(), person.end());
         }
       } else {

@@ -11,8 +11,10 @@
 // transition). Features are "decoded" (raw) unless mean/std files are given,
 // in which case they are "encoded" (normalised, (x − mean) / std): input
 // features are de-normalised before decoding, output features normalised after
-// encoding. HumanML3D features are root-relative, so hml263 → joints returns
-// the motion with the first frame's root at the XZ origin facing +Z.
+// encoding. Encoding hml263 first canonicalises each person as HumanML3D
+// does (floor at y = 0, frame 0's root at the XZ origin, facing +Z); the
+// features are root-relative, so hml263 → joints returns the motion in that
+// canonical placement.
 
 #include <filesystem>
 #include <optional>

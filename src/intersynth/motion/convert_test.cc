@@ -103,6 +103,30 @@ TEST(Convert, NormalisedFeaturesAreRawMinusMeanOverStd) {
             1e-4f);
 }
 
+TEST(Convert, HumanML3DEncodingIgnoresWhereTheClipStandsAndFaces) {
+  // The same motion turned by 1 rad about +Y and moved by (3, 0, -2) encodes to
+  // the same 263 features: the encoder canonicalises first, as HumanML3D does.
+  testing::TempDir dir;
+  std::vector<float> joints = ReadNpy(Asset("012314_joints.npy")).ToVector<float>();
+  const float c = std::cos(1.0f), s = std::sin(1.0f);
+  for (size_t i = 0; i < joints.size(); i += 3) {
+    const float x = joints[i], z = joints[i + 2];
+    joints[i] = c * x + s * z + 3.0f;
+    joints[i + 2] = -s * x + c * z - 2.0f;
+  }
+  WriteNpy(dir / "moved.npy", NpyArray::Float32({170, 22, 3}, joints));
+  for (const char* name : {"moved", "original"}) {
+    ConvertOptions options = Options(std::string(name) == "moved" ? dir / "moved.npy"
+                                                                  : Asset("012314_joints.npy"),
+                                     dir / (std::string(name) + "_263.npy"));
+    options.to = MotionFormat::kHumanML3D;
+    ConvertMotion(options);
+  }
+  EXPECT_LT(MaxAbsDiff(ReadNpy(dir / "moved_263.npy").ToVector<float>(),
+                       ReadNpy(dir / "original_263.npy").ToVector<float>()),
+            1e-4f);
+}
+
 TEST(Convert, TwoPersonJointsTo262AndBackKeepsRelativePlacement) {
   testing::TempDir dir;
   // Person 1 is person 0 moved 1.5 m along x: the shared 262 frame keeps that.
