@@ -7,6 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -64,6 +65,29 @@ void BM_ParseBvh(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(text.size()) * state.iterations());
 }
 BENCHMARK(BM_ParseBvh)->Unit(benchmark::kMillisecond);
+
+// The reference beside BM_ParseBvh: only std::strtod over the same MOTION
+// section, no validation. ParseBvh's frames/s over this one's is the cost of
+// everything the reader does beyond turning text into doubles.
+void BM_StrtodReference(benchmark::State& state) {
+  const std::string text = SerializeBvh(MakeMotion(kFrames));
+  const size_t start = text.find('\n', text.find("Frame Time:")) + 1;
+  for (auto _ : state) {
+    double sum = 0.0;
+    const char* cursor = text.c_str() + start;
+    char* end = nullptr;
+    for (double value = std::strtod(cursor, &end); end != cursor;
+         value = std::strtod(cursor, &end)) {
+      sum += value;
+      cursor = end;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(kFrames) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_StrtodReference)->Unit(benchmark::kMillisecond);
 
 void BM_SerializeBvh(benchmark::State& state) {
   const BvhMotion motion = MakeMotion(kFrames);
