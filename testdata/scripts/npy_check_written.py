@@ -3,9 +3,10 @@
 
 Usage: npy_check_written.py DIR   (exit code 0 = all as expected)
 
-Run by the NumPyReadsIntersynthFiles tests (src/intersynth/io/npy_test.cc and
-npz_test.cc) after they write DIR; the expected values here mirror the ones
-those tests write (WriteFilesForNumpy in npy_test.cc, the clip in npz_test.cc).
+Run by NpyNumpy.NumpyReadsIntersynthFiles (src/intersynth/io/npy_test.cc) and
+NpzNumpy.NumpyReadsIntersynthArchives (npz_test.cc) after they write DIR; the
+expected values here mirror the ones those tests write (the clip comes from
+NumpyClip in npz_test.cc).
 """
 import os
 import sys

@@ -5,8 +5,9 @@ Usage: npy_make_fixtures.py OUT_DIR
 
 testdata/npy/ holds the output of this script (numpy 1.24); the NumPy interop
 test also runs it into a temp folder with the installed numpy and checks the
-same values (ExpectNumpyFixtures in src/intersynth/io/npy_test.cc).
-Keep the values here and in that function in sync.
+same values (ExpectNumpyFixtures in src/intersynth/io/npy_test.cc, and
+ExpectNumpyArchives with NumpyClip in npz_test.cc).
+Keep the values here and in those functions in sync.
 """
 import os
 import sys

@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <system_error>
 #include <unordered_map>
 #include <vector>
 
+#include "intersynth/io/text_parse.h"
+#include "intersynth/io/utf8.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 
@@ -21,7 +21,9 @@ namespace {
 
 constexpr std::array<std::string_view, 7> kDofNames = {"rx", "ry", "rz", "tx", "ty", "tz", "l"};
 
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+using internal::FailAtLine;
+using internal::ParseDouble;
+using internal::ParseInt;
 
 // One line of an ASF / AMC file, split into tokens, without its comment.
 struct Line {
@@ -34,25 +36,14 @@ struct Line {
 // '\r' counts as whitespace, so CRLF, LF and mixed files read the same.
 std::vector<Line> SplitLines(std::string_view text) {
   std::vector<Line> lines;
-  size_t pos = 0;
-  int number = 0;
-  while (pos < text.size()) {
-    const size_t newline = text.find('\n', pos);
-    const size_t stop = newline == std::string_view::npos ? text.size() : newline;
-    std::string_view line = text.substr(pos, stop - pos);
-    pos = newline == std::string_view::npos ? text.size() : newline + 1;
-    ++number;
+  internal::LineReader reader(text);
+  std::string_view line;
+  while (reader.Next(&line)) {
     const size_t hash = line.find('#');
     if (hash != std::string_view::npos) line = line.substr(0, hash);
     Line out;
-    out.number = number;
-    size_t i = 0;
-    while (i < line.size()) {
-      while (i < line.size() && IsBlank(line[i])) ++i;
-      const size_t start = i;
-      while (i < line.size() && !IsBlank(line[i])) ++i;
-      if (i > start) out.tokens.push_back(line.substr(start, i - start));
-    }
+    out.number = reader.line_number();
+    internal::ForEachToken(line, [&](std::string_view token) { out.tokens.push_back(token); });
     if (!out.tokens.empty()) lines.push_back(std::move(out));
   }
   return lines;
@@ -70,27 +61,11 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
+// A token as messages show it: QuoteToken, with Latin-1 bytes as UTF-8. The
+// quotes and "..." are ASCII, so converting the quoted text gives the same
+// bytes as converting the token's first 40 bytes alone.
 std::string Quote(std::string_view token) {
-  const std::string utf8 = ToUtf8FromLatin1IfNeeded(token.substr(0, 40));
-  return token.size() > 40 ? fmt::format("'{}...'", utf8) : fmt::format("'{}'", utf8);
-}
-
-// Whole-token number parsing; a leading '+' is accepted. "inf" / "nan"
-// parse here; callers decide whether they are allowed.
-bool ParseDouble(std::string_view token, double* value) {
-  if (!token.empty() && token[0] == '+') token.remove_prefix(1);
-  if (token.empty()) return false;
-  const char* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
-
-bool ParseInt(std::string_view token, int64_t* value) {
-  if (!token.empty() && token[0] == '+') token.remove_prefix(1);
-  if (token.empty()) return false;
-  const char* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, *value);
-  return ec == std::errc() && ptr == end;
+  return ToUtf8FromLatin1IfNeeded(internal::QuoteToken(token));
 }
 
 // Error helpers: every message starts with "file:line: ".
@@ -98,22 +73,14 @@ class Reporter {
  public:
   explicit Reporter(const std::string& source) : source_(source) {}
   [[noreturn]] void Fail(int line, const std::string& what) const {
-    throw Error(fmt::format("{}:{}: {}", source_, line, what));
+    FailAtLine(source_, line, what);
   }
   // A finite number, or an Error saying which field it was meant to be.
   double Number(const Line& line, size_t index, std::string_view what) const {
     if (index >= line.tokens.size()) {
       Fail(line.number, fmt::format("{} is missing, expected a number", what));
     }
-    double value = 0.0;
-    const std::string_view token = line.tokens[index];
-    if (!ParseDouble(token, &value)) {
-      Fail(line.number, fmt::format("expected a number for {}, found {}", what, Quote(token)));
-    }
-    if (!std::isfinite(value)) {
-      Fail(line.number, fmt::format("{} is {}, expected a finite number", what, token));
-    }
-    return value;
+    return internal::ParseFiniteNumber(line.tokens[index], what, source_, line.number, Quote);
   }
   Eigen::Vector3d Vector3(const Line& line, std::string_view what) const {
     if (line.tokens.size() < 4) {
@@ -326,55 +293,11 @@ void ParseHierarchy(const std::vector<const Line*>& lines,
 }  // namespace
 
 std::string ToUtf8FromLatin1IfNeeded(std::string_view bytes) {
-  // Validate UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-  auto valid_utf8 = [](std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      int extra = 0;
-      uint32_t code = 0;
-      if (c < 0x80) {
-        ++i;
-        continue;
-      } else if ((c & 0xE0) == 0xC0) {
-        extra = 1;
-        code = c & 0x1F;
-      } else if ((c & 0xF0) == 0xE0) {
-        extra = 2;
-        code = c & 0x0F;
-      } else if ((c & 0xF8) == 0xF0) {
-        extra = 3;
-        code = c & 0x07;
-      } else {
-        return false;
-      }
-      if (i + extra >= s.size()) return false;  // truncated sequence
-      for (int k = 1; k <= extra; ++k) {
-        const auto d = static_cast<unsigned char>(s[i + k]);
-        if ((d & 0xC0) != 0x80) return false;
-        code = (code << 6) | (d & 0x3F);
-      }
-      static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-      if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-        return false;
-      }
-      i += extra + 1;
-    }
-    return true;
-  };
-  if (valid_utf8(bytes)) return std::string(bytes);
+  if (internal::IsValidUtf8(bytes)) return std::string(bytes);
   // Latin-1: byte value = code point; U+0080..U+00FF take two UTF-8 bytes.
   std::string out;
   out.reserve(bytes.size() * 2);
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      out += ch;
-    } else {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
+  for (char c : bytes) internal::AppendUtf8(static_cast<unsigned char>(c), &out);
   return out;
 }
 

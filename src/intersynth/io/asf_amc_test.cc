@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "intersynth/io/text_test_util.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -54,15 +55,6 @@ const char kAsf[] =
     "  spine arm\n"
     "end\n";
 
-// kAsf with the first `from` replaced by `to`.
-std::string AsfWith(const std::string& from, const std::string& to) {
-  std::string text = kAsf;
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
 // Two frames for kAsf; line 4 is frame 1's root line.
 const char kAmc[] =
     ":FULLY-SPECIFIED\n"
@@ -76,14 +68,6 @@ const char kAmc[] =
     "arm 8\n"
     "spine 11 21 31\n";
 
-std::string AmcWith(const std::string& from, const std::string& to) {
-  std::string text = kAmc;
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
 void ReplaceAll(const std::string& from, const std::string& to, std::string* text) {
   for (size_t at = text->find(from); at != std::string::npos;
        at = text->find(from, at + to.size())) {
@@ -91,23 +75,18 @@ void ReplaceAll(const std::string& from, const std::string& to, std::string* tex
   }
 }
 
-std::string AsfError(const std::string& text) {
-  try {
-    ParseAsf(text, "s.asf");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+// Each edit of kAsf must fail to parse (as "s.asf") with its fragments in the message.
+void ExpectAsfErrors(const std::vector<testing::TextEdit>& edits) {
+  testing::ExpectEditErrors(
+      kAsf, [](const std::string& text) { ParseAsf(text, "s.asf"); }, edits);
 }
 
-std::string AmcError(const std::string& text) {
+// Each edit of kAmc must fail to parse (as "m.amc", with kAsf's skeleton) with
+// its fragments in the message.
+void ExpectAmcErrors(const std::vector<testing::TextEdit>& edits) {
   const AsfSkeleton skeleton = ParseAsf(kAsf, "s.asf");
-  try {
-    ParseAmc(text, skeleton, "m.amc");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  testing::ExpectEditErrors(
+      kAmc, [&](const std::string& text) { ParseAmc(text, skeleton, "m.amc"); }, edits);
 }
 
 TEST(Asf, TinyFixtureWithCrlfLatinOneAndRzRxRyDofs) {
@@ -230,7 +209,8 @@ TEST(Asf, DefaultsWithoutUnitsAndRadians) {
   const AsfSkeleton degrees = ParseAsf(kAsf, "s.asf");
   EXPECT_EQ(degrees.units.length, 1.0);
   EXPECT_NEAR(AsfUnitMetres(degrees), 0.0254, 1e-15);
-  const AsfSkeleton radians = ParseAsf(AsfWith("angle deg", "angle rad"), "r.asf");
+  const AsfSkeleton radians =
+      ParseAsf(testing::ReplaceFirst(kAsf, "angle deg", "angle rad"), "r.asf");
   EXPECT_FALSE(radians.units.angle_is_degrees);
   // An AMC without :DEGREES / :RADIANS follows the skeleton.
   const AmcMotion motion = ParseAmc("1\nroot 0 0 0 0 0 0\nspine 1 2 3\narm 4\n", radians, "r.amc");
@@ -239,104 +219,104 @@ TEST(Asf, DefaultsWithoutUnitsAndRadians) {
 }
 
 TEST(AsfErrors, BadValuesNameTheLine) {
-  EXPECT_THAT(AsfError(AsfWith("angle deg", "angle grad")),
-              HasSubstr("s.asf:2: angle unit 'grad', expected deg or rad"));
-  EXPECT_THAT(AsfError(AsfWith("dof rx ry rz", "dof rx rw rz")),
-              HasSubstr("s.asf:12: unknown dof 'rw', expected rx ry rz tx ty tz or l"));
-  EXPECT_THAT(AsfError(AsfWith("dof rx ry rz", "dof rx ry rx")),
-              HasSubstr("s.asf:12: dof 'rx' listed twice"));
-  EXPECT_THAT(AsfError(AsfWith("length 2", "length two")),
-              HasSubstr("s.asf:11: expected a number for length, found 'two'"));
-  EXPECT_THAT(AsfError(AsfWith("direction 0 1 0", "direction 0 nan 0")),
-              HasSubstr("s.asf:10: direction y is nan, expected a finite number"));
-  EXPECT_THAT(AsfError(AsfWith("direction 0 1 0", "direction 0 0 0")),
-              HasSubstr("s.asf:13: bone 'spine' has a zero direction"));
-  EXPECT_THAT(AsfError(AsfWith("  dof rx ry rz\n", "  dof rx ry rz\n  limits (-1 1) (-2 2)\n")),
-              HasSubstr("s.asf:14: bone 'spine' has 2 limits for 3 dofs"));
-  EXPECT_THAT(AsfError(AsfWith("  dof rz\n", "  dof rz\n  limits (5 -5)\n")),
-              HasSubstr("s.asf:19: limit (5 -5) has min > max"));
-  EXPECT_THAT(AsfError(AsfWith("  dof rz\n", "  dof rz\n  limits (5\n")),
-              HasSubstr("s.asf:19: expected a number for the limit's max, found nothing"));
-  EXPECT_THAT(AsfError(AsfWith("axis XYZ", "axis XYY")),
-              HasSubstr("s.asf:5: axis order 'XYY', expected a permutation of XYZ"));
+  ExpectAsfErrors({
+      {"angle deg", "angle grad", {"s.asf:2: angle unit 'grad', expected deg or rad"}},
+      {"dof rx ry rz",
+       "dof rx rw rz",
+       {"s.asf:12: unknown dof 'rw', expected rx ry rz tx ty tz or l"}},
+      {"dof rx ry rz", "dof rx ry rx", {"s.asf:12: dof 'rx' listed twice"}},
+      {"length 2", "length two", {"s.asf:11: expected a number for length, found 'two'"}},
+      {"direction 0 1 0",
+       "direction 0 nan 0",
+       {"s.asf:10: direction y is nan, expected a finite number"}},
+      {"direction 0 1 0", "direction 0 0 0", {"s.asf:13: bone 'spine' has a zero direction"}},
+      {"  dof rx ry rz\n",
+       "  dof rx ry rz\n  limits (-1 1) (-2 2)\n",
+       {"s.asf:14: bone 'spine' has 2 limits for 3 dofs"}},
+      {"  dof rz\n", "  dof rz\n  limits (5 -5)\n", {"s.asf:19: limit (5 -5) has min > max"}},
+      {"  dof rz\n",
+       "  dof rz\n  limits (5\n",
+       {"s.asf:19: expected a number for the limit's max, found nothing"}},
+      {"axis XYZ", "axis XYY", {"s.asf:5: axis order 'XYY', expected a permutation of XYZ"}},
+  });
 }
 
 TEST(AsfErrors, StructureMistakes) {
-  EXPECT_THAT(AsfError(AsfWith("name arm", "name spine")),
-              HasSubstr("s.asf:14: second bone named 'spine' (first at line 8)"));
-  EXPECT_THAT(AsfError(AsfWith("spine arm", "spine hand")),
-              HasSubstr("s.asf:23: unknown bone 'hand' in :hierarchy"));
-  EXPECT_THAT(AsfError(AsfWith("  spine arm\n", "")),
-              HasSubstr("s.asf:20: bone 'arm' is missing from :hierarchy"));
-  EXPECT_THAT(AsfError(AsfWith("  spine arm\n", "  spine arm\n  root arm\n")),
-              HasSubstr("s.asf:24: bone 'arm' already has a parent (line 23)"));
-  EXPECT_THAT(AsfError(AsfWith("  root spine\n  spine arm\n", "  spine arm\n  arm spine\n")),
-              HasSubstr("is in a parent cycle"));
-  EXPECT_THAT(AsfError(AsfWith("end\nbegin\n  name arm", "begin\n  name arm")),
-              HasSubstr("s.asf:13: found 'begin'"));
-  EXPECT_THAT(AsfError(AsfWith(":root\n", ":bogus\n")), HasSubstr("no :root section"));
-  EXPECT_THAT(AsfError(AsfWith("  order TX TY TZ RX RY RZ\n", "")),
-              HasSubstr(":root has no 'order' line"));
-  EXPECT_THAT(AsfError(std::string(kAsf).substr(0, std::string(kAsf).find(":hierarchy"))),
-              HasSubstr("s.asf:19: no :hierarchy section"));
-  EXPECT_THAT(AsfError(AsfWith("end\n:hierarchy", ":hierarchy")),
-              HasSubstr("s.asf:19: ':hierarchy' inside a bone block (begin at line 14)"));
-  EXPECT_THAT(AsfError("garbage\n"), HasSubstr("s.asf:1: found 'garbage' before any section"));
+  ExpectAsfErrors({
+      {"name arm", "name spine", {"s.asf:14: second bone named 'spine' (first at line 8)"}},
+      {"spine arm", "spine hand", {"s.asf:23: unknown bone 'hand' in :hierarchy"}},
+      {"  spine arm\n", "", {"s.asf:20: bone 'arm' is missing from :hierarchy"}},
+      {"  spine arm\n",
+       "  spine arm\n  root arm\n",
+       {"s.asf:24: bone 'arm' already has a parent (line 23)"}},
+      {"  root spine\n  spine arm\n", "  spine arm\n  arm spine\n", {"is in a parent cycle"}},
+      {"end\nbegin\n  name arm", "begin\n  name arm", {"s.asf:13: found 'begin'"}},
+      {":root\n", ":bogus\n", {"no :root section"}},
+      {"  order TX TY TZ RX RY RZ\n", "", {":root has no 'order' line"}},
+      {"end\n:hierarchy",
+       ":hierarchy",
+       {"s.asf:19: ':hierarchy' inside a bone block (begin at line 14)"}},
+  });
+  const std::string no_hierarchy =
+      std::string(kAsf).substr(0, std::string(kAsf).find(":hierarchy"));
+  EXPECT_ERROR_CONTAINS(ParseAsf(no_hierarchy, "s.asf"), {"s.asf:19: no :hierarchy section"});
+  EXPECT_ERROR_CONTAINS(ParseAsf("garbage\n", "s.asf"),
+                        {"s.asf:1: found 'garbage' before any section"});
 }
 
 TEST(AmcErrors, UnknownBone) {
-  EXPECT_THAT(AmcError(AmcWith("arm 7", "tail 7")),
-              HasSubstr("m.amc:6: unknown bone 'tail', expected root or a bone of the skeleton"));
+  ExpectAmcErrors({{"arm 7",
+                    "tail 7",
+                    {"m.amc:6: unknown bone 'tail', expected root or a bone of the skeleton"}}});
 }
 
 TEST(AmcErrors, WrongValueCount) {
-  EXPECT_THAT(AmcError(AmcWith("arm 7", "arm 7 8")),
-              HasSubstr("m.amc:6: bone 'arm' has 2 values, expected 1 (its dofs)"));
-  EXPECT_THAT(AmcError(AmcWith("root 0 1 2 3 4 5", "root 0 1 2 3 4")),
-              HasSubstr("m.amc:4: bone 'root' has 5 values, expected 6"));
+  ExpectAmcErrors({
+      {"arm 7", "arm 7 8", {"m.amc:6: bone 'arm' has 2 values, expected 1 (its dofs)"}},
+      {"root 0 1 2 3 4 5", "root 0 1 2 3 4", {"m.amc:4: bone 'root' has 5 values, expected 6"}},
+  });
 }
 
 TEST(AmcErrors, NonNumericAndNonFinite) {
-  EXPECT_THAT(AmcError(AmcWith("spine 10 20 30", "spine 10 x 30")),
-              HasSubstr("m.amc:5: expected a number for frame 1 bone 'spine' value 1, found 'x'"));
-  EXPECT_THAT(AmcError(AmcWith("spine 11 21 31", "spine 11 21 inf")),
-              HasSubstr("m.amc:10: frame 2 bone 'spine' value 2 is inf, expected a finite number"));
+  ExpectAmcErrors({
+      {"spine 10 20 30",
+       "spine 10 x 30",
+       {"m.amc:5: expected a number for frame 1 bone 'spine' value 1, found 'x'"}},
+      {"spine 11 21 31",
+       "spine 11 21 inf",
+       {"m.amc:10: frame 2 bone 'spine' value 2 is inf, expected a finite number"}},
+  });
 }
 
 TEST(AmcErrors, FrameNumbersMustIncreaseByOne) {
-  EXPECT_THAT(AmcError(AmcWith("\n2\n", "\n3\n")),
-              HasSubstr("m.amc:7: frame number 3 after 1, expected 2"));
-  EXPECT_THAT(AmcError(AmcWith("\n2\n", "\n1\n")),
-              HasSubstr("m.amc:7: frame number 1 after 1, expected 2"));
+  ExpectAmcErrors({
+      {"\n2\n", "\n3\n", {"m.amc:7: frame number 3 after 1, expected 2"}},
+      {"\n2\n", "\n1\n", {"m.amc:7: frame number 1 after 1, expected 2"}},
+  });
 }
 
 TEST(AmcErrors, MissingOrRepeatedBoneInFrame) {
-  EXPECT_THAT(AmcError(AmcWith("arm 7\n", "")),
-              HasSubstr("m.amc:3: frame 1 lacks bone 'arm', expected every bone with dofs"));
-  EXPECT_THAT(AmcError(AmcWith("arm 8\n", "")), HasSubstr("m.amc:7: frame 2 lacks bone 'arm'"));
-  EXPECT_THAT(AmcError(AmcWith("arm 7\n", "arm 7\narm 7\n")),
-              HasSubstr("m.amc:7: bone 'arm' given twice in frame 1 (first at line 6)"));
+  ExpectAmcErrors({
+      {"arm 7\n", "", {"m.amc:3: frame 1 lacks bone 'arm', expected every bone with dofs"}},
+      {"arm 8\n", "", {"m.amc:7: frame 2 lacks bone 'arm'"}},
+      {"arm 7\n",
+       "arm 7\narm 7\n",
+       {"m.amc:7: bone 'arm' given twice in frame 1 (first at line 6)"}},
+  });
 }
 
 TEST(AmcErrors, HeaderAndFrameStructure) {
-  EXPECT_THAT(AmcError("root 0 1 2 3 4 5\n"),
-              HasSubstr("m.amc:1: bone line 'root' before the first frame number"));
-  EXPECT_THAT(AmcError(":FULLY-SPECIFIED\n:DEGREES\n"), HasSubstr("m.amc:1: no frames"));
-  EXPECT_THAT(AmcError(AmcWith("\n2\n", "\n:DEGREES\n2\n")),
-              HasSubstr("m.amc:7: header ':DEGREES' after the first frame"));
+  const AsfSkeleton skeleton = ParseAsf(kAsf, "s.asf");
+  EXPECT_ERROR_CONTAINS(ParseAmc("root 0 1 2 3 4 5\n", skeleton, "m.amc"),
+                        {"m.amc:1: bone line 'root' before the first frame number"});
+  EXPECT_ERROR_CONTAINS(ParseAmc(":FULLY-SPECIFIED\n:DEGREES\n", skeleton, "m.amc"),
+                        {"m.amc:1: no frames"});
+  ExpectAmcErrors(
+      {{"\n2\n", "\n:DEGREES\n2\n", {"m.amc:7: header ':DEGREES' after the first frame"}}});
 }
 
 TEST(AsfAmcErrors, MissingFilesNameThePath) {
-  EXPECT_THAT(
-      [] {
-        try {
-          ReadAsf("/nonexistent/x.asf");
-        } catch (const Error& e) {
-          return std::string(e.what());
-        }
-        return std::string();
-      }(),
-      HasSubstr("/nonexistent/x.asf"));
+  EXPECT_ERROR_CONTAINS(ReadAsf("/nonexistent/x.asf"), {"/nonexistent/x.asf"});
 }
 
 // Real HDM05 data: the skeleton of actor "tr" and the first 10 frames of one

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "intersynth/io/asf_amc.h"
+#include "intersynth/io/text_parse.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 
@@ -25,32 +26,14 @@ constexpr std::array<std::string_view, 6> kChannelNames = {"Xposition", "Ypositi
 
 constexpr double kPi = 3.14159265358979323846;
 
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
-// Splits text into lines (LF, CRLF or a lone CR at the end of a line all
-// work: '\r' is treated as whitespace) and counts them from 1.
-class LineReader {
- public:
-  explicit LineReader(std::string_view text) : text_(text) {}
-
-  // Next line without its '\n'; false at the end of the text.
-  bool Next(std::string_view* line) {
-    if (pos_ >= text_.size()) return false;
-    const size_t end = text_.find('\n', pos_);
-    const size_t stop = end == std::string_view::npos ? text_.size() : end;
-    *line = text_.substr(pos_, stop - pos_);
-    pos_ = end == std::string_view::npos ? text_.size() : end + 1;
-    ++line_number_;
-    return true;
-  }
-  // 1-based number of the line last returned (0 before the first).
-  int line_number() const { return line_number_; }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-  int line_number_ = 0;
-};
+using internal::FailAtLine;
+using internal::ForEachToken;
+using internal::IsBlank;
+using internal::IsBlankLine;
+using internal::LineReader;
+using internal::ParseDouble;
+using internal::ParseInt;
+using internal::QuoteToken;
 
 struct Token {
   std::string_view text;
@@ -59,42 +42,7 @@ struct Token {
 
 // Appends the whitespace-separated tokens of `line` to `tokens`.
 void Tokenize(std::string_view line, int line_number, std::vector<Token>* tokens) {
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && IsBlank(line[i])) ++i;
-    const size_t start = i;
-    while (i < line.size() && !IsBlank(line[i])) ++i;
-    if (i > start) tokens->push_back({line.substr(start, i - start), line_number});
-  }
-}
-
-bool IsBlankLine(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return IsBlank(c); });
-}
-
-// The token as the user should see it in a message (shortened when huge).
-std::string Quote(std::string_view token) {
-  if (token.size() > 40) return fmt::format("'{}...'", token.substr(0, 40));
-  return fmt::format("'{}'", token);
-}
-
-// Parses a whole token as a double. A leading '+' is accepted (from_chars
-// rejects it, strtod does not). Returns false for anything else than a
-// complete number; "nan" and "inf" parse (callers reject them with a message).
-bool ParseDouble(std::string_view token, double* value) {
-  if (!token.empty() && token[0] == '+') token.remove_prefix(1);
-  if (token.empty()) return false;
-  const char* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, *value);
-  return ec == std::errc() && ptr == end;
-}
-
-bool ParseInt(std::string_view token, int64_t* value) {
-  if (!token.empty() && token[0] == '+') token.remove_prefix(1);
-  if (token.empty()) return false;
-  const char* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, *value);
-  return ec == std::errc() && ptr == end;
+  ForEachToken(line, [&](std::string_view token) { tokens->push_back({token, line_number}); });
 }
 
 // Recursive-descent reader of the HIERARCHY section (iterative with an
@@ -160,7 +108,7 @@ class HierarchyParser {
       } else {
         Fail(token.line,
              fmt::format("unexpected {} in {}, expected OFFSET, CHANNELS, JOINT, End Site or '}}'",
-                         Quote(token.text), BlockName(block.joint)));
+                         QuoteToken(token.text), BlockName(block.joint)));
       }
     }
 
@@ -170,8 +118,8 @@ class HierarchyParser {
       if (token.text == "ROOT") {
         Fail(token.line, "second ROOT: only one ROOT (one skeleton) per file is supported");
       }
-      Fail(token.line,
-           fmt::format("unexpected {} after the ROOT block, expected MOTION", Quote(token.text)));
+      Fail(token.line, fmt::format("unexpected {} after the ROOT block, expected MOTION",
+                                   QuoteToken(token.text)));
     }
     if (motion_line_ < 0) Fail(LastLine(), "file ends after the hierarchy, expected MOTION");
     return std::move(joints_);
@@ -196,7 +144,7 @@ class HierarchyParser {
                              : std::string("the end of the file");
   }
   std::string Describe(const Token& token) const {
-    return fmt::format("{} at line {}", Quote(token.text), token.line);
+    return fmt::format("{} at line {}", QuoteToken(token.text), token.line);
   }
   std::string BlockName(int joint) const {
     const BvhJoint& j = joints_[joint];
@@ -205,7 +153,7 @@ class HierarchyParser {
   }
 
   [[noreturn]] void Fail(int line, const std::string& what) const {
-    throw Error(fmt::format("{}:{}: {}", source_, line, what));
+    FailAtLine(source_, line, what);
   }
 
   // ROOT / JOINT <name> or End Site, then '{'. The name is the rest of the
@@ -238,8 +186,8 @@ class HierarchyParser {
     if (AtEnd() || Peek().text != "{") {
       Fail(AtEnd() ? LastLine() : Peek().line,
            fmt::format("expected '{{' after {} {}, found {}", keyword.text,
-                       end_site ? "Site" : Quote(joint.name),
-                       AtEnd() ? "nothing" : Quote(Peek().text)));
+                       end_site ? "Site" : QuoteToken(joint.name),
+                       AtEnd() ? "nothing" : QuoteToken(Peek().text)));
     }
     ++next_;
     joints_.push_back(std::move(joint));
@@ -265,14 +213,7 @@ class HierarchyParser {
       Fail(keyword.line, fmt::format("{} ends early, expected {}", keyword.text, what));
     }
     const Token& token = tokens_[next_++];
-    double value = 0.0;
-    if (!ParseDouble(token.text, &value)) {
-      Fail(token.line, fmt::format("expected a number for {}, found {}", what, Quote(token.text)));
-    }
-    if (!std::isfinite(value)) {
-      Fail(token.line, fmt::format("{} is {}, expected a finite number", what, token.text));
-    }
-    return value;
+    return internal::ParseFiniteNumber(token.text, what, source_, token.line);
   }
 
   void ParseOffset(const Token& keyword, OpenBlock& block) {
@@ -285,8 +226,8 @@ class HierarchyParser {
     // A fourth number is a mistake; a keyword on the same line is fine.
     double extra = 0.0;
     if (!AtEnd() && Peek().line == keyword.line && ParseDouble(Peek().text, &extra)) {
-      Fail(keyword.line,
-           fmt::format("OFFSET has more than 3 numbers ({}), expected x y z", Quote(Peek().text)));
+      Fail(keyword.line, fmt::format("OFFSET has more than 3 numbers ({}), expected x y z",
+                                     QuoteToken(Peek().text)));
     }
   }
 
@@ -305,7 +246,7 @@ class HierarchyParser {
     int64_t count = 0;
     if (!ParseInt(count_token.text, &count) || (count != 0 && count != 3 && count != 6)) {
       Fail(keyword.line,
-           fmt::format("CHANNELS count {}, expected 0, 3 or 6", Quote(count_token.text)));
+           fmt::format("CHANNELS count {}, expected 0, 3 or 6", QuoteToken(count_token.text)));
     }
     // The names follow on the same line.
     size_t end = next_;
@@ -321,7 +262,7 @@ class HierarchyParser {
       if (it == kChannelNames.end()) {
         Fail(keyword.line, fmt::format("unknown channel name {}, expected one of Xposition, "
                                        "Yposition, Zposition, Xrotation, Yrotation, Zrotation",
-                                       Quote(name)));
+                                       QuoteToken(name)));
       }
       const auto channel = static_cast<BvhChannel>(it - kChannelNames.begin());
       if (std::find(joint.channels.begin(), joint.channels.end(), channel) !=
@@ -376,6 +317,14 @@ void AppendNumber(double value, int decimals, fmt::memory_buffer* out) {
     ++begin;
   }
   out->append(begin, end);
+}
+
+// Preconditions of the per-joint queries: both indices in range.
+void CheckJointAndFrame(const BvhMotion& motion, int joint, int frame) {
+  INTERSYNTH_CHECK(joint >= 0 && joint < static_cast<int>(motion.joints.size()))
+      << "joint " << joint << " of " << motion.joints.size();
+  INTERSYNTH_CHECK(frame >= 0 && frame < motion.values.rows())
+      << "frame " << frame << " of " << motion.values.rows();
 }
 
 void CheckWritableName(const BvhJoint& joint, int index) {
@@ -451,8 +400,9 @@ BvhMotion ParseBvh(std::string_view text, const std::string& source) {
     Tokenize(line, lines.line_number(), &tokens);
     if (tokens.size() > before && tokens[before].text == "MOTION") {
       if (tokens.size() > before + 1) {
-        throw Error(fmt::format("{}:{}: unexpected {} after MOTION, expected a line break", source,
-                                lines.line_number(), Quote(tokens[before + 1].text)));
+        FailAtLine(source, lines.line_number(),
+                   fmt::format("unexpected {} after MOTION, expected a line break",
+                               QuoteToken(tokens[before + 1].text)));
       }
       tokens.resize(before);
       motion_line = lines.line_number();
@@ -464,35 +414,37 @@ BvhMotion ParseBvh(std::string_view text, const std::string& source) {
   motion.joints = HierarchyParser(tokens, source, motion_line).Parse();
   tokens.clear();
 
-  // The two header lines of the MOTION section.
+  // The two header lines of the MOTION section. From here on every error
+  // names the line last read.
   auto next_nonblank = [&](const char* what) {
     while (lines.Next(&line)) {
       if (!IsBlankLine(line)) return Squeeze(line);
     }
-    throw Error(fmt::format("{}:{}: file ends after MOTION, expected {}", source,
-                            lines.line_number(), what));
+    FailAtLine(source, lines.line_number(),
+               fmt::format("file ends after MOTION, expected {}", what));
   };
   const std::string frames_line = next_nonblank("'Frames: <count>'");
   int64_t num_frames = 0;
   if (frames_line.rfind("Frames:", 0) != 0) {
-    throw Error(fmt::format("{}:{}: found {}, expected 'Frames: <count>'", source,
-                            lines.line_number(), Quote(frames_line)));
+    FailAtLine(source, lines.line_number(),
+               fmt::format("found {}, expected 'Frames: <count>'", QuoteToken(frames_line)));
   }
   if (!ParseInt(std::string_view(frames_line).substr(7), &num_frames) || num_frames < 0 ||
       num_frames > std::numeric_limits<int>::max()) {
-    throw Error(fmt::format("{}:{}: Frames: {}, expected a count >= 0", source, lines.line_number(),
-                            Quote(frames_line.substr(7))));
+    FailAtLine(source, lines.line_number(),
+               fmt::format("Frames: {}, expected a count >= 0", QuoteToken(frames_line.substr(7))));
   }
   const std::string time_line = next_nonblank("'Frame Time: <seconds>'");
   if (time_line.rfind("FrameTime:", 0) != 0) {
-    throw Error(fmt::format("{}:{}: found {}, expected 'Frame Time: <seconds>'", source,
-                            lines.line_number(), Quote(time_line)));
+    FailAtLine(source, lines.line_number(),
+               fmt::format("found {}, expected 'Frame Time: <seconds>'", QuoteToken(time_line)));
   }
   const std::string time_text = time_line.substr(10);
   if (!ParseDouble(time_text, &motion.frame_time) || !std::isfinite(motion.frame_time) ||
       motion.frame_time <= 0.0) {
-    throw Error(fmt::format("{}:{}: Frame Time {}, expected a number of seconds > 0", source,
-                            lines.line_number(), Quote(time_text)));
+    FailAtLine(
+        source, lines.line_number(),
+        fmt::format("Frame Time {}, expected a number of seconds > 0", QuoteToken(time_text)));
   }
   motion.num_frames = static_cast<int>(num_frames);
 
@@ -507,46 +459,41 @@ BvhMotion ParseBvh(std::string_view text, const std::string& source) {
     if (IsBlankLine(line)) continue;
     buffer.resize(buffer.size() + num_channels);
     double* row = buffer.data() + static_cast<size_t>(frame) * num_channels;
+    // Values past the expected count are only counted, for the message below.
     int count = 0;
-    size_t i = 0;
-    while (true) {
-      while (i < line.size() && IsBlank(line[i])) ++i;
-      if (i == line.size()) break;
-      const size_t start = i;
-      while (i < line.size() && !IsBlank(line[i])) ++i;
-      const std::string_view token = line.substr(start, i - start);
+    ForEachToken(line, [&](std::string_view token) {
       if (count < num_channels) {
         double value = 0.0;
         if (!ParseDouble(token, &value)) {
-          throw Error(fmt::format("{}:{}: frame {}, value {}{}: expected a number, found {}",
-                                  source, lines.line_number(), frame, count,
-                                  DescribeColumn(motion, offsets, count), Quote(token)));
+          FailAtLine(source, lines.line_number(),
+                     fmt::format("frame {}, value {}{}: expected a number, found {}", frame, count,
+                                 DescribeColumn(motion, offsets, count), QuoteToken(token)));
         }
         if (!std::isfinite(value)) {
-          throw Error(fmt::format("{}:{}: frame {}, value {}{} is {}, expected a finite number",
-                                  source, lines.line_number(), frame, count,
-                                  DescribeColumn(motion, offsets, count), token));
+          FailAtLine(source, lines.line_number(),
+                     fmt::format("frame {}, value {}{} is {}, expected a finite number", frame,
+                                 count, DescribeColumn(motion, offsets, count), token));
         }
         row[count] = value;
       }
       ++count;
-    }
+    });
     if (count != num_channels) {
-      throw Error(fmt::format("{}:{}: frame {} has {} values, expected {} ({} joints' channels)",
-                              source, lines.line_number(), frame, count, num_channels,
-                              motion.NumJointsWithoutEndSites()));
+      FailAtLine(source, lines.line_number(),
+                 fmt::format("frame {} has {} values, expected {} ({} joints' channels)", frame,
+                             count, num_channels, motion.NumJointsWithoutEndSites()));
     }
     ++frame;
   }
   if (frame < motion.num_frames) {
-    throw Error(fmt::format("{}:{}: expected {} frames, file ends after {}", source,
-                            lines.line_number(), motion.num_frames, frame));
+    FailAtLine(source, lines.line_number(),
+               fmt::format("expected {} frames, file ends after {}", motion.num_frames, frame));
   }
   // Anything but blank lines after the last frame means Frames: is wrong.
   while (lines.Next(&line)) {
     if (!IsBlankLine(line)) {
-      throw Error(fmt::format("{}:{}: more frame lines than 'Frames: {}' declares", source,
-                              lines.line_number(), motion.num_frames));
+      FailAtLine(source, lines.line_number(),
+                 fmt::format("more frame lines than 'Frames: {}' declares", motion.num_frames));
     }
   }
 
@@ -694,10 +641,7 @@ void WriteBvh(const std::filesystem::path& path,
 }
 
 Eigen::Matrix3d BvhJointRotation(const BvhMotion& motion, int joint, int frame) {
-  INTERSYNTH_CHECK(joint >= 0 && joint < static_cast<int>(motion.joints.size()))
-      << "joint " << joint << " of " << motion.joints.size();
-  INTERSYNTH_CHECK(frame >= 0 && frame < motion.values.rows())
-      << "frame " << frame << " of " << motion.values.rows();
+  CheckJointAndFrame(motion, joint, frame);
   // R = R_c0(a0) * R_c1(a1) * R_c2(a2): listed order, intrinsic axes. Each
   // factor is exact for any angle (no gimbal-lock issue in this direction).
   const int offset = motion.ChannelOffset(joint);
@@ -713,10 +657,7 @@ Eigen::Matrix3d BvhJointRotation(const BvhMotion& motion, int joint, int frame) 
 }
 
 Eigen::Vector3d BvhJointTranslation(const BvhMotion& motion, int joint, int frame) {
-  INTERSYNTH_CHECK(joint >= 0 && joint < static_cast<int>(motion.joints.size()))
-      << "joint " << joint << " of " << motion.joints.size();
-  INTERSYNTH_CHECK(frame >= 0 && frame < motion.values.rows())
-      << "frame " << frame << " of " << motion.values.rows();
+  CheckJointAndFrame(motion, joint, frame);
   // t = OFFSET, with each listed position channel replacing its component.
   const int offset = motion.ChannelOffset(joint);
   const std::vector<BvhChannel>& channels = motion.joints[joint].channels;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "intersynth/io/text_test_util.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -22,15 +23,8 @@ std::filesystem::path Fixture(const std::string& name) {
   return testing::SourceDir() / "testdata" / "bvh" / name;
 }
 
-// Parses `text` as "a.bvh" and returns the Error message ("" when it parsed).
-std::string ParseError(const std::string& text) {
-  try {
-    ParseBvh(text, "a.bvh");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+// The parse the error tests run: messages name the source "a.bvh".
+BvhMotion ParseABvh(const std::string& text) { return ParseBvh(text, "a.bvh"); }
 
 // A small valid file; the line numbers matter to the error tests below.
 //  1 HIERARCHY           8 OFFSET 0 10 0          15 }  (root)
@@ -64,11 +58,12 @@ const char kSmall[] =
 
 // kSmall with the first occurrence of `from` replaced by `to`.
 std::string SmallWith(const std::string& from, const std::string& to) {
-  std::string text = kSmall;
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
+  return testing::ReplaceFirst(kSmall, from, to);
+}
+
+// Each edit of kSmall must fail to parse with its fragments in the message.
+void ExpectSmallErrors(const std::vector<testing::TextEdit>& edits) {
+  testing::ExpectEditErrors(kSmall, ParseABvh, edits);
 }
 
 Eigen::Matrix3d Rx(double degrees) {
@@ -464,143 +459,148 @@ TEST(Bvh, EndSiteNamesStayUnique) {
 TEST(BvhErrors, TruncatedFileFewerFramesThanDeclared) {
   std::string text = kSmall;
   text = text.substr(0, text.rfind("1 2 3"));  // drop the last frame line
-  EXPECT_THAT(ParseError(text), HasSubstr("a.bvh:19: expected 2 frames, file ends after 1"));
-  EXPECT_THAT(ParseError(SmallWith("Frames: 2", "Frames: 120")),
-              HasSubstr("a.bvh:20: expected 120 frames, file ends after 2"));
+  EXPECT_ERROR_CONTAINS(ParseABvh(text), {"a.bvh:19: expected 2 frames, file ends after 1"});
+  ExpectSmallErrors(
+      {{"Frames: 2", "Frames: 120", {"a.bvh:20: expected 120 frames, file ends after 2"}}});
 }
 
 TEST(BvhErrors, FrameWithWrongValueCount) {
-  const std::string fewer =
-      SmallWith("1 2 3 4 5 6 7 8 9\n1 2 3 4 5 6 7 8 9", "1 2 3 4 5 6 7 8 9\n1 2 3 4 5 6 7 8");
-  EXPECT_THAT(ParseError(fewer),
-              HasSubstr("a.bvh:20: frame 1 has 8 values, expected 9 (2 joints' channels)"));
-  const std::string more = SmallWith("1 2 3 4 5 6 7 8 9", "1 2 3 4 5 6 7 8 9 10 11");
-  EXPECT_THAT(ParseError(more), HasSubstr("a.bvh:19: frame 0 has 11 values, expected 9"));
+  ExpectSmallErrors({
+      {"1 2 3 4 5 6 7 8 9\n1 2 3 4 5 6 7 8 9",
+       "1 2 3 4 5 6 7 8 9\n1 2 3 4 5 6 7 8",
+       {"a.bvh:20: frame 1 has 8 values, expected 9 (2 joints' channels)"}},
+      {"1 2 3 4 5 6 7 8 9",
+       "1 2 3 4 5 6 7 8 9 10 11",
+       {"a.bvh:19: frame 0 has 11 values, expected 9"}},
+  });
 }
 
 TEST(BvhErrors, NonNumericValue) {
-  const std::string message = ParseError(SmallWith("1 2 3 4 5 6 7 8 9", "1 2 3 4 abc 6 7 8 9"));
-  EXPECT_THAT(message, HasSubstr("a.bvh:19: frame 0, value 4 (joint 'hips' Xrotation)"));
-  EXPECT_THAT(message, HasSubstr("expected a number, found 'abc'"));
-  EXPECT_THAT(ParseError(SmallWith("1 2 3 4 5 6 7 8 9", "1 2 3 4 5 6 7 8 9x")),
-              HasSubstr("a.bvh:19: frame 0, value 8 (joint 'chest' Yrotation)"));
-  EXPECT_THAT(ParseError(SmallWith("OFFSET 0 10 0", "OFFSET 0 ten 0")),
-              HasSubstr("a.bvh:8: expected a number for OFFSET y, found 'ten'"));
+  ExpectSmallErrors({
+      {"1 2 3 4 5 6 7 8 9",
+       "1 2 3 4 abc 6 7 8 9",
+       {"a.bvh:19: frame 0, value 4 (joint 'hips' Xrotation)", "expected a number, found 'abc'"}},
+      {"1 2 3 4 5 6 7 8 9",
+       "1 2 3 4 5 6 7 8 9x",
+       {"a.bvh:19: frame 0, value 8 (joint 'chest' Yrotation)"}},
+      {"OFFSET 0 10 0", "OFFSET 0 ten 0", {"a.bvh:8: expected a number for OFFSET y, found 'ten'"}},
+  });
 }
 
 TEST(BvhErrors, NanAndInfinityValues) {
-  EXPECT_THAT(ParseError(SmallWith("1 2 3 4 5 6 7 8 9", "1 2 nan 4 5 6 7 8 9")),
-              HasSubstr("a.bvh:19: frame 0, value 2 (joint 'hips' Zposition) is nan, expected a "
-                        "finite number"));
-  EXPECT_THAT(ParseError(SmallWith("1 2 3 4 5 6 7 8 9", "1 2 3 4 5 6 7 -inf 9")),
-              HasSubstr("a.bvh:19: frame 0, value 7"));
-  EXPECT_THAT(ParseError(SmallWith("OFFSET 0 5 0", "OFFSET 0 inf 0")),
-              HasSubstr("a.bvh:12: OFFSET y is inf, expected a finite number"));
+  ExpectSmallErrors({
+      {"1 2 3 4 5 6 7 8 9",
+       "1 2 nan 4 5 6 7 8 9",
+       {"a.bvh:19: frame 0, value 2 (joint 'hips' Zposition) is nan, expected a finite number"}},
+      {"1 2 3 4 5 6 7 8 9", "1 2 3 4 5 6 7 -inf 9", {"a.bvh:19: frame 0, value 7"}},
+      {"OFFSET 0 5 0", "OFFSET 0 inf 0", {"a.bvh:12: OFFSET y is inf, expected a finite number"}},
+  });
 }
 
 TEST(BvhErrors, UnknownChannelName) {
-  EXPECT_THAT(ParseError(SmallWith("3 Zrotation Xrotation", "3 Zrotation Wrotation")),
-              HasSubstr("a.bvh:9: unknown channel name 'Wrotation'"));
+  ExpectSmallErrors({{"3 Zrotation Xrotation",
+                      "3 Zrotation Wrotation",
+                      {"a.bvh:9: unknown channel name 'Wrotation'"}}});
 }
 
 TEST(BvhErrors, ChannelCountNotZeroThreeOrSixOrNotMatchingNames) {
-  EXPECT_THAT(ParseError(SmallWith("CHANNELS 3 Zrotation Xrotation Yrotation",
-                                   "CHANNELS 2 Zrotation Xrotation")),
-              HasSubstr("a.bvh:9: CHANNELS count '2', expected 0, 3 or 6"));
-  EXPECT_THAT(ParseError(SmallWith("CHANNELS 3 Zrotation Xrotation Yrotation",
-                                   "CHANNELS 3 Zrotation Xrotation")),
-              HasSubstr("a.bvh:9: CHANNELS says 3 but lists 2 names"));
-  EXPECT_THAT(ParseError(SmallWith("CHANNELS 3 Zrotation Xrotation Yrotation",
-                                   "CHANNELS 3 Zrotation Xrotation Yrotation Xposition")),
-              HasSubstr("a.bvh:9: CHANNELS says 3 but lists 4 names"));
-  EXPECT_THAT(ParseError(SmallWith("CHANNELS 3 Zrotation Xrotation Yrotation",
-                                   "CHANNELS 3 Zrotation Xrotation Zrotation")),
-              HasSubstr("a.bvh:9: channel Zrotation listed twice"));
-  EXPECT_THAT(ParseError(SmallWith("CHANNELS 3 Z", "CHANNELS three Z")),
-              HasSubstr("a.bvh:9: CHANNELS count 'three'"));
+  const std::string channels = "CHANNELS 3 Zrotation Xrotation Yrotation";
+  ExpectSmallErrors({
+      {channels,
+       "CHANNELS 2 Zrotation Xrotation",
+       {"a.bvh:9: CHANNELS count '2', expected 0, 3 or 6"}},
+      {channels, "CHANNELS 3 Zrotation Xrotation", {"a.bvh:9: CHANNELS says 3 but lists 2 names"}},
+      {channels,
+       "CHANNELS 3 Zrotation Xrotation Yrotation Xposition",
+       {"a.bvh:9: CHANNELS says 3 but lists 4 names"}},
+      {channels,
+       "CHANNELS 3 Zrotation Xrotation Zrotation",
+       {"a.bvh:9: channel Zrotation listed twice"}},
+      {"CHANNELS 3 Z", "CHANNELS three Z", {"a.bvh:9: CHANNELS count 'three'"}},
+  });
 }
 
 TEST(BvhErrors, MissingBraces) {
-  EXPECT_THAT(ParseError(SmallWith("\tJOINT chest\n\t{\n", "\tJOINT chest\n")),
-              HasSubstr("a.bvh:7: expected '{' after JOINT 'chest', found 'OFFSET'"));
-  // The root's closing brace is missing.
-  EXPECT_THAT(ParseError(SmallWith("\t}\n}\nMOTION", "\t}\nMOTION")),
-              HasSubstr("a.bvh:15: expected '}' closing ROOT 'hips' (opened at line 2) before "
-                        "MOTION at line 15"));
-  EXPECT_THAT(ParseError(SmallWith("\t\t}\n\t}\n", "\t\t}\n\t}\n}\n")),
-              HasSubstr("a.bvh:16: unexpected '}' after the ROOT block, expected MOTION"));
-  EXPECT_THAT(ParseError(SmallWith("\t\tEnd Site\n\t\t{\n", "\t\tEnd Site\n")),
-              HasSubstr("a.bvh:11: expected '{' after End Site"));
+  ExpectSmallErrors({
+      {"\tJOINT chest\n\t{\n",
+       "\tJOINT chest\n",
+       {"a.bvh:7: expected '{' after JOINT 'chest', found 'OFFSET'"}},
+      // The root's closing brace is missing.
+      {"\t}\n}\nMOTION",
+       "\t}\nMOTION",
+       {"a.bvh:15: expected '}' closing ROOT 'hips' (opened at line 2) before MOTION at line 15"}},
+      {"\t\t}\n\t}\n",
+       "\t\t}\n\t}\n}\n",
+       {"a.bvh:16: unexpected '}' after the ROOT block, expected MOTION"}},
+      {"\t\tEnd Site\n\t\t{\n", "\t\tEnd Site\n", {"a.bvh:11: expected '{' after End Site"}},
+  });
 }
 
 TEST(BvhErrors, MissingMotionFramesOrFrameTime) {
   std::string no_motion = kSmall;
   no_motion = no_motion.substr(0, no_motion.find("MOTION"));
-  EXPECT_THAT(ParseError(no_motion), HasSubstr("a.bvh:15: file ends after the hierarchy, "
-                                               "expected MOTION"));
-  EXPECT_THAT(ParseError(SmallWith("Frames: 2\n", "")),
-              HasSubstr("a.bvh:17: found 'FrameTime:0.05', expected 'Frames: <count>'"));
-  EXPECT_THAT(ParseError(SmallWith("Frame Time: 0.05\n", "")),
-              HasSubstr("a.bvh:18: found '123456789', expected 'Frame Time: <seconds>'"));
+  EXPECT_ERROR_CONTAINS(ParseABvh(no_motion),
+                        {"a.bvh:15: file ends after the hierarchy, expected MOTION"});
+  ExpectSmallErrors({
+      {"Frames: 2\n", "", {"a.bvh:17: found 'FrameTime:0.05', expected 'Frames: <count>'"}},
+      {"Frame Time: 0.05\n", "", {"a.bvh:18: found '123456789', expected 'Frame Time: <seconds>'"}},
+  });
   std::string only_header = kSmall;
   only_header = only_header.substr(0, only_header.find("Frames"));
-  EXPECT_THAT(ParseError(only_header),
-              HasSubstr("a.bvh:16: file ends after MOTION, expected 'Frames: <count>'"));
-  EXPECT_THAT(ParseError(SmallWith("Frames: 2", "Frames: -1")),
-              HasSubstr("a.bvh:17: Frames: '-1', expected a count >= 0"));
-  EXPECT_THAT(ParseError(""), HasSubstr("a.bvh:1: expected HIERARCHY, found nothing"));
-  EXPECT_THAT(ParseError("HIERARCHY\nJOINT x\n"),
-              HasSubstr("a.bvh:2: expected ROOT after HIERARCHY, found 'JOINT' at line 2"));
+  EXPECT_ERROR_CONTAINS(ParseABvh(only_header),
+                        {"a.bvh:16: file ends after MOTION, expected 'Frames: <count>'"});
+  ExpectSmallErrors(
+      {{"Frames: 2", "Frames: -1", {"a.bvh:17: Frames: '-1', expected a count >= 0"}}});
+  EXPECT_ERROR_CONTAINS(ParseABvh(""), {"a.bvh:1: expected HIERARCHY, found nothing"});
+  EXPECT_ERROR_CONTAINS(ParseABvh("HIERARCHY\nJOINT x\n"),
+                        {"a.bvh:2: expected ROOT after HIERARCHY, found 'JOINT' at line 2"});
 }
 
 TEST(BvhErrors, FrameTimeNotPositive) {
-  EXPECT_THAT(ParseError(SmallWith("Frame Time: 0.05", "Frame Time: 0")),
-              HasSubstr("a.bvh:18: Frame Time '0', expected a number of seconds > 0"));
-  EXPECT_THAT(ParseError(SmallWith("Frame Time: 0.05", "Frame Time: -0.1")),
-              HasSubstr("a.bvh:18: Frame Time '-0.1'"));
-  EXPECT_THAT(ParseError(SmallWith("Frame Time: 0.05", "Frame Time: nan")),
-              HasSubstr("a.bvh:18: Frame Time 'nan'"));
+  ExpectSmallErrors({
+      {"Frame Time: 0.05",
+       "Frame Time: 0",
+       {"a.bvh:18: Frame Time '0', expected a number of seconds > 0"}},
+      {"Frame Time: 0.05", "Frame Time: -0.1", {"a.bvh:18: Frame Time '-0.1'"}},
+      {"Frame Time: 0.05", "Frame Time: nan", {"a.bvh:18: Frame Time 'nan'"}},
+  });
 }
 
 TEST(BvhErrors, SecondRootAndDuplicateNames) {
   const std::string two_roots = std::string(kSmall).insert(std::string(kSmall).find("MOTION"),
                                                            "ROOT other\n{\nOFFSET 0 0 0\n}\n");
-  EXPECT_THAT(ParseError(two_roots),
-              HasSubstr("a.bvh:16: second ROOT: only one ROOT (one skeleton) per file"));
-  EXPECT_THAT(ParseError(SmallWith("JOINT chest", "JOINT hips")),
-              HasSubstr("a.bvh:6: duplicate joint name 'hips'"));
-  EXPECT_THAT(ParseError(SmallWith("JOINT chest", "ROOT chest")),
-              HasSubstr("a.bvh:6: second ROOT inside the hierarchy"));
+  EXPECT_ERROR_CONTAINS(ParseABvh(two_roots),
+                        {"a.bvh:16: second ROOT: only one ROOT (one skeleton) per file"});
+  ExpectSmallErrors({
+      {"JOINT chest", "JOINT hips", {"a.bvh:6: duplicate joint name 'hips'"}},
+      {"JOINT chest", "ROOT chest", {"a.bvh:6: second ROOT inside the hierarchy"}},
+  });
 }
 
 TEST(BvhErrors, MoreFrameLinesThanDeclared) {
-  EXPECT_THAT(ParseError(SmallWith("Frames: 2", "Frames: 1")),
-              HasSubstr("a.bvh:20: more frame lines than 'Frames: 1' declares"));
+  ExpectSmallErrors(
+      {{"Frames: 2", "Frames: 1", {"a.bvh:20: more frame lines than 'Frames: 1' declares"}}});
 }
 
 TEST(BvhErrors, StructureMistakes) {
-  EXPECT_THAT(ParseError(SmallWith("\t\t\tOFFSET 0 5 0\n", "")),
-              HasSubstr("a.bvh:12: the End Site of 'chest' (opened at line 10) has no OFFSET"));
-  EXPECT_THAT(ParseError(SmallWith("\t\t\tOFFSET 0 5 0\n",
-                                   "\t\t\tOFFSET 0 5 0\nCHANNELS 3 Xrotation Yrotation "
-                                   "Zrotation\n")),
-              HasSubstr("a.bvh:13: CHANNELS inside an End Site"));
-  EXPECT_THAT(ParseError(SmallWith("OFFSET 0 10 0", "OFFSET 0 10")),
-              HasSubstr("a.bvh:8: OFFSET ends early, expected OFFSET z"));
-  EXPECT_THAT(ParseError(SmallWith("OFFSET 0 10 0", "OFFSET 0 10 0 4")),
-              HasSubstr("a.bvh:8: OFFSET has more than 3 numbers"));
-  EXPECT_THAT(ParseError(SmallWith("\tJOINT chest", "\tBONE chest")),
-              HasSubstr("a.bvh:6: unexpected 'BONE' in ROOT 'hips', expected OFFSET, CHANNELS, "
-                        "JOINT, End Site or '}'"));
+  ExpectSmallErrors({
+      {"\t\t\tOFFSET 0 5 0\n",
+       "",
+       {"a.bvh:12: the End Site of 'chest' (opened at line 10) has no OFFSET"}},
+      {"\t\t\tOFFSET 0 5 0\n",
+       "\t\t\tOFFSET 0 5 0\nCHANNELS 3 Xrotation Yrotation Zrotation\n",
+       {"a.bvh:13: CHANNELS inside an End Site"}},
+      {"OFFSET 0 10 0", "OFFSET 0 10", {"a.bvh:8: OFFSET ends early, expected OFFSET z"}},
+      {"OFFSET 0 10 0", "OFFSET 0 10 0 4", {"a.bvh:8: OFFSET has more than 3 numbers"}},
+      {"\tJOINT chest",
+       "\tBONE chest",
+       {"a.bvh:6: unexpected 'BONE' in ROOT 'hips', expected OFFSET, CHANNELS, JOINT, End Site or "
+        "'}'"}},
+  });
 }
 
 TEST(BvhErrors, MissingFileNamesThePath) {
-  try {
-    ReadBvh("/nonexistent/walk.bvh");
-    FAIL() << "expected an Error";
-  } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/walk.bvh"));
-  }
+  EXPECT_ERROR_CONTAINS(ReadBvh("/nonexistent/walk.bvh"), {"/nonexistent/walk.bvh"});
 }
 
 // --- Integration: real files from the shared data. ---

@@ -4,13 +4,14 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <type_traits>
 #include <utility>
 
+#include "intersynth/io/npy_internal.h"
+#include "intersynth/io/utf8.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 
@@ -21,30 +22,18 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "intersynth assumes a l
 namespace intersynth {
 namespace {
 
-constexpr char kMagic[] = "\x93NUMPY";
-constexpr size_t kMagicSize = 6;
-// NumPy aligns the start of the data to 64 bytes (numpy.lib.format.ARRAY_ALIGN).
-constexpr size_t kAlign = 64;
+using internal::AppendUtf8;
+using internal::DecodeUtf8;
+using internal::IsValidCodePoint;
+using internal::ReadLittleEndian;
 
 // ---------------------------------------------------------------------------
 // Small helpers.
 
 // Bytes per element of a numeric dtype (0 for kUnicode, whose size depends on k).
 size_t NumericItemSize(NpyDType dtype) {
-  switch (dtype) {
-    case NpyDType::kFloat32:
-    case NpyDType::kInt32:
-      return 4;
-    case NpyDType::kFloat64:
-    case NpyDType::kInt64:
-      return 8;
-    case NpyDType::kUInt8:
-    case NpyDType::kBool:
-      return 1;
-    case NpyDType::kUnicode:
-      return 0;
-  }
-  return 0;
+  const internal::NpyDTypeInfo* info = internal::FindNpyDType(dtype);
+  return info != nullptr ? info->item_size : 0;
 }
 
 // Product of the dims; -1 when it overflows int64. A zero dim anywhere gives 0
@@ -59,23 +48,6 @@ int64_t CheckedCount(const std::vector<int64_t>& shape) {
     count *= d;
   }
   return count;
-}
-
-// Header text for error messages: printable, and cut when long.
-std::string QuoteHeader(std::string_view header) {
-  std::string out;
-  for (char c : header.substr(0, 200)) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  if (header.size() > 200) out += "...";
-  return "\"" + out + "\"";
 }
 
 // Calls fn(c_index, f_index) for every element, where c_index is its position
@@ -149,365 +121,6 @@ void ReorderBytes(const uint8_t* src,
 void SwapBytes(uint8_t* data, size_t size, size_t unit) {
   if (unit <= 1) return;
   for (size_t i = 0; i + unit <= size; i += unit) std::reverse(data + i, data + i + unit);
-}
-
-// ---------------------------------------------------------------------------
-// UTF-8 <-> code points.
-
-// Appends the UTF-8 encoding of a valid code point.
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-bool IsValidCodePoint(uint32_t cp) { return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF); }
-
-// Decodes UTF-8 into code points. Rejects truncated sequences, overlong
-// encodings, surrogates and values above U+10FFFF; returns false then.
-bool DecodeUtf8(std::string_view text, std::vector<char32_t>* out) {
-  out->clear();
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    int extra;
-    uint32_t cp;
-    uint32_t min_cp;
-    if (b0 < 0x80) {
-      out->push_back(b0);
-      ++i;
-      continue;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      extra = 1, cp = b0 & 0x1F, min_cp = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      extra = 2, cp = b0 & 0x0F, min_cp = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      extra = 3, cp = b0 & 0x07, min_cp = 0x10000;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;  // truncated sequence
-    for (int k = 1; k <= extra; ++k) {
-      const auto b = static_cast<unsigned char>(text[i + k]);
-      if ((b & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min_cp || !IsValidCodePoint(cp)) return false;
-    out->push_back(cp);
-    i += extra + 1;
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------
-// The header dict: a Python literal such as
-//   {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }
-// parsed by a small recursive-descent parser that accepts any key order,
-// either quote style, extra spaces, trailing commas and Python 2 'L' suffixes.
-
-struct PyValue {
-  enum class Kind { kString, kInt, kBool, kNone, kTuple, kList, kDict };
-  Kind kind = Kind::kNone;
-  std::string text;               // kString
-  int64_t integer = 0;            // kInt
-  bool boolean = false;           // kBool
-  std::vector<PyValue> items;     // kTuple, kList, kDict values
-  std::vector<std::string> keys;  // kDict keys (string keys only)
-  std::string_view raw;           // the literal as written, for messages
-};
-
-class HeaderParser {
- public:
-  HeaderParser(std::string_view header, const std::string& source)
-      : header_(header), source_(source) {}
-
-  // Parses the whole header as one dict.
-  PyValue ParseTopLevel() {
-    SkipSpace();
-    if (!Peek('{')) Fail("expected '{' at the start");
-    PyValue dict = ParseValue(0);
-    SkipSpace();
-    if (pos_ != header_.size()) Fail("unexpected text after the closing '}'");
-    return dict;
-  }
-
-  [[noreturn]] void Fail(const std::string& why) const {
-    throw Error(fmt::format("{}: bad npy header dict: {} (at offset {} of {})", source_, why, pos_,
-                            QuoteHeader(header_)));
-  }
-
- private:
-  static constexpr int kMaxDepth = 32;
-
-  void SkipSpace() {
-    while (pos_ < header_.size() && (header_[pos_] == ' ' || header_[pos_] == '\t' ||
-                                     header_[pos_] == '\n' || header_[pos_] == '\r')) {
-      ++pos_;
-    }
-  }
-  bool Peek(char c) const { return pos_ < header_.size() && header_[pos_] == c; }
-  bool StartsWithWord(std::string_view word) const {
-    if (header_.compare(pos_, word.size(), word) != 0) return false;
-    const size_t end = pos_ + word.size();
-    return end >= header_.size() ||
-           !(std::isalnum(static_cast<unsigned char>(header_[end])) || header_[end] == '_');
-  }
-
-  PyValue ParseValue(int depth) {
-    if (depth > kMaxDepth) Fail("nesting too deep");
-    SkipSpace();
-    if (pos_ >= header_.size()) Fail("unexpected end");
-    const size_t start = pos_;
-    PyValue value;
-    const char c = header_[pos_];
-    if (c == '\'' || c == '"' ||
-        ((c == 'u' || c == 'b') && pos_ + 1 < header_.size() &&
-         (header_[pos_ + 1] == '\'' || header_[pos_ + 1] == '"'))) {
-      value.kind = PyValue::Kind::kString;
-      value.text = ParseString();
-    } else if (c == '-' || c == '+' || std::isdigit(static_cast<unsigned char>(c))) {
-      value.kind = PyValue::Kind::kInt;
-      value.integer = ParseInt();
-    } else if (StartsWithWord("True") || StartsWithWord("False")) {
-      value.kind = PyValue::Kind::kBool;
-      value.boolean = header_[pos_] == 'T';
-      pos_ += value.boolean ? 4 : 5;
-    } else if (StartsWithWord("None")) {
-      value.kind = PyValue::Kind::kNone;
-      pos_ += 4;
-    } else if (c == '(' || c == '[') {
-      value.kind = c == '(' ? PyValue::Kind::kTuple : PyValue::Kind::kList;
-      ++pos_;
-      value.items = ParseSequence(c == '(' ? ')' : ']', depth);
-    } else if (c == '{') {
-      value.kind = PyValue::Kind::kDict;
-      ++pos_;
-      ParseDictBody(&value, depth);
-    } else {
-      Fail(fmt::format("unexpected character '{}'", c));
-    }
-    value.raw = header_.substr(start, pos_ - start);
-    return value;
-  }
-
-  std::string ParseString() {
-    if (header_[pos_] == 'u' || header_[pos_] == 'b') ++pos_;
-    const char quote = header_[pos_++];
-    std::string text;
-    while (true) {
-      if (pos_ >= header_.size()) Fail("unterminated string");
-      const char c = header_[pos_++];
-      if (c == quote) break;
-      if (c == '\\') {
-        if (pos_ >= header_.size()) Fail("unterminated string");
-        text += header_[pos_++];
-      } else {
-        text += c;
-      }
-    }
-    return text;
-  }
-
-  int64_t ParseInt() {
-    bool negative = false;
-    if (header_[pos_] == '-' || header_[pos_] == '+') negative = header_[pos_++] == '-';
-    if (pos_ >= header_.size() || !std::isdigit(static_cast<unsigned char>(header_[pos_]))) {
-      Fail("expected a digit");
-    }
-    int64_t value = 0;
-    while (pos_ < header_.size() && std::isdigit(static_cast<unsigned char>(header_[pos_]))) {
-      const int digit = header_[pos_++] - '0';
-      if (value > (std::numeric_limits<int64_t>::max() - digit) / 10) Fail("integer too large");
-      value = value * 10 + digit;
-    }
-    // Python 2 longs: (3L, 4L).
-    if (pos_ < header_.size() && (header_[pos_] == 'L' || header_[pos_] == 'l')) ++pos_;
-    return negative ? -value : value;
-  }
-
-  // Items up to `close`, comma separated, trailing comma allowed.
-  std::vector<PyValue> ParseSequence(char close, int depth) {
-    std::vector<PyValue> items;
-    while (true) {
-      SkipSpace();
-      if (Peek(close)) {
-        ++pos_;
-        return items;
-      }
-      items.push_back(ParseValue(depth + 1));
-      SkipSpace();
-      if (Peek(',')) {
-        ++pos_;
-      } else if (!Peek(close)) {
-        Fail(fmt::format("expected ',' or '{}'", close));
-      }
-    }
-  }
-
-  void ParseDictBody(PyValue* dict, int depth) {
-    while (true) {
-      SkipSpace();
-      if (Peek('}')) {
-        ++pos_;
-        return;
-      }
-      PyValue key = ParseValue(depth + 1);
-      if (key.kind != PyValue::Kind::kString) Fail("dict keys must be strings");
-      if (std::find(dict->keys.begin(), dict->keys.end(), key.text) != dict->keys.end()) {
-        Fail(fmt::format("duplicate key '{}'", key.text));
-      }
-      SkipSpace();
-      if (!Peek(':')) Fail("expected ':' after a key");
-      ++pos_;
-      dict->keys.push_back(key.text);
-      dict->items.push_back(ParseValue(depth + 1));
-      SkipSpace();
-      if (Peek(',')) {
-        ++pos_;
-      } else if (!Peek('}')) {
-        Fail("expected ',' or '}'");
-      }
-    }
-  }
-
-  std::string_view header_;
-  const std::string& source_;
-  size_t pos_ = 0;
-};
-
-// What the header says about the payload.
-struct Layout {
-  NpyDType dtype = NpyDType::kFloat32;
-  size_t item_size = 0;     // bytes per element on disk
-  bool big_endian = false;  // swap each word of `swap_unit` bytes
-  size_t swap_unit = 0;     // 4 for unicode (UTF-32 code units), else item_size
-  bool fortran_order = false;
-  std::vector<int64_t> shape;
-};
-
-[[noreturn]] void UnsupportedDType(const std::string& source, std::string_view descr) {
-  throw Error(fmt::format(
-      "{}: unsupported dtype {} (supported: float32 '<f4', float64 '<f8', int32 '<i4', int64 "
-      "'<i8', uint8 '|u1', bool '|b1', unicode '<Uk', and big-endian numeric '>f4' etc.)",
-      source, descr));
-}
-
-// Interprets a descr string such as '<f4', '>i8', '|b1', '<U12'.
-void ParseDescr(const std::string& descr, const std::string& source, Layout* layout) {
-  const std::string quoted = "'" + descr + "'";
-  if (descr.size() < 2) UnsupportedDType(source, quoted);
-  const char order = descr[0];
-  if (order != '<' && order != '>' && order != '|' && order != '=') {
-    UnsupportedDType(source, quoted);
-  }
-  const char kind = descr[1];
-  const std::string digits = descr.substr(2);
-  if (digits.empty() || digits.size() > 18 ||
-      !std::all_of(digits.begin(), digits.end(),
-                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    UnsupportedDType(source, quoted);
-  }
-  const int64_t number = std::stoll(digits);
-  layout->big_endian = order == '>';
-  if (kind == 'U') {
-    // k code points of 4 bytes each; '|U' is not a NumPy spelling.
-    if (order == '|' || number > std::numeric_limits<int64_t>::max() / 4) {
-      UnsupportedDType(source, quoted);
-    }
-    layout->dtype = NpyDType::kUnicode;
-    layout->item_size = static_cast<size_t>(number) * 4;
-    layout->swap_unit = 4;
-    return;
-  }
-  struct Known {
-    char kind;
-    int64_t size;
-    NpyDType dtype;
-  };
-  static constexpr Known kKnown[] = {
-      {'f', 4, NpyDType::kFloat32}, {'f', 8, NpyDType::kFloat64}, {'i', 4, NpyDType::kInt32},
-      {'i', 8, NpyDType::kInt64},   {'u', 1, NpyDType::kUInt8},   {'b', 1, NpyDType::kBool},
-  };
-  for (const Known& known : kKnown) {
-    if (known.kind == kind && known.size == number) {
-      layout->dtype = known.dtype;
-      layout->item_size = static_cast<size_t>(number);
-      layout->swap_unit = layout->item_size;
-      return;
-    }
-  }
-  UnsupportedDType(source, quoted);
-}
-
-// Reads descr, fortran_order and shape from the header text.
-Layout ParseHeader(std::string_view header, const std::string& source) {
-  HeaderParser parser(header, source);
-  const PyValue dict = parser.ParseTopLevel();
-  const PyValue* descr = nullptr;
-  const PyValue* fortran = nullptr;
-  const PyValue* shape = nullptr;
-  // Unknown keys are ignored: they carry nothing we could use.
-  for (size_t i = 0; i < dict.keys.size(); ++i) {
-    if (dict.keys[i] == "descr") descr = &dict.items[i];
-    if (dict.keys[i] == "fortran_order") fortran = &dict.items[i];
-    if (dict.keys[i] == "shape") shape = &dict.items[i];
-  }
-  for (auto [value, name] : {std::pair{descr, "descr"}, std::pair{fortran, "fortran_order"},
-                             std::pair{shape, "shape"}}) {
-    if (value == nullptr) parser.Fail(fmt::format("missing key '{}'", name));
-  }
-
-  Layout layout;
-  // A list descr is a structured dtype; anything else that is not a string is bogus.
-  if (descr->kind != PyValue::Kind::kString) {
-    UnsupportedDType(source, descr->raw);
-  }
-  ParseDescr(descr->text, source, &layout);
-
-  if (fortran->kind == PyValue::Kind::kBool) {
-    layout.fortran_order = fortran->boolean;
-  } else if (fortran->kind == PyValue::Kind::kInt &&
-             (fortran->integer == 0 || fortran->integer == 1)) {
-    layout.fortran_order = fortran->integer == 1;
-  } else {
-    parser.Fail(fmt::format("'fortran_order' must be True or False, found {}", fortran->raw));
-  }
-
-  // NumPy writes a tuple; a list or a bare int is accepted too.
-  if (shape->kind == PyValue::Kind::kInt) {
-    layout.shape.push_back(shape->integer);
-  } else if (shape->kind == PyValue::Kind::kTuple || shape->kind == PyValue::Kind::kList) {
-    for (const PyValue& dim : shape->items) {
-      if (dim.kind != PyValue::Kind::kInt) {
-        parser.Fail(fmt::format("'shape' must hold integers, found {}", shape->raw));
-      }
-      layout.shape.push_back(dim.integer);
-    }
-  } else {
-    parser.Fail(fmt::format("'shape' must be a tuple, found {}", shape->raw));
-  }
-  for (int64_t d : layout.shape) {
-    if (d < 0) parser.Fail(fmt::format("negative dimension in shape {}", shape->raw));
-  }
-  return layout;
-}
-
-uint32_t ReadLittleEndian(const unsigned char* p, int bytes) {
-  uint32_t value = 0;
-  for (int i = bytes - 1; i >= 0; --i) value = (value << 8) | p[i];
-  return value;
 }
 
 // Converts the raw elements of one numeric dtype to T with range checks.
@@ -589,23 +202,8 @@ NpyArray MakeNumeric(NpyDType dtype, std::vector<int64_t> shape, const std::vect
 // NpyArray.
 
 std::string NpyDTypeName(NpyDType dtype) {
-  switch (dtype) {
-    case NpyDType::kFloat32:
-      return "float32";
-    case NpyDType::kFloat64:
-      return "float64";
-    case NpyDType::kInt32:
-      return "int32";
-    case NpyDType::kInt64:
-      return "int64";
-    case NpyDType::kUInt8:
-      return "uint8";
-    case NpyDType::kBool:
-      return "bool";
-    case NpyDType::kUnicode:
-      return "<U";
-  }
-  return "unknown";
+  const internal::NpyDTypeInfo* info = internal::FindNpyDType(dtype);
+  return info != nullptr ? info->name : "unknown";
 }
 
 std::string NpyShapeString(const std::vector<int64_t>& shape) {
@@ -696,42 +294,12 @@ bool operator==(const NpyArray& a, const NpyArray& b) {
 // Parsing.
 
 NpyArray ParseNpy(std::string_view bytes, const std::string& source) {
-  const auto* raw = reinterpret_cast<const unsigned char*>(bytes.data());
-
-  // Preamble: magic, version, header length.
-  const size_t magic_checked = std::min(bytes.size(), kMagicSize);
-  if (bytes.compare(0, magic_checked, std::string_view(kMagic, magic_checked)) != 0 ||
-      bytes.empty()) {
-    throw Error(fmt::format("{}: not an npy file (bad magic: expected \"\\x93NUMPY\")", source));
-  }
-  if (bytes.size() < kMagicSize + 2) {
-    throw Error(fmt::format("{}: truncated header ({} bytes, the preamble alone needs 10)", source,
-                            bytes.size()));
-  }
-  const int major = raw[6];
-  const int minor = raw[7];
-  if ((major != 1 && major != 2 && major != 3) || minor != 0) {
-    throw Error(fmt::format("{}: unsupported npy format version {}.{} (expected 1.0, 2.0 or 3.0)",
-                            source, major, minor));
-  }
-  // 1.0 stores the header length in 2 bytes; 2.0 and 3.0 (UTF-8 header) in 4.
-  const int length_bytes = major == 1 ? 2 : 4;
-  const size_t preamble = kMagicSize + 2 + length_bytes;
-  if (bytes.size() < preamble) {
-    throw Error(fmt::format("{}: truncated header ({} bytes, the version {}.0 preamble needs {})",
-                            source, bytes.size(), major, preamble));
-  }
-  const size_t header_length = ReadLittleEndian(raw + kMagicSize + 2, length_bytes);
-  if (bytes.size() - preamble < header_length) {
-    throw Error(fmt::format("{}: truncated header (declares {} bytes, found {})", source,
-                            header_length, bytes.size() - preamble));
-  }
-  const std::string_view header = bytes.substr(preamble, header_length);
-  const Layout layout = ParseHeader(header, source);
+  // Preamble and header dict (npy_header.cc), then the payload.
+  const internal::NpyLayout layout = internal::ParseNpyHeader(bytes, source);
 
   // Payload size, guarding against shapes whose byte count overflows.
   const int64_t count = CheckedCount(layout.shape);
-  const size_t available = bytes.size() - preamble - header_length;
+  const size_t available = bytes.size() - layout.data_offset;
   if (count < 0 ||
       (layout.item_size != 0 &&
        static_cast<uint64_t>(count) > std::numeric_limits<uint64_t>::max() / layout.item_size)) {
@@ -743,7 +311,7 @@ NpyArray ParseNpy(std::string_view bytes, const std::string& source) {
                             expected, available));
   }
   // Trailing bytes after the payload are ignored, as np.load does.
-  const unsigned char* payload = raw + preamble + header_length;
+  const auto* payload = reinterpret_cast<const unsigned char*>(bytes.data()) + layout.data_offset;
 
   NpyArray array;
   array.dtype = layout.dtype;
@@ -823,63 +391,9 @@ std::string SerializeNpy(const NpyArray& array,
     }
   }
   const size_t item_size = unicode ? 4 * k : NumericItemSize(array.dtype);
-  std::string descr;
-  switch (array.dtype) {
-    case NpyDType::kFloat32:
-      descr = "<f4";
-      break;
-    case NpyDType::kFloat64:
-      descr = "<f8";
-      break;
-    case NpyDType::kInt32:
-      descr = "<i4";
-      break;
-    case NpyDType::kInt64:
-      descr = "<i8";
-      break;
-    case NpyDType::kUInt8:
-      descr = "|u1";
-      break;
-    case NpyDType::kBool:
-      descr = "|b1";
-      break;
-    case NpyDType::kUnicode:
-      descr = fmt::format("<U{}", k);
-      break;
-  }
-
-  // Header: the dict NumPy writes, space-padded so that the data starts on a
-  // 64-byte boundary, ending in '\n'. Version 2.0 only when 1.0's 16-bit
-  // length field cannot hold it.
-  const std::string dict =
-      fmt::format("{{'descr': '{}', 'fortran_order': {}, 'shape': {}, }}", descr,
-                  options.fortran_order ? "True" : "False", NpyShapeString(array.shape));
-  int major = 1;
-  size_t length_bytes = 2;
-  auto padded_length = [&](size_t preamble) {
-    const size_t unpadded = preamble + dict.size() + 1;
-    return dict.size() + 1 + (kAlign - unpadded % kAlign) % kAlign;
-  };
-  size_t header_length = padded_length(kMagicSize + 2 + 2);
-  if (header_length > 0xFFFF) {
-    major = 2;
-    length_bytes = 4;
-    header_length = padded_length(kMagicSize + 2 + 4);
-  }
-
-  std::string out;
-  const size_t preamble = kMagicSize + 2 + length_bytes;
+  std::string out = internal::FormatNpyHeader(internal::NpyDescr(array.dtype, k),
+                                              options.fortran_order, array.shape);
   const size_t payload_size = static_cast<size_t>(count) * item_size;
-  out.reserve(preamble + header_length + payload_size);
-  out.append(kMagic, kMagicSize);
-  out.push_back(static_cast<char>(major));
-  out.push_back(0);
-  for (size_t i = 0; i < length_bytes; ++i) {
-    out.push_back(static_cast<char>((header_length >> (8 * i)) & 0xFF));
-  }
-  out += dict;
-  out.append(header_length - dict.size() - 1, ' ');
-  out.push_back('\n');
 
   // Payload. Numeric C order is one copy; Fortran order permutes elements.
   const size_t data_start = out.size();

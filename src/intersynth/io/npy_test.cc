@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 
+#include "intersynth/io/npy_test_util.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -17,17 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-// Runs `fn`, expecting an Error whose message contains every one of `parts`.
-template <typename Fn>
-void ExpectError(Fn&& fn, const std::vector<std::string>& parts) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected an Error mentioning '" << parts.front() << "'";
-  } catch (const Error& e) {
-    for (const std::string& part : parts) EXPECT_THAT(e.what(), HasSubstr(part));
-  }
-}
 
 // A .npy file made by hand: preamble for `major`.0, `header` padded to a
 // multiple of 16 with a final '\n', then `payload`.
@@ -54,6 +44,13 @@ std::string HeaderOf(const std::string& npy) {
   const size_t length = static_cast<unsigned char>(npy[8]) | static_cast<unsigned char>(npy[9])
                                                                  << 8;
   return npy.substr(10, length);
+}
+
+// 0, 0.5, 1, ..., 11.5: the (2, 3, 4) float64 array of the Fortran-order tests.
+std::vector<double> Halves24() {
+  std::vector<double> values(24);
+  for (int i = 0; i < 24; ++i) values[i] = 0.5 * i;
+  return values;
 }
 
 void ExpectRoundTrip(const NpyArray& array) {
@@ -141,8 +138,7 @@ TEST(Npy, UnicodeTrailingNulPaddingIsStripped) {
 }
 
 TEST(Npy, FortranOrderFloat64RoundTrip) {
-  std::vector<double> values(24);
-  for (int i = 0; i < 24; ++i) values[i] = 0.5 * i;
+  const std::vector<double> values = Halves24();
   const NpyArray array = NpyArray::Float64({2, 3, 4}, values);
   NpyWriteOptions fortran;
   fortran.fortran_order = true;
@@ -269,15 +265,12 @@ TEST(Npy, ToVectorConvertsBetweenNumericDTypes) {
 }
 
 TEST(Npy, ToVectorRejectsUnrepresentableValues) {
-  ExpectError(
-      [] {
-        NpyArray::Int64({2}, {1, 300}).ToVector<uint8_t>();
-      },
-      {"element 1", "int64", "300", "uint8"});
-  ExpectError([] { NpyArray::Int64({1}, {1LL << 40}).ToVector<int32_t>(); }, {"int32"});
-  ExpectError([] { NpyArray::Float32({1}, {NAN}).ToVector<int64_t>(); }, {"float32", "nan"});
-  ExpectError([] { NpyArray::Float64({1}, {-1.0}).ToVector<uint8_t>(); }, {"out of range"});
-  ExpectError([] { NpyArray::Unicode({1}, {"x"}).ToVector<float>(); }, {"strings"});
+  EXPECT_ERROR_CONTAINS(NpyArray::Int64({2}, {1, 300}).ToVector<uint8_t>(),
+                        {"element 1", "int64", "300", "uint8"});
+  EXPECT_ERROR_CONTAINS(NpyArray::Int64({1}, {1LL << 40}).ToVector<int32_t>(), {"int32"});
+  EXPECT_ERROR_CONTAINS(NpyArray::Float32({1}, {NAN}).ToVector<int64_t>(), {"float32", "nan"});
+  EXPECT_ERROR_CONTAINS(NpyArray::Float64({1}, {-1.0}).ToVector<uint8_t>(), {"out of range"});
+  EXPECT_ERROR_CONTAINS(NpyArray::Unicode({1}, {"x"}).ToVector<float>(), {"strings"});
 }
 
 TEST(Npy, LargeFloat32ArrayRoundTrip) {
@@ -303,7 +296,7 @@ class NpyBadFile : public ::testing::Test {
     WriteFileAtomic(path, bytes);
     std::vector<std::string> parts = problem;
     parts.push_back("broken_input.npy");
-    ExpectError([&] { ReadNpy(path); }, parts);
+    EXPECT_ERROR_CONTAINS(ReadNpy(path), parts);
   }
   testing::TempDir dir_;
 };
@@ -378,33 +371,30 @@ TEST_F(NpyBadFile, InvalidUtf32CodePoint) {
 
 TEST(Npy, ReadMissingFileNamesIt) {
   testing::TempDir dir;
-  ExpectError([&] { ReadNpy(dir / "nowhere.npy"); }, {"nowhere.npy", "no such file"});
+  EXPECT_ERROR_CONTAINS(ReadNpy(dir / "nowhere.npy"), {"nowhere.npy", "no such file"});
 }
 
 TEST(Npy, ParseErrorNamesTheSource) {
-  ExpectError([] { ParseNpy("garbage", "clip.npz:joints.npy"); },
-              {"clip.npz:joints.npy", "not an npy file"});
+  EXPECT_ERROR_CONTAINS(ParseNpy("garbage", "clip.npz:joints.npy"),
+                        {"clip.npz:joints.npy", "not an npy file"});
 }
 
 TEST(Npy, FailedWritesLeaveNoFile) {
   testing::TempDir dir;
   // Into a missing folder.
-  ExpectError([&] { WriteNpy(dir / "missing" / "a.npy", NpyArray::ScalarFloat32(1)); },
-              {"a.npy", "does not exist"});
+  EXPECT_ERROR_CONTAINS(WriteNpy(dir / "missing" / "a.npy", NpyArray::ScalarFloat32(1)),
+                        {"a.npy", "does not exist"});
   EXPECT_FALSE(fs::exists(dir / "missing"));
   // Invalid UTF-8 (a lone continuation byte, then a truncated sequence).
   for (const std::string bad : {"ok\x80", "\xE2\x82"}) {
-    ExpectError(
-        [&] {
-          WriteNpy(dir / "text.npy", NpyArray::Unicode({2}, {"fine", bad}));
-        },
-        {"text.npy", "element 1", "not valid UTF-8"});
+    EXPECT_ERROR_CONTAINS(WriteNpy(dir / "text.npy", NpyArray::Unicode({2}, {"fine", bad})),
+                          {"text.npy", "element 1", "not valid UTF-8"});
   }
   // Surrogates and overlong encodings are not valid UTF-8 either.
-  ExpectError([&] { WriteNpy(dir / "text.npy", NpyArray::Unicode({1}, {"\xED\xA0\x80"})); },
-              {"not valid UTF-8"});
-  ExpectError([&] { WriteNpy(dir / "text.npy", NpyArray::Unicode({1}, {"\xC0\xAF"})); },
-              {"not valid UTF-8"});
+  EXPECT_ERROR_CONTAINS(WriteNpy(dir / "text.npy", NpyArray::Unicode({1}, {"\xED\xA0\x80"})),
+                        {"not valid UTF-8"});
+  EXPECT_ERROR_CONTAINS(WriteNpy(dir / "text.npy", NpyArray::Unicode({1}, {"\xC0\xAF"})),
+                        {"not valid UTF-8"});
   EXPECT_EQ(testing::CountEntries(dir.path()), 0);
 }
 
@@ -429,9 +419,7 @@ void ExpectNumpyFixtures(const fs::path& dir) {
   EXPECT_TRUE(ReadNpy(dir / "empty_f4_0x3.npy") == NpyArray::Float32({0, 3}, {}));
   EXPECT_TRUE(ReadNpy(dir / "unicode_2x2.npy") ==
               NpyArray::Unicode({2, 2}, {"a person walks", "Ängste", "🙂", ""}));
-  std::vector<double> halves(24);
-  for (int i = 0; i < 24; ++i) halves[i] = 0.5 * i;
-  EXPECT_TRUE(ReadNpy(dir / "fortran_f8_2x3x4.npy") == NpyArray::Float64({2, 3, 4}, halves));
+  EXPECT_TRUE(ReadNpy(dir / "fortran_f8_2x3x4.npy") == NpyArray::Float64({2, 3, 4}, Halves24()));
   EXPECT_TRUE(ReadNpy(dir / "fortran_unicode_2x3.npy") ==
               NpyArray::Unicode({2, 3}, {"a", "bb", "ccc", "Ä", "ëë", "🙂"}));
   EXPECT_TRUE(ReadNpy(dir / "be_f8_2x3.npy") ==
@@ -444,28 +432,22 @@ void ExpectNumpyFixtures(const fs::path& dir) {
            {"structured.npy", "[('a', '<f4'), ('b', '<i4')]"},
            {"complex64.npy", "'<c8'"},
            {"float16.npy", "'<f2'"}}) {
-    ExpectError([&, name = name] { ReadNpy(dir / name); }, {name, "unsupported dtype", descr});
+    const fs::path path = dir / name;
+    EXPECT_ERROR_CONTAINS(ReadNpy(path), {name, "unsupported dtype", descr});
   }
 }
 
-TEST(Npy, ReadsNumpyMadeFixtures) { ExpectNumpyFixtures(testing::SourceDir() / "testdata/npy"); }
+TEST(Npy, ReadsNumpyMadeFixtures) { ExpectNumpyFixtures(testing::NumpyFixtureDir()); }
 
 TEST(NpyNumpy, NumpyWritesIntersynthReads) {
-  const auto python = testing::PythonWithNumpy();
-  if (!python) GTEST_SKIP() << "no /usr/bin/python3 with numpy: NumPy interop not checked";
+  INTERSYNTH_REQUIRE_NUMPY(python);
   testing::TempDir dir;
-  std::string output;
-  const std::string script =
-      (testing::SourceDir() / "testdata/scripts/npy_make_fixtures.py").string();
-  ASSERT_EQ(
-      testing::RunCommand(*python + " '" + script + "' '" + dir.path().string() + "'", &output), 0)
-      << output;
+  ASSERT_TRUE(testing::RunNumpyScript(python, "npy_make_fixtures.py", dir.path()));
   ExpectNumpyFixtures(dir.path());
 }
 
 TEST(NpyNumpy, NumpyReadsIntersynthFiles) {
-  const auto python = testing::PythonWithNumpy();
-  if (!python) GTEST_SKIP() << "no /usr/bin/python3 with numpy: NumPy interop not checked";
+  INTERSYNTH_REQUIRE_NUMPY(python);
   testing::TempDir dir;
   // The values npy_check_written.py expects.
   WriteNpy(dir / "f4.npy", NpyArray::Float32({2, 3}, {0.5f, -1.25f, 3e-8f, 1e30f, -0.0f, 7.0f}));
@@ -480,18 +462,11 @@ TEST(NpyNumpy, NumpyReadsIntersynthFiles) {
            NpyArray::Unicode({3}, {"a person walks", "Ångström läuft", "🙂 wave"}));
   WriteNpy(dir / "scalar.npy", NpyArray::ScalarFloat32(1.5f));
   WriteNpy(dir / "empty.npy", NpyArray::Float32({0, 3}, {}));
-  std::vector<double> halves(24);
-  for (int i = 0; i < 24; ++i) halves[i] = 0.5 * i;
   NpyWriteOptions fortran;
   fortran.fortran_order = true;
-  WriteNpy(dir / "fortran.npy", NpyArray::Float64({2, 3, 4}, halves), fortran);
+  WriteNpy(dir / "fortran.npy", NpyArray::Float64({2, 3, 4}, Halves24()), fortran);
 
-  std::string output;
-  const std::string script =
-      (testing::SourceDir() / "testdata/scripts/npy_check_written.py").string();
-  EXPECT_EQ(
-      testing::RunCommand(*python + " '" + script + "' '" + dir.path().string() + "'", &output), 0)
-      << output;
+  EXPECT_TRUE(testing::RunNumpyScript(python, "npy_check_written.py", dir.path()));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <limits>
 
+#include "intersynth/io/npy_test_util.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -15,18 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-
-// Runs `fn`, expecting an Error whose message contains every one of `parts`.
-template <typename Fn>
-void ExpectError(Fn&& fn, const std::vector<std::string>& parts) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected an Error mentioning '" << parts.front() << "'";
-  } catch (const Error& e) {
-    for (const std::string& part : parts) EXPECT_THAT(e.what(), HasSubstr(part));
-  }
-}
 
 // A zip with arbitrary members, written with libzip directly (stored).
 void WriteRawZip(const fs::path& path,
@@ -127,19 +116,19 @@ TEST(Npz, NonNpyMembersAreIgnored) {
 
 TEST(NpzBadFile, MissingFileOrDirectory) {
   testing::TempDir dir;
-  ExpectError([&] { ReadNpz(dir / "clip.npz"); }, {"clip.npz", "no such file"});
-  ExpectError([&] { ReadNpz(dir.path()); }, {dir.path().string(), "is a directory"});
+  EXPECT_ERROR_CONTAINS(ReadNpz(dir / "clip.npz"), {"clip.npz", "no such file"});
+  EXPECT_ERROR_CONTAINS(ReadNpz(dir.path()), {dir.path().string(), "is a directory"});
 }
 
 TEST(NpzBadFile, NotAZipArchive) {
   testing::TempDir dir;
   WriteFileAtomic(dir / "clip.npz", "this is not a zip file, just text that is long enough");
-  ExpectError([&] { ReadNpz(dir / "clip.npz"); }, {"clip.npz", "zip", "Not a zip archive"});
+  EXPECT_ERROR_CONTAINS(ReadNpz(dir / "clip.npz"), {"clip.npz", "zip", "Not a zip archive"});
   // A real archive cut in half loses its central directory.
   WriteNpz(dir / "cut.npz", EveryDTypeArchive());
   const std::string bytes = ReadFileToString(dir / "cut.npz");
   WriteFileAtomic(dir / "cut.npz", bytes.substr(0, bytes.size() / 2));
-  ExpectError([&] { ReadNpz(dir / "cut.npz"); }, {"cut.npz", "zip"});
+  EXPECT_ERROR_CONTAINS(ReadNpz(dir / "cut.npz"), {"cut.npz", "zip"});
 }
 
 TEST(NpzBadFile, CorruptMemberFailsItsCrc) {
@@ -154,13 +143,13 @@ TEST(NpzBadFile, CorruptMemberFailsItsCrc) {
   ASSERT_NE(start, std::string::npos);
   bytes[start + SerializeNpy(joints).size() - 1] ^= 0x55;
   WriteFileAtomic(dir / "clip.npz", bytes);
-  ExpectError([&] { ReadNpz(dir / "clip.npz"); }, {"clip.npz:joints.npy", "corrupt member"});
+  EXPECT_ERROR_CONTAINS(ReadNpz(dir / "clip.npz"), {"clip.npz:joints.npy", "corrupt member"});
 }
 
 TEST(NpzBadFile, MemberThatIsNotNpy) {
   testing::TempDir dir;
   WriteRawZip(dir / "clip.npz", {{"joints.npy", "garbage"}});
-  ExpectError([&] { ReadNpz(dir / "clip.npz"); }, {"clip.npz:joints.npy", "not an npy file"});
+  EXPECT_ERROR_CONTAINS(ReadNpz(dir / "clip.npz"), {"clip.npz:joints.npy", "not an npy file"});
 }
 
 TEST(NpzBadFile, MemberWithUnsupportedDType) {
@@ -168,20 +157,20 @@ TEST(NpzBadFile, MemberWithUnsupportedDType) {
   std::string npy = SerializeNpy(NpyArray::Int64({2}, {1, 2}));
   npy.replace(npy.find("'<i8'"), 5, "'|O' ");
   WriteRawZip(dir / "clip.npz", {{"objects.npy", npy}});
-  ExpectError([&] { ReadNpz(dir / "clip.npz"); },
-              {"clip.npz:objects.npy", "unsupported dtype", "'|O'"});
+  EXPECT_ERROR_CONTAINS(ReadNpz(dir / "clip.npz"),
+                        {"clip.npz:objects.npy", "unsupported dtype", "'|O'"});
 }
 
 TEST(NpzBadFile, FailedWritesLeaveNoFile) {
   testing::TempDir dir;
-  ExpectError([&] { WriteNpz(dir / "missing" / "clip.npz", EveryDTypeArchive()); },
-              {"clip.npz", "does not exist"});
-  ExpectError([&] { WriteNpz(dir / "missing" / "empty.npz", {}); }, {"empty.npz"});
+  EXPECT_ERROR_CONTAINS(WriteNpz(dir / "missing" / "clip.npz", EveryDTypeArchive()),
+                        {"clip.npz", "does not exist"});
+  EXPECT_ERROR_CONTAINS(WriteNpz(dir / "missing" / "empty.npz", {}), {"empty.npz"});
   // A member that cannot be serialised: nothing is written at all.
   NpzArchive bad = EveryDTypeArchive();
   bad["text"] = NpyArray::Unicode({2}, {"ok", "\xFF"});
-  ExpectError([&] { WriteNpz(dir / "clip.npz", bad); },
-              {"clip.npz:text.npy", "element 1", "not valid UTF-8"});
+  EXPECT_ERROR_CONTAINS(WriteNpz(dir / "clip.npz", bad),
+                        {"clip.npz:text.npy", "element 1", "not valid UTF-8"});
   EXPECT_EQ(testing::CountEntries(dir.path()), 0);
   // A failed write over an existing archive leaves it as it was.
   const NpzArchive good{{"fps", NpyArray::ScalarFloat32(20.0f)}};
@@ -198,54 +187,54 @@ TEST(NpzRequire, MissingKeyListsTheKeys) {
   const NpzArchive clip{{"fps", NpyArray::ScalarFloat32(20.0f)},
                         {"text", NpyArray::Unicode({1}, {"walk"})}};
   EXPECT_EQ(&NpzRequire(clip, "fps", "clip.npz"), &clip.at("fps"));
-  ExpectError([&] { NpzRequire(clip, "joints", "data/clip.npz"); },
-              {"data/clip.npz: missing key 'joints' (has: fps, text)"});
-  ExpectError([&] { NpzRequire({}, "joints", "clip.npz"); },
-              {"missing key 'joints' (has: no arrays)"});
+  EXPECT_ERROR_CONTAINS(NpzRequire(clip, "joints", "data/clip.npz"),
+                        {"data/clip.npz: missing key 'joints' (has: fps, text)"});
+  EXPECT_ERROR_CONTAINS(NpzRequire({}, "joints", "clip.npz"),
+                        {"missing key 'joints' (has: no arrays)"});
 }
 
 TEST(NpzRequire, DTypeMismatchNamesBoth) {
   const NpyArray joints = NpyArray::Int64({1}, {0});
   NpzRequireDType(joints, NpyDType::kInt64, "joints", "clip.npz");
-  ExpectError([&] { NpzRequireDType(joints, NpyDType::kFloat32, "joints", "clip.npz"); },
-              {"clip.npz: key 'joints' has dtype int64, expected float32"});
-  ExpectError([&] { NpzRequireDType(joints, NpyDType::kUnicode, "text", "clip.npz"); },
-              {"key 'text' has dtype int64, expected <U"});
+  EXPECT_ERROR_CONTAINS(NpzRequireDType(joints, NpyDType::kFloat32, "joints", "clip.npz"),
+                        {"clip.npz: key 'joints' has dtype int64, expected float32"});
+  EXPECT_ERROR_CONTAINS(NpzRequireDType(joints, NpyDType::kUnicode, "text", "clip.npz"),
+                        {"key 'text' has dtype int64, expected <U"});
 }
 
 TEST(NpzRequire, ShapePatternWithWildcards) {
   const NpyArray joints = NpyArray::Float32({2, 5, 22, 3}, std::vector<float>(2 * 5 * 22 * 3));
   NpzRequireShape(joints, {-1, -1, 22, 3}, "joints", "clip.npz");
   NpzRequireShape(joints, {2, 5, 22, 3}, "joints", "clip.npz");
-  ExpectError(
-      [&] {
-        NpzRequireShape(joints, {-1, -1, 24, 3}, "joints", "clip.npz");
-      },
-      {"clip.npz: key 'joints' has shape (2, 5, 22, 3), expected (*, *, 24, 3)"});
+  EXPECT_ERROR_CONTAINS(NpzRequireShape(joints, {-1, -1, 24, 3}, "joints", "clip.npz"),
+                        {"clip.npz: key 'joints' has shape (2, 5, 22, 3), expected (*, *, 24, 3)"});
   // Rank mismatch, and the 0-d / 1-d spellings.
-  ExpectError(
-      [&] {
-        NpzRequireShape(joints, {-1, 66}, "joints", "clip.npz");
-      },
-      {"has shape (2, 5, 22, 3), expected (*, 66)"});
-  ExpectError([&] { NpzRequireShape(NpyArray::ScalarFloat32(1), {-1}, "fps", "clip.npz"); },
-              {"key 'fps' has shape (), expected (*,)"});
+  EXPECT_ERROR_CONTAINS(NpzRequireShape(joints, {-1, 66}, "joints", "clip.npz"),
+                        {"has shape (2, 5, 22, 3), expected (*, 66)"});
+  EXPECT_ERROR_CONTAINS(NpzRequireShape(NpyArray::ScalarFloat32(1), {-1}, "fps", "clip.npz"),
+                        {"key 'fps' has shape (), expected (*,)"});
   NpzRequireShape(NpyArray::ScalarFloat32(1), {}, "fps", "clip.npz");
 }
 
 // ---------------------------------------------------------------------------
 // NumPy interoperability.
 
-// The archives npy_make_fixtures.py writes with np.savez / np.savez_compressed.
-void ExpectNumpyArchives(const fs::path& dir) {
+// The clip of the interop tests: joints (2, 4, 3) = 0, 1/8, ..., 23/8, a
+// float32 fps scalar, `texts` and a (1, 4) bool mask.
+NpzArchive NumpyClip(const std::vector<std::string>& texts) {
   std::vector<float> joints(24);
   for (int i = 0; i < 24; ++i) joints[i] = i / 8.0f;
-  const NpzArchive expected{
+  return {
       {"joints", NpyArray::Float32({2, 4, 3}, joints)},
       {"fps", NpyArray::ScalarFloat32(20.0f)},
-      {"text", NpyArray::Unicode({3}, {"a person walks", "Ängste", "🙂"})},
+      {"text", NpyArray::Unicode({3}, texts)},
       {"valid", NpyArray::Bool({1, 4}, {true, false, true, true})},
   };
+}
+
+// The archives npy_make_fixtures.py writes with np.savez / np.savez_compressed.
+void ExpectNumpyArchives(const fs::path& dir) {
+  const NpzArchive expected = NumpyClip({"a person walks", "Ängste", "🙂"});
   for (const std::string name : {"clip_stored.npz", "clip_compressed.npz"}) {
     SCOPED_TRACE(name);
     const NpzArchive archive = ReadNpz(dir / name);
@@ -257,46 +246,26 @@ void ExpectNumpyArchives(const fs::path& dir) {
   EXPECT_TRUE(ReadNpz(dir / "empty.npz").empty());
 }
 
-TEST(Npz, ReadsNumpyMadeFixtures) { ExpectNumpyArchives(testing::SourceDir() / "testdata/npy"); }
+TEST(Npz, ReadsNumpyMadeFixtures) { ExpectNumpyArchives(testing::NumpyFixtureDir()); }
 
 TEST(NpzNumpy, NumpyWritesIntersynthReads) {
-  const auto python = testing::PythonWithNumpy();
-  if (!python) GTEST_SKIP() << "no /usr/bin/python3 with numpy: NumPy interop not checked";
+  INTERSYNTH_REQUIRE_NUMPY(python);
   testing::TempDir dir;
-  std::string output;
-  const std::string script =
-      (testing::SourceDir() / "testdata/scripts/npy_make_fixtures.py").string();
-  ASSERT_EQ(
-      testing::RunCommand(*python + " '" + script + "' '" + dir.path().string() + "'", &output), 0)
-      << output;
+  ASSERT_TRUE(testing::RunNumpyScript(python, "npy_make_fixtures.py", dir.path()));
   ExpectNumpyArchives(dir.path());
 }
 
 TEST(NpzNumpy, NumpyReadsIntersynthArchives) {
-  const auto python = testing::PythonWithNumpy();
-  if (!python) GTEST_SKIP() << "no /usr/bin/python3 with numpy: NumPy interop not checked";
+  INTERSYNTH_REQUIRE_NUMPY(python);
   testing::TempDir dir;
   // The clip npy_check_written.py expects.
-  std::vector<float> joints(24);
-  for (int i = 0; i < 24; ++i) joints[i] = i / 8.0f;
-  const NpzArchive clip{
-      {"joints", NpyArray::Float32({2, 4, 3}, joints)},
-      {"fps", NpyArray::ScalarFloat32(20.0f)},
-      {"text", NpyArray::Unicode({3}, {"a person walks", "Ångström läuft", "🙂 wave"})},
-      {"valid", NpyArray::Bool({1, 4}, {true, false, true, true})},
-      {"frame", NpyArray::Int64({4}, {0, 1, 2, 3})},
-  };
+  NpzArchive clip = NumpyClip({"a person walks", "Ångström läuft", "🙂 wave"});
+  clip["frame"] = NpyArray::Int64({4}, {0, 1, 2, 3});
   NpzWriteOptions stored;
   stored.compress = false;
   WriteNpz(dir / "clip_compressed.npz", clip);
   WriteNpz(dir / "clip_stored.npz", clip, stored);
-
-  std::string output;
-  const std::string script =
-      (testing::SourceDir() / "testdata/scripts/npy_check_written.py").string();
-  EXPECT_EQ(
-      testing::RunCommand(*python + " '" + script + "' '" + dir.path().string() + "'", &output), 0)
-      << output;
+  EXPECT_TRUE(testing::RunNumpyScript(python, "npy_check_written.py", dir.path()));
 }
 
 }  // namespace
