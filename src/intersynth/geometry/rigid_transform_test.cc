@@ -1,63 +1,57 @@
 #include "intersynth/geometry/rigid_transform.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "intersynth/geometry/geometry_test_util.h"
+#include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
 namespace {
 
+using testing::ExpectRotation;
+using testing::MaxAbsDiff;
+using testing::RandomRotation;
+
+// Composed transforms chain several products: in float they get the looser
+// 5e-5 (1e-12 in double, as for every conversion).
 template <typename T>
-T Tol();
-template <>
-float Tol<float>() {
-  return 5e-5f;
-}
-template <>
-double Tol<double>() {
-  return 1e-12;
+T Tol() {
+  return testing::Tol<T>(5e-5f);
 }
 
-template <typename A, typename B>
-typename A::Scalar MaxAbsDiff(const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b) {
-  return (a - b).cwiseAbs().maxCoeff();
-}
-
+// A random rotation and a translation in [-5, 5)^3.
 template <typename T>
 RigidTransform<T> RandomTransform(Rng& rng) {
-  const Quaternion<T> q = Quaternion<double>(rng.Normal(), rng.Normal(), rng.Normal(), rng.Normal())
-                              .normalized()
-                              .cast<T>();
+  const Matrix3<T> rotation = RandomRotation<T>(rng);
   const Vector3<T> t(T(rng.Uniform(-5, 5)), T(rng.Uniform(-5, 5)), T(rng.Uniform(-5, 5)));
-  return RigidTransform<T>{QuaternionToMatrix(q), t};
+  return RigidTransform<T>{rotation, t};
 }
 
+// A random point in [-3, 3)^3.
 template <typename T>
 Vector3<T> RandomPoint(Rng& rng) {
   return Vector3<T>(T(rng.Uniform(-3, 3)), T(rng.Uniform(-3, 3)), T(rng.Uniform(-3, 3)));
 }
 
-// Calls FromMatrix4 and returns the Error message ("" if it did not throw).
-template <typename T>
-std::string FromMatrix4Error(const Matrix4<T>& m, std::string_view context) {
-  try {
-    RigidTransform<T>::FromMatrix4(m, context);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+// Expects two points or 4x4 transforms to agree to 10 Tol, the rounding of a
+// few products of random transforms.
+template <typename A, typename B>
+void ExpectNearAfterProducts(const Eigen::MatrixBase<A>& got, const Eigen::MatrixBase<B>& want) {
+  using T = typename A::Scalar;
+  const T diff = MaxAbsDiff(got.eval(), want.eval());
+  EXPECT_LE(diff, T(10) * Tol<T>()) << "got\n" << got << "\nwant\n" << want;
 }
 
 template <typename T>
 class RigidTransformTyped : public ::testing::Test {};
-using Scalars = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(RigidTransformTyped, Scalars);
+TYPED_TEST_SUITE(RigidTransformTyped, testing::FloatAndDouble);
 
 TYPED_TEST(RigidTransformTyped, DefaultIsIdentity) {
   using T = TypeParam;
@@ -90,14 +84,12 @@ TYPED_TEST(RigidTransformTyped, ComposeAppliesRightOperandFirst) {
     const RigidTransform<T> c_from_d = RandomTransform<T>(rng);
     const Vector3<T> x_in_c = RandomPoint<T>(rng);
     const RigidTransform<T> a_from_c = a_from_b * b_from_c;
-    EXPECT_LE(MaxAbsDiff(a_from_c * x_in_c, a_from_b * (b_from_c * x_in_c)), T(10) * Tol<T>());
+    ExpectNearAfterProducts(a_from_c * x_in_c, a_from_b * (b_from_c * x_in_c));
     // Associative, and the 4x4 forms multiply the same way.
     const RigidTransform<T> left = (a_from_b * b_from_c) * c_from_d;
     const RigidTransform<T> right = a_from_b * (b_from_c * c_from_d);
-    EXPECT_LE(MaxAbsDiff(left.ToMatrix4(), right.ToMatrix4()), T(10) * Tol<T>());
-    EXPECT_LE(
-        MaxAbsDiff(a_from_c.ToMatrix4(), Matrix4<T>(a_from_b.ToMatrix4() * b_from_c.ToMatrix4())),
-        T(10) * Tol<T>());
+    ExpectNearAfterProducts(left.ToMatrix4(), right.ToMatrix4());
+    ExpectNearAfterProducts(a_from_c.ToMatrix4(), a_from_b.ToMatrix4() * b_from_c.ToMatrix4());
   }
 }
 
@@ -108,13 +100,10 @@ TYPED_TEST(RigidTransformTyped, InverseUndoesTransform) {
     const RigidTransform<T> b_from_a = RandomTransform<T>(rng);
     const RigidTransform<T> a_from_b = b_from_a.Inverse();
     const Vector3<T> x_in_a = RandomPoint<T>(rng);
-    EXPECT_LE(MaxAbsDiff(a_from_b * (b_from_a * x_in_a), x_in_a), T(10) * Tol<T>());
-    EXPECT_LE(MaxAbsDiff((b_from_a * a_from_b).ToMatrix4(), Matrix4<T>::Identity()),
-              T(10) * Tol<T>());
-    EXPECT_LE(MaxAbsDiff((a_from_b * b_from_a).ToMatrix4(), Matrix4<T>::Identity()),
-              T(10) * Tol<T>());
-    EXPECT_LE(MaxAbsDiff(a_from_b.ToMatrix4(), Matrix4<T>(b_from_a.ToMatrix4().inverse())),
-              T(10) * Tol<T>());
+    ExpectNearAfterProducts(a_from_b * (b_from_a * x_in_a), x_in_a);
+    ExpectNearAfterProducts((b_from_a * a_from_b).ToMatrix4(), Matrix4<T>::Identity());
+    ExpectNearAfterProducts((a_from_b * b_from_a).ToMatrix4(), Matrix4<T>::Identity());
+    ExpectNearAfterProducts(a_from_b.ToMatrix4(), b_from_a.ToMatrix4().inverse());
   }
 }
 
@@ -141,11 +130,9 @@ TYPED_TEST(RigidTransformTyped, FromMatrix4SnapsSlightlyOffRotation) {
     for (int j = 0; j < 3; ++j) m(i, j) += T(rng.Uniform(-2e-6, 2e-6));
   }
   const RigidTransform<T> back = RigidTransform<T>::FromMatrix4(m);
-  const Matrix3<T> r = back.rotation;
-  EXPECT_LE((r.transpose() * r - Matrix3<T>::Identity()).cwiseAbs().maxCoeff(),
-            T(10) * std::numeric_limits<T>::epsilon());
-  EXPECT_NEAR(r.determinant(), T(1), T(10) * std::numeric_limits<T>::epsilon());
-  EXPECT_LE(MaxAbsDiff(r, transform.rotation), T(1e-5));
+  // Snapped to a rotation to rounding, and still close to the one written.
+  ExpectRotation(back.rotation, T(10) * std::numeric_limits<T>::epsilon());
+  EXPECT_LE(MaxAbsDiff(back.rotation, transform.rotation), T(1e-5));
 }
 
 TYPED_TEST(RigidTransformTyped, FromMatrix4RejectsNonRigidWithContext) {
@@ -171,12 +158,15 @@ TYPED_TEST(RigidTransformTyped, FromMatrix4RejectsNonRigidWithContext) {
                                                                  {reflection, "reflection"},
                                                                  {not_finite, "finite"},
                                                                  {sheared, "orthonormal"}};
-  for (const auto& [m, expected] : cases) {
-    const std::string message = FromMatrix4Error(m, context);
-    EXPECT_EQ(message.rfind(context + ": ", 0), 0u) << message;
-    EXPECT_NE(message.find(expected), std::string::npos) << message;
+  for (const auto& item : cases) {
+    const Matrix4<T>& m = item.first;
+    SCOPED_TRACE("case '" + item.second + "'");
+    // The message starts with the context, then says what was expected.
+    EXPECT_THAT([&] { RigidTransform<T>::FromMatrix4(m, context); },
+                ::testing::ThrowsMessage<Error>(::testing::StartsWith(context + ": ")));
+    EXPECT_ERROR_CONTAINS(RigidTransform<T>::FromMatrix4(m, context), {item.second});
   }
-  EXPECT_EQ(FromMatrix4Error(good, context), "");
+  EXPECT_NO_THROW(RigidTransform<T>::FromMatrix4(good, context));
 }
 
 TYPED_TEST(RigidTransformTyped, TransformPointsMatchesOperatorInPlaceToo) {

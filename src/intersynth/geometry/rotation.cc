@@ -6,25 +6,25 @@ namespace {
 // How each rotation form lies in a flat array: its number of scalars, and
 // how to read one item into (and write it from) its Eigen type.
 
-template <typename T>
-struct AxisAngleLayout {
-  static constexpr int kSize = 3;
-  static Vector3<T> Load(const T* p) { return Eigen::Map<const Vector3<T>>(p); }
-  static void Store(const Vector3<T>& v, T* p) {
-    Eigen::Map<Vector3<T>> out(p);
+// Axis-angle (3), quaternion (4) and both 6D orders (6): kSize contiguous
+// scalars, read as an Eigen column vector. Which 6D order they are in is the
+// converter's business.
+template <typename T, int N>
+struct VectorLayout {
+  static constexpr int kSize = N;
+  using Vector = Eigen::Matrix<T, kSize, 1>;
+  static Vector Load(const T* p) { return Eigen::Map<const Vector>(p); }
+  static void Store(const Vector& v, T* p) {
+    Eigen::Map<Vector> out(p);
     out = v;
   }
 };
-
 template <typename T>
-struct QuaternionLayout {
-  static constexpr int kSize = 4;
-  static Quaternion<T> Load(const T* p) { return Eigen::Map<const Quaternion<T>>(p); }
-  static void Store(const Quaternion<T>& q, T* p) {
-    Eigen::Map<Quaternion<T>> out(p);
-    out = q;
-  }
-};
+using AxisAngleLayout = VectorLayout<T, 3>;
+template <typename T>
+using QuaternionLayout = VectorLayout<T, 4>;
+template <typename T>
+using Rotation6dLayout = VectorLayout<T, 6>;
 
 // Matrices are row-major in flat arrays (DESIGN.md); Eigen's are column-major.
 template <typename T>
@@ -35,17 +35,6 @@ struct MatrixLayout {
   static void Store(const Matrix3<T>& r, T* p) {
     Eigen::Map<RowMajor3> out(p);
     out = r;
-  }
-};
-
-// Both 6D orders are six contiguous scalars; the order is the converter's business.
-template <typename T>
-struct Rotation6dLayout {
-  static constexpr int kSize = 6;
-  static Rotation6d<T> Load(const T* p) { return Eigen::Map<const Rotation6d<T>>(p); }
-  static void Store(const Rotation6d<T>& d, T* p) {
-    Eigen::Map<Rotation6d<T>> out(p);
-    out = d;
   }
 };
 

@@ -25,7 +25,9 @@
 // Numerics: every conversion is exact (to rounding) at theta = 0 and at
 // theta = pi, and has no loss of digits near them (series at theta -> 0,
 // atan2 instead of acos, the symmetric part of R near theta = pi, Shepperd's
-// branch choice for matrix -> quaternion). Tests: rotation_test.cc.
+// branch choice for matrix -> quaternion). Tests: rotation_test.cc
+// (conversions, edge cases, batches), quaternion_test.cc (quaternion algebra,
+// QuaternionBetween, AlignVectors), rotation6d_test.cc (6D decoder, InterGen).
 //
 // The single-rotation functions are inline templates (T = float or double);
 // the *Batch functions over contiguous arrays are compiled in rotation.cc for
