@@ -33,11 +33,14 @@ void SetupConvert(CLI::App* command) {
   command->add_option("--fps", options->fps, "frame rate of inputs that store none")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  command->add_option("--text", options->text, "caption(s) for a motion output (repeatable)");
-  command->add_flag("!--no-compress", options->compress, "store the .npz members uncompressed");
+  command->add_option("--text", options->text, "caption for a motion output (repeat for more)")
+      ->allow_extra_args(false);
+  auto no_compress = std::make_shared<bool>(false);
+  command->add_flag("--no-compress", *no_compress, "store the .npz members uncompressed");
   command->callback([=] {
     options->input = *input;
     options->output = *output;
+    options->compress = !*no_compress;
     if (!from->empty()) options->from = ParseMotionFormat(*from);
     if (!to->empty()) options->to = ParseMotionFormat(*to);
     const ConvertReport report = ConvertMotion(*options);
