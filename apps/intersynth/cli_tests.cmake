@@ -44,5 +44,8 @@ intersynth_cli_test(convert_normalised_263 EXIT 0 OUTPUT "169 feature rows out"
 intersynth_cli_test(info_bad_kind EXIT nonzero ONE_LINE OUTPUT "unknown file kind" ARGS info x.txt)
 intersynth_cli_test(info_npy EXIT 0 OUTPUT "float32 +\\(170, 22, 3\\).*smpl22"
   ARGS info "${_assets}/humanml3d/012314_joints.npy")
+intersynth_cli_test(demo_missing_assets EXIT nonzero ONE_LINE OUTPUT "demo asset not found"
+  NOT_EXIST "${w}/demo_missing_assets/out"
+  ARGS demo --assets "${w}/no-such-assets" --out "${w}/demo_missing_assets/out")
 intersynth_cli_test(demo EXIT 0 OUTPUT "ok: +decoded joints.*ok: +re-encoded.*ok: +262 round trip"
   ARGS demo --assets "${_assets}" --out "${w}/demo")

@@ -64,6 +64,12 @@ DemoReport RunDemo(const DemoOptions& options) {
   const fs::path features_path = sample / "012314_features263.npy";
   const fs::path joints_path = sample / "012314_joints.npy";
   std::error_code ec;
+  for (const fs::path& required : {features_path, joints_path}) {
+    if (!fs::exists(required, ec)) {
+      throw Error(fmt::format("{}: bundled demo asset not found (pass --assets, the project's "
+                              "assets/ folder)", required.string()));
+    }
+  }
   fs::create_directories(options.out, ec);
   if (ec) throw Error(fmt::format("{}: cannot create the output folder: {}", options.out.string(), ec.message()));
 
