@@ -14,7 +14,9 @@
 // encoding. Encoding hml263 first canonicalises each person as HumanML3D
 // does (floor at y = 0, frame 0's root at the XZ origin, facing +Z); the
 // features are root-relative, so hml263 → joints returns the motion in that
-// canonical placement.
+// canonical placement. An ig262 file does not store where the clip stood in
+// the world either: ig262 → joints gives every person in the shared canonical
+// frame (person 0's root at the XZ origin facing +Z at frame 0, heights kept).
 
 #include <filesystem>
 #include <optional>
