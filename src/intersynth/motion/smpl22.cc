@@ -108,7 +108,12 @@ MotionClip SyntheticSmpl22Motion(int num_persons,
         float* out = clip.joint(p, t, j);
         for (int c = 0; c < 3; ++c) out[c] = static_cast<float>(position[j][c]);
         if (with_rotations) {
-          const Rotation6d<double> d = MatrixToRotation6d(local[j]);
+          // Stored in the motion file's convention (motion_clip.h): joint j
+          // holds the rotation of the bone that ends at j, i.e. the SMPL-style
+          // rotation of its parent; bones leaving the root hold the identity.
+          const int parent = kSmpl22Parents[j];
+          const Mat stored = j == 0 ? local[0] : parent == 0 ? Mat::Identity() : local[parent];
+          const Rotation6d<double> d = MatrixToRotation6d(stored);
           float* r = clip.rotations.data() + clip.JointIndex(p, t, j) * 2;
           for (int c = 0; c < 6; ++c) r[c] = static_cast<float>(d[c]);
         }

@@ -113,10 +113,12 @@ inline constexpr std::array<std::array<float, 3>, kSmpl22NumJoints> kSmpl22Synth
 /// turning at a constant rate, and slowing to a standstill and back every
 /// ~6 s (so feet are both planted and moving). Start positions (within a few
 /// metres of the origin), headings, speeds (up to ~1.3 m/s at 20 fps), turn
-/// rates and phases are drawn from `seed`. Joints are FK of the local
-/// rotations along kSmpl22Parents (SMPL convention: joint j's rotation turns
-/// its children's offsets); with `with_rotations` those local rotations (root:
-/// its world rotation) are stored in clip.rotations (column-order 6D).
+/// rates and phases are drawn from `seed`. Joints are FK of local rotations
+/// along kSmpl22Parents; with `with_rotations` the rotations are stored in
+/// clip.rotations (column-order 6D) in the motion file's convention
+/// (motion_clip.h: joint j holds the rotation of the bone ending at j, the
+/// root its world rotation), so FK of clip.rotations on
+/// kSmpl22SyntheticRestOffsets rebuilds clip.joints.
 /// fps = 20.
 MotionClip SyntheticSmpl22Motion(int num_persons,
                                  int num_frames,

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <array>
 #include <set>
 #include <string>
 
+#include "intersynth/geometry/rotation.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 
@@ -131,6 +133,42 @@ TEST(Smpl22, SyntheticMotionIsSeededSmoothAndKeepsBoneLengths) {
       }
     }
   }
+}
+
+}  // namespace
+}  // namespace intersynth
+
+namespace intersynth {
+namespace {
+
+// The stored rotations follow motion_clip.h's convention: FK with
+// R_0 = r_0, R_j = R_parent(j) r_j, p_j = p_parent(j) + R_j o_j rebuilds the joints.
+TEST(Smpl22, SyntheticRotationsFollowTheMotionFileConvention) {
+  const MotionClip clip = SyntheticSmpl22Motion(2, 30, 5, /*with_rotations=*/true);
+  double worst = 0.0;
+  for (int p = 0; p < 2; ++p) {
+    for (int t = 0; t < 30; ++t) {
+      std::array<Matrix3<double>, kSmpl22NumJoints> global;
+      for (int j = 0; j < kSmpl22NumJoints; ++j) {
+        Rotation6d<double> d;
+        for (int c = 0; c < 6; ++c) d[c] = clip.rotations[clip.JointIndex(p, t, j) * 2 + c];
+        const Matrix3<double> local = Rotation6dToMatrix(d);
+        if (j == 0) {
+          global[0] = local;
+          continue;
+        }
+        const int parent = kSmpl22Parents[j];
+        global[j] = global[parent] * local;
+        const auto& o = kSmpl22SyntheticRestOffsets[j];
+        const float* a = clip.joint(p, t, parent);
+        const Vector3<double> predicted =
+            Vector3<double>(a[0], a[1], a[2]) + global[j] * Vector3<double>(o[0], o[1], o[2]);
+        const float* b = clip.joint(p, t, j);
+        worst = std::max(worst, (predicted - Vector3<double>(b[0], b[1], b[2])).norm());
+      }
+    }
+  }
+  EXPECT_LT(worst, 1e-5);
 }
 
 }  // namespace
