@@ -8,7 +8,7 @@
 
 #include "intersynth/motion/features_262.h"
 #include "intersynth/motion/features_263.h"
-#include "intersynth/motion/smpl22.h"
+#include "intersynth/motion/smpl22_motion.h"
 
 namespace intersynth {
 namespace {

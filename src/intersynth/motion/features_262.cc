@@ -7,7 +7,7 @@
 #include "intersynth/geometry/rotation.h"
 #include "intersynth/motion/features_263.h"
 #include "intersynth/motion/foot_contact.h"
-#include "intersynth/motion/smpl22.h"
+#include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/util/error.h"
 
 namespace intersynth {

@@ -121,7 +121,7 @@ struct SwingIkOptions {
 };
 
 /// Swing-only inverse kinematics on HumanML3D's kinematic chains
-/// (smpl22.h kHumanML3DKinematicChains, rest directions kHumanML3DRawOffsets).
+/// (body/smpl22.h kHumanML3DKinematicChains, rest directions kHumanML3DRawOffsets).
 ///
 /// For each chain (base b, then c1, c2, ...), with R = root_rotations[t] at the
 /// chain's start (or spine3's accumulated rotation, see SwingIkOptions):

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "intersynth/io/npy.h"
-#include "intersynth/motion/smpl22.h"
+#include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 

@@ -18,7 +18,7 @@
 #include <limits>
 #include <vector>
 
-#include "intersynth/motion/smpl22.h"
+#include "intersynth/body/smpl22.h"
 
 namespace intersynth {
 

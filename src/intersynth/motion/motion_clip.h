@@ -9,7 +9,7 @@
 //                                    (convention below)
 //   root_translation  [P, T, 3]      optional
 //   valid             [P, T, 22]     optional, 1 where a sensor saw the joint
-// Joint order: smpl22 (intersynth/motion/smpl22.h).
+// Joint order: smpl22 (intersynth/body/smpl22.h).
 //
 // Rotation convention (HumanML3D's, so that rotations computed from positions
 // and rotations stored in files mean the same): joint 0 holds the root

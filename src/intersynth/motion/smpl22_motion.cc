@@ -1,4 +1,4 @@
-#include "intersynth/motion/smpl22.h"
+#include "intersynth/motion/smpl22_motion.h"
 
 #include <fmt/format.h>
 
@@ -10,19 +10,6 @@
 #include "intersynth/util/random.h"
 
 namespace intersynth {
-
-int Smpl22JointIndex(std::string_view name) {
-  for (int j = 0; j < kSmpl22NumJoints; ++j) {
-    if (kSmpl22JointNames[j] == name) return j;
-  }
-  // Unknown: list every valid name so that the user can fix a typo at once.
-  std::string valid;
-  for (int j = 0; j < kSmpl22NumJoints; ++j) {
-    if (j > 0) valid += ", ";
-    valid += kSmpl22JointNames[j];
-  }
-  throw Error(fmt::format("unknown smpl22 joint name '{}'; expected one of: {}", name, valid));
-}
 
 void CheckJointsFinite(const float* joints, int num_frames, int person, std::string_view what) {
   for (int t = 0; t < num_frames; ++t) {
