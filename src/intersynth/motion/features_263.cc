@@ -73,43 +73,6 @@ void CheckEncoderInput(const float* joints, int num_frames, const char* what) {
 
 }  // namespace
 
-std::vector<Quaternion<double>> SwingInverseKinematics(
-    const float* joints,
-    int num_frames,
-    const std::vector<Quaternion<double>>& root_rotations,
-    const SwingIkOptions& options) {
-  INTERSYNTH_CHECK(static_cast<int>(root_rotations.size()) == num_frames)
-      << root_rotations.size() << " root rotations for " << num_frames << " frames";
-  std::vector<Quat> local(static_cast<size_t>(num_frames) * kJ, Identity());
-  std::vector<Quat> accumulated(kJ);
-  for (int t = 0; t < num_frames; ++t) {
-    Quat* out = local.data() + static_cast<size_t>(t) * kJ;
-    out[0] = root_rotations[t];
-    accumulated[0] = root_rotations[t];
-    // The spine chain comes before the arm chains, so spine3's accumulated
-    // rotation is known when an arm chain starts from it.
-    for (const KinematicChain& chain : kHumanML3DKinematicChains) {
-      const int base = chain.joints[0];
-      Quat r = options.arm_chains_from_root ? root_rotations[t] : accumulated[base];
-      for (int i = 1; i < chain.length; ++i) {
-        const int child = chain.joints[i];
-        const int parent = chain.joints[i - 1];
-        // Swing the rest direction onto the observed bone; the parent's
-        // accumulated rotation is divided out to make it local.
-        const Vec3 bone = JointAt(joints, t, child) - JointAt(joints, t, parent);
-        const double length = bone.norm();
-        const auto& o = kHumanML3DRawOffsets[child];
-        const Quat swing =
-            length > 0.0 ? Between(Vec3(o[0], o[1], o[2]), bone / length) : Identity();
-        out[child] = QuaternionMultiply(QuaternionConjugate(r), swing);
-        r = QuaternionMultiply(r, out[child]);
-        accumulated[child] = r;
-      }
-    }
-  }
-  return local;
-}
-
 std::vector<float> EncodeHumanML3D(const float* joints,
                                    int num_frames,
                                    const HumanML3DOptions& options) {

@@ -14,7 +14,7 @@
 //   4-66     63    "ric" positions of joints 1..21: r[t] * (p[t,j] - (p[t,0].x, 0, p[t,0].z));
 //                  x, z root-relative, y the absolute height
 //   67-192  126    local 6D rotations of joints 1..21 from swing-only inverse
-//                  kinematics (SwingInverseKinematics below; the arm chains
+//                  kinematics (SwingInverseKinematics, body/inverse_kinematics.h; the arm chains
 //                  start from r[t], not from spine3's rotation, as the
 //                  reference does): column 0 then column 1 of the local matrix
 //   193-258  66    local velocities of joints 0..21: r[t] * (p[t+1,j] - p[t,j])
@@ -55,6 +55,7 @@
 
 #include <vector>
 
+#include "intersynth/body/inverse_kinematics.h"
 #include "intersynth/geometry/rotation.h"
 
 namespace intersynth {
@@ -112,35 +113,5 @@ std::vector<float> DecodeHumanML3DRootRotation(const float* features, int num_ro
 /// +Z, with across = (p2 - p1) + (p17 - p16) (hips and shoulders, right minus
 /// left) and facing = (0,1,0) x normalize(across). Throws Error as EncodeHumanML3D.
 std::vector<float> CanonicalizeHumanML3DJoints(const float* joints, int num_frames);
-
-struct SwingIkOptions {
-  /// HumanML3D compatibility: the arm chains (13, 14, ...) start from the root
-  /// rotation instead of spine3's (joint 9) accumulated rotation. false makes
-  /// every local rotation relative to its smpl22 parent.
-  bool arm_chains_from_root = true;
-};
-
-/// Swing-only inverse kinematics on HumanML3D's kinematic chains
-/// (body/smpl22.h kHumanML3DKinematicChains, rest directions kHumanML3DRawOffsets).
-///
-/// For each chain (base b, then c1, c2, ...), with R = root_rotations[t] at the
-/// chain's start (or spine3's accumulated rotation, see SwingIkOptions):
-///   v            = normalize(p[t,c_i] - p[t,c_{i-1}])
-///   local[t,c_i] = R^-1 * QuaternionBetween(offset[c_i], v)
-///   R            = R * local[t,c_i]
-/// so that FK, R_accum(c_i) * offset[c_i], gives the observed bone direction.
-/// local[t, 0] = root_rotations[t]. The rotation stored at a joint turns the
-/// bone that ENDS at that joint (HumanML3D convention, not SMPL's), and has
-/// no twist about the bone (swing only). A zero-length bone gets the identity
-/// swing; a bone antiparallel to its rest direction a 180-degree turn about an
-/// axis perpendicular to it.
-///
-/// `joints` is [T, 22, 3]; root_rotations has T unit quaternions (w, x, y, z).
-/// Returns local quaternions [T * 22] (w, x, y, z), index t * 22 + j.
-std::vector<Quaternion<double>> SwingInverseKinematics(
-    const float* joints,
-    int num_frames,
-    const std::vector<Quaternion<double>>& root_rotations,
-    const SwingIkOptions& options = {});
 
 }  // namespace intersynth

@@ -1,0 +1,114 @@
+#include "intersynth/body/inverse_kinematics.h"
+
+#include <algorithm>
+
+#include "intersynth/util/error.h"
+
+namespace intersynth {
+namespace {
+
+using Quat = Quaternion<double>;  // (w, x, y, z)
+using Vec3 = Vector3<double>;
+constexpr int kJ = kSmpl22NumJoints;
+
+Quat Identity() { return Quat(1.0, 0.0, 0.0, 0.0); }
+
+// Joint j of frame t of a [T, 22, 3] array, in double.
+Vec3 JointAt(const float* joints, int t, int j) {
+  const float* p = joints + (static_cast<size_t>(t) * kJ + j) * 3;
+  return Vec3(p[0], p[1], p[2]);
+}
+
+// Shortest rotation taking direction a onto direction b, the identity for a
+// zero vector. Antiparallel vectors give a half turn about an axis
+// perpendicular to a.
+Quat Between(const Vec3& a, const Vec3& b) {
+  if (a.squaredNorm() == 0.0 || b.squaredNorm() == 0.0) return Identity();
+  return QuaternionBetween(a, b);
+}
+
+}  // namespace
+
+std::vector<Quaternion<double>> SwingInverseKinematics(
+    const float* joints,
+    int num_frames,
+    const std::vector<Quaternion<double>>& root_rotations,
+    const SwingIkOptions& options) {
+  INTERSYNTH_CHECK(static_cast<int>(root_rotations.size()) == num_frames)
+      << root_rotations.size() << " root rotations for " << num_frames << " frames";
+  std::vector<Quat> local(static_cast<size_t>(num_frames) * kJ, Identity());
+  std::vector<Quat> accumulated(kJ);
+  for (int t = 0; t < num_frames; ++t) {
+    Quat* out = local.data() + static_cast<size_t>(t) * kJ;
+    out[0] = root_rotations[t];
+    accumulated[0] = root_rotations[t];
+    // The spine chain comes before the arm chains, so spine3's accumulated
+    // rotation is known when an arm chain starts from it.
+    for (const KinematicChain& chain : kHumanML3DKinematicChains) {
+      const int base = chain.joints[0];
+      Quat r = options.arm_chains_from_root ? root_rotations[t] : accumulated[base];
+      for (int i = 1; i < chain.length; ++i) {
+        const int child = chain.joints[i];
+        const int parent = chain.joints[i - 1];
+        // Swing the rest direction onto the observed bone; the parent's
+        // accumulated rotation is divided out to make it local.
+        const Vec3 bone = JointAt(joints, t, child) - JointAt(joints, t, parent);
+        const double length = bone.norm();
+        const auto& o = kHumanML3DRawOffsets[child];
+        const Quat swing =
+            length > 0.0 ? Between(Vec3(o[0], o[1], o[2]), bone / length) : Identity();
+        out[child] = QuaternionMultiply(QuaternionConjugate(r), swing);
+        r = QuaternionMultiply(r, out[child]);
+        accumulated[child] = r;
+      }
+    }
+  }
+  return local;
+}
+
+std::array<Vec3, kJ> Smpl22RestOffsets(const float* joints, int num_frames) {
+  INTERSYNTH_CHECK(num_frames > 0) << "no frames";
+  std::array<Vec3, kJ> offsets;
+  offsets[0] = Vec3::Zero();
+  std::vector<double> lengths(num_frames);
+  for (int j = 1; j < kJ; ++j) {
+    // The median is robust to a few frames where tracking stretched a bone.
+    for (int t = 0; t < num_frames; ++t) {
+      lengths[t] = (JointAt(joints, t, j) - JointAt(joints, t, kSmpl22Parents[j])).norm();
+    }
+    std::nth_element(lengths.begin(), lengths.begin() + num_frames / 2, lengths.end());
+    const auto& d = kHumanML3DRawOffsets[j];
+    offsets[j] = lengths[num_frames / 2] * Vec3(d[0], d[1], d[2]);
+  }
+  return offsets;
+}
+
+std::vector<float> Smpl22ForwardKinematics(const std::vector<Quat>& local_rotations,
+                                           const std::vector<Vec3>& root_positions,
+                                           const std::array<Vec3, kJ>& rest_offsets) {
+  const int num_frames = static_cast<int>(root_positions.size());
+  INTERSYNTH_CHECK(local_rotations.size() == static_cast<size_t>(num_frames) * kJ)
+      << local_rotations.size() << " rotations for " << num_frames << " frames";
+  std::vector<float> joints(static_cast<size_t>(num_frames) * kJ * 3);
+  std::array<Quat, kJ> global;
+  std::array<Vec3, kJ> position;
+  for (int t = 0; t < num_frames; ++t) {
+    const Quat* local = local_rotations.data() + static_cast<size_t>(t) * kJ;
+    // R_0 = r_0, p_0 = root; R_j = R_parent r_j, p_j = p_parent + R_j o_j.
+    global[0] = local[0];
+    position[0] = root_positions[t];
+    for (int j = 1; j < kJ; ++j) {
+      const int parent = kSmpl22Parents[j];
+      global[j] = QuaternionMultiply(global[parent], local[j]);
+      position[j] = position[parent] + QuaternionRotate(global[j], rest_offsets[j]);
+    }
+    for (int j = 0; j < kJ; ++j) {
+      for (int c = 0; c < 3; ++c) {
+        joints[(static_cast<size_t>(t) * kJ + j) * 3 + c] = static_cast<float>(position[j][c]);
+      }
+    }
+  }
+  return joints;
+}
+
+}  // namespace intersynth
