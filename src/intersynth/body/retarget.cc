@@ -1,0 +1,102 @@
+#include "intersynth/body/retarget.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "intersynth/body/smpl22.h"
+#include "intersynth/util/error.h"
+
+namespace intersynth {
+namespace {
+
+int SourceIndex(const NamedJointPositions& source,
+                const JointMap& map,
+                int target,
+                const std::string& name) {
+  const auto it = std::find(source.names.begin(), source.names.end(), name);
+  if (it == source.names.end()) {
+    throw Error(map.source + ": joints." + std::string(kSmpl22JointNames[target]) +
+                ": source joint '" + name + "' is not in the skeleton (joint map '" + map.name +
+                "' does not fit it)");
+  }
+  return static_cast<int>(it - source.names.begin());
+}
+
+}  // namespace
+
+std::vector<float> RetargetToSmpl22(const NamedJointPositions& source, const JointMap& map) {
+  const int num_frames = source.num_frames;
+  const int num_source = source.num_joints();
+  if (num_frames < 0 ||
+      source.positions.size() != static_cast<size_t>(num_frames) * num_source * 3) {
+    throw Error("RetargetToSmpl22: source positions hold " +
+                std::to_string(source.positions.size()) + " values, expected " +
+                std::to_string(num_frames) + " frames x " + std::to_string(num_source) +
+                " joints x 3");
+  }
+
+  // Resolve names to indices once; a plain target reads b = a with weight 0.
+  std::array<int, kSmpl22NumJoints> a{}, b{};
+  std::array<double, kSmpl22NumJoints> t{};
+  for (int j = 0; j < kSmpl22NumJoints; ++j) {
+    const JointSource& target = map.targets[j];
+    a[j] = SourceIndex(source, map, j, target.a);
+    b[j] = target.interpolated() ? SourceIndex(source, map, j, target.b) : a[j];
+    t[j] = target.interpolated() ? target.t : 0.0;
+  }
+
+  // joints[f, j] = (1 - t) * P(f, a) + t * P(f, b), computed in double.
+  std::vector<float> joints(static_cast<size_t>(num_frames) * kSmpl22NumJoints * 3);
+  for (int f = 0; f < num_frames; ++f) {
+    for (int j = 0; j < kSmpl22NumJoints; ++j) {
+      const double* pa = source.at(f, a[j]);
+      const double* pb = source.at(f, b[j]);
+      float* out = joints.data() + (static_cast<size_t>(f) * kSmpl22NumJoints + j) * 3;
+      for (int k = 0; k < 3; ++k) {
+        out[k] = static_cast<float>((1.0 - t[j]) * pa[k] + t[j] * pb[k]);
+      }
+    }
+  }
+  return joints;
+}
+
+double PutOnFloor(std::vector<float>& joints, int num_frames, const FloorOptions& options) {
+  if (num_frames < 0 || joints.size() != static_cast<size_t>(num_frames) * kSmpl22NumJoints * 3) {
+    throw Error("PutOnFloor: joints hold " + std::to_string(joints.size()) + " values, expected " +
+                std::to_string(num_frames) + " frames x 22 x 3");
+  }
+  if (!(options.percentile >= 0.0 && options.percentile <= 100.0)) {
+    throw Error("PutOnFloor: percentile " + std::to_string(options.percentile) +
+                " is outside [0, 100]");
+  }
+  if (num_frames == 0) return 0.0;
+
+  // Lowest foot joint per frame.
+  constexpr std::array<int, 4> kFeet = {kSmpl22LeftAnkle, kSmpl22RightAnkle, kSmpl22LeftFoot,
+                                        kSmpl22RightFoot};
+  std::vector<double> lowest(num_frames);
+  for (int f = 0; f < num_frames; ++f) {
+    double m = HUGE_VAL;
+    for (const int j : kFeet) {
+      m = std::min(
+          m, static_cast<double>(joints[(static_cast<size_t>(f) * kSmpl22NumJoints + j) * 3 + 1]));
+    }
+    lowest[f] = m;
+  }
+
+  // Percentile p with linear interpolation: position q = p / 100 * (T - 1)
+  // between the order statistics floor(q) and floor(q) + 1.
+  std::sort(lowest.begin(), lowest.end());
+  const double q = options.percentile / 100.0 * (num_frames - 1);
+  const int lo = static_cast<int>(std::floor(q));
+  const int hi = std::min(lo + 1, num_frames - 1);
+  const double floor_height = lowest[lo] + (q - lo) * (lowest[hi] - lowest[lo]);
+
+  for (size_t i = 1; i < joints.size(); i += 3) {
+    joints[i] = static_cast<float>(joints[i] - floor_height);
+  }
+  return floor_height;
+}
+
+}  // namespace intersynth
