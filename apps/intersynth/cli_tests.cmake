@@ -41,6 +41,13 @@ intersynth_cli_test(convert_joints_to_motion EXIT 0 OUTPUT "1 person, 170 frames
 intersynth_cli_test(convert_normalised_263 EXIT 0 OUTPUT "169 feature rows out"
   ARGS convert "${_assets}/humanml3d/012314_joints.npy" "${w}/convert_normalised_263/f.npy"
        --to hml263 --mean "${_assets}/humanml3d/Mean.npy" --std "${_assets}/humanml3d/Std.npy")
+intersynth_cli_test(convert_bvh_to_motion EXIT 0 OUTPUT "\\(mocap\\).*4 frames out"
+  ARGS convert "${INTERSYNTH_SOURCE_DIR}/testdata/bvh/reactidle_001_acted_first4.bvh"
+       "${w}/convert_bvh_to_motion/take.npz")
+intersynth_cli_test(convert_unknown_skeleton EXIT nonzero ONE_LINE OUTPUT "--joint-map"
+  NOT_EXIST "${w}/convert_unknown_skeleton/take.npz"
+  ARGS convert "${INTERSYNTH_SOURCE_DIR}/testdata/bvh/bandai_like.bvh"
+       "${w}/convert_unknown_skeleton/take.npz")
 intersynth_cli_test(info_bad_kind EXIT nonzero ONE_LINE OUTPUT "unknown file kind" ARGS info x.txt)
 intersynth_cli_test(info_npy EXIT 0 OUTPUT "float32 +\\(170, 22, 3\\).*smpl22"
   ARGS info "${_assets}/humanml3d/012314_joints.npy")

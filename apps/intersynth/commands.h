@@ -21,7 +21,7 @@ void SetupDemo(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
 inline constexpr Command kCommands[] = {
-    {"convert", "Convert motion between .npz, joint .npy, HumanML3D 263 and 262 features",
+    {"convert", "Convert motion between .npz, joint .npy, HumanML3D 263, 262 features and BVH/AMC input",
      SetupConvert},
     {"info", "Describe a motion, feature, .npy/.npz or BVH/ASF/AMC file", SetupInfo},
     {"demo", "Run the demo on the bundled assets", SetupDemo},

@@ -36,6 +36,7 @@ inline constexpr int kSmpl22RightAnkle = 8;
 inline constexpr int kSmpl22Spine3 = 9;
 inline constexpr int kSmpl22LeftFoot = 10;
 inline constexpr int kSmpl22RightFoot = 11;
+inline constexpr int kSmpl22Head = 15;
 inline constexpr int kSmpl22LeftShoulder = 16;
 inline constexpr int kSmpl22RightShoulder = 17;
 

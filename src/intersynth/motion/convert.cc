@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "intersynth/body/mocap_import.h"
 #include "intersynth/io/npy.h"
 #include "intersynth/motion/features_262.h"
 #include "intersynth/motion/features_263.h"
@@ -69,6 +70,7 @@ std::string MotionFormatName(MotionFormat format) {
     case MotionFormat::kJoints: return "joints";
     case MotionFormat::kHumanML3D: return "hml263";
     case MotionFormat::kInterGen: return "ig262";
+    case MotionFormat::kMocap: return "mocap";
   }
   return "?";
 }
@@ -78,15 +80,18 @@ MotionFormat ParseMotionFormat(const std::string& name) {
   if (name == "joints") return MotionFormat::kJoints;
   if (name == "hml263" || name == "263" || name == "humanml3d") return MotionFormat::kHumanML3D;
   if (name == "ig262" || name == "262" || name == "intergen") return MotionFormat::kInterGen;
-  throw Error(fmt::format("unknown motion kind '{}' (expected motion, joints, hml263 or ig262)", name));
+  if (name == "mocap" || name == "bvh" || name == "amc") return MotionFormat::kMocap;
+  throw Error(fmt::format(
+      "unknown motion kind '{}' (expected motion, joints, hml263, ig262 or mocap)", name));
 }
 
 MotionFormat DetectInputFormat(const fs::path& path) {
   const std::string ext = LowerExtension(path);
   if (ext == "npz") return MotionFormat::kMotion;
+  if (ext == "bvh" || ext == "amc") return MotionFormat::kMocap;
   if (ext != "npy") {
     throw Error(fmt::format("{}: cannot tell the motion kind from extension '.{}' "
-                            "(expected .npz or .npy; pass --from)", path.string(), ext));
+                            "(expected .npz, .npy, .bvh or .amc; pass --from)", path.string(), ext));
   }
   const NpyArray array = ReadNpy(path);
   const auto& s = array.shape;
@@ -101,6 +106,20 @@ MotionFormat DetectInputFormat(const fs::path& path) {
 
 MotionClip ReadMotionAs(const fs::path& path, MotionFormat format, const ConvertOptions& options) {
   if (format == MotionFormat::kMotion) return ReadMotionFile(path);
+  if (format == MotionFormat::kMocap) {
+    MocapImportOptions import;
+    import.metres_per_unit = options.metres_per_unit;
+    import.joint_map = options.joint_map;
+    import.asf = options.asf;
+    ImportedTake take = ImportMocapTake(path, import);
+    MotionClip clip;
+    clip.num_persons = 1;
+    clip.num_frames = take.num_frames;
+    clip.fps = static_cast<float>(take.fps);
+    clip.joints = std::move(take.joints);
+    ValidateMotionClip(clip, path.string());
+    return clip;
+  }
   const NpyArray array = ReadNpy(path);
 
   // Joint positions: [T, 22, 3] or [P, T, 22, 3].
@@ -155,6 +174,9 @@ void WriteMotionAs(const MotionClip& clip,
                    const ConvertOptions& options) {
   ValidateMotionClip(clip, path.string());
   switch (format) {
+    case MotionFormat::kMocap:
+      throw Error(fmt::format("{}: writing BVH/AMC is not supported by convert (mocap is an input "
+                              "kind); write motion, joints, hml263 or ig262", path.string()));
     case MotionFormat::kMotion: {
       WriteMotionFile(path, clip, {.compress = options.compress});
       return;
@@ -209,6 +231,10 @@ ConvertReport ConvertMotion(const ConvertOptions& options) {
   } else {
     throw Error(fmt::format("{}: cannot tell which kind to write; pass --to "
                             "(motion, joints, hml263 or ig262)", options.output.string()));
+  }
+  if (report.to == MotionFormat::kMocap) {
+    throw Error(fmt::format("{}: mocap (.bvh/.amc) is an input kind only; write motion, joints, "
+                            "hml263 or ig262", options.output.string()));
   }
   const std::string want_ext = report.to == MotionFormat::kMotion ? "npz" : "npy";
   if (out_ext != want_ext) {

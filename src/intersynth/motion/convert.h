@@ -6,6 +6,8 @@
 //   joints    .npy joint positions          [T, 22, 3] or [P, T, 22, 3]
 //   hml263    .npy HumanML3D features       [N, 263] or [P, N, 263]
 //   ig262     .npy intersynth/InterGen      [N, 262] or [P, N, 262]
+//   mocap     .bvh or .amc take (input only): retargeted onto smpl22 through
+//             the first joint map that fits (body/mocap_import.h)
 //
 // Feature files hold N = T − 1 rows for T frames (each row is a frame
 // transition). Features are "decoded" (raw) unless mean/std files are given,
@@ -27,9 +29,9 @@
 
 namespace intersynth {
 
-enum class MotionFormat { kMotion, kJoints, kHumanML3D, kInterGen };
+enum class MotionFormat { kMotion, kJoints, kHumanML3D, kInterGen, kMocap };
 
-/// "motion", "joints", "hml263" or "ig262".
+/// "motion", "joints", "hml263", "ig262" or "mocap".
 std::string MotionFormatName(MotionFormat format);
 /// Parses a kind name (also accepts "npz", "263", "262"); throws Error listing the kinds.
 MotionFormat ParseMotionFormat(const std::string& name);
@@ -54,6 +56,11 @@ struct ConvertOptions {
   std::vector<std::string> text;
   /// Deflate a motion .npz output.
   bool compress = true;
+  /// Mocap input: metres per file unit (0 = guess from the body), a user's
+  /// joint map tried first, and the ASF skeleton of an .amc take.
+  double metres_per_unit = 0.0;
+  std::filesystem::path joint_map;
+  std::filesystem::path asf;
 };
 
 struct ConvertReport {

@@ -41,13 +41,15 @@ TEST(Convert, DetectsEveryKind) {
   EXPECT_EQ(DetectInputFormat(dir / "clip.npz"), MotionFormat::kMotion);
   WriteNpy(dir / "odd.npy", NpyArray::Float32({4, 5}, std::vector<float>(20, 0)));
   EXPECT_THROW(DetectInputFormat(dir / "odd.npy"), Error);
-  EXPECT_THROW(DetectInputFormat(dir / "clip.bvh"), Error);
+  EXPECT_EQ(DetectInputFormat(dir / "take.BVH"), MotionFormat::kMocap);
+  EXPECT_EQ(DetectInputFormat(dir / "take.amc"), MotionFormat::kMocap);
+  EXPECT_THROW(DetectInputFormat(dir / "clip.fbx"), Error);
 }
 
 TEST(Convert, ParseKindNamesAndUnknownKind) {
   EXPECT_EQ(ParseMotionFormat("hml263"), MotionFormat::kHumanML3D);
   EXPECT_EQ(ParseMotionFormat("262"), MotionFormat::kInterGen);
-  EXPECT_ERROR_CONTAINS(ParseMotionFormat("bvhx"), {"'bvhx'", "motion, joints, hml263 or ig262"});
+  EXPECT_ERROR_CONTAINS(ParseMotionFormat("bvhx"), {"'bvhx'", "motion, joints, hml263, ig262 or mocap"});
 }
 
 TEST(Convert, JointsToMotionToJointsIsExact) {
@@ -149,6 +151,30 @@ TEST(Convert, TwoPersonJointsTo262AndBackKeepsRelativePlacement) {
       EXPECT_NEAR(std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]), 1.5f, 1e-4f);
     }
   }
+}
+
+TEST(Convert, MocapTakeToMotionFileOnSmpl22) {
+  // A real ReActIdle BVH (19 joints, metres, 24 fps) through the bundled joint maps.
+  testing::TempDir dir;
+  const ConvertReport report =
+      ConvertMotion(Options(testing::SourceDir() / "testdata/bvh/reactidle_001_acted_first4.bvh",
+                            dir / "take.npz"));
+  EXPECT_EQ(report.from, MotionFormat::kMocap);
+  const MotionClip clip = ReadMotionFile(dir / "take.npz");
+  EXPECT_EQ(clip.num_persons, 1);
+  EXPECT_EQ(clip.num_frames, 4);
+  EXPECT_NEAR(clip.fps, 24.0f, 1e-3f);  // "Frame Time: 0.041667"
+  float lowest = clip.joints[1];
+  for (size_t i = 1; i < clip.joints.size(); i += 3) lowest = std::min(lowest, clip.joints[i]);
+  EXPECT_NEAR(lowest, 0.0f, 0.03f);
+}
+
+TEST(Convert, MocapIsAnInputKindOnly) {
+  testing::TempDir dir;
+  ConvertOptions options = Options(Asset("012314_joints.npy"), dir / "x.npy");
+  options.to = MotionFormat::kMocap;
+  EXPECT_ERROR_CONTAINS(ConvertMotion(options), {"x.npy", "input kind only"});
+  EXPECT_EQ(testing::CountEntries(dir.path()), 0);
 }
 
 TEST(Convert, MeanStdWithFeaturesOnBothSidesIsAmbiguous) {

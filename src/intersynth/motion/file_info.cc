@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "intersynth/body/mocap_import.h"
 #include "intersynth/io/asf_amc.h"
 #include "intersynth/io/bvh.h"
 #include "intersynth/io/npy.h"
@@ -75,19 +76,7 @@ std::string DescribeAsf(const fs::path& path) {
 
 // An AMC needs its skeleton: the given ASF, else the only .asf beside it.
 std::string DescribeAmc(const fs::path& path, fs::path asf) {
-  if (asf.empty()) {
-    std::vector<fs::path> candidates;
-    std::error_code ec;
-    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    for (const auto& entry : fs::directory_iterator(folder, ec)) {
-      if (LowerExtension(entry.path()) == "asf") candidates.push_back(entry.path());
-    }
-    if (candidates.size() != 1) {
-      throw Error(fmt::format("{}: an AMC file needs its ASF skeleton; found {} .asf files beside "
-                              "it, pass --asf", path.string(), candidates.size()));
-    }
-    asf = candidates.front();
-  }
+  asf = FindAsfFor(path, asf);
   const AsfSkeleton skeleton = ReadAsf(asf);
   const AmcMotion motion = ReadAmc(path, skeleton);
   return fmt::format("{}: AMC motion, {} frames (first frame number {}), {} channels per frame, "

@@ -1,0 +1,58 @@
+#pragma once
+// One motion-capture take (BVH, or ASF/AMC) onto the smpl22 skeleton:
+// forward kinematics in metres, the first joint map that fits (a user's map
+// first, then the bundled data/joint_maps), retargeting, and the floor at
+// y = 0. The source's own world frame is kept otherwise (Y up).
+//
+// Length units: ASF/AMC state theirs (`:units length`). BVH does not, and
+// headers are not to be trusted (the CMU BVH files here are in the ASF unit,
+// 0.05644 m, not metres), so unless the caller gives metres_per_unit the unit
+// is guessed from the body: the median height of the smpl22 head joint above
+// the lowest foot joint must be a plausible 1.0-2.1 m in exactly one of the
+// common units (m, cm, mm, inch, ASF unit); the one closest to 1.45 m wins.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace intersynth {
+
+struct MocapImportOptions {
+  /// Metres per file unit; 0 guesses it (BVH only; ASF/AMC state theirs).
+  double metres_per_unit = 0.0;
+  /// A joint map tried before the bundled ones (`--joint-map FILE`).
+  std::filesystem::path joint_map;
+  /// Folder of bundled maps; empty = DefaultJointMapDir().
+  std::filesystem::path joint_map_dir;
+  /// The ASF skeleton of an .amc take; empty = the only .asf beside it.
+  std::filesystem::path asf;
+  /// Frame rate of an .amc take (AMC files do not store one; HDM05 and CMU: 120).
+  double amc_fps = 120.0;
+};
+
+/// A take on smpl22: joints [T, 22, 3] float metres, floor at y = 0.
+struct ImportedTake {
+  std::vector<float> joints;
+  int num_frames = 0;
+  double fps = 0.0;
+  /// Name of the joint map used.
+  std::string joint_map;
+  double metres_per_unit = 0.0;
+  /// Whether metres_per_unit was guessed from the body.
+  bool unit_guessed = false;
+};
+
+/// Imports a .bvh or .amc take. Throws Error naming the file for unreadable
+/// input, an unknown skeleton (listing the names a map needs) or a length
+/// unit that cannot be told (asking for metres_per_unit).
+ImportedTake ImportMocapTake(const std::filesystem::path& path, const MocapImportOptions& options = {});
+
+/// The ASF skeleton of an .amc take: `given` when not empty, else the only
+/// .asf file beside the take. Throws Error (asking for --asf) otherwise.
+std::filesystem::path FindAsfFor(const std::filesystem::path& amc, const std::filesystem::path& given);
+
+/// The guess described above from the median head height `height_in_units`
+/// (file units). Throws Error naming `what` when no unit fits.
+double GuessMetresPerUnit(double height_in_units, const std::string& what);
+
+}  // namespace intersynth
