@@ -129,6 +129,11 @@ ImportedTake ImportMocapTake(const fs::path& path, const MocapImportOptions& opt
   take.joints = RetargetToSmpl22(positions, map);
   take.num_frames = positions.num_frames;
   take.fps = positions.fps;
+  if (options.drop_added_t_pose && IsAddedTPose(take.joints, take.num_frames)) {
+    take.joints.erase(take.joints.begin(), take.joints.begin() + kSmpl22NumJoints * 3);
+    take.num_frames -= 1;
+    take.dropped_t_pose = true;
+  }
   PutOnFloor(take.joints, take.num_frames);
   return take;
 }

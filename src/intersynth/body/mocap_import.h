@@ -10,6 +10,8 @@
 // is guessed from the body: the median height of the smpl22 head joint above
 // the lowest foot joint must be a plausible 1.0-2.1 m in exactly one of the
 // common units (m, cm, mm, inch, ASF unit); the one closest to 1.45 m wins.
+// A T-pose added before the take (frame 0 of many CMU conversions) is dropped
+// (IsAddedTPose, body/retarget.h).
 
 #include <filesystem>
 #include <string>
@@ -28,6 +30,8 @@ struct MocapImportOptions {
   std::filesystem::path asf;
   /// Frame rate of an .amc take (AMC files do not store one; HDM05 and CMU: 120).
   double amc_fps = 120.0;
+  /// Drop frame 0 when it is a T-pose added before the take (IsAddedTPose).
+  bool drop_added_t_pose = true;
 };
 
 /// A take on smpl22: joints [T, 22, 3] float metres, floor at y = 0.
@@ -40,6 +44,8 @@ struct ImportedTake {
   double metres_per_unit = 0.0;
   /// Whether metres_per_unit was guessed from the body.
   bool unit_guessed = false;
+  /// Whether an added T-pose at frame 0 was dropped.
+  bool dropped_t_pose = false;
 };
 
 /// Imports a .bvh or .amc take. Throws Error naming the file for unreadable

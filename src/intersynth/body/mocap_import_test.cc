@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <fstream>
 
+#include "intersynth/body/retarget.h"
 #include "intersynth/body/smpl22.h"
+#include "intersynth/io/npy.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/file_util.h"
 
@@ -96,6 +98,54 @@ TEST(MocapImport, RealBandaiAndCmuUnitsAreGuessed) {
   const ImportedTake cmu = ImportMocapTake(mocap / "cmu/131_01.bvh");
   EXPECT_NEAR(cmu.metres_per_unit, 0.0254 / 0.45, 1e-12);
   EXPECT_NEAR(LowestY(cmu), 0.0f, 0.05f);
+}
+
+// Two frames of the bundled HumanML3D sample; with `t_pose` frame 0 gets its
+// arms stretched out level with the shoulders.
+std::vector<float> TwoFrames(bool t_pose, bool jump) {
+  std::vector<float> joints =
+      ReadNpy(testing::SourceDir() / "assets/humanml3d/012314_joints.npy").ToVector<float>();
+  joints.resize(2 * kSmpl22NumJoints * 3);
+  if (t_pose) {
+    for (int t = 0; t < (jump ? 1 : 2); ++t) {
+      float* f = joints.data() + static_cast<size_t>(t) * kSmpl22NumJoints * 3;
+      for (int side : {0, 1}) {
+        const int shoulder = side == 0 ? kSmpl22LeftShoulder : kSmpl22RightShoulder;
+        const int elbow = shoulder + 2, wrist = shoulder + 4;  // 16 -> 18 -> 20
+        const float out = side == 0 ? 1.0f : -1.0f;            // left is +x here
+        for (int k = 0; k < 3; ++k) {
+          f[elbow * 3 + k] = f[shoulder * 3 + k] + (k == 0 ? 0.28f * out : 0.0f);
+          f[wrist * 3 + k] = f[shoulder * 3 + k] + (k == 0 ? 0.55f * out : 0.0f);
+        }
+      }
+    }
+  }
+  return joints;
+}
+
+TEST(IsAddedTPose, TPoseFollowedByAJumpIsAdded) {
+  EXPECT_TRUE(IsAddedTPose(TwoFrames(/*t_pose=*/true, /*jump=*/true), 2));
+}
+
+TEST(IsAddedTPose, SmoothStartInATPoseIsKept) {
+  EXPECT_FALSE(IsAddedTPose(TwoFrames(/*t_pose=*/true, /*jump=*/false), 2));
+}
+
+TEST(IsAddedTPose, OrdinaryStartIsKept) {
+  EXPECT_FALSE(IsAddedTPose(TwoFrames(/*t_pose=*/false, /*jump=*/false), 2));
+  EXPECT_FALSE(IsAddedTPose(TwoFrames(/*t_pose=*/true, /*jump=*/true), 1));
+}
+
+TEST(MocapImport, CmuAddedTPoseIsDropped) {
+  INTERSYNTH_REQUIRE_SHARED_DATA(cmu, "mocap/cmu");
+  // 13_14 starts with a T-pose 0.74 m away from frame 1; 131_01 does not.
+  const ImportedTake with = ImportMocapTake(cmu / "13_14.bvh");
+  EXPECT_TRUE(with.dropped_t_pose);
+  EXPECT_EQ(with.num_frames, 2424);
+  MocapImportOptions keep;
+  keep.drop_added_t_pose = false;
+  EXPECT_EQ(ImportMocapTake(cmu / "13_14.bvh", keep).num_frames, 2425);
+  EXPECT_FALSE(ImportMocapTake(cmu / "131_01.bvh").dropped_t_pose);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include <Eigen/Core>
+
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/error.h"
 
@@ -97,6 +99,27 @@ double PutOnFloor(std::vector<float>& joints, int num_frames, const FloorOptions
     joints[i] = static_cast<float>(joints[i] - floor_height);
   }
   return floor_height;
+}
+
+bool IsAddedTPose(const std::vector<float>& joints, int num_frames) {
+  if (num_frames < 2) return false;
+  constexpr double kArmHeightTolerance = 0.15;  // m, wrist vs shoulder height
+  constexpr double kMinWristSpan = 1.0;         // m, arms stretched out
+  constexpr double kMinJump = 0.2;              // m in one frame: not motion
+  auto at = [&](int t, int j) {
+    const float* p = joints.data() + (static_cast<size_t>(t) * kSmpl22NumJoints + j) * 3;
+    return Eigen::Vector3d(p[0], p[1], p[2]);
+  };
+  // Arms horizontal and stretched out at frame 0.
+  const bool arms_level =
+      std::abs(at(0, kSmpl22LeftWrist).y() - at(0, kSmpl22LeftShoulder).y()) < kArmHeightTolerance &&
+      std::abs(at(0, kSmpl22RightWrist).y() - at(0, kSmpl22RightShoulder).y()) < kArmHeightTolerance;
+  const bool arms_out = (at(0, kSmpl22LeftWrist) - at(0, kSmpl22RightWrist)).norm() > kMinWristSpan;
+  if (!arms_level || !arms_out) return false;
+  // A jump to frame 1: the pose was not part of the recorded motion.
+  double jump = 0.0;
+  for (int j = 0; j < kSmpl22NumJoints; ++j) jump = std::max(jump, (at(1, j) - at(0, j)).norm());
+  return jump > kMinJump;
 }
 
 }  // namespace intersynth

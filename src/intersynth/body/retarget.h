@@ -51,4 +51,11 @@ struct FloorOptions {
 /// joints.size() != num_frames * 66 or the percentile is outside [0, 100].
 double PutOnFloor(std::vector<float>& joints, int num_frames, const FloorOptions& options = {});
 
+/// Whether frame 0 of `joints` [T, 22, 3] is a T-pose added before the take
+/// (CMU conversions often start so): the arms are horizontal (both wrists
+/// within 0.15 m of their shoulders' height, 1 m or more apart) AND frame 1 is
+/// a jump away (some joint moves more than 0.2 m in one frame). A take that
+/// merely starts in a T-pose and moves on smoothly is kept.
+bool IsAddedTPose(const std::vector<float>& joints, int num_frames);
+
 }  // namespace intersynth

@@ -39,6 +39,8 @@ inline constexpr int kSmpl22RightFoot = 11;
 inline constexpr int kSmpl22Head = 15;
 inline constexpr int kSmpl22LeftShoulder = 16;
 inline constexpr int kSmpl22RightShoulder = 17;
+inline constexpr int kSmpl22LeftWrist = 20;
+inline constexpr int kSmpl22RightWrist = 21;
 
 /// Joint names in SMPL order (the names of the table above).
 inline constexpr std::array<std::string_view, kSmpl22NumJoints> kSmpl22JointNames = {
