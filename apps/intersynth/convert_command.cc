@@ -40,6 +40,9 @@ void SetupConvert(CLI::App* command) {
   command->add_option("--metres-per-unit", options->metres_per_unit,
                       "mocap input: metres per file unit (default: guessed from the body)")
       ->check(CLI::PositiveNumber);
+  command->add_option("--source-fps", options->source_fps,
+                      "mocap input: the take's real frame rate when its header is wrong")
+      ->check(CLI::PositiveNumber);
   command->add_option("--joint-map", options->joint_map,
                       "mocap input: a joint map JSON for another rig (data/joint_maps/README.md)");
   command->add_option("--asf", options->asf, "mocap input: the ASF skeleton of an .amc take");

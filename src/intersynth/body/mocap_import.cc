@@ -95,6 +95,10 @@ double GuessMetresPerUnit(double height_in_units, const std::string& what) {
 }
 
 ImportedTake ImportMocapTake(const fs::path& path, const MocapImportOptions& options) {
+  if (!(options.fps_override >= 0.0) || !std::isfinite(options.fps_override)) {
+    throw Error(fmt::format("{}: fps override {} is not a frame rate", path.string(),
+                            options.fps_override));
+  }
   const std::string ext = LowerExtension(path);
   const std::vector<JointMap> maps = CandidateMaps(options);
   ImportedTake take;
@@ -128,7 +132,7 @@ ImportedTake ImportMocapTake(const fs::path& path, const MocapImportOptions& opt
   take.joint_map = map.name;
   take.joints = RetargetToSmpl22(positions, map);
   take.num_frames = positions.num_frames;
-  take.fps = positions.fps;
+  take.fps = options.fps_override > 0.0 ? options.fps_override : positions.fps;
   if (options.drop_added_t_pose && IsAddedTPose(take.joints, take.num_frames)) {
     take.joints.erase(take.joints.begin(), take.joints.begin() + kSmpl22NumJoints * 3);
     take.num_frames -= 1;

@@ -30,6 +30,9 @@ struct MocapImportOptions {
   std::filesystem::path asf;
   /// Frame rate of an .amc take (AMC files do not store one; HDM05 and CMU: 120).
   double amc_fps = 120.0;
+  /// Frames per second to use instead of the file's (BVH headers can be
+  /// wrong: CMU 18_01 says 30 but is 120); 0 keeps the file's rate.
+  double fps_override = 0.0;
   /// Drop frame 0 when it is a T-pose added before the take (IsAddedTPose).
   bool drop_added_t_pose = true;
 };

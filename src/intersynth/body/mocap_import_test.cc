@@ -53,6 +53,15 @@ TEST(MocapImport, GivenUnitIsUsedAsIs) {
   EXPECT_DOUBLE_EQ(take.metres_per_unit, 0.5);
 }
 
+TEST(MocapImport, FpsOverrideReplacesTheHeader) {
+  MocapImportOptions options;
+  options.fps_override = 120.0;
+  EXPECT_DOUBLE_EQ(ImportMocapTake(Fixture("bvh/reactidle_001_acted_first4.bvh"), options).fps, 120.0);
+  options.fps_override = -1.0;
+  EXPECT_ERROR_CONTAINS(ImportMocapTake(Fixture("bvh/reactidle_001_acted_first4.bvh"), options),
+                        {"reactidle_001_acted_first4.bvh", "fps override"});
+}
+
 TEST(MocapImport, AmcWithItsAsfUsesTheAsfUnit) {
   MocapImportOptions options;
   options.asf = Fixture("asf_amc/HDM_tr.asf");

@@ -109,6 +109,7 @@ MotionClip ReadMotionAs(const fs::path& path, MotionFormat format, const Convert
   if (format == MotionFormat::kMocap) {
     MocapImportOptions import;
     import.metres_per_unit = options.metres_per_unit;
+    import.fps_override = options.source_fps;
     import.joint_map = options.joint_map;
     import.asf = options.asf;
     ImportedTake take = ImportMocapTake(path, import);

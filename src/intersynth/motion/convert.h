@@ -59,6 +59,8 @@ struct ConvertOptions {
   /// Mocap input: metres per file unit (0 = guess from the body), a user's
   /// joint map tried first, and the ASF skeleton of an .amc take.
   double metres_per_unit = 0.0;
+  /// Mocap input: frames per second replacing the file's (0 keeps it).
+  double source_fps = 0.0;
   std::filesystem::path joint_map;
   std::filesystem::path asf;
 };
