@@ -11,20 +11,10 @@ using Quat = Quaternion<double>;  // (w, x, y, z)
 using Vec3 = Vector3<double>;
 constexpr int kJ = kSmpl22NumJoints;
 
-Quat Identity() { return Quat(1.0, 0.0, 0.0, 0.0); }
-
 // Joint j of frame t of a [T, 22, 3] array, in double.
 Vec3 JointAt(const float* joints, int t, int j) {
   const float* p = joints + (static_cast<size_t>(t) * kJ + j) * 3;
   return Vec3(p[0], p[1], p[2]);
-}
-
-// Shortest rotation taking direction a onto direction b, the identity for a
-// zero vector. Antiparallel vectors give a half turn about an axis
-// perpendicular to a.
-Quat Between(const Vec3& a, const Vec3& b) {
-  if (a.squaredNorm() == 0.0 || b.squaredNorm() == 0.0) return Identity();
-  return QuaternionBetween(a, b);
 }
 
 }  // namespace
@@ -36,7 +26,7 @@ std::vector<Quaternion<double>> SwingInverseKinematics(
     const SwingIkOptions& options) {
   INTERSYNTH_CHECK(static_cast<int>(root_rotations.size()) == num_frames)
       << root_rotations.size() << " root rotations for " << num_frames << " frames";
-  std::vector<Quat> local(static_cast<size_t>(num_frames) * kJ, Identity());
+  std::vector<Quat> local(static_cast<size_t>(num_frames) * kJ, QuaternionIdentity<double>());
   std::vector<Quat> accumulated(kJ);
   for (int t = 0; t < num_frames; ++t) {
     Quat* out = local.data() + static_cast<size_t>(t) * kJ;
@@ -55,8 +45,8 @@ std::vector<Quaternion<double>> SwingInverseKinematics(
         const Vec3 bone = JointAt(joints, t, child) - JointAt(joints, t, parent);
         const double length = bone.norm();
         const auto& o = kHumanML3DRawOffsets[child];
-        const Quat swing =
-            length > 0.0 ? Between(Vec3(o[0], o[1], o[2]), bone / length) : Identity();
+        const Quat swing = length > 0.0 ? QuaternionBetween(Vec3(o[0], o[1], o[2]), Vec3(bone / length))
+                                        : QuaternionIdentity<double>();
         out[child] = QuaternionMultiply(QuaternionConjugate(r), swing);
         r = QuaternionMultiply(r, out[child]);
         accumulated[child] = r;

@@ -230,3 +230,19 @@ TYPED_TEST(QuaternionTyped, AlignVectorsNearlyParallel) {
 
 }  // namespace
 }  // namespace intersynth
+
+namespace intersynth {
+namespace {
+
+TEST(Quaternion, BetweenOrIdentityGivesIdentityForZeroVectors) {
+  const Vector3<double> zero = Vector3<double>::Zero();
+  const Vector3<double> x = Vector3<double>::UnitX();
+  const Vector3<double> y(0.0, 2.0, 0.0);
+  EXPECT_EQ(QuaternionBetweenOrIdentity(zero, x), QuaternionIdentity<double>());
+  EXPECT_EQ(QuaternionBetweenOrIdentity(x, zero), QuaternionIdentity<double>());
+  EXPECT_EQ(QuaternionBetweenOrIdentity(x, y), QuaternionBetween(x, y));
+  EXPECT_LT((QuaternionRotate(QuaternionIdentity<double>(), y) - y).norm(), 1e-15);
+}
+
+}  // namespace
+}  // namespace intersynth

@@ -476,6 +476,20 @@ inline Quaternion<T> QuaternionBetween(const Vector3<T>& u, const Vector3<T>& v)
   return Quaternion<T>(w, s * axis.x(), s * axis.y(), s * axis.z());
 }
 
+/// The identity rotation (1, 0, 0, 0).
+template <typename T>
+inline Quaternion<T> QuaternionIdentity() {
+  return Quaternion<T>(T(1), T(0), T(0), T(0));
+}
+
+/// QuaternionBetween, except that a zero u or v (a bone of zero length, a
+/// direction that cannot be told) gives the identity instead of a failed check.
+template <typename T>
+inline Quaternion<T> QuaternionBetweenOrIdentity(const Vector3<T>& u, const Vector3<T>& v) {
+  if (u.squaredNorm() == T(0) || v.squaredNorm() == T(0)) return QuaternionIdentity<T>();
+  return QuaternionBetween(u, v);
+}
+
 /// Spherical linear interpolation between unit quaternions a (t = 0) and
 /// b (t = 1) along the shorter arc (b is negated when a . b < 0):
 ///   Omega = 2 atan2(|a - b|, |a + b|)     (angle between a and b in R^4;

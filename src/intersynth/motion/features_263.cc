@@ -19,20 +19,8 @@ using Vec3 = Vector3<double>;
 
 constexpr int kJ = kSmpl22NumJoints;
 
-Quat Identity() { return Quat(1.0, 0.0, 0.0, 0.0); }
-
 // q v q^-1 (geometry's QuaternionRotate, with Eigen expressions evaluated).
 Vec3 Rotate(const Quat& q, const Vec3& v) { return QuaternionRotate(q, v); }
-
-// Shortest rotation taking direction a onto direction b (geometry's
-// QuaternionBetween, the same rotation as the reference's half-way form
-// normalize(|a||b| + a.b, a x b)), with the identity for a zero vector.
-// Antiparallel vectors give a half turn about an axis perpendicular to a; for
-// a horizontal a that axis is +-Y, so a yaw stays a yaw.
-Quat Between(const Vec3& a, const Vec3& b) {
-  if (a.squaredNorm() == 0.0 || b.squaredNorm() == 0.0) return Identity();
-  return QuaternionBetween(a, b);
-}
 
 // Joint j of frame t of a [T, 22, 3] array, in double.
 Vec3 JointAt(const float* joints, int t, int j) {
@@ -99,10 +87,10 @@ std::vector<float> EncodeHumanML3D(const float* joints,
   // root_from_world r[t] turns the (smoothed) facing onto +Z; frame 0 is the
   // identity by the format's definition. A vanishing facing (hips and
   // shoulders degenerate over the whole window) keeps the identity.
-  std::vector<Quat> root(T, Identity());
+  std::vector<Quat> root(T, QuaternionIdentity<double>());
   for (int t = 1; t < T; ++t) {
     const double n = forward[t].norm();
-    if (n > 1e-12) root[t] = Between(forward[t] / n, Vec3::UnitZ());
+    if (n > 1e-12) root[t] = QuaternionBetween(Vec3(forward[t] / n), Vec3(Vec3::UnitZ()));
     if (options.continuous_root_rotation && root[t].dot(root[t - 1]) < 0.0) root[t] = -root[t];
   }
 
@@ -250,7 +238,7 @@ std::vector<float> CanonicalizeHumanML3DJoints(const float* joints, int num_fram
         "CanonicalizeHumanML3DJoints: frame 0: the left-right direction is vertical; "
         "expected an upright body (Y up)");
   }
-  const Quat turn = Between(forward.normalized(), Vec3::UnitZ());
+  const Quat turn = QuaternionBetweenOrIdentity(Vec3(forward.normalized()), Vec3(Vec3::UnitZ()));
 
   // Move frame 0's root to the XZ origin, then turn everything about +Y.
   const Vec3 origin(joints[0], floor, joints[2]);
