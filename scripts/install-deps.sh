@@ -9,7 +9,9 @@ packages=(
   g++ cmake ninja-build ccache pkg-config git
   # libraries
   libeigen3-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
-  libzip-dev zlib1g-dev
+  libzip-dev zlib1g-dev libarchive-dev
+  # images and video (OpenCV 4.6: core, imgproc, imgcodecs, videoio)
+  libopencv-dev
   # LibTorch with the OpenMP OpenBLAS (DESIGN.md)
   libtorch-dev libopenblas0-openmp
   # tests and benchmarks

@@ -16,6 +16,16 @@
 namespace intersynth {
 namespace fs = std::filesystem;
 
+namespace {
+
+// "<prefix>-<pid>-<8 hex digits>": unique enough for temp files and folders of one process.
+std::string UniqueName(const std::string& prefix) {
+  std::random_device device;
+  return fmt::format("{}-{}-{:08x}", prefix, static_cast<long>(getpid()), device());
+}
+
+}  // namespace
+
 std::string ReadFileToString(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
@@ -37,15 +47,13 @@ std::string ReadFileToString(const fs::path& path) {
 
 AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)) {
   // A unique name in the same folder, so that rename() stays on one file system.
-  std::random_device device;
   const fs::path folder = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) {
     throw Error(fmt::format("{}: output folder '{}' does not exist", path_.string(),
                             folder.string()));
   }
-  temp_path_ = folder / fmt::format(".{}.tmp{}.{:08x}", path_.filename().string(),
-                                    static_cast<long>(getpid()), device());
+  temp_path_ = folder / ("." + UniqueName(path_.filename().string() + ".tmp"));
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -81,6 +89,74 @@ void WriteFileAtomic(const fs::path& path, std::string_view bytes) {
     if (!out) throw Error(fmt::format("{}: write failed", path.string()));
   }
   writer.Commit();
+}
+
+ScratchFolder::ScratchFolder(const std::string& prefix) {
+  std::error_code ec;
+  const fs::path temp = fs::temp_directory_path(ec);
+  if (ec) throw Error(fmt::format("no temp folder for '{}': {}", prefix, ec.message()));
+  path_ = temp / UniqueName(prefix);
+  if (!fs::create_directories(path_, ec) || ec) {
+    throw Error(fmt::format("{}: cannot create scratch folder: {}", path_.string(),
+                            ec ? ec.message() : "it already exists"));
+  }
+}
+
+ScratchFolder::~ScratchFolder() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+AtomicFolderWriter::AtomicFolderWriter(fs::path path, bool overwrite)
+    : path_(std::move(path)), overwrite_(overwrite) {
+  const fs::path parent = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    throw Error(fmt::format("{}: output folder '{}' does not exist", path_.string(),
+                            parent.string()));
+  }
+  if (fs::exists(path_, ec) && !overwrite_) {
+    throw Error(fmt::format("{}: already exists (pass --overwrite to replace it)", path_.string()));
+  }
+  if (fs::exists(path_, ec) && !fs::is_directory(path_, ec)) {
+    throw Error(fmt::format("{}: exists and is not a folder", path_.string()));
+  }
+  temp_path_ = parent / ("." + UniqueName(path_.filename().string() + ".partial"));
+  if (!fs::create_directory(temp_path_, ec) || ec) {
+    throw Error(fmt::format("{}: cannot create temporary folder: {}", temp_path_.string(),
+                            ec ? ec.message() : "it already exists"));
+  }
+}
+
+AtomicFolderWriter::~AtomicFolderWriter() {
+  if (!committed_) {
+    std::error_code ec;
+    fs::remove_all(temp_path_, ec);
+  }
+}
+
+void AtomicFolderWriter::Commit() {
+  std::error_code ec;
+  // rename() cannot replace a non-empty folder: move the old one aside first
+  // and delete it only once the new one is in place.
+  fs::path old_aside;
+  if (fs::exists(path_, ec)) {
+    if (!overwrite_) throw Error(fmt::format("{}: already exists", path_.string()));
+    old_aside = path_.parent_path() / ("." + UniqueName(path_.filename().string() + ".old"));
+    fs::rename(path_, old_aside, ec);
+    if (ec) {
+      throw Error(fmt::format("{}: cannot move the old folder aside: {}", path_.string(),
+                              ec.message()));
+    }
+  }
+  fs::rename(temp_path_, path_, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    if (!old_aside.empty()) fs::rename(old_aside, path_, ec);
+    throw Error(fmt::format("{}: cannot move the new folder into place: {}", path_.string(), why));
+  }
+  committed_ = true;
+  if (!old_aside.empty()) fs::remove_all(old_aside, ec);
 }
 
 std::string LowerExtension(const fs::path& path) {

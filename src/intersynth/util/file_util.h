@@ -42,6 +42,52 @@ class AtomicFileWriter {
   bool committed_ = false;
 };
 
+/// A fresh folder under the system temp dir (<temp>/<prefix>-<pid>-<random>),
+/// removed with its content when the object dies: scratch space for archives
+/// unpacked during a command.
+class ScratchFolder {
+ public:
+  /// Creates the folder. Throws Error when it cannot.
+  explicit ScratchFolder(const std::string& prefix);
+  ~ScratchFolder();
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// An output FOLDER written atomically: the content goes into a hidden
+/// temp folder beside `path` (same file system); Commit() renames it onto
+/// `path`. Destroying an uncommitted writer removes the temp folder with its
+/// content, so an interrupted or failed command leaves no partial output.
+///
+///   AtomicFolderWriter out(dataset_dir, /*overwrite=*/false);
+///   WriteFiles(out.temp_path());
+///   out.Commit();
+class AtomicFolderWriter {
+ public:
+  /// Throws Error when the parent folder is missing, or when `path` exists
+  /// and `overwrite` is false (the message says to pass --overwrite).
+  AtomicFolderWriter(std::filesystem::path path, bool overwrite);
+  ~AtomicFolderWriter();
+  AtomicFolderWriter(const AtomicFolderWriter&) = delete;
+  AtomicFolderWriter& operator=(const AtomicFolderWriter&) = delete;
+
+  const std::filesystem::path& temp_path() const { return temp_path_; }
+  const std::filesystem::path& path() const { return path_; }
+  /// Moves the temp folder onto `path`, replacing an existing folder there
+  /// when overwriting was allowed. Throws Error on failure.
+  void Commit();
+
+ private:
+  std::filesystem::path path_;
+  std::filesystem::path temp_path_;
+  bool overwrite_ = false;
+  bool committed_ = false;
+};
+
 /// Lower-case extension without the dot ("npz" for "a/b.NPZ").
 std::string LowerExtension(const std::filesystem::path& path);
 
