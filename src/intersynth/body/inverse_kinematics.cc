@@ -1,6 +1,7 @@
 #include "intersynth/body/inverse_kinematics.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "intersynth/util/error.h"
 
@@ -99,6 +100,35 @@ std::vector<float> Smpl22ForwardKinematics(const std::vector<Quat>& local_rotati
     }
   }
   return joints;
+}
+
+std::vector<float> UniformBoneLengths(const float* joints, int num_frames) {
+  INTERSYNTH_CHECK(num_frames > 0) << "no frames";
+  // With every local rotation relative to its smpl22 parent, FK rebuilds each
+  // observed bone direction whatever the root rotation is; the identity will do.
+  const std::vector<Quat> identity(num_frames, QuaternionIdentity<double>());
+  SwingIkOptions options;
+  options.arm_chains_from_root = false;
+  const std::vector<Quat> local = SwingInverseKinematics(joints, num_frames, identity, options);
+  std::vector<Vec3> roots(num_frames);
+  for (int t = 0; t < num_frames; ++t) roots[t] = JointAt(joints, t, 0);
+  return Smpl22ForwardKinematics(local, roots, Smpl22RestOffsets(joints, num_frames));
+}
+
+std::array<double, kJ> BoneLengthStd(const float* joints, int num_frames) {
+  INTERSYNTH_CHECK(num_frames > 0) << "no frames";
+  std::array<double, kJ> spread{};
+  for (int j = 1; j < kJ; ++j) {
+    double sum = 0.0, sum_sq = 0.0;
+    for (int t = 0; t < num_frames; ++t) {
+      const double length = (JointAt(joints, t, j) - JointAt(joints, t, kSmpl22Parents[j])).norm();
+      sum += length;
+      sum_sq += length * length;
+    }
+    const double mean = sum / num_frames;
+    spread[j] = std::sqrt(std::max(0.0, sum_sq / num_frames - mean * mean));
+  }
+  return spread;
 }
 
 }  // namespace intersynth

@@ -60,4 +60,21 @@ std::vector<float> Smpl22ForwardKinematics(
     const std::vector<Vector3<double>>& root_positions,
     const std::array<Vector3<double>, kSmpl22NumJoints>& rest_offsets);
 
+/// Skeleton uniformisation: the same motion with every bone at one length.
+/// Each frame's bone DIRECTIONS are kept and each bone is set to its median
+/// length over the clip (Smpl22RestOffsets), by swing IK relative to the
+/// smpl22 parents followed by Smpl22ForwardKinematics from the observed
+/// pelvis positions:
+///   p'_0 = p_0,   p'_j = p'_parent(j) + median_length_j * normalize(p_j - p_parent(j))
+/// Resampling by linear interpolation shortens bones that turn between two
+/// frames, and sensors (Kinect) measure them differently each frame; this
+/// undoes both. A zero-length bone keeps its parent's orientation applied to
+/// the rest direction. Returns [T, 22, 3]; num_frames must be > 0 (checked).
+std::vector<float> UniformBoneLengths(const float* joints, int num_frames);
+
+/// Spread of every bone: the population standard deviation over the frames
+/// of `joints` [T, 22, 3] of |p_j - p_parent(j)| in metres, for j >= 1
+/// (entry 0 is 0). num_frames must be > 0 (checked).
+std::array<double, kSmpl22NumJoints> BoneLengthStd(const float* joints, int num_frames);
+
 }  // namespace intersynth

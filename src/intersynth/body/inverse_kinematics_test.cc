@@ -91,5 +91,54 @@ TEST(InverseKinematics, RestOffsetsAreMedianBoneLengthsAlongRestDirections) {
   }
 }
 
+TEST(UniformBoneLengths, StretchedBonesComeBackToTheirMedianKeepingDirections) {
+  int num_frames = 0;
+  const std::vector<float> joints = SampleJoints(&num_frames);
+  // Stretch every bone of every third frame by 3 cm along itself, as a noisy
+  // sensor would (children moved with their parent's new end).
+  std::vector<float> noisy = joints;
+  for (int t = 0; t < num_frames; t += 3) {
+    float* frame = noisy.data() + static_cast<size_t>(t) * kSmpl22NumJoints * 3;
+    const float* clean = joints.data() + static_cast<size_t>(t) * kSmpl22NumJoints * 3;
+    for (int j = 1; j < kSmpl22NumJoints; ++j) {
+      const int parent = kSmpl22Parents[j];
+      Vector3<double> bone(clean[3 * j] - clean[3 * parent], clean[3 * j + 1] - clean[3 * parent + 1],
+                           clean[3 * j + 2] - clean[3 * parent + 2]);
+      bone *= (bone.norm() + 0.03) / bone.norm();
+      for (int c = 0; c < 3; ++c) frame[3 * j + c] = static_cast<float>(frame[3 * parent + c] + bone[c]);
+    }
+  }
+  const std::array<double, kSmpl22NumJoints> before = BoneLengthStd(noisy.data(), num_frames);
+  EXPECT_GT(before[kSmpl22LeftWrist], 0.01);
+  const std::vector<float> uniform = UniformBoneLengths(noisy.data(), num_frames);
+  const std::array<double, kSmpl22NumJoints> after = BoneLengthStd(uniform.data(), num_frames);
+  for (int j = 1; j < kSmpl22NumJoints; ++j) EXPECT_LT(after[j], 1e-5) << "joint " << j;
+  // The median length is the clean one (2 of 3 frames are clean), so the
+  // result is the clean clip again.
+  double worst = 0.0;
+  for (size_t i = 0; i < joints.size(); ++i) {
+    worst = std::max(worst, double(std::abs(joints[i] - uniform[i])));
+  }
+  EXPECT_LT(worst, 1e-4);
+}
+
+TEST(BoneLengthStd, ConstantBonesHaveNoSpreadAndAKnownStretchHasItsOwn) {
+  int num_frames = 0;
+  std::vector<float> joints = SampleJoints(&num_frames);
+  EXPECT_LT(BoneLengthStd(joints.data(), num_frames)[kSmpl22Head], 1e-5);
+  // The head moved 1 cm out along its bone on even frames and 1 cm in on odd
+  // frames (170 frames, as many of each): lengths L +- 1 cm, a spread of 1 cm.
+  ASSERT_EQ(num_frames % 2, 0);
+  for (int t = 0; t < num_frames; ++t) {
+    float* head = joints.data() + (static_cast<size_t>(t) * kSmpl22NumJoints + kSmpl22Head) * 3;
+    const float* neck = joints.data() + (static_cast<size_t>(t) * kSmpl22NumJoints + 12) * 3;
+    Vector3<double> bone(head[0] - neck[0], head[1] - neck[1], head[2] - neck[2]);
+    bone.normalize();
+    for (int c = 0; c < 3; ++c) head[c] += static_cast<float>((t % 2 ? -0.01 : 0.01) * bone[c]);
+  }
+  const double spread = BoneLengthStd(joints.data(), num_frames)[kSmpl22Head];
+  EXPECT_NEAR(spread, 0.01, 1e-5);
+}
+
 }  // namespace
 }  // namespace intersynth

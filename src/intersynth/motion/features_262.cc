@@ -98,6 +98,49 @@ std::optional<double> HipFacingYaw(const float* frame_joints) {
   return std::atan2(fx, fz);
 }
 
+YawTransform WorldFromCanonical(const MotionClip& clip, const std::string& what) {
+  if (clip.num_persons < 1 || clip.num_frames < 1 ||
+      clip.joints.size() < static_cast<size_t>(kJ) * 3) {
+    throw Error(fmt::format("{}: the clip has no person or no frame to fix the canonical frame",
+                            what));
+  }
+  const std::optional<double> yaw0 = HipFacingYaw(clip.person(0));
+  if (!yaw0) {
+    throw Error(fmt::format(
+        "{}: person 0, frame 0: the hips (joints 1 and 2) are vertically aligned, so the facing "
+        "direction that fixes the canonical frame is undefined; expected an upright body (Y up)",
+        what));
+  }
+  YawTransform world_from_canonical;
+  world_from_canonical.yaw = *yaw0;
+  world_from_canonical.translation_x = clip.joint(0, 0, 0)[0];
+  world_from_canonical.translation_z = clip.joint(0, 0, 0)[2];
+  return world_from_canonical;
+}
+
+YawTransform CanonicalizeClip(MotionClip& clip) {
+  const YawTransform world_from_canonical = WorldFromCanonical(clip, "CanonicalizeClip");
+  const YawTransform canonical_from_world = world_from_canonical.Inverse();
+  for (size_t i = 0; i + 3 <= clip.joints.size(); i += 3) {
+    canonical_from_world.Apply(clip.joints.data() + i);
+  }
+  for (size_t i = 0; i + 3 <= clip.root_translation.size(); i += 3) {
+    canonical_from_world.Apply(clip.root_translation.data() + i);
+  }
+  // Root rotations: R' = R_y(-yaw) R, i.e. both stored columns turned (no translation).
+  YawTransform turn = canonical_from_world;
+  turn.translation_x = turn.translation_z = 0.0;
+  const size_t frames = static_cast<size_t>(clip.num_persons) * clip.num_frames;
+  if (clip.rotations.size() == frames * kJ * 6) {
+    for (size_t f = 0; f < frames; ++f) {
+      float* root = clip.rotations.data() + f * kJ * 6;
+      turn.Apply(root);
+      turn.Apply(root + 3);
+    }
+  }
+  return world_from_canonical;
+}
+
 InterGenFeatures EncodeInterGen(const MotionClip& clip, const InterGenOptions& options) {
   CheckClip(clip);
   const int P = clip.num_persons;
@@ -105,21 +148,11 @@ InterGenFeatures EncodeInterGen(const MotionClip& clip, const InterGenOptions& o
   const int N = T - 1;
 
   // The canonical frame: person 0 at frame 0, root over the origin, facing +Z.
-  const std::optional<double> yaw0 = HipFacingYaw(clip.person(0));
-  if (!yaw0) {
-    throw Error(
-        "EncodeInterGen: person 0, frame 0: the hips (joints 1 and 2) are vertically aligned, so "
-        "the "
-        "facing direction that fixes the canonical frame is undefined; expected an upright body (Y "
-        "up)");
-  }
   InterGenFeatures features;
   features.num_persons = P;
   features.num_rows = N;
   features.fps = clip.fps;
-  features.world_from_canonical.yaw = *yaw0;
-  features.world_from_canonical.translation_x = clip.joint(0, 0, 0)[0];
-  features.world_from_canonical.translation_z = clip.joint(0, 0, 0)[2];
+  features.world_from_canonical = WorldFromCanonical(clip, "EncodeInterGen");
   const YawTransform canonical_from_world = features.world_from_canonical.Inverse();
   features.values.assign(static_cast<size_t>(P) * N * D, 0.0f);
 

@@ -41,6 +41,7 @@
 // (normalization.h); persons are concatenated [A 262 | B 262] by its model.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "intersynth/motion/motion_clip.h"
@@ -107,6 +108,21 @@ struct InterGenFeatures {
 /// f = (0,1,0) x (p[2] - p[1]) = (d.z, 0, -d.x), yaw = atan2(f.x, f.z).
 /// std::nullopt when the hips are vertically aligned (|f| <= 1e-9 m).
 std::optional<double> HipFacingYaw(const float* frame_joints);
+
+/// world_from_canonical of a clip: the canonical frame of person 0 at frame 0
+/// described above (yaw = HipFacingYaw of that frame, translation = its root's
+/// XZ). Throws Error starting with `what` when the clip has no person or frame
+/// or person 0's hips are vertically aligned at frame 0.
+YawTransform WorldFromCanonical(const MotionClip& clip, const std::string& what);
+
+/// Moves the whole clip rigidly into its canonical frame (x_canonical =
+/// canonical_from_world x_world for every joint of every person, and for
+/// root_translation when present; the root rotations, joint 0 of `rotations`,
+/// are turned by the same yaw; local rotations of other joints do not change),
+/// so that person 0's root is over the origin and faces +Z at frame 0, heights
+/// and inter-person distances unchanged. Returns the world_from_canonical it
+/// removed. Errors as WorldFromCanonical (with `what` "CanonicalizeClip").
+YawTransform CanonicalizeClip(MotionClip& clip);
 
 /// Encodes every person of `clip` (T >= 2 frames) into [P, T - 1, 262]
 /// features in the canonical frame of person 0 at frame 0 (see above).

@@ -96,6 +96,34 @@ void FeatureNormalizer::Save(const std::filesystem::path& mean_path,
   WriteNpy(std_path, NpyArray::Float32(shape, std));
 }
 
+void FeatureStatistics::Combine(const std::vector<double>& mean_b,
+                                const std::vector<double>& m2_b,
+                                int64_t count_b) {
+  const double na = static_cast<double>(count_);
+  const double nb = static_cast<double>(count_b);
+  const double total = na + nb;
+  for (size_t c = 0; c < mean_.size(); ++c) {
+    const double delta = mean_b[c] - mean_[c];
+    mean_[c] += delta * nb / total;
+    m2_[c] += m2_b[c] + delta * delta * na * nb / total;
+  }
+  count_ += count_b;
+}
+
+void FeatureStatistics::Merge(const FeatureStatistics& other) {
+  if (other.mean_.empty()) return;
+  if (mean_.empty()) {
+    *this = other;
+    return;
+  }
+  if (other.mean_.size() != mean_.size()) {
+    throw Error(fmt::format(
+        "feature statistics: merging {} channels into {}; expected the same", other.mean_.size(),
+        mean_.size()));
+  }
+  if (other.count_ > 0) Combine(other.mean_, other.m2_, other.count_);
+}
+
 void FeatureStatistics::Add(const float* values, int64_t num_rows, int dim) {
   if (dim < 1)
     throw Error(fmt::format("feature statistics: expected at least 1 channel, got {}", dim));
@@ -128,15 +156,7 @@ void FeatureStatistics::Add(const float* values, int64_t num_rows, int dim) {
       batch_m2[c] += delta * (row[c] - batch_mean[c]);
     }
   }
-  const double na = static_cast<double>(count_);
-  const double nb = static_cast<double>(num_rows);
-  const double total = na + nb;
-  for (int c = 0; c < dim; ++c) {
-    const double delta = batch_mean[c] - mean_[c];
-    mean_[c] += delta * nb / total;
-    m2_[c] += batch_m2[c] + delta * delta * na * nb / total;
-  }
-  count_ += num_rows;
+  Combine(batch_mean, batch_m2, num_rows);
 }
 
 FeatureNormalizer FeatureStatistics::Finish(const std::string& source) const {

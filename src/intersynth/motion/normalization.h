@@ -66,6 +66,10 @@ class FeatureStatistics {
   /// Adds [num_rows, dim] values. Throws Error when dim differs from the
   /// first array's or a value is not finite (naming row and channel).
   void Add(const float* values, int64_t num_rows, int dim);
+  /// Adds everything `other` accumulated (Chan's combine, the same as adding
+  /// its arrays here). Merging per-shard statistics in a fixed order gives the
+  /// same result on every run. Throws Error when the dims differ.
+  void Merge(const FeatureStatistics& other);
   /// Rows added so far.
   int64_t num_rows() const { return count_; }
   /// The mean and population std of everything added. Throws Error when
@@ -73,6 +77,9 @@ class FeatureStatistics {
   FeatureNormalizer Finish(const std::string& source = "computed feature statistics") const;
 
  private:
+  // Folds a batch with mean `mean_b`, M2 `m2_b` and `count_b` rows into the totals.
+  void Combine(const std::vector<double>& mean_b, const std::vector<double>& m2_b, int64_t count_b);
+
   int64_t count_ = 0;
   std::vector<double> mean_;
   std::vector<double> m2_;  // sum of squared deviations from the mean

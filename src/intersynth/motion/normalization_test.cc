@@ -77,6 +77,30 @@ TEST(FeatureNormalizer, DatasetStatisticsEqualStatisticsOfTheConcatenation) {
   EXPECT_THROW(FeatureStatistics().Finish(), Error);
 }
 
+TEST(FeatureStatistics, MergedShardsEqualStatisticsOfTheConcatenation) {
+  const std::vector<float> a = RandomFeatures(30, 4, 3);
+  const std::vector<float> b = RandomFeatures(70, 4, 4);
+  FeatureStatistics shard_a, shard_b, empty, merged;
+  shard_a.Add(a.data(), 30, 4);
+  shard_b.Add(b.data(), 70, 4);
+  merged.Merge(empty);    // nothing
+  merged.Merge(shard_a);  // into an empty one: a copy
+  merged.Merge(empty);
+  merged.Merge(shard_b);
+  EXPECT_EQ(merged.num_rows(), 100);
+  std::vector<float> both = a;
+  both.insert(both.end(), b.begin(), b.end());
+  const FeatureNormalizer whole = FeatureNormalizer::Compute(both.data(), 100, 4);
+  const FeatureNormalizer result = merged.Finish();
+  for (int c = 0; c < 4; ++c) {
+    EXPECT_NEAR(result.mean[c], whole.mean[c], 1e-6);
+    EXPECT_NEAR(result.std[c], whole.std[c], 1e-6);
+  }
+  FeatureStatistics other_dim;
+  other_dim.Add(a.data(), 10, 3);
+  EXPECT_ERROR_CONTAINS(merged.Merge(other_dim), {"3 channels into 4"});
+}
+
 TEST(FeatureNormalizer, TinyStdChannelIsOnlyCentred) {
   FeatureNormalizer normalizer;
   normalizer.mean = {1.0f, 2.0f};
