@@ -153,7 +153,7 @@ TEST(JointMap, ShippedMapsAllLoad) {
     EXPECT_FALSE(map.description.empty()) << map.name;
   }
   EXPECT_EQ(names, (std::vector<std::string>{"bandai", "cmu_asf", "cmu_lefthip", "cmu_leftupleg",
-                                             "hdm05", "reactidle"}));
+                                             "hdm05", "nuisi", "reactidle", "smpl22"}));
 }
 
 TEST(JointMap, DefaultDirIsTheShippedFolderUnlessOverridden) {
