@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/interrupt.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -80,6 +81,9 @@ ArchiveExtraction ExtractArchive(const fs::path& archive_path,
   archive_entry* entry = nullptr;
   std::array<char, 1 << 16> buffer;
   while (true) {
+    if (InterruptRequested()) {
+      throw Error(fmt::format("{}: interrupted while unpacking", archive_path.string()));
+    }
     const int status = archive_read_next_header(reader.get(), &entry);
     if (status == ARCHIVE_EOF) break;
     if (status != ARCHIVE_OK && status != ARCHIVE_WARN) {
