@@ -56,3 +56,64 @@ intersynth_cli_test(demo_missing_assets EXIT nonzero ONE_LINE OUTPUT "demo asset
   ARGS demo --assets "${w}/no-such-assets" --out "${w}/demo_missing_assets/out")
 intersynth_cli_test(demo EXIT 0 OUTPUT "ok: +decoded joints.*ok: +re-encoded.*ok: +262 round trip"
   ARGS demo --assets "${_assets}" --out "${w}/demo")
+
+# export and preview, on a committed motion file (testdata/motion/README.md).
+set(_motion "${INTERSYNTH_SOURCE_DIR}/testdata/motion/012314.npz")
+intersynth_cli_test(export_help EXIT 0 OUTPUT "--format.*--out.*Examples" ARGS export --help)
+intersynth_cli_test(export_bvh EXIT 0
+  OUTPUT "wrote .*clip.bvh \\(bvh on smpl22, 1 person, 170 frames.*BVH reload error: max [0-9.e-]+ m"
+  ARGS export --motion "${_motion}" --format bvh --out "${w}/export_bvh/clip.bvh")
+intersynth_cli_test(export_json EXIT 0 OUTPUT "wrote .*clip.json \\(json, 1 person, 170 frames"
+  ARGS export --motion "${_motion}" --out "${w}/export_json/clip.json")
+intersynth_cli_test(export_missing_motion EXIT nonzero ONE_LINE OUTPUT "missing.npz: no such file"
+  NOT_EXIST "${w}/export_missing_motion/out.bvh"
+  ARGS export --motion missing.npz --format bvh --out "${w}/export_missing_motion/out.bvh")
+intersynth_cli_test(export_unknown_format EXIT nonzero ONE_LINE OUTPUT "unknown export format 'fbx'"
+  NOT_EXIST "${w}/export_unknown_format/out.fbx"
+  ARGS export --motion "${_motion}" --out "${w}/export_unknown_format/out.fbx")
+intersynth_cli_test(preview_help EXIT 0 OUTPUT "--frame.*--width.*Examples" ARGS preview --help)
+intersynth_cli_test(preview_png EXIT 0 OUTPUT "wrote .*f.png \\(frame 10 of 170, 320x240, 1 person\\)"
+  ARGS preview --motion "${_motion}" --frame 10 --out "${w}/preview_png/f.png"
+       --width 320 --height 240)
+intersynth_cli_test(preview_mp4 EXIT 0 OUTPUT "wrote .*p.mp4 \\(170 frames, 160x120 at 20 fps"
+  ARGS preview --motion "${_motion}" --out "${w}/preview_mp4/p.mp4" --width 160 --height 120)
+intersynth_cli_test(preview_missing_motion EXIT nonzero ONE_LINE OUTPUT "missing.npz: no such file"
+  NOT_EXIST "${w}/preview_missing_motion/p.mp4"
+  ARGS preview --motion missing.npz --out "${w}/preview_missing_motion/p.mp4")
+intersynth_cli_test(preview_frame_out_of_range EXIT nonzero ONE_LINE
+  OUTPUT "frame 500 is out of range; the clip has 170 frames"
+  NOT_EXIST "${w}/preview_frame_out_of_range/f.png"
+  ARGS preview --motion "${_motion}" --frame 500 --out "${w}/preview_frame_out_of_range/f.png")
+
+# data build / data info. The ReActIdle fixture has 4 frames (3 at 20 fps):
+# too short by default, enough with --min-frames 2.
+set(_reactidle_dir "${w}/data_fixture_src")
+file(MAKE_DIRECTORY "${_reactidle_dir}")
+file(COPY "${INTERSYNTH_SOURCE_DIR}/testdata/bvh/reactidle_001_acted_first4.bvh"
+  DESTINATION "${_reactidle_dir}")
+file(RENAME "${_reactidle_dir}/reactidle_001_acted_first4.bvh" "${_reactidle_dir}/001_acted.bvh")
+intersynth_cli_test(data_help EXIT 0 OUTPUT "build.*info" ARGS data --help)
+intersynth_cli_test(data_build_help EXIT 0 OUTPUT "--source.*--max-frames.*reactidle.*Example"
+  ARGS data build --help)
+intersynth_cli_test(data_build EXIT 0
+  OUTPUT "built 1 clips .*reactidle +1 +1 +1 .*splits: train 1, val 0, test 0"
+  ARGS --log-level warn data build --out "${w}/data_build/ds" --source "reactidle=${_reactidle_dir}"
+       --min-frames 2 --no-progress)
+intersynth_cli_test(data_info EXIT 0
+  OUTPUT "1 clips, 0.0 minutes \\(3 frames\\).*reactidle +1 clips.*labels \\(2 distinct\\).*idle"
+  ARGS data info "${w}/data_build/ds")
+set_tests_properties(cli.data_build PROPERTIES FIXTURES_SETUP built_dataset)
+set_tests_properties(cli.data_info PROPERTIES FIXTURES_REQUIRED built_dataset)
+intersynth_cli_test(data_build_too_short EXIT nonzero OUTPUT "no clip could be built"
+  NOT_EXIST "${w}/data_build_too_short/ds"
+  ARGS --log-level error data build --out "${w}/data_build_too_short/ds"
+       --source "reactidle=${_reactidle_dir}")
+intersynth_cli_test(data_build_missing_source EXIT nonzero ONE_LINE
+  OUTPUT "--source cmu=.*nowhere: no such folder or archive"
+  NOT_EXIST "${w}/data_build_missing_source/ds"
+  ARGS data build --out "${w}/data_build_missing_source/ds" --source "cmu=${w}/nowhere")
+intersynth_cli_test(data_build_unknown_kind EXIT nonzero ONE_LINE
+  OUTPUT "unknown source kind 'mixamo'"
+  ARGS data build --out "${w}/data_build_unknown_kind/ds" --source "mixamo=${w}")
+intersynth_cli_test(data_info_not_a_dataset EXIT nonzero ONE_LINE OUTPUT "no index.jsonl"
+  ARGS data info "${_reactidle_dir}")

@@ -18,13 +18,20 @@ struct Command {
 void SetupConvert(CLI::App* command);
 void SetupInfo(CLI::App* command);
 void SetupDemo(CLI::App* command);
+void SetupData(CLI::App* command);
+void SetupExport(CLI::App* command);
+void SetupPreview(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
 inline constexpr Command kCommands[] = {
     {"convert", "Convert motion between .npz, joint .npy, HumanML3D 263, 262 features and BVH/AMC input",
      SetupConvert},
     {"info", "Describe a motion, feature, .npy/.npz or BVH/ASF/AMC file", SetupInfo},
+    {"data", "Build a motion dataset from mocap sources (data build) or describe one (data info)",
+     SetupData},
     {"demo", "Run the demo on the bundled assets", SetupDemo},
+    {"export", "Export a motion file as BVH (smpl22, per person) or JSON", SetupExport},
+    {"preview", "Render stick figures of a motion file to an MP4 or one PNG frame", SetupPreview},
 };
 
 }  // namespace intersynth::cli
