@@ -8,6 +8,7 @@
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/statistics.h"
 
 namespace intersynth {
 namespace {
@@ -87,13 +88,8 @@ double PutOnFloor(std::vector<float>& joints, int num_frames, const FloorOptions
     lowest[f] = m;
   }
 
-  // Percentile p with linear interpolation: position q = p / 100 * (T - 1)
-  // between the order statistics floor(q) and floor(q) + 1.
-  std::sort(lowest.begin(), lowest.end());
-  const double q = options.percentile / 100.0 * (num_frames - 1);
-  const int lo = static_cast<int>(std::floor(q));
-  const int hi = std::min(lo + 1, num_frames - 1);
-  const double floor_height = lowest[lo] + (q - lo) * (lowest[hi] - lowest[lo]);
+  // Percentile p with linear interpolation between order statistics.
+  const double floor_height = Percentile(std::move(lowest), options.percentile);
 
   for (size_t i = 1; i < joints.size(); i += 3) {
     joints[i] = static_cast<float>(joints[i] - floor_height);

@@ -18,6 +18,7 @@
 #include "intersynth/motion/normalization.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/statistics.h"
 
 namespace intersynth {
 namespace {
@@ -311,14 +312,6 @@ double HipsAndShouldersYaw(const float* frame) {
                     at(kSmpl22RightShoulder, 2);
   // forward = across x up = (-az, 0, ax)
   return std::atan2(-az, ax);
-}
-
-double Percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const double position = q / 100.0 * (values.size() - 1);
-  const size_t lo = static_cast<size_t>(position);
-  const size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (position - lo) * (values[hi] - values[lo]);
 }
 
 // Every source of the shared data (archives read directly, a few files of

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "intersynth/io/npy.h"
+#include "intersynth/motion/corpus_lists.h"
 #include "intersynth/motion/motion_clip.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -82,24 +83,7 @@ std::vector<std::string> ListHumanML3DClips(const fs::path& root) {
 }
 
 std::map<std::string, std::string> ReadHumanML3DSplits(const fs::path& root) {
-  std::map<std::string, std::string> split_of;
-  for (const char* split : {"train", "val", "test"}) {
-    const fs::path list = root / (std::string(split) + ".txt");
-    std::error_code ec;
-    if (!fs::exists(list, ec)) continue;
-    std::istringstream lines(ReadFileToString(list));
-    std::string id;
-    for (int number = 1; std::getline(lines, id); ++number) {
-      if (!id.empty() && id.back() == '\r') id.pop_back();
-      if (id.empty()) continue;
-      const auto [it, inserted] = split_of.emplace(id, split);
-      if (!inserted) {
-        throw Error(fmt::format("{}:{}: clip '{}' is already in the {} list", list.string(), number,
-                                id, it->second));
-      }
-    }
-  }
-  return split_of;
+  return ReadSplitLists(root);
 }
 
 HumanML3DClip ReadHumanML3DClip(const fs::path& root, const std::string& id) {

@@ -35,7 +35,8 @@ std::vector<HumanML3DCaption> ParseHumanML3DTexts(std::string_view text, const s
 std::vector<std::string> ListHumanML3DClips(const std::filesystem::path& root);
 
 /// id -> "train", "val" or "test" from the split lists present under `root`.
-/// An id listed in two lists is an Error.
+/// Lines are trimmed; an id in two different lists is an Error
+/// (motion/corpus_lists.h ReadSplitLists).
 std::map<std::string, std::string> ReadHumanML3DSplits(const std::filesystem::path& root);
 
 /// One clip: its joints and captions (empty when texts/<id>.txt is absent).

@@ -16,6 +16,7 @@
 #include "intersynth/geometry/rotation.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/statistics.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -106,22 +107,6 @@ PersonLines ReadPersonFile(const fs::path& path) {
 Vec3 At(const std::vector<double>& positions, int t, int joint, int joints_per_frame) {
   const double* p = positions.data() + (static_cast<size_t>(t) * joints_per_frame + joint) * 3;
   return Vec3(p[0], p[1], p[2]);
-}
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const size_t mid = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + mid, values.end());
-  return values[mid];
-}
-
-double Percentile(std::vector<double> values, double q) {
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const double position = q / 100.0 * (values.size() - 1);
-  const size_t lo = static_cast<size_t>(std::floor(position));
-  const size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (position - lo) * (values[hi] - values[lo]);
 }
 
 // Componentwise median of vectors.

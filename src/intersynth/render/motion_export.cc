@@ -20,6 +20,7 @@
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/statistics.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -80,17 +81,6 @@ BvhChannel RotationChannel(int axis) {
 Vec JointAt(const MotionClip& clip, int person, int frame, int joint) {
   const float* x = clip.joint(person, frame, joint);
   return Vec(x[0], x[1], x[2]);
-}
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0.0;
-  const size_t mid = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + mid, values.end());
-  double m = values[mid];
-  if (values.size() % 2 == 0) {
-    m = 0.5 * (m + *std::max_element(values.begin(), values.begin() + mid));
-  }
-  return m;
 }
 
 /// F_j at one frame (header: e_x from the left/right children, e_y from the up
