@@ -185,6 +185,13 @@ void WriteNpz(const fs::path& path, const NpzArchive& archive, const NpzWriteOpt
       throw Error(
           fmt::format("{}: cannot add member '{}': {}", file, name, zip_strerror(zip.get())));
     }
+    // A fixed member time (the DOS epoch, 1980-01-01) instead of "now", so that
+    // the same arrays always give the same bytes (reproducible datasets).
+    constexpr time_t kMemberTime = 315532800;
+    if (zip_file_set_mtime(zip.get(), static_cast<zip_uint64_t>(index), kMemberTime, 0) != 0) {
+      throw Error(fmt::format("{}: cannot set the time of member '{}': {}", file, name,
+                              zip_strerror(zip.get())));
+    }
     const zip_int32_t method = options.compress ? ZIP_CM_DEFLATE : ZIP_CM_STORE;
     if (zip_set_file_compression(zip.get(), static_cast<zip_uint64_t>(index), method, 0) != 0) {
       throw Error(fmt::format("{}: cannot set compression of member '{}': {}", file, name,

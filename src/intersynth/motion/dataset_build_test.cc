@@ -1,5 +1,7 @@
 #include "intersynth/motion/dataset_build.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -195,6 +197,23 @@ TEST(BuildDataset, CorpusLayoutsBuildWithTheirCaptionsAndSplits) {
   EXPECT_NE(ReadFileToString(dir / "ds" / "test.txt").find("humanml3d_000002_00\n"), std::string::npos);
 }
 
+TEST(BuildDataset, OneOrTwoWorkersGiveTheSameDataset) {
+  testing::TempDir dir;
+  WriteHumanML3DFixture(dir / "hml");
+  WriteInterHumanFixture(dir / "ih");
+  for (int jobs : {1, 2}) {
+    DatasetBuildOptions options = Options(dir / ("ds" + std::to_string(jobs)));
+    options.jobs = jobs;
+    options.max_frames = 60;
+    options.sources = {{"humanml3d", dir / "hml"}, {"interhuman", dir / "ih"}};
+    BuildDataset(options);
+  }
+  for (const char* file : {"index.jsonl", "mean_262.npy", "std_262.npy", "train.txt", "test.txt",
+                           "clips/interhuman_7_01.npz", "clips/humanml3d_000001_02.npz"}) {
+    EXPECT_EQ(ReadFileToString(dir / "ds1" / file), ReadFileToString(dir / "ds2" / file)) << file;
+  }
+}
+
 TEST(BuildDataset, BadFilesAreSkippedWithTheirReasonAndTheRestIsBuilt) {
   testing::TempDir dir;
   const fs::path src = dir / "reactidle";
@@ -238,6 +257,42 @@ TEST(BuildDataset, BadFilesAreSkippedWithTheirReasonAndTheRestIsBuilt) {
   EXPECT_FALSE(entries[0].texts.empty());
   const nlohmann::json manifest = ReadJson(dir / "ds" / "dataset.json");
   EXPECT_EQ(manifest["skipped"].size(), 4u);
+}
+
+TEST(BuildDataset, ArchiveSourcesAreReadDirectlyAndNamedInReasons) {
+  testing::TempDir dir;
+  const std::string good = ReactIdleLikeBvh(120);
+  {
+    archive* writer = archive_write_new();
+    archive_write_add_filter_xz(writer);
+    archive_write_set_format_pax_restricted(writer);
+    ASSERT_EQ(archive_write_open_filename(writer, (dir / "idle.tar.xz").c_str()), ARCHIVE_OK);
+    for (const auto& [name, content] :
+         std::vector<std::pair<std::string, std::string>>{{"idle/acted/001_acted.bvh", good},
+                                                          {"idle/acted/002_acted.bvh", good.substr(0, 900)},
+                                                          {"idle/README.md", "not a take"}}) {
+      archive_entry* entry = archive_entry_new();
+      archive_entry_set_pathname(entry, name.c_str());
+      archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
+      archive_entry_set_filetype(entry, AE_IFREG);
+      archive_entry_set_perm(entry, 0644);
+      archive_write_header(writer, entry);
+      archive_write_data(writer, content.data(), content.size());
+      archive_entry_free(entry);
+    }
+    archive_write_close(writer);
+    archive_write_free(writer);
+  }
+  DatasetBuildOptions options = Options(dir / "ds");
+  options.sources = {{"reactidle", dir / "idle.tar.xz"}};
+  const DatasetBuildReport report = BuildDataset(options);
+  EXPECT_EQ(report.clips, 1);
+  ASSERT_EQ(report.skipped.size(), 1u);
+  // The reason names the member inside the archive, not the temp folder it was unpacked to.
+  const std::string where = (dir / "idle.tar.xz").string() + "/idle/acted/002_acted.bvh:";
+  EXPECT_NE(report.skipped[0].reason.find(where), std::string::npos) << report.skipped[0].reason;
+  EXPECT_EQ(report.skipped[0].reason.find("intersynth-reactidle"), std::string::npos);
+  EXPECT_EQ(ReadDatasetIndex(dir / "ds")[0].source_file, "idle/acted/001_acted.bvh");
 }
 
 TEST(BuildDataset, NothingIsWrittenWhenNoClipCanBeBuiltOrTheInputIsWrong) {
