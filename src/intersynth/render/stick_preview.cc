@@ -1,7 +1,6 @@
 #include "intersynth/render/stick_preview.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <Eigen/Geometry>
 #include <algorithm>
@@ -10,7 +9,6 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
-#include <random>
 #include <vector>
 
 #include "intersynth/body/smpl22.h"
@@ -337,50 +335,6 @@ cv::Mat RenderFrame(const MotionClip& clip,
   return painter.image;
 }
 
-/// A temporary file beside `path` with the same extension (OpenCV picks the
-/// container and codec from it), removed unless committed.
-class TempBeside {
- public:
-  explicit TempBeside(const fs::path& path) : path_(path) {
-    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (!fs::is_directory(folder, ec)) {
-      throw Error(
-          fmt::format("{}: output folder '{}' does not exist", path.string(), folder.string()));
-    }
-    std::random_device device;
-    temp_ = folder / fmt::format(".{}.tmp-{}-{:08x}{}", path.stem().string(),
-                                 static_cast<long>(getpid()), device(), path.extension().string());
-  }
-  ~TempBeside() {
-    if (!committed_) {
-      std::error_code ec;
-      fs::remove(temp_, ec);
-    }
-  }
-  TempBeside(const TempBeside&) = delete;
-  TempBeside& operator=(const TempBeside&) = delete;
-
-  const fs::path& temp() const { return temp_; }
-  void Commit() {
-    std::error_code ec;
-    if (!fs::exists(temp_, ec) || fs::file_size(temp_, ec) == 0) {
-      throw Error(fmt::format("{}: OpenCV wrote nothing", path_.string()));
-    }
-    fs::rename(temp_, path_, ec);
-    if (ec) {
-      throw Error(fmt::format("{}: cannot move the temporary file into place: {}", path_.string(),
-                              ec.message()));
-    }
-    committed_ = true;
-  }
-
- private:
-  fs::path path_;
-  fs::path temp_;
-  bool committed_ = false;
-};
-
 }  // namespace
 
 std::array<uint8_t, 3> StickPreviewPersonColour(int person) {
@@ -486,12 +440,12 @@ StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreview
   report.width = options.width;
   report.height = options.height;
   report.fps = clip.fps;
-  TempBeside temp(options.output);
+  AtomicFileWriter temp(options.output);  // keeps the extension OpenCV reads
   if (!video) {
     const cv::Mat image = RenderFrame(clip, camera, lo, hi, caption_lines, options.frame);
     bool written = false;
     try {
-      written = cv::imwrite(temp.temp().string(), image);
+      written = cv::imwrite(temp.temp_path().string(), image);
     } catch (const cv::Exception& e) {
       throw Error(
           fmt::format("{}: OpenCV cannot write the image: {}", options.output.string(), e.what()));
@@ -511,7 +465,7 @@ StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreview
   cv::VideoWriter writer;
   const int fourcc = cv::VideoWriter::fourcc('m', 'p', '4', 'v');
   try {
-    writer.open(temp.temp().string(), cv::CAP_FFMPEG, fourcc, clip.fps,
+    writer.open(temp.temp_path().string(), cv::CAP_FFMPEG, fourcc, clip.fps,
                 cv::Size(options.width, options.height));
   } catch (const cv::Exception& e) {
     throw Error(fmt::format("{}: OpenCV cannot open a video writer: {}", options.output.string(),
@@ -527,6 +481,10 @@ StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreview
     writer.write(RenderFrame(clip, camera, lo, hi, caption_lines, t));
   }
   writer.release();
+  std::error_code ec;
+  if (fs::file_size(temp.temp_path(), ec) == 0 || ec) {
+    throw Error(fmt::format("{}: OpenCV wrote nothing", options.output.string()));
+  }
   temp.Commit();
   report.frames_written = clip.num_frames;
   report.summary =

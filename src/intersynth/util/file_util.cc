@@ -53,7 +53,10 @@ AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)) {
     throw Error(fmt::format("{}: output folder '{}' does not exist", path_.string(),
                             folder.string()));
   }
-  temp_path_ = folder / ("." + UniqueName(path_.filename().string() + ".tmp"));
+  // The temp name keeps the extension: writers that pick a format from it
+  // (OpenCV's imwrite and VideoWriter) see the same one as the final path.
+  temp_path_ = folder / ("." + UniqueName(path_.filename().string() + ".tmp") +
+                         path_.extension().string());
 }
 
 AtomicFileWriter::~AtomicFileWriter() {

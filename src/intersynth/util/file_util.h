@@ -17,8 +17,9 @@ std::string ReadFileToString(const std::filesystem::path& path);
 /// then untouched.
 void WriteFileAtomic(const std::filesystem::path& path, std::string_view bytes);
 
-/// Writes to a temporary file beside `path`; Commit() renames it onto `path`.
-/// Destroying an uncommitted writer removes the temporary file.
+/// Writes to a temporary file beside `path` (hidden, with the same extension);
+/// Commit() renames it onto `path`. Destroying an uncommitted writer removes
+/// the temporary file.
 ///
 ///   AtomicFileWriter out(path);
 ///   WriteSomething(out.temp_path());
