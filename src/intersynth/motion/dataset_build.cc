@@ -55,7 +55,6 @@ struct JobResult {
   FeatureStatistics train_statistics;
   FeatureStatistics all_statistics;
   std::vector<SkippedFile> skipped;
-  std::vector<std::string> notes;
   int takes = 0;
   int too_short = 0;
 };

@@ -374,7 +374,6 @@ NuisiWorld NuisiPlaceFaceToFace(const NuisiRecording& recording, const fs::path&
   world.time_s = recording.time_s;
   world.joints.resize(static_cast<size_t>(2) * T * kJ * 3);
   world.valid.resize(static_cast<size_t>(2) * T * kJ);
-  world.contact_hands.assign(static_cast<size_t>(2) * T * 3, 0.0f);
 
   std::array<std::vector<double>, 2> raw = recording.positions;  // levelled, floored, placed
   std::array<double, 2> yaw{};
@@ -536,13 +535,6 @@ NuisiWorld NuisiPlaceFaceToFace(const NuisiRecording& recording, const fs::path&
     world.placement.fist_distance_p90_m = Percentile(d, 90.0);
     for (int p = 0; p < 2; ++p) {
       world.placement.contact_hand[p] = hands[p] == kNuiLeftHand ? "left" : "right";
-      for (int t = 0; t < T; ++t) {
-        Vec3 h = At(raw[p], t, hands[p], kN);
-        if (p == 1) h += shift;
-        for (int c = 0; c < 3; ++c) {
-          world.contact_hands[(static_cast<size_t>(p) * T + t) * 3 + c] = static_cast<float>(h[c]);
-        }
-      }
     }
   }
   float* second = world.joints.data() + static_cast<size_t>(T) * kJ * 3;

@@ -141,9 +141,6 @@ struct NuisiWorld {
   std::vector<float> joints;
   /// [2, T, 22], 1 where tracked (0 where filled with the standing pose).
   std::vector<uint8_t> valid;
-  /// [2, T, 3]: each person's contact hand (Nuitrack HAND joint) in the same
-  /// world, for checking the placement; zeros without contact.
-  std::vector<float> contact_hands;
   NuisiPlacement placement;
 };
 

@@ -5,7 +5,6 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 
 namespace intersynth::testing {
 namespace fs = std::filesystem;
@@ -26,18 +25,6 @@ std::optional<fs::path> SharedData(const std::string& subpath) {
   std::error_code ec;
   if (!fs::exists(full, ec)) return std::nullopt;
   return full;
-}
-
-TempDir::TempDir() {
-  std::random_device device;
-  path_ = fs::temp_directory_path() /
-          ("intersynth_test_" + std::to_string(device()) + std::to_string(device()));
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
 }
 
 int RunCommand(const std::string& command, std::string* output) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/file_util.h"
 
 namespace intersynth::testing {
 
@@ -22,18 +23,15 @@ std::filesystem::path SourceDir();
 std::optional<std::filesystem::path> SharedData(const std::string& subpath = "");
 
 /// A fresh folder under the system temp dir, removed with its content when
-/// the object dies.
+/// the object dies (util/file_util.h ScratchFolder, with `dir / "name"`).
 class TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  TempDir() : scratch_("intersynth_test") {}
+  const std::filesystem::path& path() const { return scratch_.path(); }
+  std::filesystem::path operator/(const std::string& name) const { return path() / name; }
 
  private:
-  std::filesystem::path path_;
+  ScratchFolder scratch_;
 };
 
 /// /usr/bin/python3 when it exists and imports numpy; std::nullopt otherwise.
