@@ -44,12 +44,6 @@ namespace {
 
 constexpr int kJ = kNumJoints;
 
-// Percentile of the per-frame lowest foot joint taken as a clip's floor: 10
-// ignores dips that last under a tenth of the clip (a CMU 131_02 ankle sinks
-// 5 cm for 8 of 104 frames) and keeps running and jumping clips, whose feet
-// are down in more than a tenth of the frames, on the ground.
-constexpr double kClipFloorPercentile = 10.0;
-
 struct JobResult {
   std::vector<DatasetEntry> entries;
   FeatureStatistics train_statistics;
@@ -136,7 +130,7 @@ void ProcessTake(const SourceTake& take, const std::string& kind, const std::str
     // One floor for everybody in the clip: persons are extra frames of one
     // [P*T, 22, 3] array. Per clip, not per take: long takes drift by a few cm.
     FloorOptions floor;
-    floor.percentile = kClipFloorPercentile;
+    floor.percentile = kDatasetFloorPercentile;
     PutOnFloor(clip.joints, P * length, floor);
     DatasetEntry entry;
     entry.id = SanitizeId(fmt::format("{}_{}_{:02}", kind, take.take, k));

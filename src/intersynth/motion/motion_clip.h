@@ -38,6 +38,9 @@ struct MotionClip {
   std::vector<std::string> text;
   /// Class labels (action, style...), any number.
   std::vector<std::string> labels;
+  /// JSON text saying how the clip was made (e.g. `intersynth generate`'s
+  /// model, prompt, seed and sampler); empty when nothing is recorded.
+  std::string metadata;
   /// [P, T, 22, 3]
   std::vector<float> joints;
   /// [P, T, 22, 6] or empty.

@@ -112,6 +112,11 @@ MotionClip ReadMotionFile(const std::filesystem::path& path) {
 
   clip.text = ReadStrings(archive, "text", path);
   clip.labels = ReadStrings(archive, "labels", path);
+  const std::vector<std::string> metadata = ReadStrings(archive, "metadata", path);
+  if (metadata.size() > 1) {
+    throw Error(fmt::format("{}: key 'metadata' must hold one string, found {}", path.string(), metadata.size()));
+  }
+  if (!metadata.empty()) clip.metadata = metadata[0];
 
   // Optional per-frame arrays.
   const int64_t persons = clip.num_persons, frames = clip.num_frames;
@@ -151,6 +156,7 @@ void WriteMotionFile(const std::filesystem::path& path,
   archive["fps"] = NpyArray::ScalarFloat32(clip.fps);
   archive["text"] = NpyArray::Unicode({static_cast<int64_t>(clip.text.size())}, clip.text);
   archive["labels"] = NpyArray::Unicode({static_cast<int64_t>(clip.labels.size())}, clip.labels);
+  if (!clip.metadata.empty()) archive["metadata"] = NpyArray::Unicode({1}, {clip.metadata});
   if (!clip.rotations.empty()) {
     archive["rotations"] = NpyArray::Float32({persons, frames, kNumJoints, 6}, clip.rotations);
   }

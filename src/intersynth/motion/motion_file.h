@@ -6,6 +6,7 @@
 //   fps               float32  []              yes
 //   text              <U       [K]             no   captions (UTF-8 in memory)
 //   labels            <U       [L]             no
+//   metadata          <U       [1]             no   JSON: how the clip was made (generate settings)
 //   rotations         float32  [P, T, 22, 6]   no   local 6D, column 0 then column 1
 //   root_translation  float32  [P, T, 3]       no
 //   valid             bool     [P, T, 22]      no   false where no sensor saw the joint
