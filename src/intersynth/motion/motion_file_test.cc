@@ -27,6 +27,7 @@ TEST(MotionFile, RoundTripAllFieldsCompressedAndStored) {
   clip.root_translation.assign(2 * 5 * 3, -1.25f);
   clip.valid.assign(2 * 5 * 22, 1);
   clip.valid[7] = 0;
+  clip.metadata = R"({"generator": "test", "seed": 3, "text": "é"})";
   for (bool compress : {true, false}) {
     const auto path = dir / (compress ? "a.npz" : "b.npz");
     WriteMotionFile(path, clip, {.compress = compress});
@@ -40,7 +41,12 @@ TEST(MotionFile, RoundTripAllFieldsCompressedAndStored) {
     EXPECT_EQ(back.valid, clip.valid);
     EXPECT_EQ(back.text, clip.text);
     EXPECT_EQ(back.labels, clip.labels);
+    EXPECT_EQ(back.metadata, clip.metadata);
   }
+  // No metadata written when there is none.
+  clip.metadata.clear();
+  WriteMotionFile(dir / "c.npz", clip);
+  EXPECT_EQ(ReadNpz(dir / "c.npz").count("metadata"), 0u);
 }
 
 TEST(MotionFile, OnePersonJointsWithoutPersonAxisAccepted) {
