@@ -14,6 +14,8 @@ packages=(
   libopencv-dev
   # LibTorch with the OpenMP OpenBLAS (DESIGN.md)
   libtorch-dev libopenblas0-openmp
+  # Gloo headers for data-parallel training (c10d ProcessGroupGloo)
+  libgloo-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # NumPy interoperability tests (and reference scripts)

@@ -117,3 +117,65 @@ intersynth_cli_test(data_build_unknown_kind EXIT nonzero ONE_LINE
   ARGS data build --out "${w}/data_build_unknown_kind/ds" --source "mixamo=${w}")
 intersynth_cli_test(data_info_not_a_dataset EXIT nonzero ONE_LINE OUTPUT "no index.jsonl"
   ARGS data info "${_reactidle_dir}")
+
+# train / generate on a tiny synthetic dataset and config
+# (src/intersynth/diffusion/tools/make_tiny_dataset.cc).
+if(TARGET diffusion_make_tiny_dataset)
+  set(_tiny "${_cli_work}/tiny")
+  add_test(NAME cli.train_make_tiny_dataset COMMAND diffusion_make_tiny_dataset "${_tiny}")
+  set_tests_properties(cli.train_make_tiny_dataset PROPERTIES FIXTURES_SETUP tiny_dataset)
+  intersynth_cli_test(train_help EXIT 0 OUTPUT "--resume.*--nproc.*Examples" ARGS train --help)
+  intersynth_cli_test(train_tiny EXIT 0 OUTPUT "step 4/4  loss.*samples/s.*trained to step 4"
+    ARGS train --data "${_tiny}/ds" --out "${w}/train_tiny/run" --config "${_tiny}/tiny.json"
+         --steps 4 --threads 1)
+  # Data-parallel: 2 processes over loopback, each with half of every batch,
+  # log the same losses as one process on the whole batches.
+  intersynth_cli_test(train_one_process EXIT 0 OUTPUT "trained to step 3"
+    ARGS train --data "${_tiny}/ds" --out "${w}/train_one_process/run" --config "${_tiny}/tiny.json"
+         --steps 3 --batch 4 --threads 1)
+  intersynth_cli_test(train_two_processes EXIT 0 OUTPUT "on 2 processes.*trained to step 3"
+    ARGS train --data "${_tiny}/ds" --out "${w}/train_two_processes/run" --config "${_tiny}/tiny.json"
+         --steps 3 --batch 4 --threads 1 --nproc 2)
+  add_test(NAME cli.train_two_processes_match_one
+    COMMAND ${CMAKE_COMMAND} "-DA=${w}/train_one_process/run/metrics.jsonl"
+      "-DB=${w}/train_two_processes/run/metrics.jsonl" -P "${CMAKE_CURRENT_SOURCE_DIR}/compare_metrics.cmake")
+  set_tests_properties(cli.train_one_process cli.train_two_processes PROPERTIES FIXTURES_SETUP dp_runs)
+  set_tests_properties(cli.train_two_processes_match_one PROPERTIES FIXTURES_REQUIRED dp_runs)
+  intersynth_cli_test(train_existing_out EXIT nonzero ONE_LINE OUTPUT "already exists; pass --resume"
+    ARGS train --data "${_tiny}/ds" --out "${_tiny}" --config "${_tiny}/tiny.json")
+  file(WRITE "${_cli_work}/tiny_bad_config.json" "{\"model\": {\"layer\": 3}}")
+  intersynth_cli_test(train_bad_config EXIT nonzero ONE_LINE OUTPUT "unknown key 'model.layer'"
+    NOT_EXIST "${w}/train_bad_config/run"
+    ARGS train --data "${_tiny}/ds" --out "${w}/train_bad_config/run" --config "${_cli_work}/tiny_bad_config.json")
+  intersynth_cli_test(train_missing_data EXIT nonzero ONE_LINE OUTPUT "nowhere: no such dataset folder"
+    NOT_EXIST "${w}/train_missing_data/run/checkpoint"
+    ARGS train --data "${w}/nowhere" --out "${w}/train_missing_data/run" --config "${_tiny}/tiny.json")
+  intersynth_cli_test(train_resume_other_architecture EXIT nonzero ONE_LINE OUTPUT "another architecture"
+    ARGS train --data "${_tiny}/ds" --out "${w}/train_tiny/run" --resume --config cpu)
+  intersynth_cli_test(train_resume EXIT 0 OUTPUT "from step 4 to 6.*trained to step 6"
+    ARGS train --data "${_tiny}/ds" --out "${w}/train_tiny/run" --resume --steps 6 --threads 1)
+  set_tests_properties(cli.train_tiny PROPERTIES FIXTURES_SETUP tiny_run)
+  set_tests_properties(cli.train_tiny cli.train_one_process cli.train_two_processes cli.train_existing_out
+    cli.train_bad_config cli.train_missing_data PROPERTIES FIXTURES_REQUIRED tiny_dataset)
+  set_tests_properties(cli.train_resume_other_architecture cli.train_resume PROPERTIES
+    FIXTURES_REQUIRED "tiny_dataset;tiny_run")
+  set_tests_properties(cli.train_resume PROPERTIES DEPENDS cli.train_resume_other_architecture)
+
+  set(_run "${w}/train_tiny/run")
+  intersynth_cli_test(generate_help EXIT 0 OUTPUT "--keep-frames.*--keep-person.*Examples" ARGS generate --help)
+  intersynth_cli_test(generate_tiny EXIT 0 OUTPUT "_001.npz.*_001.mp4.*sampled 2 motions.*never seen in training.*zorbing"
+    ARGS generate --model "${_run}" --text "a person walks zorbing" --persons 2 --frames 16 --samples 2
+         --steps 5 --threads 1 --out "${w}/generate_tiny/walk.npz" --preview --bvh)
+  intersynth_cli_test(generate_empty_text EXIT nonzero ONE_LINE OUTPUT "--text is empty"
+    NOT_EXIST "${w}/generate_empty_text/x.npz"
+    ARGS generate --model "${_run}" --text " " --out "${w}/generate_empty_text/x.npz")
+  intersynth_cli_test(generate_too_many_persons EXIT nonzero ONE_LINE OUTPUT "--persons.*got 9"
+    ARGS generate --model "${_run}" --text "a person walks" --persons 9 --out "${w}/generate_too_many_persons/x.npz")
+  intersynth_cli_test(generate_too_long EXIT nonzero ONE_LINE OUTPUT "--frames.*got 500"
+    ARGS generate --model "${_run}" --text "a person walks" --frames 500 --out "${w}/generate_too_long/x.npz")
+  intersynth_cli_test(generate_not_a_model EXIT nonzero ONE_LINE OUTPUT "no such model folder"
+    ARGS generate --model "${w}/nothing" --text "a person walks" --out "${w}/generate_not_a_model/x.npz")
+  # After the resume test, which replaces the run's checkpoint folder.
+  set_tests_properties(cli.generate_tiny cli.generate_empty_text cli.generate_too_many_persons
+    cli.generate_too_long PROPERTIES FIXTURES_REQUIRED tiny_run DEPENDS cli.train_resume)
+endif()

@@ -21,6 +21,8 @@ void SetupDemo(CLI::App* command);
 void SetupData(CLI::App* command);
 void SetupExport(CLI::App* command);
 void SetupPreview(CLI::App* command);
+void SetupTrain(CLI::App* command);
+void SetupGenerate(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
 inline constexpr Command kCommands[] = {
@@ -31,6 +33,10 @@ inline constexpr Command kCommands[] = {
      SetupData},
     {"demo", "Run the demo on the bundled assets", SetupDemo},
     {"export", "Export a motion file as BVH (smpl22, per person) or JSON", SetupExport},
+#ifdef INTERSYNTH_WITH_TORCH
+    {"train", "Train the multi-person text-to-motion diffusion model on a dataset", SetupTrain},
+    {"generate", "Generate motion for one or more persons from a sentence with a trained model", SetupGenerate},
+#endif
     {"preview", "Render stick figures of a motion file to an MP4 or one PNG frame", SetupPreview},
 };
 

@@ -1,0 +1,180 @@
+#pragma once
+// The configuration of a motion-diffusion run: network sizes, the noise
+// schedule, the loss weights and the training schedule. Plain C++ (no Torch),
+// so that the CLI and tests read and check configs cheaply.
+//
+// Config files are JSON with four sections, e.g. data/configs/diffusion_cpu.json:
+//
+//   { "model":     { "d_model": 256, "layers": 4, ... },
+//     "text":      { "d_model": 256, "layers": 2, ... },
+//     "diffusion": { "steps": 1000, "cosine_s": 0.008, "t_bar": 700 },
+//     "loss":      { "velocity": 30, ... },
+//     "train":     { "batch": 32, "lr": 1e-4, ... } }
+//
+// A key a file leaves out keeps the default written on the field below (the
+// defaults ARE the CPU configuration); an unknown section or key is an error
+// that names the file and the key, so a typo never silently trains the wrong
+// model. `--config cpu` and `--config gpu` name the two shipped files.
+//
+// The "model", "text" and "diffusion" sections decide the shapes of the
+// weights: two runs can share a checkpoint only when they agree
+// (ArchitectureSignature). "loss" and "train" may change on a resume.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace intersynth {
+
+/// The multi-person denoiser (diffusion/denoiser.h).
+struct DenoiserConfig {
+  /// Token width.
+  int64_t d_model = 256;
+  /// Transformer blocks.
+  int64_t layers = 4;
+  /// Attention heads (d_model must be divisible by heads).
+  int64_t heads = 4;
+  /// Hidden width of each block's feed-forward part.
+  int64_t ff_dim = 1024;
+  /// Dropout inside the blocks (attention weights and feed-forward).
+  double dropout = 0.1;
+  /// Persons the identity embedding knows; scenes may hold up to this many.
+  int64_t max_persons = 8;
+  /// Longest motion (feature rows) the model generates or trains on.
+  int64_t max_frames = 196;
+};
+
+/// The learned text encoder (text/text_encoder.h).
+struct TextConfig {
+  int64_t d_model = 256;
+  int64_t layers = 2;
+  int64_t heads = 4;
+  int64_t ff_dim = 512;
+  /// Words kept per caption (longer captions are cut, with a warning at generation).
+  int64_t max_tokens = 32;
+  double dropout = 0.1;
+};
+
+/// The forward process (diffusion/noise_schedule.h).
+struct DiffusionProcessConfig {
+  /// Diffusion steps T.
+  int steps = 1000;
+  /// Offset s of the cosine schedule (Nichol & Dhariwal 2021, eq. 17).
+  double cosine_s = 0.008;
+  /// The geometric loss terms apply only for t <= t_bar (InterGen's T_BAR).
+  int t_bar = 700;
+};
+
+/// Loss weights (diffusion/losses.h). Defaults: InterGen's (models/losses.py,
+/// shared/notes/intergen-format.md "Losses").
+struct LossConfig {
+  /// Masked MSE on the normalised x0 (all t).
+  double mse = 1.0;
+  /// Joint velocities from the predicted positions.
+  double velocity = 30.0;
+  /// Foot speed where the real motion has foot contact.
+  double foot_contact = 30.0;
+  /// Bone lengths.
+  double bone_length = 10.0;
+  /// Inter-person joint distance map, on pairs closer than distance_map_threshold_m.
+  double distance_map = 3.0;
+  /// Inter-person joint pairs that touch in the real motion (< joint_affinity_threshold_m)
+  /// are pulled together.
+  double joint_affinity = 3.0;
+  /// Relative facing of every pair of persons.
+  double relative_orientation = 0.01;
+  /// Metres.
+  double distance_map_threshold_m = 1.0;
+  /// Metres.
+  double joint_affinity_threshold_m = 0.1;
+};
+
+/// The training schedule and the data drawn for it (diffusion/trainer.h).
+struct TrainConfig {
+  /// Samples per step over all processes (must be divisible by the process count).
+  int batch = 32;
+  /// Total optimiser steps of the run (the cosine decay ends here).
+  int64_t steps = 100000;
+  /// Peak AdamW learning rate.
+  double lr = 1e-4;
+  double weight_decay = 0.01;
+  double adam_beta1 = 0.9;
+  double adam_beta2 = 0.999;
+  /// Linear warm-up from 0 to lr over this many steps, then cosine decay to
+  /// lr * min_lr_ratio at `steps`.
+  int64_t warmup_steps = 500;
+  double min_lr_ratio = 0.1;
+  /// Global gradient-norm clip (<= 0 disables).
+  double grad_clip = 1.0;
+  /// Exponential moving average of the weights: ema = d * ema + (1 - d) * w.
+  double ema_decay = 0.999;
+  /// Training crops: at most this many feature rows (frames - 1).
+  int crop_frames = 120;
+  /// Probability that a sample's text is replaced by the null embedding
+  /// (classifier-free guidance).
+  double cond_drop = 0.1;
+  /// Give each sample's persons a random order and random distinct identity
+  /// ids (so the model ties no role to an index unless the text does). Off
+  /// only for tests that need a fixed assignment.
+  bool shuffle_persons = true;
+  /// Probability that a sample is mirrored (left/right joints and words swapped).
+  double mirror_rate = 0.5;
+  /// Fraction of steps whose samples are composed scenes of single-person clips.
+  double composed_rate = 0.3;
+  /// Composed scenes hold 2..max_composed_persons persons.
+  int max_composed_persons = 4;
+  /// A composed scene of P persons is cropped to at most this / P rows (and
+  /// crop_frames), so that its P * rows tokens cost about what a long single
+  /// clip costs (attention is quadratic in the token count).
+  int composed_max_tokens = 240;
+  /// Fraction of steps drawn from the real multi-person clips (when there are any).
+  double real_multi_person_rate = 0.05;
+  /// Minimum horizontal pelvis distance between composed persons, metres.
+  double composed_min_separation_m = 0.8;
+  /// Steps between checkpoints (a checkpoint is also written at the end and at Ctrl-C).
+  int64_t checkpoint_every = 200;
+  /// Steps between validation passes (0 disables).
+  int64_t val_every = 500;
+  /// Validation samples (fixed crops, timesteps and noise).
+  int val_samples = 64;
+  /// Steps between progress lines and metrics.jsonl records.
+  int64_t log_every = 10;
+  /// Seed of everything random in the run.
+  uint64_t seed = 1;
+};
+
+struct DiffusionConfig {
+  DenoiserConfig model;
+  TextConfig text;
+  DiffusionProcessConfig diffusion;
+  LossConfig loss;
+  TrainConfig train;
+};
+
+/// The folder of the shipped config files (data/configs; the environment
+/// variable INTERSYNTH_CONFIGS overrides it).
+std::filesystem::path DefaultConfigDir();
+
+/// "cpu" or "gpu" -> the shipped file; anything else is a path to a JSON file.
+/// Throws Error naming the file and key for unreadable files, unknown
+/// sections or keys, wrong types and values out of range (Validate).
+DiffusionConfig LoadDiffusionConfig(const std::string& name_or_path);
+
+/// Parses a config from JSON over the defaults; `source` names it in errors.
+DiffusionConfig DiffusionConfigFromJson(const nlohmann::json& json, const std::string& source);
+
+/// Every field, as the file format above.
+nlohmann::json DiffusionConfigToJson(const DiffusionConfig& config);
+
+/// Throws Error (prefixed by `source`) when a value is out of range:
+/// non-positive sizes, d_model not divisible by heads, t_bar outside [0, steps),
+/// probabilities outside [0, 1], and so on.
+void ValidateDiffusionConfig(const DiffusionConfig& config, const std::string& source);
+
+/// The "model", "text" and "diffusion" sections as one JSON string: two
+/// configs can share weights exactly when their signatures are equal.
+std::string ArchitectureSignature(const DiffusionConfig& config);
+
+}  // namespace intersynth

@@ -1,0 +1,84 @@
+#pragma once
+// `intersynth generate`: text -> motion of P persons from a trained run (or a
+// bundled model folder; diffusion/run_files.h). Torch-free header.
+//
+// The prompt goes through the run's tokenizer (unknown words map to <unk> and
+// are reported) and text encoder; the sampler (diffusion/sampler.h) draws
+// `samples` motions in one batch with classifier-free guidance; the features
+// are de-normalised and decoded (motion/features_262.h DecodeInterGen), and
+// each motion is put on the floor as the dataset's clips are (the 10th
+// percentile of the lowest foot joint over all persons at y = 0).
+//
+// Inpainting (motion = an input motion file):
+//   keep_frames  ranges of the input's frames that stay as they are, for every
+//                person; the model fills in the rest (inbetweening)
+//   keep_person  one input person kept whole; the model generates the others
+//                (partner generation)
+// The output then has the input's frames and its world frame (no floor
+// shift), and the kept joints are the input's, exactly.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "intersynth/motion/motion_clip.h"
+
+namespace intersynth {
+
+struct GenerateOptions {
+  /// A run folder or a bundled model folder.
+  std::filesystem::path model_dir;
+  /// The prompt (must hold at least one word).
+  std::string text;
+  /// Persons in the scene, 1..max_persons (with keep_person: total persons).
+  int persons = 1;
+  /// Frames of each motion; 0: from `seconds`.
+  int frames = 0;
+  /// Duration when frames = 0 (at the model's fps); 0: 6 seconds.
+  double seconds = 0.0;
+  /// Motions drawn for the prompt.
+  int samples = 1;
+  uint64_t seed = 0;
+  /// Classifier-free guidance scale (MDM's default 2.5).
+  double guidance = 2.5;
+  /// "ddim" (default, `sampler_steps` steps) or "ddpm" (every step).
+  std::string sampler = "ddim";
+  int sampler_steps = 50;
+  /// "cpu" or "cuda"; threads <= 0: every core.
+  std::string device = "cpu";
+  int threads = 0;
+  /// Inpainting input (see the header comment); empty: none.
+  std::filesystem::path motion;
+  /// Frame ranges [first, last) of `motion` to keep.
+  std::vector<std::pair<int, int>> keep_frames;
+  /// Person of `motion` to keep, or -1.
+  int keep_person = -1;
+  /// Show the sampler's progress bar.
+  bool progress = true;
+};
+
+struct GenerateResult {
+  /// One motion per sample: joints in world (Y up), fps, text = {prompt},
+  /// metadata = the settings as JSON.
+  std::vector<MotionClip> motions;
+  /// Prompt words the tokenizer does not know (they became <unk>).
+  std::vector<std::string> unknown_words;
+  /// Prompt words beyond the text encoder's max_tokens (dropped).
+  int dropped_words = 0;
+  /// Seconds spent sampling (without loading).
+  double sampling_s = 0.0;
+};
+
+/// Parses "0:20,100:120" into frame ranges [first, last). Throws Error
+/// naming the bad part.
+std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text);
+
+/// Generates (see the header comment). Throws Error for an unreadable model
+/// folder, a checkpoint that does not fit its config, empty text, persons
+/// outside [1, max_persons], frames outside [2, max_frames], bad sampler
+/// settings, or inpainting inputs that do not fit.
+GenerateResult Generate(const GenerateOptions& options);
+
+}  // namespace intersynth

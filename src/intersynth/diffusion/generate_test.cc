@@ -1,0 +1,183 @@
+// Generation end to end on tiny runs trained in the test: the sampler's
+// determinism, inpainting, the bad-input errors, and the overfit check.
+
+#include "intersynth/diffusion/generate.h"
+
+#include <cmath>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "intersynth/diffusion/diffusion_test_util.h"
+#include "intersynth/diffusion/trainer.h"
+#include "intersynth/util/error.h"
+
+namespace intersynth {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A tiny run trained for a few steps on a tiny dataset (shared by the tests
+// that only need some model).
+class TinyRun : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    testing::WriteTinyDataset(*dir_ / "data");
+    testing::WriteTinyConfig(*dir_ / "tiny.json");
+    TrainOptions options;
+    options.data_dir = *dir_ / "data";
+    options.run_dir = *dir_ / "run";
+    options.config = (*dir_ / "tiny.json").string();
+    options.steps = 3;
+    options.threads = 1;
+    options.progress = false;
+    Train(options);
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static GenerateOptions Options(const std::string& text = "a person walks forward") {
+    GenerateOptions options;
+    options.model_dir = *dir_ / "run";
+    options.text = text;
+    options.frames = 16;
+    options.sampler_steps = 5;
+    options.threads = 1;
+    options.progress = false;
+    return options;
+  }
+
+  static std::string ErrorOf(const GenerateOptions& options) {
+    try {
+      Generate(options);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* TinyRun::dir_ = nullptr;
+
+TEST_F(TinyRun, ShapesForOneToFourPersons) {
+  for (int persons = 1; persons <= 4; ++persons) {
+    GenerateOptions options = Options();
+    options.persons = persons;
+    options.samples = 2;
+    const GenerateResult result = Generate(options);
+    ASSERT_EQ(result.motions.size(), 2u);
+    for (const MotionClip& clip : result.motions) {
+      EXPECT_EQ(clip.num_persons, persons);
+      EXPECT_EQ(clip.num_frames, 16);
+      EXPECT_EQ(clip.text, std::vector<std::string>{"a person walks forward"});
+      EXPECT_THAT(clip.metadata, HasSubstr("\"sampler\":\"ddim\""));
+    }
+  }
+}
+
+TEST_F(TinyRun, SameSeedSameSampleWhateverTheBatch) {
+  GenerateOptions options = Options();
+  options.persons = 2;
+  options.seed = 11;
+  const GenerateResult alone = Generate(options);
+  options.samples = 3;
+  const GenerateResult batch = Generate(options);
+  // Sample 0 of a batch of 3 is the sample drawn alone (its noise depends on
+  // the seed and its index only); matmuls of other batch sizes may round
+  // differently, hence the tolerance.
+  ASSERT_EQ(alone.motions[0].joints.size(), batch.motions[0].joints.size());
+  for (size_t i = 0; i < alone.motions[0].joints.size(); ++i) {
+    ASSERT_NEAR(alone.motions[0].joints[i], batch.motions[0].joints[i], 1e-4) << i;
+  }
+  EXPECT_EQ(Generate(options).motions[2].joints, batch.motions[2].joints);
+  options.seed = 12;
+  EXPECT_NE(Generate(options).motions[0].joints, batch.motions[0].joints);
+}
+
+TEST_F(TinyRun, DdpmSamplerRuns) {
+  GenerateOptions options = Options();
+  options.sampler = "ddpm";
+  const GenerateResult result = Generate(options);
+  ASSERT_EQ(result.motions.size(), 1u);
+  for (float v : result.motions[0].joints) ASSERT_TRUE(std::isfinite(v));
+}
+
+TEST_F(TinyRun, UnknownWordsAreReported) {
+  const GenerateResult result = Generate(Options("a person zorbs forward quickly"));
+  EXPECT_EQ(result.unknown_words, (std::vector<std::string>{"zorbs", "quickly"}));
+}
+
+TEST_F(TinyRun, InpaintedFramesAndPersonsEqualTheGivenOnesExactly) {
+  const MotionClip input = testing::TinyClip(2, 20, 77, "two people walk");
+  const std::filesystem::path path = *dir_ / "input.npz";
+  WriteMotionFile(path, input);
+
+  GenerateOptions frames = Options();
+  frames.motion = path;
+  frames.frames = 0;
+  frames.keep_frames = {{0, 5}, {15, 20}};
+  const MotionClip between = Generate(frames).motions[0];
+  ASSERT_EQ(between.num_persons, 2);
+  ASSERT_EQ(between.num_frames, 20);
+  for (int p = 0; p < 2; ++p) {
+    for (int t = 0; t < 20; ++t) {
+      const bool kept = t < 5 || t >= 15;
+      const bool same = std::equal(input.joint(p, t, 0), input.joint(p, t, 0) + 66, between.joint(p, t, 0));
+      EXPECT_EQ(same, kept) << "person " << p << " frame " << t;
+    }
+  }
+
+  GenerateOptions partner = Options();
+  partner.motion = path;
+  partner.frames = 0;
+  partner.keep_person = 1;
+  partner.persons = 3;
+  const MotionClip scene = Generate(partner).motions[0];
+  ASSERT_EQ(scene.num_persons, 3);
+  EXPECT_TRUE(std::equal(input.person(1), input.person(1) + 20 * 66, scene.person(0)));
+}
+
+TEST_F(TinyRun, BadInputsAreClearErrors) {
+  EXPECT_THAT(ErrorOf(Options("   ")), HasSubstr("--text is empty"));
+  GenerateOptions persons = Options();
+  persons.persons = 9;
+  EXPECT_THAT(ErrorOf(persons), HasSubstr("--persons (this model's max_persons) must be in [1, 8], got 9"));
+  GenerateOptions frames = Options();
+  frames.frames = 65;
+  EXPECT_THAT(ErrorOf(frames), HasSubstr("--frames"));
+  EXPECT_THAT(ErrorOf(frames), HasSubstr("got 65"));
+  GenerateOptions sampler = Options();
+  sampler.sampler = "euler";
+  EXPECT_THAT(ErrorOf(sampler), HasSubstr("--sampler must be ddim or ddpm"));
+  GenerateOptions keep = Options();
+  keep.keep_person = 0;
+  EXPECT_THAT(ErrorOf(keep), HasSubstr("need --motion"));
+  GenerateOptions missing = Options();
+  missing.model_dir = *dir_ / "nothing";
+  EXPECT_THAT(ErrorOf(missing), HasSubstr("no such model folder"));
+}
+
+TEST_F(TinyRun, CheckpointOfAnotherConfigIsAnError) {
+  // Copy the run and make its config claim a wider model.
+  const std::filesystem::path other = *dir_ / "other_run";
+  std::filesystem::copy(*dir_ / "run", other, std::filesystem::copy_options::recursive);
+  DiffusionConfig wider = testing::TinyDiffusionConfig();
+  wider.model.d_model = 64;
+  testing::WriteTinyConfig(other / "config.json", wider);
+  GenerateOptions options = Options();
+  options.model_dir = other;
+  EXPECT_THAT(ErrorOf(options), HasSubstr("does not fit this model's config"));
+}
+
+TEST_F(TinyRun, FrameRangesParse) {
+  EXPECT_EQ(ParseFrameRanges("0:20,100:120"), (std::vector<std::pair<int, int>>{{0, 20}, {100, 120}}));
+  EXPECT_THROW(ParseFrameRanges("5:5"), Error);
+  EXPECT_THROW(ParseFrameRanges("a:b"), Error);
+  EXPECT_THROW(ParseFrameRanges("3"), Error);
+  EXPECT_THROW(ParseFrameRanges("1:4,"), Error);
+}
+
+}  // namespace
+}  // namespace intersynth

@@ -1,0 +1,40 @@
+#pragma once
+// Loading a trained model folder (diffusion/run_files.h) for generation,
+// evaluation and benchmarks. Torch header (diffusion-internal).
+
+#include <filesystem>
+#include <optional>
+
+#include <torch/torch.h>
+
+#include "intersynth/diffusion/config.h"
+#include "intersynth/diffusion/motion_model.h"
+#include "intersynth/motion/normalization.h"
+#include "intersynth/text/tokenizer.h"
+
+namespace intersynth {
+
+/// A model folder in memory: its config, tokenizer, normaliser and the EMA
+/// weights in eval mode on `device`.
+struct LoadedModel {
+  DiffusionConfig config;
+  std::optional<Tokenizer> tokenizer;
+  FeatureNormalizer normalizer;
+  MotionDiffusion model{nullptr};
+};
+
+/// Loads config.json, tokenizer.json, mean/std and checkpoint/ema.pt. Throws
+/// Error naming the file that is missing or does not fit the config.
+LoadedModel LoadModelFolder(const std::filesystem::path& dir, const torch::Device& device);
+
+/// torch::load with LibTorch's name/shape errors turned into an Error that
+/// says the file does not fit the config.
+void LoadModuleWeights(torch::nn::Module& module, const std::filesystem::path& path);
+
+/// The same for an optimizer's state.
+void LoadOptimizerState(torch::optim::Optimizer& optimizer, const std::filesystem::path& path);
+
+/// "cpu" or "cuda" (device `index`); Error when CUDA is asked for but absent.
+torch::Device ParseDevice(const std::string& device, int index = 0);
+
+}  // namespace intersynth

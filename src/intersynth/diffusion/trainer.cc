@@ -1,0 +1,407 @@
+#include "intersynth/diffusion/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "intersynth/diffusion/config.h"
+#include "intersynth/diffusion/model_io.h"
+#include "intersynth/diffusion/motion_model.h"
+#include "intersynth/diffusion/run_files.h"
+#include "intersynth/diffusion/training_data.h"
+#include "intersynth/diffusion/training_step.h"
+#include "intersynth/io/json.h"
+#include "intersynth/motion/feature_augment.h"
+#include "intersynth/motion/scene_compose.h"
+#include "intersynth/text/tokenizer.h"
+#include "intersynth/util/error.h"
+#include "intersynth/util/file_util.h"
+#include "intersynth/util/interrupt.h"
+#include "intersynth/util/logging.h"
+#include "intersynth/util/progress.h"
+
+namespace intersynth {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// lr(s): linear warm-up over the first w steps, then cosine decay from lr to
+// lr * min_ratio at the last step S:
+//   s < w:  lr * (s + 1) / w
+//   else:   lr * (m + (1 - m) * (1 + cos(pi * (s - w) / max(1, S - w))) / 2)
+double LearningRate(const TrainConfig& c, int64_t step) {
+  if (step < c.warmup_steps) return c.lr * static_cast<double>(step + 1) / c.warmup_steps;
+  const double progress =
+      std::min(1.0, static_cast<double>(step - c.warmup_steps) / std::max<int64_t>(1, c.steps - c.warmup_steps));
+  const double pi = 3.14159265358979323846;
+  return c.lr * (c.min_lr_ratio + (1.0 - c.min_lr_ratio) * 0.5 * (1.0 + std::cos(pi * progress)));
+}
+
+// The words composed scenes add to captions ("one person ... while another
+// ..."), so the tokenizer knows them even when no caption uses them.
+std::vector<std::string> ComposedCaptionExamples(int max_persons) {
+  std::vector<std::string> captions = {"a person walks"};
+  std::vector<std::string> out;
+  for (int k = 2; k <= std::min(max_persons, 4); ++k) {
+    captions.push_back("a person walks");
+    out.push_back(JoinCaptions(captions));
+  }
+  return out;
+}
+
+void WriteLines(const std::filesystem::path& path, const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  WriteFileAtomic(path, text);
+}
+
+std::vector<std::string> ReadLines(const std::filesystem::path& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::vector<std::string> ClipIds(const TrainingCorpus& corpus) {
+  std::vector<std::string> ids;
+  for (const TrainingClip& clip : corpus.clips) ids.push_back(clip.id);
+  return ids;
+}
+
+// The fixed validation set: sample i drawn as step -1 - i of the val seed,
+// text never dropped.
+std::vector<TrainingSample> ValidationSamples(const TrainingCorpus& corpus, const DiffusionConfig& config) {
+  std::vector<TrainingSample> samples;
+  const uint64_t seed = MixSeed(config.train.seed, 0x5EEDULL, 0x7A1ULL);
+  for (int i = 0; i < config.train.val_samples; ++i) {
+    const StepPlan plan = PlanStep(corpus, config.train, seed, -1 - i);
+    TrainingSample sample = DrawSample(corpus, config, plan, seed, -1 - i, 0);
+    sample.drop_text = false;
+    samples.push_back(std::move(sample));
+  }
+  return samples;
+}
+
+
+// Resolves the config of a new or resumed run and checks the folder.
+DiffusionConfig ResolveConfig(const TrainOptions& options, const RunPaths& paths) {
+  DiffusionConfig config;
+  if (options.resume) {
+    if (!std::filesystem::exists(paths.config())) {
+      throw Error(fmt::format("{}: no run to resume here (config.json is missing)", paths.dir.string()));
+    }
+    const DiffusionConfig saved = DiffusionConfigFromJson(ReadJson(paths.config()), paths.config().string());
+    config = saved;
+    if (!options.config.empty()) {
+      config = LoadDiffusionConfig(options.config);
+      if (ArchitectureSignature(config) != ArchitectureSignature(saved)) {
+        throw Error(fmt::format(
+            "{}: the run was trained with another architecture than --config {} (model, text and diffusion "
+            "sections differ); resume without --config, or start a new run",
+            paths.dir.string(), options.config));
+      }
+    }
+  } else {
+    if (std::filesystem::exists(paths.dir) && !std::filesystem::is_empty(paths.dir)) {
+      throw Error(fmt::format("{}: already exists; pass --resume to continue that run, or choose another --out",
+                              paths.dir.string()));
+    }
+    config = LoadDiffusionConfig(options.config.empty() ? "cpu" : options.config);
+  }
+  if (options.steps > 0) config.train.steps = options.steps;
+  if (options.batch > 0) config.train.batch = options.batch;
+  ValidateDiffusionConfig(config, "train options");
+  if (config.train.batch % options.distributed.world_size != 0) {
+    throw Error(fmt::format("--batch {} must be divisible by the number of processes ({})", config.train.batch,
+                            options.distributed.world_size));
+  }
+  return config;
+}
+
+std::string FormatTerms(const std::vector<std::pair<std::string, double>>& terms) {
+  static const std::map<std::string, std::string> kShort = {
+      {"mse", "mse"}, {"velocity", "vel"}, {"foot_contact", "foot"}, {"bone_length", "bone"},
+      {"distance_map", "dm"}, {"joint_affinity", "ja"}, {"relative_orientation", "ro"}};
+  std::string out;
+  for (size_t i = 1; i < terms.size(); ++i) {
+    out += fmt::format("{}{} {:.4g}", out.empty() ? "" : " ", kShort.at(terms[i].first), terms[i].second);
+  }
+  return out;
+}
+
+}  // namespace
+
+TrainReport Train(const TrainOptions& options) {
+  const RunPaths paths(options.run_dir);
+  const DistributedOptions& dist = options.distributed;
+  const bool leader = dist.rank == 0;
+  // Rendezvous first: every process checks the run folder before the leader
+  // writes into it (the barrier below).
+  ProcessGroup group(dist);
+  DiffusionConfig config = ResolveConfig(options, paths);
+  group.Barrier();
+  const torch::Device device = ParseDevice(options.device, dist.rank);
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / dist.world_size);
+  torch::set_num_threads(threads);
+
+  // Data: the train split (and the val split when it has clips).
+  TrainingCorpus train = LoadTrainingCorpus(options.data_dir, "train", options.load_jobs);
+  std::optional<TrainingCorpus> val;
+  try {
+    val = LoadTrainingCorpus(options.data_dir, "val", options.load_jobs);
+  } catch (const Error& e) {
+    if (leader) LogWarn("no validation loss: {}", e.what());
+  }
+  const std::vector<std::string> clip_ids = ClipIds(train);
+
+  // The run folder: new files, or the saved ones checked against the data.
+  std::optional<Tokenizer> loaded_tokenizer;
+  if (options.resume) {
+    loaded_tokenizer = Tokenizer::Load(paths.tokenizer());
+    if (ReadLines(paths.train_clips()) != clip_ids) {
+      throw Error(fmt::format("{}: the train split of {} differs from the clips this run started on ({}); "
+                              "resume on the same dataset",
+                              paths.dir.string(), options.data_dir.string(), paths.train_clips().string()));
+    }
+    train.normalizer = FeatureNormalizer::Load(paths.mean(), paths.std());
+    if (val) val->normalizer = train.normalizer;
+  } else {
+    std::vector<std::string> texts = train.AllTexts();
+    const size_t real = texts.size();
+    for (size_t i = 0; i < real; ++i) texts.push_back(MirrorCaption(texts[i]));
+    for (const std::string& text : ComposedCaptionExamples(static_cast<int>(config.model.max_persons))) {
+      texts.push_back(text);
+    }
+    loaded_tokenizer = Tokenizer::Build(texts);
+  }
+  const Tokenizer& tokenizer = *loaded_tokenizer;
+  if (leader && !options.resume) {
+    std::filesystem::create_directories(paths.dir);
+    WriteJson(paths.config(), DiffusionConfigToJson(config));
+    tokenizer.Save(paths.tokenizer());
+    train.normalizer.Save(paths.mean(), paths.std());
+    WriteLines(paths.train_clips(), clip_ids);
+  }
+
+  // Model, EMA copy and optimiser; the seed fixes the initial weights.
+  torch::manual_seed(config.train.seed);
+  MotionDiffusion model(config, tokenizer.vocab_size());
+  MotionDiffusion ema(config, tokenizer.vocab_size());
+  model->to(device);
+  ema->to(device);
+  CopyWeights(*model, *ema);
+  for (auto& p : ema->parameters()) p.set_requires_grad(false);
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(config.train.lr)
+                                                         .betas({config.train.adam_beta1, config.train.adam_beta2})
+                                                         .weight_decay(config.train.weight_decay));
+  int64_t step = 0;
+  double elapsed_before = 0.0;
+  int64_t samples_before = 0;
+  if (options.resume) {
+    const std::filesystem::path checkpoint = paths.checkpoint();
+    const nlohmann::json state = ReadJson(checkpoint / RunPaths::kState);
+    step = JsonRequire<int64_t>(state, "step", (checkpoint / RunPaths::kState).string());
+    elapsed_before = state.value("elapsed_s", 0.0);
+    samples_before = state.value("samples", int64_t{0});
+    LoadModuleWeights(*model, checkpoint / RunPaths::kModel);
+    LoadModuleWeights(*ema, checkpoint / RunPaths::kEma);
+    LoadOptimizerState(optimizer, checkpoint / RunPaths::kOptimizer);
+  }
+  if (leader) {
+    WriteJson(paths.run(), {{"dataset", std::filesystem::absolute(options.data_dir).string()},
+                            {"train_clips", train.clips.size()},
+                            {"val_clips", val ? val->clips.size() : 0},
+                            {"parameters", CountParameters(*model)},
+                            {"vocabulary", tokenizer.vocab_size()},
+                            {"processes", dist.world_size},
+                            {"device", options.device}});
+  }
+  const NoiseSchedule schedule = NoiseSchedule::Cosine(config.diffusion.steps, config.diffusion.cosine_s);
+  const auto [mean, std] = NormalizerTensors(train.normalizer, device);
+  const std::vector<TrainingSample> val_samples =
+      val ? ValidationSamples(*val, config) : std::vector<TrainingSample>{};
+
+  // Saves the checkpoint folder atomically (leader only).
+  const auto start = Clock::now();
+  auto save_checkpoint = [&](int64_t at_step) {
+    if (!leader) return;
+    AtomicFolderWriter out(paths.checkpoint(), /*overwrite=*/true);
+    std::filesystem::create_directories(out.temp_path());
+    torch::save(model, (out.temp_path() / RunPaths::kModel).string());
+    torch::save(ema, (out.temp_path() / RunPaths::kEma).string());
+    torch::save(optimizer, (out.temp_path() / RunPaths::kOptimizer).string());
+    WriteJson(out.temp_path() / RunPaths::kState,
+              {{"step", at_step},
+               {"samples", samples_before + (at_step - step) * config.train.batch},
+               {"elapsed_s", elapsed_before + Seconds(start)},
+               {"architecture", nlohmann::json::parse(ArchitectureSignature(config))}});
+    out.Commit();
+  };
+
+  // Validation loss of the EMA weights on the fixed val samples.
+  auto validate = [&]() {
+    torch::NoGradGuard no_grad;
+    ema->eval();
+    std::vector<std::pair<std::string, double>> sums;
+    int64_t count = 0;
+    for (size_t begin = 0; begin < val_samples.size(); begin += config.train.batch) {
+      const size_t end = std::min(val_samples.size(), begin + config.train.batch);
+      const std::vector<TrainingSample> chunk(val_samples.begin() + begin, val_samples.begin() + end);
+      const BatchTensors tensors =
+          ToTensors(CollateSamples(chunk, config.model.max_persons), tokenizer, config.text.max_tokens, device);
+      const auto values = TrainingLoss(ema, tensors, schedule, mean, std, config).Values();
+      if (sums.empty()) sums.assign(values.size(), {"", 0.0});
+      for (size_t i = 0; i < values.size(); ++i) sums[i] = {values[i].first, sums[i].second + values[i].second * chunk.size()};
+      count += static_cast<int64_t>(chunk.size());
+    }
+    for (auto& s : sums) s.second /= std::max<int64_t>(1, count);
+    return sums;
+  };
+
+  const int64_t shard = config.train.batch / dist.world_size;
+  const int64_t first_step = step;
+  TrainReport report;
+  report.val_loss = std::nan("");
+  std::vector<double> interval_sums;
+  int64_t interval_steps = 0;
+  double interval_data_s = 0.0;
+  auto interval_start = Clock::now();
+  InterruptGuard interrupt_guard;
+  std::ofstream metrics;
+  if (leader) metrics.open(paths.metrics(), std::ios::app);
+  if (leader) {
+    fmt::print("training {} parameters on {} clips ({} val) from step {} to {}, batch {} on {} process{} x {} "
+               "thread{} ({})\n",
+               CountParameters(*model), train.clips.size(), val ? val->clips.size() : 0, step,
+               config.train.steps, config.train.batch, dist.world_size, dist.world_size == 1 ? "" : "es",
+               threads, threads == 1 ? "" : "s", options.device);
+    std::fflush(stdout);
+  }
+
+  while (step < config.train.steps) {
+    // Dropout draws from the global generator: reseed it per step and rank.
+    torch::manual_seed(MixSeed(config.train.seed, static_cast<uint64_t>(step), 0xD40ULL + dist.rank));
+    model->train();
+    const StepPlan plan = PlanStep(train, config.train, config.train.seed, step);
+    const auto draw_start = Clock::now();
+    std::vector<TrainingSample> samples;
+    for (int64_t i = dist.rank * shard; i < (dist.rank + 1) * shard; ++i) {
+      samples.push_back(DrawSample(train, config, plan, config.train.seed, step, static_cast<int>(i)));
+    }
+    const BatchTensors tensors =
+        ToTensors(CollateSamples(samples, config.model.max_persons), tokenizer, config.text.max_tokens, device);
+    interval_data_s += Seconds(draw_start);
+    const LossTerms loss = TrainingLoss(model, tensors, schedule, mean, std, config);
+    optimizer.zero_grad();
+    loss.total.backward();
+
+    // Average the gradients over processes, clip, step, EMA.
+    std::vector<torch::Tensor> grads;
+    for (auto& p : model->parameters()) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+      grads.push_back(p.grad());
+    }
+    group.AllReduceMean(grads);
+    double grad_norm = 0.0;
+    if (config.train.grad_clip > 0) {
+      grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), config.train.grad_clip);
+    }
+    const double lr = LearningRate(config.train, step);
+    for (auto& group_options : optimizer.param_groups()) {
+      static_cast<torch::optim::AdamWOptions&>(group_options.options()).lr(lr);
+    }
+    optimizer.step();
+    UpdateEma(*model, *ema, config.train.ema_decay);
+    ++step;
+
+    // Loss terms summed over processes (and the interrupt flag with them, so
+    // every process stops at the same step).
+    std::vector<std::pair<std::string, double>> terms = loss.Values();
+    std::vector<double> values;
+    for (const auto& term : terms) values.push_back(term.second);
+    values.push_back(InterruptRequested() ? 1.0 : 0.0);
+    // The time limit is the leader's clock, shared like the interrupt flag.
+    values.push_back(leader && options.max_minutes > 0 && Seconds(start) > 60.0 * options.max_minutes ? 1.0 : 0.0);
+    values = group.AllReduceSum(values);
+    const bool out_of_time = values.back() > 0;
+    values.pop_back();
+    const bool interrupted = values.back() > 0;
+    values.pop_back();
+    const bool paused = !interrupted && step < config.train.steps &&
+                        (out_of_time || (options.stop_after_steps > 0 && step - first_step >= options.stop_after_steps));
+    if (interval_sums.empty()) interval_sums.assign(values.size(), 0.0);
+    for (size_t i = 0; i < values.size(); ++i) interval_sums[i] += values[i] / dist.world_size;
+    ++interval_steps;
+
+    // Progress line and metrics record.
+    const bool last = step == config.train.steps || paused;
+    if (leader && (step % config.train.log_every == 0 || last || interrupted)) {
+      const double interval_s = Seconds(interval_start);
+      const double rate = interval_steps * config.train.batch / std::max(1e-9, interval_s);
+      std::vector<std::pair<std::string, double>> means = terms;
+      for (size_t i = 0; i < means.size(); ++i) means[i].second = interval_sums[i] / interval_steps;
+      const double eta = (config.train.steps - step) * config.train.batch / std::max(1e-9, rate);
+      if (options.progress) {
+        fmt::print("step {}/{}  loss {:.4f} ({})  lr {:.2e}  |g| {:.3g}  {:.1f} samples/s (data {:.0f}%)  ETA {}\n",
+                   step, config.train.steps, means[0].second, FormatTerms(means), lr, grad_norm, rate,
+                   100.0 * interval_data_s / std::max(1e-9, interval_s), FormatDuration(eta));
+        std::fflush(stdout);
+      }
+      nlohmann::json record = {{"step", step},       {"lr", lr},
+                               {"grad_norm", grad_norm}, {"samples_per_s", rate},
+                               {"elapsed_s", elapsed_before + Seconds(start)}};
+      for (const auto& [name, value] : means) record["loss_" + name] = value;
+      metrics << record.dump() << "\n" << std::flush;
+      report.loss = means[0].second;
+      interval_sums.assign(interval_sums.size(), 0.0);
+      interval_steps = 0;
+      interval_data_s = 0.0;
+      interval_start = Clock::now();
+    }
+
+    if (leader && val && config.train.val_every > 0 && (step % config.train.val_every == 0 || last)) {
+      const auto val_terms = validate();
+      report.val_loss = val_terms[0].second;
+      nlohmann::json record = {{"step", step}, {"split", "val"}};
+      for (const auto& [name, value] : val_terms) record["val_" + name] = value;
+      metrics << record.dump() << "\n" << std::flush;
+      if (options.progress) fmt::print("step {}  val loss {:.4f} ({})\n", step, val_terms[0].second, FormatTerms(val_terms));
+    }
+
+    if (step % config.train.checkpoint_every == 0 || last || interrupted) save_checkpoint(step);
+    if (paused) {
+      report.paused = true;
+      report.message = fmt::format("paused at step {} of {}; checkpoint written, continue with --resume", step,
+                                   config.train.steps);
+      break;
+    }
+    if (interrupted) {
+      report.interrupted = true;
+      report.success = false;
+      report.message = fmt::format("interrupted at step {}; checkpoint written, continue with --resume", step);
+      break;
+    }
+  }
+  if (step == first_step) save_checkpoint(step);
+  report.step = step;
+  report.steps_trained = step - first_step;
+  report.samples_per_s = report.steps_trained * config.train.batch / std::max(1e-9, Seconds(start));
+  return report;
+}
+
+}  // namespace intersynth
