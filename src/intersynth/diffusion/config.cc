@@ -30,12 +30,14 @@ template <typename T>
 Field Bind(T* value) {
   Field field;
   field.read = [value](const nlohmann::json& json, const std::string& where) {
-    const bool ok = std::is_same_v<T, bool>        ? json.is_boolean()
+    const bool ok = std::is_same_v<T, std::string> ? json.is_string()
+                    : std::is_same_v<T, bool>      ? json.is_boolean()
                     : std::is_floating_point_v<T> ? json.is_number()
                                                   : (json.is_number_integer() || json.is_number_unsigned());
     if (!ok) {
       throw Error(fmt::format("{}: expected {} but found {} ({})", where,
-                              std::is_same_v<T, bool>        ? "true or false"
+                              std::is_same_v<T, std::string> ? "a string"
+                              : std::is_same_v<T, bool>      ? "true or false"
                               : std::is_floating_point_v<T> ? "a number"
                                                             : "an integer",
                               json.type_name(), json.dump()));
@@ -58,7 +60,8 @@ std::vector<std::pair<std::string, Section>> Sections(DiffusionConfig& c) {
         {"max_persons", Bind(&c.model.max_persons)},
         {"max_frames", Bind(&c.model.max_frames)}}},
       {"text",
-       {{"d_model", Bind(&c.text.d_model)},
+       {{"torchscript", Bind(&c.text.torchscript)},
+        {"d_model", Bind(&c.text.d_model)},
         {"layers", Bind(&c.text.layers)},
         {"heads", Bind(&c.text.heads)},
         {"ff_dim", Bind(&c.text.ff_dim)},
@@ -224,6 +227,9 @@ std::string ArchitectureSignature(const DiffusionConfig& config) {
   arch["model"].erase("dropout");
   arch["text"].erase("dropout");
   arch["diffusion"].erase("t_bar");
+  // Where the TorchScript encoder lives changes nothing in the weights (its
+  // width is checked when they load); whether there is one does.
+  arch["text"]["torchscript"] = !config.text.torchscript.empty();
   return arch.dump();
 }
 

@@ -46,8 +46,14 @@ struct DenoiserConfig {
   int64_t max_frames = 196;
 };
 
-/// The learned text encoder (text/text_encoder.h).
+/// The text encoder: the learned one (text/text_encoder.h), or a user's
+/// exported TorchScript encoder (text/torchscript_text_encoder.h), frozen,
+/// followed by a learned linear projection to d_model.
 struct TextConfig {
+  /// Empty: the learned encoder. Else a TorchScript file (forward(List[str])
+  /// -> [B, D]); `intersynth train` copies it into the run folder as
+  /// text_encoder.pt and records that name (paths are relative to the run).
+  std::string torchscript;
   int64_t d_model = 256;
   int64_t layers = 2;
   int64_t heads = 4;

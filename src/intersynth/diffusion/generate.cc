@@ -108,9 +108,11 @@ GenerateResult Generate(const GenerateOptions& options) {
     throw Error("--text is empty: give a sentence such as \"a person walks in a circle\"");
   }
   GenerateResult result;
-  const std::vector<int64_t> ids =
-      tokenizer.Encode(options.text, static_cast<int>(config.text.max_tokens), &result.unknown_words);
-  result.dropped_words = std::max(0, Tokenizer::CountWords(options.text) - static_cast<int>(config.text.max_tokens));
+  if (!loaded.model->external_text_encoder()) {
+    tokenizer.Encode(options.text, static_cast<int>(config.text.max_tokens), &result.unknown_words);
+    result.dropped_words =
+        std::max(0, Tokenizer::CountWords(options.text) - static_cast<int>(config.text.max_tokens));
+  }
 
   // Inpainting input and the scene's size.
   const bool inpainting = !options.motion.empty();
@@ -167,8 +169,7 @@ GenerateResult Generate(const GenerateOptions& options) {
   torch::Tensor cond, uncond;
   {
     torch::NoGradGuard no_grad;
-    const torch::Tensor id_batch = PadTokenBatch(std::vector<std::vector<int64_t>>(n, ids), config.text.max_tokens).to(device);
-    cond = loaded.model->EncodeText(id_batch, torch::zeros({n}, torch::kBool).to(device));
+    cond = loaded.model->EncodeText(std::vector<std::string>(n, options.text), torch::zeros({n}, torch::kBool));
     uncond = loaded.model->NullText(n);
   }
   const torch::Tensor token_mask = torch::ones({n, persons, frames}, torch::TensorOptions().dtype(torch::kBool).device(device));

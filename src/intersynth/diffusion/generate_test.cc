@@ -11,6 +11,7 @@
 #include "intersynth/diffusion/diffusion_test_util.h"
 #include "intersynth/diffusion/trainer.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/file_util.h"
 
 namespace intersynth {
 namespace {
@@ -177,6 +178,57 @@ TEST_F(TinyRun, FrameRangesParse) {
   EXPECT_THROW(ParseFrameRanges("a:b"), Error);
   EXPECT_THROW(ParseFrameRanges("3"), Error);
   EXPECT_THROW(ParseFrameRanges("1:4,"), Error);
+}
+
+}  // namespace
+}  // namespace intersynth
+
+namespace intersynth {
+namespace {
+
+// A run whose text goes through a TorchScript encoder (the tiny fixture of
+// testdata/text): the run keeps its own copy, and generation uses it.
+TEST(TorchScriptTextRun, TrainsAndGeneratesWithAnExportedEncoder) {
+  testing::TempDir dir;
+  testing::WriteTinyDataset(dir / "data", 3, 1);
+  DiffusionConfig config = testing::TinyDiffusionConfig();
+  config.text.torchscript = (testing::SourceDir() / "testdata/text/tiny_text_encoder.pt").string();
+  testing::WriteTinyConfig(dir / "ts.json", config);
+  TrainOptions train;
+  train.data_dir = dir / "data";
+  train.run_dir = dir / "run";
+  train.config = (dir / "ts.json").string();
+  train.steps = 2;
+  train.threads = 1;
+  train.progress = false;
+  ASSERT_TRUE(Train(train).success);
+  EXPECT_TRUE(std::filesystem::exists(dir / "run" / "text_encoder.pt"));
+  EXPECT_THAT(ReadFileToString(dir / "run" / "config.json"), HasSubstr("\"torchscript\": \"text_encoder.pt\""));
+
+  GenerateOptions generate;
+  generate.model_dir = dir / "run";
+  generate.text = "a person zorbs";
+  generate.frames = 10;
+  generate.sampler_steps = 3;
+  generate.progress = false;
+  const GenerateResult a = Generate(generate);
+  // The exported encoder has no vocabulary: no unknown words are reported.
+  EXPECT_TRUE(a.unknown_words.empty());
+  generate.text = "someone runs fast";
+  const GenerateResult b = Generate(generate);
+  EXPECT_NE(a.motions[0].joints, b.motions[0].joints);
+
+  // A missing encoder file is an error that names it.
+  config.text.torchscript = (dir / "missing.pt").string();
+  testing::WriteTinyConfig(dir / "missing.json", config);
+  train.run_dir = dir / "run2";
+  train.config = (dir / "missing.json").string();
+  try {
+    Train(train);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("missing.pt"));
+  }
 }
 
 }  // namespace

@@ -98,7 +98,7 @@ LoadedModel LoadModelFolder(const std::filesystem::path& dir, const torch::Devic
   loaded.config = DiffusionConfigFromJson(ReadJson(paths.config()), paths.config().string());
   loaded.tokenizer = Tokenizer::Load(paths.tokenizer());
   loaded.normalizer = FeatureNormalizer::Load(paths.mean(), paths.std());
-  loaded.model = MotionDiffusion(loaded.config, loaded.tokenizer->vocab_size());
+  loaded.model = MotionDiffusion(loaded.config, *loaded.tokenizer, dir);
   LoadModuleWeights(*loaded.model, paths.checkpoint() / RunPaths::kEma);
   loaded.model->to(device);
   loaded.model->eval();

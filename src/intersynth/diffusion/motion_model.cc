@@ -4,17 +4,27 @@
 
 namespace intersynth {
 
-MotionDiffusionImpl::MotionDiffusionImpl(const DiffusionConfig& config, int64_t vocab_size) : config_(config) {
-  TextEncoderOptions text;
-  text.vocab_size = vocab_size;
-  text.d_model = config.text.d_model;
-  text.layers = config.text.layers;
-  text.heads = config.text.heads;
-  text.ff_dim = config.text.ff_dim;
-  text.max_tokens = config.text.max_tokens;
-  text.dropout = config.text.dropout;
-  text.out_dim = config.text.d_model;
-  text_encoder_ = register_module("text_encoder", TextEncoder(text));
+MotionDiffusionImpl::MotionDiffusionImpl(const DiffusionConfig& config, Tokenizer tokenizer,
+                                         const std::filesystem::path& base_dir)
+    : config_(config), tokenizer_(std::move(tokenizer)) {
+  if (!config.text.torchscript.empty()) {
+    std::filesystem::path path = config.text.torchscript;
+    if (path.is_relative() && !base_dir.empty()) path = base_dir / path;
+    external_ = TorchScriptTextEncoder::Load(path);
+    external_projection_ = register_module(
+        "external_projection", torch::nn::Linear(external_->embedding_dim(), config.text.d_model));
+  } else {
+    TextEncoderOptions text;
+    text.vocab_size = tokenizer_.vocab_size();
+    text.d_model = config.text.d_model;
+    text.layers = config.text.layers;
+    text.heads = config.text.heads;
+    text.ff_dim = config.text.ff_dim;
+    text.max_tokens = config.text.max_tokens;
+    text.dropout = config.text.dropout;
+    text.out_dim = config.text.d_model;
+    text_encoder_ = register_module("text_encoder", TextEncoder(text));
+  }
   null_text_ = register_parameter("null_text", torch::randn({config.text.d_model}) * 0.02);
   denoiser_ = register_module("denoiser", Denoiser(config.model, InterGenLayout::kDim, config.text.d_model));
 }
@@ -23,18 +33,30 @@ torch::Tensor MotionDiffusionImpl::NullText(int64_t batch) {
   return null_text_.unsqueeze(0).expand({batch, null_text_.size(0)});
 }
 
-torch::Tensor MotionDiffusionImpl::EncodeText(const torch::Tensor& ids, const torch::Tensor& drop) {
-  TORCH_CHECK(ids.dim() == 2 && drop.dim() == 1 && drop.size(0) == ids.size(0), "ids [B, L] and drop [B]");
-  const int64_t batch = ids.size(0);
-  const torch::Tensor keep = drop.logical_not();
-  torch::Tensor cond = NullText(batch).clone();
+torch::Tensor MotionDiffusionImpl::EncodeText(const std::vector<std::string>& texts, const torch::Tensor& drop) {
+  const int64_t batch = static_cast<int64_t>(texts.size());
+  TORCH_CHECK(drop.dim() == 1 && drop.size(0) == batch, "texts [B] and drop [B]");
+  const torch::Tensor drop_cpu = drop.to(torch::kCPU);
   // Encode only the rows that keep their text (a dropped row may be empty).
-  const torch::Tensor rows = keep.nonzero().squeeze(1);
-  if (rows.numel() > 0) {
-    const torch::Tensor encoded = text_encoder_(ids.index_select(0, rows));
-    cond = cond.index_copy(0, rows, encoded);
+  std::vector<int64_t> rows;
+  std::vector<std::string> kept;
+  for (int64_t b = 0; b < batch; ++b) {
+    if (drop_cpu[b].item<bool>()) continue;
+    rows.push_back(b);
+    kept.push_back(texts[b]);
   }
-  return cond;
+  torch::Tensor cond = NullText(batch).clone();
+  if (rows.empty()) return cond;
+  const torch::Device device = null_text_.device();
+  torch::Tensor encoded;
+  if (external_) {
+    encoded = external_projection_(external_->Encode(kept).to(device));
+  } else {
+    std::vector<std::vector<int64_t>> ids;
+    for (const std::string& text : kept) ids.push_back(tokenizer_.Encode(text, static_cast<int>(config_.text.max_tokens)));
+    encoded = text_encoder_(PadTokenBatch(ids, config_.text.max_tokens).to(device));
+  }
+  return cond.index_copy(0, torch::tensor(rows).to(device), encoded);
 }
 
 torch::Tensor MotionDiffusionImpl::forward(const torch::Tensor& x_t, const torch::Tensor& t,

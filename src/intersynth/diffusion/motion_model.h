@@ -3,27 +3,43 @@
 // the learned null text embedding for classifier-free guidance, and the
 // multi-person denoiser. Torch header (diffusion-internal).
 //
-//   cond = drop ? null_text : TextEncoder(token ids)       [B, text.d_model]
+//   cond = drop ? null_text : E(text)                       [B, text.d_model]
 //   x0_hat = Denoiser(x_t, t, cond, token_mask, person_ids)
+// E is the learned TextEncoder over the tokenizer's ids, or, when
+// config.text.torchscript names a file, the user's frozen TorchScript encoder
+// (CPU) followed by a learned Linear(D, text.d_model).
 //
 // The null embedding is a parameter (MDM zeroes the CLIP feature instead); it
 // is trained by the samples whose text is dropped (cond_drop).
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <torch/torch.h>
 
 #include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/denoiser.h"
 #include "intersynth/text/text_encoder.h"
+#include "intersynth/text/tokenizer.h"
+#include "intersynth/text/torchscript_text_encoder.h"
 
 namespace intersynth {
 
 class MotionDiffusionImpl : public torch::nn::Module {
  public:
-  MotionDiffusionImpl(const DiffusionConfig& config, int64_t vocab_size);
+  /// `base_dir` resolves a relative config.text.torchscript (the run folder).
+  /// Throws Error when the TorchScript encoder cannot be loaded.
+  MotionDiffusionImpl(const DiffusionConfig& config, Tokenizer tokenizer, const std::filesystem::path& base_dir = {});
 
-  /// ids [B, L] int64 (0 = pad; a dropped row may be all padding), drop [B]
-  /// bool -> cond [B, text.d_model].
-  torch::Tensor EncodeText(const torch::Tensor& ids, const torch::Tensor& drop);
+  /// texts [B] (a dropped row's text is not read and may be empty), drop [B]
+  /// bool -> cond [B, text.d_model] on the model's device.
+  torch::Tensor EncodeText(const std::vector<std::string>& texts, const torch::Tensor& drop);
+
+  const Tokenizer& tokenizer() const { return tokenizer_; }
+  /// Whether the text goes through a user's TorchScript encoder.
+  bool external_text_encoder() const { return external_.has_value(); }
 
   /// The null embedding repeated for `batch` rows.
   torch::Tensor NullText(int64_t batch);
@@ -39,7 +55,10 @@ class MotionDiffusionImpl : public torch::nn::Module {
 
  private:
   DiffusionConfig config_;
+  Tokenizer tokenizer_;
   TextEncoder text_encoder_{nullptr};
+  std::optional<TorchScriptTextEncoder> external_;
+  torch::nn::Linear external_projection_{nullptr};
   torch::Tensor null_text_;
   Denoiser denoiser_{nullptr};
 };

@@ -190,6 +190,22 @@ TrainReport Train(const TrainOptions& options) {
     loaded_tokenizer = Tokenizer::Build(texts);
   }
   const Tokenizer& tokenizer = *loaded_tokenizer;
+  if (!options.resume && !config.text.torchscript.empty()) {
+    // The run keeps its own copy of the user's text encoder, so that the run
+    // folder alone can generate; every process reads the original until then.
+    const std::filesystem::path source = std::filesystem::absolute(config.text.torchscript);
+    if (!std::filesystem::is_regular_file(source)) {
+      throw Error(fmt::format("text.torchscript: {}: no such file", source.string()));
+    }
+    if (leader) {
+      std::filesystem::create_directories(paths.dir);
+      std::filesystem::copy_file(source, paths.dir / "text_encoder.pt",
+                                 std::filesystem::copy_options::overwrite_existing);
+      config.text.torchscript = "text_encoder.pt";
+    } else {
+      config.text.torchscript = source.string();
+    }
+  }
   if (leader && !options.resume) {
     std::filesystem::create_directories(paths.dir);
     WriteJson(paths.config(), DiffusionConfigToJson(config));
@@ -200,8 +216,8 @@ TrainReport Train(const TrainOptions& options) {
 
   // Model, EMA copy and optimiser; the seed fixes the initial weights.
   torch::manual_seed(config.train.seed);
-  MotionDiffusion model(config, tokenizer.vocab_size());
-  MotionDiffusion ema(config, tokenizer.vocab_size());
+  MotionDiffusion model(config, tokenizer, paths.dir);
+  MotionDiffusion ema(config, tokenizer, paths.dir);
   model->to(device);
   ema->to(device);
   CopyWeights(*model, *ema);
@@ -263,7 +279,7 @@ TrainReport Train(const TrainOptions& options) {
       const size_t end = std::min(val_samples.size(), begin + config.train.batch);
       const std::vector<TrainingSample> chunk(val_samples.begin() + begin, val_samples.begin() + end);
       const BatchTensors tensors =
-          ToTensors(CollateSamples(chunk, config.model.max_persons), tokenizer, config.text.max_tokens, device);
+          ToTensors(CollateSamples(chunk, config.model.max_persons), device);
       const auto values = TrainingLoss(ema, tensors, schedule, mean, std, config).Values();
       if (sums.empty()) sums.assign(values.size(), {"", 0.0});
       for (size_t i = 0; i < values.size(); ++i) sums[i] = {values[i].first, sums[i].second + values[i].second * chunk.size()};
@@ -304,7 +320,7 @@ TrainReport Train(const TrainOptions& options) {
       samples.push_back(DrawSample(train, config, plan, config.train.seed, step, static_cast<int>(i)));
     }
     const BatchTensors tensors =
-        ToTensors(CollateSamples(samples, config.model.max_persons), tokenizer, config.text.max_tokens, device);
+        ToTensors(CollateSamples(samples, config.model.max_persons), device);
     interval_data_s += Seconds(draw_start);
     const LossTerms loss = TrainingLoss(model, tensors, schedule, mean, std, config);
     optimizer.zero_grad();

@@ -4,12 +4,10 @@
 
 #include "intersynth/diffusion/gaussian_diffusion.h"
 #include "intersynth/motion/features_262.h"
-#include "intersynth/text/text_encoder.h"
 
 namespace intersynth {
 
-BatchTensors ToTensors(const TrainingBatch& batch, const Tokenizer& tokenizer, int64_t max_tokens,
-                       const torch::Device& device) {
+BatchTensors ToTensors(const TrainingBatch& batch, const torch::Device& device) {
   const int64_t B = batch.batch, P = batch.persons, T = batch.rows, C = InterGenLayout::kDim;
   BatchTensors out;
   auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
@@ -30,16 +28,9 @@ BatchTensors ToTensors(const TrainingBatch& batch, const Tokenizer& tokenizer, i
     out.noise[b].narrow(0, 0, persons).narrow(1, 0, rows).copy_(torch::randn({persons, rows, C}, generator, f32));
   }
 
-  std::vector<std::vector<int64_t>> ids;
-  for (int64_t b = 0; b < B; ++b) {
-    // A dropped text is never encoded; keep one pad so the row exists.
-    ids.push_back(batch.drop_text[b] ? std::vector<int64_t>{Tokenizer::kPadId}
-                                     : tokenizer.Encode(batch.texts[b], static_cast<int>(max_tokens)));
-  }
-  out.text_ids = PadTokenBatch(ids, max_tokens);
-
+  out.texts = batch.texts;
   for (torch::Tensor* t : {&out.x0, &out.token_mask, &out.joint_valid, &out.person_ids, &out.t, &out.drop_text,
-                           &out.noise, &out.text_ids}) {
+                           &out.noise}) {
     *t = t->to(device);
   }
   return out;
@@ -57,7 +48,7 @@ LossTerms TrainingLoss(MotionDiffusion& model, const BatchTensors& batch, const 
   const torch::Tensor mask = batch.token_mask.unsqueeze(-1).to(torch::kFloat32);
   // Padding stays exactly zero in x_t (it is masked anyway).
   const torch::Tensor x_t = QSample(schedule, batch.x0, batch.t, batch.noise) * mask;
-  const torch::Tensor cond = model->EncodeText(batch.text_ids, batch.drop_text);
+  const torch::Tensor cond = model->EncodeText(batch.texts, batch.drop_text);
   const torch::Tensor x0_hat = model->forward(x_t, batch.t, cond, batch.token_mask, batch.person_ids);
   return ComputeLosses(x0_hat, batch.x0, batch.token_mask, batch.joint_valid, batch.t, mean, std, config.loss,
                        config.diffusion.t_bar);

@@ -9,7 +9,6 @@
 #include "intersynth/diffusion/motion_model.h"
 #include "intersynth/diffusion/noise_schedule.h"
 #include "intersynth/diffusion/training_data.h"
-#include "intersynth/text/tokenizer.h"
 
 namespace intersynth {
 
@@ -22,13 +21,11 @@ struct BatchTensors {
   torch::Tensor t;            ///< [B] int64
   torch::Tensor drop_text;    ///< [B] bool
   torch::Tensor noise;        ///< [B, P, T, 262], each sample from its own seed, 0 in padding
-  torch::Tensor text_ids;     ///< [B, L] int64 (dropped rows may be all padding)
+  std::vector<std::string> texts;  ///< [B] captions (the model encodes them)
 };
 
-/// Builds the tensors; texts go through `tokenizer` (words it does not know
-/// become <unk>).
-BatchTensors ToTensors(const TrainingBatch& batch, const Tokenizer& tokenizer, int64_t max_tokens,
-                       const torch::Device& device);
+/// Builds the tensors on `device`.
+BatchTensors ToTensors(const TrainingBatch& batch, const torch::Device& device);
 
 /// The normaliser as tensors [262] on `device`, std guarded (normalization.h).
 std::pair<torch::Tensor, torch::Tensor> NormalizerTensors(const FeatureNormalizer& normalizer,

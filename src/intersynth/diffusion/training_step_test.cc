@@ -43,8 +43,7 @@ std::vector<torch::Tensor> Gradients(const StepSetup& s, MotionDiffusion& model,
                                      ProcessGroup* group = nullptr) {
   model->zero_grad();
   const auto [mean, std] = NormalizerTensors(s.corpus.normalizer, torch::kCPU);
-  const BatchTensors tensors = ToTensors(CollateSamples(samples, s.config.model.max_persons), *s.tokenizer,
-                                         s.config.text.max_tokens, torch::kCPU);
+  const BatchTensors tensors = ToTensors(CollateSamples(samples, s.config.model.max_persons), torch::kCPU);
   TrainingLoss(model, tensors, s.schedule, mean, std, s.config).total.backward();
   std::vector<torch::Tensor> grads;
   for (auto& p : model->parameters()) {
@@ -57,12 +56,11 @@ std::vector<torch::Tensor> Gradients(const StepSetup& s, MotionDiffusion& model,
 TEST(TrainingStep, LossIsTheMeanOfPerSampleLosses) {
   const StepSetup s = MakeSetup();
   torch::manual_seed(1);
-  MotionDiffusion model(s.config, s.tokenizer->vocab_size());
+  MotionDiffusion model(s.config, *s.tokenizer);
   const auto [mean, std] = NormalizerTensors(s.corpus.normalizer, torch::kCPU);
   const std::vector<TrainingSample> samples = Samples(s, 2, 0, 4);
   auto loss_of = [&](const std::vector<TrainingSample>& part) {
-    const BatchTensors t = ToTensors(CollateSamples(part, s.config.model.max_persons), *s.tokenizer,
-                                     s.config.text.max_tokens, torch::kCPU);
+    const BatchTensors t = ToTensors(CollateSamples(part, s.config.model.max_persons), torch::kCPU);
     return TrainingLoss(model, t, s.schedule, mean, std, s.config).total.item<double>();
   };
   double sum = 0;
@@ -77,7 +75,7 @@ TEST(TrainingStep, TwoProcessGradientsEqualOneProcessOnTheCombinedBatch) {
   const StepSetup s = MakeSetup();
   for (int64_t step : {0, 5}) {
     torch::manual_seed(7);
-    MotionDiffusion reference(s.config, s.tokenizer->vocab_size());
+    MotionDiffusion reference(s.config, *s.tokenizer);
     const std::vector<torch::Tensor> expected = Gradients(s, reference, Samples(s, step, 0, 4));
 
     const int port = FindFreeLoopbackPort();
@@ -93,7 +91,7 @@ TEST(TrainingStep, TwoProcessGradientsEqualOneProcessOnTheCombinedBatch) {
           options.master_port = port;
           options.timeout_s = 60;
           ProcessGroup group(options);
-          MotionDiffusion model(s.config, s.tokenizer->vocab_size());
+          MotionDiffusion model(s.config, *s.tokenizer);
           CopyWeights(*reference, *model);
           results[rank] = Gradients(s, model, Samples(s, step, 2 * rank, 2), &group);
         } catch (const std::exception& e) {
@@ -119,9 +117,8 @@ TEST(TrainingStep, TwoProcessGradientsEqualOneProcessOnTheCombinedBatch) {
 TEST(TrainingStep, DroppedTextUsesTheNullEmbedding) {
   const StepSetup s = MakeSetup();
   torch::manual_seed(2);
-  MotionDiffusion model(s.config, s.tokenizer->vocab_size());
-  const torch::Tensor ids = torch::tensor({{2, 3}, {2, 3}}, torch::kLong);
-  const torch::Tensor cond = model->EncodeText(ids, torch::tensor({false, true}));
+  MotionDiffusion model(s.config, *s.tokenizer);
+  const torch::Tensor cond = model->EncodeText({"a person walks", "a person walks"}, torch::tensor({false, true}));
   EXPECT_TRUE(torch::equal(cond[1], model->NullText(1)[0]));
   EXPECT_FALSE(torch::allclose(cond[0], cond[1]));
 }
