@@ -2,15 +2,53 @@
 // User errors (intersynth::Error, bad flags) end here as one line on stderr
 // and a non-zero exit code.
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <fstream>
+#include <string>
 
 #include "apps/intersynth/commands.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/logging.h"
 #include "intersynth/version.h"
 
+namespace {
+
+// OpenBLAS picks its kernels when it is loaded (before main), and its own
+// detection on these CPUs is ~5x slower for the matrix products LibTorch runs
+// (DESIGN.md, "Speed notes"). So the commands that run networks re-execute
+// themselves once with OPENBLAS_CORETYPE set (SkylakeX when the CPU has
+// avx512f, else Haswell) unless the user set it.
+void SetOpenBlasCoreTypeForTorchCommands(int argc, char** argv) {
+#ifdef INTERSYNTH_WITH_TORCH
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
+  const char* subcommand = nullptr;
+  for (int i = 1; i < argc && subcommand == nullptr; ++i) {
+    if (argv[i][0] != '-') subcommand = argv[i];
+    else if (std::strcmp(argv[i], "--log-level") == 0) ++i;
+  }
+  if (subcommand == nullptr || (std::strcmp(subcommand, "train") != 0 && std::strcmp(subcommand, "generate") != 0 &&
+                                std::strcmp(subcommand, "demo") != 0)) {
+    return;
+  }
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  const std::string text((std::istreambuf_iterator<char>(cpuinfo)), std::istreambuf_iterator<char>());
+  setenv("OPENBLAS_CORETYPE", text.find("avx512f") != std::string::npos ? "SkylakeX" : "Haswell", 1);
+  execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
+#else
+  (void)argc;
+  (void)argv;
+#endif
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  SetOpenBlasCoreTypeForTorchCommands(argc, argv);
   CLI::App app{"intersynth: synthetic multi-person motion for action recognition in rooms",
                "intersynth"};
   app.set_version_flag("--version", std::string("intersynth ") + intersynth::kVersion);
