@@ -1,4 +1,3 @@
-#define USE_C10D_GLOO 1
 #include "intersynth/diffusion/distributed.h"
 
 #include <netinet/in.h>
@@ -8,8 +7,11 @@
 #include <chrono>
 #include <cstdlib>
 
+#ifdef INTERSYNTH_HAVE_GLOO
+#define USE_C10D_GLOO 1
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
 #include <torch/torch.h>
 
 #include <fmt/format.h>
@@ -50,10 +52,14 @@ int FindFreeLoopbackPort() {
   return port;
 }
 
+#ifdef INTERSYNTH_HAVE_GLOO
 struct ProcessGroup::Impl {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroup> group;
 };
+#else
+struct ProcessGroup::Impl {};
+#endif
 
 DistributedOptions DistributedOptionsFromEnvironment() {
   DistributedOptions options;
@@ -73,6 +79,11 @@ DistributedOptions DistributedOptionsFromEnvironment() {
 
 ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options), impl_(new Impl) {
   if (options.world_size <= 1) return;
+#ifndef INTERSYNTH_HAVE_GLOO
+  throw Error(fmt::format("WORLD_SIZE={}: this build has no Gloo (install libgloo-dev and rebuild) and can only "
+                          "train in one process",
+                          options.world_size));
+#else
   if (options.backend != "gloo") {
     throw Error(fmt::format("distributed backend '{}' is not built into this LibTorch (this build has gloo)",
                             options.backend));
@@ -94,12 +105,14 @@ ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options
     throw Error(fmt::format("data-parallel rendezvous at {}:{} (rank {} of {}) failed: {}", options.master_addr,
                             options.master_port, options.rank, options.world_size, e.what()));
   }
+#endif
 }
 
 ProcessGroup::~ProcessGroup() = default;
 
 void ProcessGroup::AllReduceMean(std::vector<at::Tensor>& tensors) {
   if (options_.world_size <= 1 || tensors.empty()) return;
+#ifdef INTERSYNTH_HAVE_GLOO
   // One flat buffer: one collective instead of one per parameter.
   std::vector<at::Tensor> flat_parts;
   for (const at::Tensor& t : tensors) flat_parts.push_back(t.reshape({-1}));
@@ -111,27 +124,36 @@ void ProcessGroup::AllReduceMean(std::vector<at::Tensor>& tensors) {
     t.copy_(flat[0].narrow(0, offset, t.numel()).view_as(t));
     offset += t.numel();
   }
+#endif
 }
 
 std::vector<double> ProcessGroup::AllReduceSum(const std::vector<double>& values) {
   if (options_.world_size <= 1 || values.empty()) return values;
+#ifdef INTERSYNTH_HAVE_GLOO
   std::vector<at::Tensor> buffer = {torch::tensor(values, torch::kFloat64)};
   impl_->group->allreduce(buffer)->wait();
   const at::Tensor out = buffer[0].contiguous();
   return std::vector<double>(out.data_ptr<double>(), out.data_ptr<double>() + out.numel());
+#else
+  return values;
+#endif
 }
 
 void ProcessGroup::Broadcast(std::vector<at::Tensor>& tensors) {
   if (options_.world_size <= 1) return;
+#ifdef INTERSYNTH_HAVE_GLOO
   for (at::Tensor& t : tensors) {
     std::vector<at::Tensor> one = {t};
     impl_->group->broadcast(one)->wait();
   }
+#endif
 }
 
 void ProcessGroup::Barrier() {
   if (options_.world_size <= 1) return;
+#ifdef INTERSYNTH_HAVE_GLOO
   impl_->group->barrier()->wait();
+#endif
 }
 
 }  // namespace intersynth
