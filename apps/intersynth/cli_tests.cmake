@@ -179,3 +179,12 @@ if(TARGET diffusion_make_tiny_dataset)
   set_tests_properties(cli.generate_tiny cli.generate_empty_text cli.generate_too_many_persons
     cli.generate_too_long PROPERTIES FIXTURES_REQUIRED tiny_run DEPENDS cli.train_resume)
 endif()
+if(TARGET diffusion_make_tiny_dataset)
+  intersynth_cli_test(model_info EXIT 0 OUTPUT "motion diffusion model.*resumable: yes"
+    ARGS model info "${w}/train_tiny/run")
+  intersynth_cli_test(model_export EXIT 0 OUTPUT "float16 weights.*resumable: no"
+    ARGS model export --model "${w}/train_tiny/run" --out "${w}/model_export/m" --half)
+  intersynth_cli_test(model_info_missing EXIT nonzero ONE_LINE OUTPUT "no such model folder"
+    ARGS model info "${w}/nothing")
+  set_tests_properties(cli.model_info cli.model_export PROPERTIES FIXTURES_REQUIRED tiny_run DEPENDS cli.train_resume)
+endif()

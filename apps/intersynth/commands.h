@@ -23,6 +23,7 @@ void SetupExport(CLI::App* command);
 void SetupPreview(CLI::App* command);
 void SetupTrain(CLI::App* command);
 void SetupGenerate(CLI::App* command);
+void SetupModel(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
 inline constexpr Command kCommands[] = {
@@ -36,6 +37,8 @@ inline constexpr Command kCommands[] = {
 #ifdef INTERSYNTH_WITH_TORCH
     {"train", "Train the multi-person text-to-motion diffusion model on a dataset", SetupTrain},
     {"generate", "Generate motion for one or more persons from a sentence with a trained model", SetupGenerate},
+    {"model", "Describe a trained model folder (model info) or export one for generation (model export)",
+     SetupModel},
 #endif
     {"preview", "Render stick figures of a motion file to an MP4 or one PNG frame", SetupPreview},
 };

@@ -2,6 +2,7 @@
 // determinism, inpainting, the bad-input errors, and the overfit check.
 
 #include "intersynth/diffusion/generate.h"
+#include "intersynth/diffusion/model_folder.h"
 
 #include <cmath>
 
@@ -170,6 +171,30 @@ TEST_F(TinyRun, CheckpointOfAnotherConfigIsAnError) {
   GenerateOptions options = Options();
   options.model_dir = other;
   EXPECT_THAT(ErrorOf(options), HasSubstr("does not fit this model's config"));
+}
+
+TEST_F(TinyRun, ExportedModelGeneratesAndCannotResume) {
+  for (bool half : {false, true}) {
+    const std::filesystem::path exported = *dir_ / (half ? "export_half" : "export_full");
+    ExportModelFolder(*dir_ / "run", exported, half, /*overwrite=*/false);
+    const ModelSummary summary = DescribeModelFolder(exported);
+    EXPECT_EQ(summary.weights_dtype, half ? "float16" : "float32");
+    EXPECT_FALSE(summary.resumable);
+    EXPECT_EQ(summary.step, 3);
+    EXPECT_EQ(summary.samples, 3 * 4);
+    EXPECT_TRUE(DescribeModelFolder(*dir_ / "run").resumable);
+    GenerateOptions options = Options();
+    const MotionClip original = Generate(options).motions[0];
+    options.model_dir = exported;
+    const MotionClip copy = Generate(options).motions[0];
+    double max_difference = 0;
+    for (size_t i = 0; i < copy.joints.size(); ++i) {
+      max_difference = std::max(max_difference, static_cast<double>(std::abs(copy.joints[i] - original.joints[i])));
+    }
+    // float32: the same weights; float16: ~1e-3 relative rounding per weight.
+    EXPECT_LT(max_difference, half ? 0.05 : 1e-6);
+  }
+  EXPECT_THROW(ExportModelFolder(*dir_ / "run", *dir_ / "export_full", false, false), Error);
 }
 
 TEST_F(TinyRun, FrameRangesParse) {

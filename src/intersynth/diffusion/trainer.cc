@@ -254,6 +254,7 @@ TrainReport Train(const TrainOptions& options) {
 
   // Saves the checkpoint folder atomically (leader only).
   const auto start = Clock::now();
+  const int64_t resumed_step = step;
   auto save_checkpoint = [&](int64_t at_step) {
     if (!leader) return;
     AtomicFolderWriter out(paths.checkpoint(), /*overwrite=*/true);
@@ -263,7 +264,7 @@ TrainReport Train(const TrainOptions& options) {
     torch::save(optimizer, (out.temp_path() / RunPaths::kOptimizer).string());
     WriteJson(out.temp_path() / RunPaths::kState,
               {{"step", at_step},
-               {"samples", samples_before + (at_step - step) * config.train.batch},
+               {"samples", samples_before + (at_step - resumed_step) * config.train.batch},
                {"elapsed_s", elapsed_before + Seconds(start)},
                {"architecture", nlohmann::json::parse(ArchitectureSignature(config))}});
     out.Commit();
