@@ -25,16 +25,15 @@ double Sqrt(double v) { return std::sqrt(v); }
 torch::Tensor GatherScheduleValue(const std::vector<double>& values, const torch::Tensor& t,
                                   const torch::Tensor& like) {
   TORCH_CHECK(t.dim() == 1 && t.size(0) == like.size(0), "t must be [B] with B = ", like.size(0));
-  const torch::Tensor t_cpu = t.to(torch::kCPU, torch::kLong);
-  std::vector<float> picked(t.size(0));
-  for (int64_t b = 0; b < t.size(0); ++b) {
-    const int64_t step = t_cpu[b].item<int64_t>();
-    TORCH_CHECK(step >= 0 && step < static_cast<int64_t>(values.size()), "timestep ", step, " out of range");
-    picked[b] = static_cast<float>(values[step]);
-  }
+  TORCH_CHECK(t.numel() == 0 || (t.min().item<int64_t>() >= 0 &&
+                                 t.max().item<int64_t>() < static_cast<int64_t>(values.size())),
+              "timestep out of range [0, ", values.size(), ")");
+  // One lookup on the device (no per-sample host round trips on CUDA).
+  std::vector<float> table(values.begin(), values.end());
+  const torch::Tensor on_device = torch::tensor(table, like.options().dtype(torch::kFloat32));
   std::vector<int64_t> shape(like.dim(), 1);
   shape[0] = t.size(0);
-  return torch::tensor(picked, like.options().dtype(torch::kFloat32)).view(shape);
+  return on_device.index_select(0, t.to(like.device(), torch::kLong)).view(shape);
 }
 
 torch::Tensor QSample(const NoiseSchedule& schedule, const torch::Tensor& x0, const torch::Tensor& t,
