@@ -290,6 +290,10 @@ TrainReport Train(const TrainOptions& options) {
     return sums;
   };
 
+  // A new run starts with a checkpoint, so a failure in its first steps
+  // still leaves a folder that --resume accepts.
+  if (!options.resume) save_checkpoint(step);
+
   const int64_t shard = config.train.batch / dist.world_size;
   const int64_t first_step = step;
   TrainReport report;
