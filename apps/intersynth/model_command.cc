@@ -5,6 +5,8 @@
 
 #include "apps/intersynth/commands.h"
 #include "intersynth/diffusion/model_folder.h"
+#include "intersynth/render/line_plot.h"
+#include "intersynth/util/error.h"
 
 namespace intersynth::cli {
 
@@ -13,13 +15,43 @@ void SetupModel(CLI::App* command) {
   command->footer(
       "A model folder is a run of `intersynth train` or an exported copy of one.\n"
       "Examples:\n"
-      "  intersynth model info runs/cpu1\n"
+      "  intersynth model info runs/cpu1 --curves curves.png\n"
       "  intersynth model export --model runs/cpu1 --out assets/models/intersynth-cpu --half");
 
   CLI::App* info = command->add_subcommand("info", "Describe a model folder (sizes, training, data)");
   auto info_dir = std::make_shared<std::string>();
+  auto curves_png = std::make_shared<std::string>();
   info->add_option("DIR", *info_dir, "run or model folder")->required();
-  info->callback([=] { std::printf("%s", FormatModelSummary(DescribeModelFolder(*info_dir)).c_str()); });
+  info->add_option("--curves", *curves_png,
+                   "also plot the training and validation loss (metrics.jsonl) into this PNG");
+  info->callback([=] {
+    std::printf("%s", FormatModelSummary(DescribeModelFolder(*info_dir)).c_str());
+    if (curves_png->empty()) return;
+    const TrainingCurves curves = ReadTrainingCurves(*info_dir);
+    std::vector<PlotSeries> series;
+    for (const auto& [key, name] : {std::pair<std::string, std::string>{"loss_total", "train loss (total)"},
+                                    {"loss_mse", "train mse"},
+                                    {"val_total", "val loss (total)"},
+                                    {"val_mse", "val mse"}}) {
+      const auto it = curves.series.find(key);
+      if (it == curves.series.end()) continue;
+      PlotSeries s;
+      s.name = name;
+      s.x = it->second.first;
+      s.y = it->second.second;
+      series.push_back(std::move(s));
+    }
+    if (series.empty()) throw Error(*info_dir + ": no metrics.jsonl with losses to plot");
+    LinePlotOptions plot;
+    plot.output = *curves_png;
+    plot.title = "training curves of " + std::filesystem::path(*info_dir).filename().string();
+    plot.x_label = "step";
+    plot.y_label = "loss";
+    plot.log_y = true;
+    plot.smooth = true;
+    WriteLinePlot(series, plot);
+    std::printf("wrote %s\n", curves_png->c_str());
+  });
 
   CLI::App* exporter = command->add_subcommand(
       "export", "Copy a run into a folder that only generates (EMA weights, config, tokenizer, statistics)");

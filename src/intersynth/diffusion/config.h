@@ -114,7 +114,8 @@ struct TrainConfig {
   double min_lr_ratio = 0.1;
   /// Global gradient-norm clip (<= 0 disables).
   double grad_clip = 1.0;
-  /// Exponential moving average of the weights: ema = d * ema + (1 - d) * w.
+  /// Exponential moving average of the weights: ema = d * ema + (1 - d) * w,
+  /// with d = min(ema_decay, (1 + step) / (10 + step)) (a warm-up).
   double ema_decay = 0.999;
   /// Training crops: at most this many feature rows (frames - 1).
   int crop_frames = 120;

@@ -75,6 +75,27 @@ std::string FormatModelSummary(const ModelSummary& s) {
   return out;
 }
 
+TrainingCurves ReadTrainingCurves(const std::filesystem::path& dir) {
+  TrainingCurves curves;
+  const std::filesystem::path path = RunPaths(dir).metrics();
+  std::ifstream in(path);
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (line.empty()) continue;
+    const nlohmann::json record = ParseJson(line, fmt::format("{}:{}", path.string(), line_number));
+    if (!record.contains("step")) continue;
+    const double step = record["step"].get<double>();
+    for (const auto& [key, value] : record.items()) {
+      if (!value.is_number() || (key.rfind("loss_", 0) != 0 && key.rfind("val_", 0) != 0)) continue;
+      auto& [steps, values] = curves.series[key];
+      steps.push_back(step);
+      values.push_back(value.get<double>());
+    }
+  }
+  return curves;
+}
+
 void ExportModelFolder(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir, bool half,
                        bool overwrite) {
   const RunPaths from(run_dir);

@@ -13,6 +13,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include "intersynth/diffusion/config.h"
@@ -44,6 +47,17 @@ ModelSummary DescribeModelFolder(const std::filesystem::path& dir);
 
 /// The multi-line text `intersynth model info` prints.
 std::string FormatModelSummary(const ModelSummary& summary);
+
+/// The loss curves of a run's metrics.jsonl: per logged step the training
+/// loss terms ("loss_total", "loss_mse", ...), and per validation the
+/// validation terms ("val_total", ...). Empty when the folder has no metrics.
+struct TrainingCurves {
+  /// name -> (steps, values), in file order.
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> series;
+};
+
+/// Reads DIR/metrics.jsonl. Throws Error naming the line that is not JSON.
+TrainingCurves ReadTrainingCurves(const std::filesystem::path& dir);
 
 /// Writes the generation-only copy of run `run_dir` to `out_dir` (atomically;
 /// an existing out_dir only with `overwrite`).

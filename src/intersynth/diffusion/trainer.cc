@@ -347,7 +347,10 @@ TrainReport Train(const TrainOptions& options) {
       static_cast<torch::optim::AdamWOptions&>(group_options.options()).lr(lr);
     }
     optimizer.step();
-    UpdateEma(*model, *ema, config.train.ema_decay);
+    // EMA warm-up (as TensorFlow's ExponentialMovingAverage with num_updates):
+    // the decay ramps up as (1 + s) / (10 + s) to ema_decay, so that a short
+    // run's EMA is not mostly its initial weights.
+    UpdateEma(*model, *ema, std::min(config.train.ema_decay, (1.0 + step) / (10.0 + step)));
     ++step;
 
     // Loss terms summed over processes (and the interrupt flag with them, so
