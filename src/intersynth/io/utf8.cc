@@ -63,4 +63,17 @@ bool DecodeUtf8(std::string_view text, std::vector<char32_t>* out) {
 
 bool IsValidUtf8(std::string_view text) { return DecodeUtf8(text, nullptr); }
 
+std::string Utf8ToAscii(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c >= 0x80 && c < 0xC0) continue;  // continuation byte
+    if (c >= 0xC0) {
+      out += '?';
+    } else {
+      out += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace intersynth::internal

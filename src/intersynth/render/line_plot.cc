@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "intersynth/io/utf8.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 
@@ -218,21 +219,6 @@ Axis LogAxis(double lo, double hi) {
   return axis;
 }
 
-/// ASCII for the Hershey font: a UTF-8 sequence becomes one '?', control
-/// characters a space.
-std::string ToAscii(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c >= 0x80 && c < 0xC0) continue;  // continuation byte
-    if (c >= 0xC0) {
-      out += '?';
-    } else {
-      out += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 /// The extent of a text line: width, height above and below the baseline.
 struct TextSize {
   int width = 0, ascent = 0, descent = 0;
@@ -417,9 +403,9 @@ cv::Mat Render(const std::vector<PlotSeries>& series, const LinePlotOptions& opt
   // Margins from the text they hold: the title above; the x tick labels and
   // the x label below; the y label and the widest y tick label on the left;
   // on the right half of the last x tick label, which is centred on the frame.
-  const std::string title = ToAscii(options.title);
-  const std::string x_label = ToAscii(options.x_label);
-  const std::string y_label = ToAscii(options.y_label);
+  const std::string title = internal::Utf8ToAscii(options.title);
+  const std::string x_label = internal::Utf8ToAscii(options.x_label);
+  const std::string y_label = internal::Utf8ToAscii(options.y_label);
   const TextSize tick_size = Measure("0123456789.-e", style.tick_font, style.thickness);
   const TextSize label_size = Measure("Ag", style.label_font, style.thickness);
   const TextSize title_size = Measure(title, style.title_font, style.title_thickness);
@@ -520,7 +506,7 @@ cv::Mat Render(const std::vector<PlotSeries>& series, const LinePlotOptions& opt
     if (series[k].name.empty()) continue;
     named.push_back(k);
     name_width = std::max(
-        name_width, Measure(ToAscii(series[k].name), style.legend_font, style.thickness).width);
+        name_width, Measure(internal::Utf8ToAscii(series[k].name), style.legend_font, style.thickness).width);
   }
   if (!named.empty()) {
     const TextSize row_text = Measure("Ag", style.legend_font, style.thickness);
@@ -547,7 +533,7 @@ cv::Mat Render(const std::vector<PlotSeries>& series, const LinePlotOptions& opt
         cv::circle(image, {box_left + pad + style.sample_length / 2, centre}, style.marker_radius,
                    SeriesColour(s, named[r]), cv::FILLED, cv::LINE_AA);
       }
-      PutText(image, ToAscii(s.name),
+      PutText(image, internal::Utf8ToAscii(s.name),
               {box_left + pad + style.sample_length + half_pad, centre + row_text.ascent / 2},
               style.legend_font, style.thickness, kText);
     }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "intersynth/body/smpl22.h"
+#include "intersynth/io/utf8.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -175,21 +176,6 @@ struct Painter {
   }
 };
 
-/// ASCII for the Hershey font: a UTF-8 sequence becomes one '?', control
-/// characters a space.
-std::string ToAscii(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c >= 0x80 && c < 0xC0) continue;  // continuation byte
-    if (c >= 0xC0) {
-      out += '?';
-    } else {
-      out += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 /// Greedy word wrap to `max_width` pixels, at most kMaxCaptionLines lines
 /// (the last one ends in "..." when words are left over).
 std::vector<std::string> WrapCaption(const std::string& caption,
@@ -197,7 +183,7 @@ std::vector<std::string> WrapCaption(const std::string& caption,
                                      int max_width) {
   std::vector<std::string> words;
   std::string word;
-  for (char c : ToAscii(caption) + " ") {
+  for (char c : internal::Utf8ToAscii(caption) + " ") {
     if (c == ' ') {
       if (!word.empty()) words.push_back(word);
       word.clear();
