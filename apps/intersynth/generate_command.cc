@@ -47,7 +47,7 @@ void SetupGenerate(CLI::App* command) {
   command->add_option("--model", *model, "run folder or bundled model folder")->required();
   command->add_option("--text", options->text, "the prompt")->required();
   command->add_option("--persons", options->persons, "people in the scene")->capture_default_str();
-  auto frames = command->add_option("--frames", options->frames, "frames per motion (at 20 fps)");
+  auto frames = command->add_option("--frames", options->frames, "frames per motion (at the training data's frame rate, 20 fps by default)");
   command->add_option("--seconds", options->seconds, "duration instead of --frames (default 6)")->excludes(frames);
   command->add_option("--samples", options->samples, "motions to draw")->capture_default_str();
   command->add_option("--seed", options->seed, "seed of the noise")->capture_default_str();

@@ -101,7 +101,7 @@ GenerateResult Generate(const GenerateOptions& options) {
   LoadedModel loaded = LoadModelFolder(options.model_dir, device);
   const DiffusionConfig& config = loaded.config;
   const Tokenizer& tokenizer = *loaded.tokenizer;
-  const float fps = 20.0f;
+  const float fps = loaded.fps;
 
   // The prompt.
   if (SplitWords(options.text).empty()) {

@@ -98,6 +98,10 @@ LoadedModel LoadModelFolder(const std::filesystem::path& dir, const torch::Devic
   loaded.config = DiffusionConfigFromJson(ReadJson(paths.config()), paths.config().string());
   loaded.tokenizer = Tokenizer::Load(paths.tokenizer());
   loaded.normalizer = FeatureNormalizer::Load(paths.mean(), paths.std());
+  if (std::filesystem::exists(paths.run())) {
+    loaded.fps = ReadJson(paths.run()).value("fps", 20.0f);
+    if (!(loaded.fps > 0)) throw Error(paths.run().string() + ": fps must be positive");
+  }
   loaded.model = MotionDiffusion(loaded.config, *loaded.tokenizer, dir);
   LoadModuleWeights(*loaded.model, paths.checkpoint() / RunPaths::kEma);
   loaded.model->to(device);

@@ -20,6 +20,8 @@ struct LoadedModel {
   DiffusionConfig config;
   std::optional<Tokenizer> tokenizer;
   FeatureNormalizer normalizer;
+  /// Frame rate of the training data (run.json "fps"; 20 when absent).
+  float fps = 20.0f;
   MotionDiffusion model{nullptr};
 };
 

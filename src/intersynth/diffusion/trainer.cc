@@ -240,6 +240,7 @@ TrainReport Train(const TrainOptions& options) {
   }
   if (leader) {
     WriteJson(paths.run(), {{"dataset", std::filesystem::absolute(options.data_dir).string()},
+                            {"fps", train.fps},
                             {"train_clips", train.clips.size()},
                             {"val_clips", val ? val->clips.size() : 0},
                             {"parameters", CountParameters(*model)},

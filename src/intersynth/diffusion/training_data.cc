@@ -1,6 +1,7 @@
 #include "intersynth/diffusion/training_data.h"
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <numeric>
 #include <thread>
@@ -131,6 +132,12 @@ TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir, cons
   if (entries.empty()) {
     throw Error(fmt::format("{}: the {} split has no clips with text", dataset_dir.string(), split));
   }
+  for (const DatasetEntry* entry : entries) {
+    if (std::abs(entry->fps - entries.front()->fps) > 1e-3f) {
+      throw Error(fmt::format("{}: clips {} ({} fps) and {} ({} fps) differ in frame rate; a dataset has one",
+                              dataset_dir.string(), entries.front()->id, entries.front()->fps, entry->id, entry->fps));
+    }
+  }
   FeatureNormalizer normalizer =
       FeatureNormalizer::Load(dataset_dir / "mean_262.npy", dataset_dir / "std_262.npy");
 
@@ -163,7 +170,9 @@ TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir, cons
   for (auto& thread : threads) thread.join();
   bar.Finish();
   if (!first_error.empty()) throw Error(first_error);
-  return MakeTrainingCorpus(std::move(clips), std::move(normalizer));
+  TrainingCorpus corpus = MakeTrainingCorpus(std::move(clips), std::move(normalizer));
+  corpus.fps = entries.front()->fps;
+  return corpus;
 }
 
 StepPlan PlanStep(const TrainingCorpus& corpus, const TrainConfig& config, uint64_t seed, int64_t step) {

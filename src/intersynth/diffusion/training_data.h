@@ -53,6 +53,8 @@ struct TrainingCorpus {
   std::vector<int> single_person;
   std::vector<int> multi_person;
   FeatureNormalizer normalizer;
+  /// Frame rate of every clip (the dataset's).
+  float fps = 20.0f;
   /// Every caption of the split (the tokenizer is built from the train split's).
   std::vector<std::string> AllTexts() const;
 };
