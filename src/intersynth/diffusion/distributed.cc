@@ -139,16 +139,6 @@ std::vector<double> ProcessGroup::AllReduceSum(const std::vector<double>& values
 #endif
 }
 
-void ProcessGroup::Broadcast(std::vector<at::Tensor>& tensors) {
-  if (options_.world_size <= 1) return;
-#ifdef INTERSYNTH_HAVE_GLOO
-  for (at::Tensor& t : tensors) {
-    std::vector<at::Tensor> one = {t};
-    impl_->group->broadcast(one)->wait();
-  }
-#endif
-}
-
 void ProcessGroup::Barrier() {
   if (options_.world_size <= 1) return;
 #ifdef INTERSYNTH_HAVE_GLOO

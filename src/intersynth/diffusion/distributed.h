@@ -58,8 +58,6 @@ class ProcessGroup {
   void AllReduceMean(std::vector<at::Tensor>& tensors);
   /// Sum over processes of a few numbers (loss terms for the log).
   std::vector<double> AllReduceSum(const std::vector<double>& values);
-  /// Copies rank 0's tensors into every process (in place).
-  void Broadcast(std::vector<at::Tensor>& tensors);
   /// Waits for every process.
   void Barrier();
 
