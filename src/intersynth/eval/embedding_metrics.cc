@@ -1,0 +1,204 @@
+#include "intersynth/eval/embedding_metrics.h"
+
+#include <fmt/format.h>
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <unordered_set>
+
+#include "intersynth/util/error.h"
+#include "intersynth/util/random.h"
+
+namespace intersynth {
+namespace {
+
+// The square root of a symmetric positive semi-definite matrix, through its
+// eigendecomposition; eigenvalues below zero (rounding error) count as zero.
+Eigen::MatrixXd SymmetricSqrt(const Eigen::MatrixXd& matrix) {
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(matrix);
+  const Eigen::VectorXd roots = solver.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+  return solver.eigenvectors() * roots.asDiagonal() * solver.eigenvectors().transpose();
+}
+
+// Tr (A B)^(1/2) = Tr (A^(1/2) B A^(1/2))^(1/2) for symmetric PSD A and B:
+// with X = A^(1/2) and Y = A^(1/2) B, A B = X Y and A^(1/2) B A^(1/2) = Y X
+// share their eigenvalues, and the second is symmetric PSD.
+double TraceSqrtProduct(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  const Eigen::MatrixXd a_root = SymmetricSqrt(a);
+  Eigen::MatrixXd inner = a_root * b * a_root;
+  inner = 0.5 * (inner + inner.transpose());  // symmetric up to rounding
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(inner, Eigen::EigenvaluesOnly);
+  return solver.eigenvalues().cwiseMax(0.0).cwiseSqrt().sum();
+}
+
+// k distinct indices in [0, n) in random order (a partial Fisher-Yates
+// shuffle, as np.random.choice(n, k, replace=False) draws).
+std::vector<int> ChooseWithoutReplacement(int n, int k, Rng& rng) {
+  std::vector<int> indices(n);
+  std::iota(indices.begin(), indices.end(), 0);
+  for (int i = 0; i < k; ++i) std::swap(indices[i], indices[rng.UniformInt(i, n - 1)]);
+  indices.resize(k);
+  return indices;
+}
+
+// Mean distance between rows first[i] and second[i] of `embeddings`.
+double MeanPairDistance(const Eigen::MatrixXd& embeddings,
+                        const std::vector<int>& first,
+                        const std::vector<int>& second) {
+  double sum = 0.0;
+  for (size_t i = 0; i < first.size(); ++i) {
+    sum += (embeddings.row(first[i]) - embeddings.row(second[i])).norm();
+  }
+  return sum / static_cast<double>(first.size());
+}
+
+}  // namespace
+
+GaussianStats FitGaussian(const Eigen::MatrixXd& embeddings) {
+  if (embeddings.rows() < 2) {
+    throw Error(fmt::format("FID needs at least 2 embeddings per set, got {}", embeddings.rows()));
+  }
+  GaussianStats stats;
+  stats.mean = embeddings.colwise().mean().transpose();
+  const Eigen::MatrixXd centred = embeddings.rowwise() - stats.mean.transpose();
+  stats.covariance = centred.transpose() * centred / static_cast<double>(embeddings.rows() - 1);
+  return stats;
+}
+
+double FrechetDistance(const GaussianStats& a, const GaussianStats& b) {
+  if (a.mean.size() != b.mean.size()) {
+    throw Error(fmt::format("FID of embeddings of different widths ({} and {})", a.mean.size(),
+                            b.mean.size()));
+  }
+  const double mean_term = (a.mean - b.mean).squaredNorm();
+  const double trace_term = a.covariance.trace() + b.covariance.trace() -
+                            2.0 * TraceSqrtProduct(a.covariance, b.covariance);
+  // Rounding can make the distance of a set with itself slightly negative.
+  return std::max(0.0, mean_term + trace_term);
+}
+
+double Fid(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  return FrechetDistance(FitGaussian(a), FitGaussian(b));
+}
+
+RPrecisionResult RPrecision(const Eigen::MatrixXd& text,
+                            const Eigen::MatrixXd& motion,
+                            const std::vector<int>& caption_ids,
+                            const RPrecisionOptions& options) {
+  const int n = static_cast<int>(text.rows());
+  if (motion.rows() != n || static_cast<int>(caption_ids.size()) != n ||
+      text.cols() != motion.cols()) {
+    throw Error(fmt::format(
+        "R-precision: {} text embeddings of width {}, {} motion embeddings of width {} and {} "
+        "caption ids do not match",
+        text.rows(), text.cols(), motion.rows(), motion.cols(), caption_ids.size()));
+  }
+  if (options.batch_size < 2) throw Error("R-precision: batch_size must be at least 2");
+
+  // Form batches of distinct captions: each batch takes one pair from each of
+  // the batch_size captions with the most pairs left (ties in a seeded random
+  // order, pairs of a caption in a seeded random order). Serving the largest
+  // groups first forms as many full batches as the captions allow.
+  Rng rng(options.seed);
+  std::map<int, std::vector<int>> by_caption;
+  for (int i = 0; i < n; ++i) by_caption[caption_ids[i]].push_back(i);
+  struct Group {
+    std::vector<int> pairs;
+    uint64_t tie_break;
+  };
+  std::vector<Group> groups;
+  for (auto& [caption, pairs] : by_caption) {
+    rng.Shuffle(pairs);
+    groups.push_back({pairs, rng.NextSeed()});
+  }
+  std::vector<std::vector<int>> batches;
+  while (true) {
+    std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
+      if (a.pairs.size() != b.pairs.size()) return a.pairs.size() > b.pairs.size();
+      return a.tie_break < b.tie_break;
+    });
+    if (static_cast<int>(groups.size()) < options.batch_size ||
+        groups[options.batch_size - 1].pairs.empty()) {
+      break;
+    }
+    std::vector<int> batch;
+    for (int g = 0; g < options.batch_size; ++g) {
+      batch.push_back(groups[g].pairs.back());
+      groups[g].pairs.pop_back();
+    }
+    batches.push_back(std::move(batch));
+  }
+  if (batches.empty()) {
+    std::unordered_set<int> distinct(caption_ids.begin(), caption_ids.end());
+    throw Error(fmt::format(
+        "R-precision needs a batch of {} pairs with distinct captions; there are {} pairs with {} "
+        "distinct captions",
+        options.batch_size, n, distinct.size()));
+  }
+
+  // Rank within each batch: the rank of the own motion is the number of
+  // motions strictly nearer to the text.
+  RPrecisionResult result;
+  double distance_sum = 0.0;
+  std::array<int, 3> hits = {0, 0, 0};
+  for (const std::vector<int>& members : batches) {
+    for (int i : members) {
+      const double own = (text.row(i) - motion.row(i)).norm();
+      distance_sum += own;
+      int rank = 0;
+      for (int j : members) {
+        if (j != i && (text.row(i) - motion.row(j)).norm() < own) ++rank;
+      }
+      for (int k = 0; k < 3; ++k) hits[k] += rank <= k ? 1 : 0;
+    }
+  }
+  result.num_batches = static_cast<int>(batches.size());
+  result.num_pairs = result.num_batches * options.batch_size;
+  for (int k = 0; k < 3; ++k) result.top_k[k] = static_cast<double>(hits[k]) / result.num_pairs;
+  result.mm_dist = distance_sum / result.num_pairs;
+  return result;
+}
+
+double Diversity(const Eigen::MatrixXd& embeddings, int pairs, uint64_t seed) {
+  const int n = static_cast<int>(embeddings.rows());
+  if (pairs < 1 || pairs > n) {
+    throw Error(
+        fmt::format("diversity of {} pairs needs at least {} samples, got {}", pairs, pairs, n));
+  }
+  Rng rng(seed);
+  const std::vector<int> first = ChooseWithoutReplacement(n, pairs, rng);
+  const std::vector<int> second = ChooseWithoutReplacement(n, pairs, rng);
+  return MeanPairDistance(embeddings, first, second);
+}
+
+double Multimodality(const std::vector<Eigen::MatrixXd>& groups, int pairs, uint64_t seed) {
+  if (groups.empty()) throw Error("multimodality needs at least one prompt");
+  Rng rng(seed);
+  double sum = 0.0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const int n = static_cast<int>(groups[g].rows());
+    if (pairs < 1 || pairs > n) {
+      throw Error(
+          fmt::format("multimodality of {} pairs needs {} samples per prompt; prompt {} has {}",
+                      pairs, pairs, g, n));
+    }
+    const std::vector<int> first = ChooseWithoutReplacement(n, pairs, rng);
+    const std::vector<int> second = ChooseWithoutReplacement(n, pairs, rng);
+    sum += MeanPairDistance(groups[g], first, second);
+  }
+  return sum / static_cast<double>(groups.size());
+}
+
+MeanInterval Summarize(const std::vector<double>& values) {
+  if (values.empty()) throw Error("no replications to summarise");
+  const double n = static_cast<double>(values.size());
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  double squares = 0.0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  return {mean, 1.96 * std::sqrt(squares / n) / std::sqrt(n), static_cast<int>(values.size())};
+}
+
+}  // namespace intersynth
