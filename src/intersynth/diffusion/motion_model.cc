@@ -4,6 +4,19 @@
 
 namespace intersynth {
 
+TextEncoderOptions MakeTextEncoderOptions(const TextConfig& config, int64_t vocab_size, int64_t out_dim) {
+  TextEncoderOptions options;
+  options.vocab_size = vocab_size;
+  options.d_model = config.d_model;
+  options.layers = config.layers;
+  options.heads = config.heads;
+  options.ff_dim = config.ff_dim;
+  options.max_tokens = config.max_tokens;
+  options.dropout = config.dropout;
+  options.out_dim = out_dim;
+  return options;
+}
+
 MotionDiffusionImpl::MotionDiffusionImpl(const DiffusionConfig& config, Tokenizer tokenizer,
                                          const std::filesystem::path& base_dir)
     : config_(config), tokenizer_(std::move(tokenizer)) {
@@ -14,16 +27,8 @@ MotionDiffusionImpl::MotionDiffusionImpl(const DiffusionConfig& config, Tokenize
     external_projection_ = register_module(
         "external_projection", torch::nn::Linear(external_->embedding_dim(), config.text.d_model));
   } else {
-    TextEncoderOptions text;
-    text.vocab_size = tokenizer_.vocab_size();
-    text.d_model = config.text.d_model;
-    text.layers = config.text.layers;
-    text.heads = config.text.heads;
-    text.ff_dim = config.text.ff_dim;
-    text.max_tokens = config.text.max_tokens;
-    text.dropout = config.text.dropout;
-    text.out_dim = config.text.d_model;
-    text_encoder_ = register_module("text_encoder", TextEncoder(text));
+    text_encoder_ = register_module(
+        "text_encoder", TextEncoder(MakeTextEncoderOptions(config.text, tokenizer_.vocab_size(), config.text.d_model)));
   }
   null_text_ = register_parameter("null_text", torch::randn({config.text.d_model}) * 0.02);
   denoiser_ = register_module("denoiser", Denoiser(config.model, InterGenLayout::kDim, config.text.d_model));

@@ -27,6 +27,9 @@
 
 namespace intersynth {
 
+/// The learned text encoder's options from a config's text section.
+TextEncoderOptions MakeTextEncoderOptions(const TextConfig& config, int64_t vocab_size, int64_t out_dim);
+
 class MotionDiffusionImpl : public torch::nn::Module {
  public:
   /// `base_dir` resolves a relative config.text.torchscript (the run folder).

@@ -18,8 +18,6 @@
 #include "intersynth/diffusion/training_data.h"
 #include "intersynth/diffusion/training_step.h"
 #include "intersynth/io/json.h"
-#include "intersynth/motion/feature_augment.h"
-#include "intersynth/motion/scene_compose.h"
 #include "intersynth/text/tokenizer.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -34,45 +32,6 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-// lr(s): linear warm-up over the first w steps, then cosine decay from lr to
-// lr * min_ratio at the last step S:
-//   s < w:  lr * (s + 1) / w
-//   else:   lr * (m + (1 - m) * (1 + cos(pi * (s - w) / max(1, S - w))) / 2)
-double LearningRate(const TrainConfig& c, int64_t step) {
-  if (step < c.warmup_steps) return c.lr * static_cast<double>(step + 1) / c.warmup_steps;
-  const double progress =
-      std::min(1.0, static_cast<double>(step - c.warmup_steps) / std::max<int64_t>(1, c.steps - c.warmup_steps));
-  const double pi = 3.14159265358979323846;
-  return c.lr * (c.min_lr_ratio + (1.0 - c.min_lr_ratio) * 0.5 * (1.0 + std::cos(pi * progress)));
-}
-
-// The words composed scenes add to captions ("one person ... while another
-// ..."), so the tokenizer knows them even when no caption uses them.
-std::vector<std::string> ComposedCaptionExamples(int max_persons) {
-  std::vector<std::string> captions = {"a person walks"};
-  std::vector<std::string> out;
-  for (int k = 2; k <= std::min(max_persons, 4); ++k) {
-    captions.push_back("a person walks");
-    out.push_back(JoinCaptions(captions));
-  }
-  return out;
-}
-
-void WriteLines(const std::filesystem::path& path, const std::vector<std::string>& lines) {
-  std::string text;
-  for (const std::string& line : lines) text += line + "\n";
-  WriteFileAtomic(path, text);
-}
-
-std::vector<std::string> ReadLines(const std::filesystem::path& path) {
-  std::vector<std::string> lines;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
 }
 
 std::vector<std::string> ClipIds(const TrainingCorpus& corpus) {
@@ -144,6 +103,14 @@ std::string FormatTerms(const std::vector<std::pair<std::string, double>>& terms
 
 }  // namespace
 
+double LearningRate(const TrainConfig& c, int64_t step) {
+  if (step < c.warmup_steps) return c.lr * static_cast<double>(step + 1) / c.warmup_steps;
+  const double progress =
+      std::min(1.0, static_cast<double>(step - c.warmup_steps) / std::max<int64_t>(1, c.steps - c.warmup_steps));
+  const double pi = 3.14159265358979323846;
+  return c.lr * (c.min_lr_ratio + (1.0 - c.min_lr_ratio) * 0.5 * (1.0 + std::cos(pi * progress)));
+}
+
 TrainReport Train(const TrainOptions& options) {
   const RunPaths paths(options.run_dir);
   const DistributedOptions& dist = options.distributed;
@@ -173,7 +140,7 @@ TrainReport Train(const TrainOptions& options) {
   std::optional<Tokenizer> loaded_tokenizer;
   if (options.resume) {
     loaded_tokenizer = Tokenizer::Load(paths.tokenizer());
-    if (ReadLines(paths.train_clips()) != clip_ids) {
+    if (ReadNonEmptyLines(paths.train_clips()) != clip_ids) {
       throw Error(fmt::format("{}: the train split of {} differs from the clips this run started on ({}); "
                               "resume on the same dataset",
                               paths.dir.string(), options.data_dir.string(), paths.train_clips().string()));
@@ -181,13 +148,7 @@ TrainReport Train(const TrainOptions& options) {
     train.normalizer = FeatureNormalizer::Load(paths.mean(), paths.std());
     if (val) val->normalizer = train.normalizer;
   } else {
-    std::vector<std::string> texts = train.AllTexts();
-    const size_t real = texts.size();
-    for (size_t i = 0; i < real; ++i) texts.push_back(MirrorCaption(texts[i]));
-    for (const std::string& text : ComposedCaptionExamples(static_cast<int>(config.model.max_persons))) {
-      texts.push_back(text);
-    }
-    loaded_tokenizer = Tokenizer::Build(texts);
+    loaded_tokenizer = Tokenizer::Build(TokenizerCaptions(train, static_cast<int>(config.model.max_persons)));
   }
   const Tokenizer& tokenizer = *loaded_tokenizer;
   if (!options.resume && !config.text.torchscript.empty()) {
@@ -211,7 +172,7 @@ TrainReport Train(const TrainOptions& options) {
     WriteJson(paths.config(), DiffusionConfigToJson(config));
     tokenizer.Save(paths.tokenizer());
     train.normalizer.Save(paths.mean(), paths.std());
-    WriteLines(paths.train_clips(), clip_ids);
+    WriteLinesAtomic(paths.train_clips(), clip_ids);
   }
 
   // Model, EMA copy and optimiser; the seed fixes the initial weights.

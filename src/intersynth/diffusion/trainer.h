@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <string>
 
+#include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/distributed.h"
 
 namespace intersynth {
@@ -72,6 +73,13 @@ struct TrainReport {
   /// Stopped by stop_after_steps or max_minutes before train.steps.
   bool paused = false;
 };
+
+/// The learning rate of step `step` (0-based): linear warm-up over the first
+/// w = warmup_steps steps, then cosine decay from lr to lr * min_lr_ratio at
+/// the last step S = steps:
+///   s < w:  lr * (s + 1) / w
+///   else:   lr * (m + (1 - m) * (1 + cos(pi * (s - w) / max(1, S - w))) / 2)
+double LearningRate(const TrainConfig& config, int64_t step);
 
 /// Trains (see the header comment). Throws Error for bad options, a bad
 /// dataset, a run folder in the wrong state, or a checkpoint that does not

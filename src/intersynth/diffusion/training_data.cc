@@ -105,6 +105,20 @@ TrainingClip MakeTrainingClip(const std::string& id, const MotionClip& clip) {
   return out;
 }
 
+std::vector<std::string> TokenizerCaptions(const TrainingCorpus& corpus, int max_persons) {
+  std::vector<std::string> texts = corpus.AllTexts();
+  const size_t real = texts.size();
+  for (size_t i = 0; i < real; ++i) texts.push_back(MirrorCaption(texts[i]));
+  // The words composed scenes add ("one person ... while another ..."), so
+  // the tokenizer knows them even when no caption uses them.
+  std::vector<std::string> parts = {"a person walks"};
+  for (int k = 2; k <= std::min(max_persons, 4); ++k) {
+    parts.push_back("a person walks");
+    texts.push_back(JoinCaptions(parts));
+  }
+  return texts;
+}
+
 TrainingCorpus MakeTrainingCorpus(std::vector<TrainingClip> clips, FeatureNormalizer normalizer) {
   if (normalizer.dim() != kDim) {
     throw Error(fmt::format("{}: expected {} channels, found {}", normalizer.source, kDim, normalizer.dim()));

@@ -67,6 +67,11 @@ struct TrainingCorpus {
 TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir, const std::string& split,
                                   int jobs = 1);
 
+/// Every caption a training draw can produce, for building a tokenizer: the
+/// split's captions, their mirror images ("left" <-> "right") and the
+/// joining words of composed scenes of up to min(max_persons, 4) persons.
+std::vector<std::string> TokenizerCaptions(const TrainingCorpus& corpus, int max_persons);
+
 /// Builds a corpus from clips in memory (tests, overfitting runs).
 TrainingCorpus MakeTrainingCorpus(std::vector<TrainingClip> clips, FeatureNormalizer normalizer);
 

@@ -170,4 +170,19 @@ std::string LowerExtension(const fs::path& path) {
   return ext;
 }
 
+void WriteLinesAtomic(const std::filesystem::path& path, const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  WriteFileAtomic(path, text);
+}
+
+std::vector<std::string> ReadNonEmptyLines(const std::filesystem::path& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
 }  // namespace intersynth

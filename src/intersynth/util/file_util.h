@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace intersynth {
 
@@ -88,6 +89,12 @@ class AtomicFolderWriter {
   bool overwrite_ = false;
   bool committed_ = false;
 };
+
+/// Writes one line per entry ("\n"-terminated) atomically.
+void WriteLinesAtomic(const std::filesystem::path& path, const std::vector<std::string>& lines);
+
+/// The non-empty lines of a text file (none when it is missing).
+std::vector<std::string> ReadNonEmptyLines(const std::filesystem::path& path);
 
 /// Lower-case extension without the dot ("npz" for "a/b.NPZ").
 std::string LowerExtension(const std::filesystem::path& path);
