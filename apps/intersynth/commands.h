@@ -24,6 +24,7 @@ void SetupPreview(CLI::App* command);
 void SetupTrain(CLI::App* command);
 void SetupGenerate(CLI::App* command);
 void SetupModel(CLI::App* command);
+void SetupEvaluator(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
 inline constexpr Command kCommands[] = {
@@ -39,6 +40,8 @@ inline constexpr Command kCommands[] = {
     {"generate", "Generate motion for one or more persons from a sentence with a trained model", SetupGenerate},
     {"model", "Describe a trained model folder (model info) or export one for generation (model export)",
      SetupModel},
+    {"evaluator", "Train the motion-text evaluator that evaluate measures generators with (evaluator train)",
+     SetupEvaluator},
 #endif
     {"preview", "Render stick figures of a motion file to an MP4 or one PNG frame", SetupPreview},
 };

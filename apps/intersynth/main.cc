@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,8 +32,9 @@ void SetOpenBlasCoreTypeForTorchCommands(int argc, char** argv) {
     if (argv[i][0] != '-') subcommand = argv[i];
     else if (std::strcmp(argv[i], "--log-level") == 0) ++i;
   }
-  if (subcommand == nullptr || (std::strcmp(subcommand, "train") != 0 && std::strcmp(subcommand, "generate") != 0 &&
-                                std::strcmp(subcommand, "demo") != 0)) {
+  static const char* kTorchCommands[] = {"train", "generate", "demo", "evaluator", "evaluate"};
+  if (subcommand == nullptr || std::none_of(std::begin(kTorchCommands), std::end(kTorchCommands),
+                                            [&](const char* name) { return std::strcmp(subcommand, name) == 0; })) {
     return;
   }
   std::ifstream cpuinfo("/proc/cpuinfo");
