@@ -40,7 +40,7 @@ inline constexpr Command kCommands[] = {
     {"generate", "Generate motion for one or more persons from a sentence with a trained model", SetupGenerate},
     {"model", "Describe a trained model folder (model info) or export one for generation (model export)",
      SetupModel},
-    {"evaluator", "Train the motion-text evaluator that evaluate measures generators with (evaluator train)",
+    {"evaluator", "Train the motion-text evaluator that generators are measured with (evaluator train)",
      SetupEvaluator},
 #endif
     {"preview", "Render stick figures of a motion file to an MP4 or one PNG frame", SetupPreview},

@@ -18,8 +18,9 @@ void SetupEvaluatorTrain(CLI::App* command) {
   auto out = std::make_shared<std::string>();
   auto config = std::make_shared<std::string>();
   command->footer(
-      "Trains the contrastive motion-text evaluator that `intersynth evaluate` measures\n"
-      "generators with: a transformer over every person's frame tokens (262 features\n"
+      "Trains the contrastive motion-text evaluator that generators are to be measured\n"
+      "with (the `intersynth evaluate` command is not written yet): a transformer over\n"
+      "every person's frame tokens (262 features\n"
       "without the 4 foot contacts) and a text encoder, mapped to unit vectors in one\n"
       "space (src/intersynth/eval/evaluator.h), trained with a symmetric InfoNCE loss on\n"
       "the train split; pairs that share a caption are not negatives of each other.\n"
