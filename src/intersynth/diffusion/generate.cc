@@ -95,10 +95,34 @@ std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text) {
   return ranges;
 }
 
+struct Generator::Impl {
+  torch::Device device{torch::kCPU};
+  std::filesystem::path model_dir;
+  LoadedModel loaded;
+};
+
+Generator::Generator(const std::filesystem::path& model_dir, const std::string& device, int threads)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->device = ParseDevice(device);
+  torch::set_num_threads(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
+  impl_->model_dir = model_dir;
+  impl_->loaded = LoadModelFolder(model_dir, impl_->device);
+}
+
+Generator::~Generator() = default;
+
+float Generator::fps() const { return impl_->loaded.fps; }
+int Generator::max_persons() const { return static_cast<int>(impl_->loaded.config.model.max_persons); }
+int Generator::max_frames() const { return static_cast<int>(impl_->loaded.config.model.max_frames); }
+
 GenerateResult Generate(const GenerateOptions& options) {
-  const torch::Device device = ParseDevice(options.device);
-  torch::set_num_threads(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency()));
-  LoadedModel loaded = LoadModelFolder(options.model_dir, device);
+  Generator generator(options.model_dir, options.device, options.threads);
+  return generator.Generate(options);
+}
+
+GenerateResult Generator::Generate(const GenerateOptions& options) {
+  const torch::Device device = impl_->device;
+  LoadedModel& loaded = impl_->loaded;
   const DiffusionConfig& config = loaded.config;
   const Tokenizer& tokenizer = *loaded.tokenizer;
   const float fps = loaded.fps;
@@ -217,7 +241,7 @@ GenerateResult Generate(const GenerateOptions& options) {
   // Decode every sample into a world motion.
   x0 = (x0 * std + mean).to(torch::kCPU).contiguous();
   nlohmann::json settings = {{"generator", "intersynth generate"},
-                             {"model", std::filesystem::absolute(options.model_dir).string()},
+                             {"model", std::filesystem::absolute(impl_->model_dir).string()},
                              {"text", options.text},
                              {"persons", persons},
                              {"frames", frames},

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +75,31 @@ struct GenerateResult {
 /// Parses "0:20,100:120" into frame ranges [first, last). Throws Error
 /// naming the bad part.
 std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text);
+
+/// A loaded model that generates many prompts without reloading (evaluation
+/// draws thousands). GenerateOptions' model_dir, device and threads are the
+/// constructor's; the other fields apply per call.
+class Generator {
+ public:
+  /// Loads the model folder (throws Error as Generate does) and sets the
+  /// LibTorch threads (<= 0: every core).
+  explicit Generator(const std::filesystem::path& model_dir, const std::string& device = "cpu", int threads = 0);
+  ~Generator();
+  Generator(const Generator&) = delete;
+  Generator& operator=(const Generator&) = delete;
+
+  /// As Generate below, with this model.
+  GenerateResult Generate(const GenerateOptions& options);
+
+  /// The model's frame rate, most persons and most frames.
+  float fps() const;
+  int max_persons() const;
+  int max_frames() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Generates (see the header comment). Throws Error for an unreadable model
 /// folder, a checkpoint that does not fit its config, empty text, persons
