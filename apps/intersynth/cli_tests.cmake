@@ -188,3 +188,24 @@ if(TARGET diffusion_make_tiny_dataset)
     ARGS model info "${w}/nothing")
   set_tests_properties(cli.model_info cli.model_export PROPERTIES FIXTURES_REQUIRED tiny_run DEPENDS cli.train_resume)
 endif()
+if(TARGET diffusion_make_tiny_dataset)
+  # evaluate: the tiny run measured on the tiny val split with the tiny
+  # TorchScript evaluator (testdata/scripts/make_scripted_evaluator.py).
+  set(_scripted "${INTERSYNTH_SOURCE_DIR}/testdata/evaluator/scripted_evaluator.pt")
+  intersynth_cli_test(evaluate_help EXIT 0 OUTPUT "--replications.*--mm-prompts.*TorchScript.*Examples"
+    ARGS evaluate --help)
+  intersynth_cli_test(evaluate_tiny EXIT 0
+    OUTPUT "generated +real +random_clip +mean_pose.*fid .*2 items per replication from 2 clips.*report.json"
+    ARGS evaluate --model "${w}/train_tiny/run" --evaluator "${_scripted}" --data "${_tiny}/ds" --split val
+         --replications 2 --samples 2 --mm-prompts 1 --mm-samples 2 --mm-pairs 1 --steps 2 --threads 1
+         --out "${w}/evaluate_tiny/report")
+  intersynth_cli_test(evaluate_leakage EXIT nonzero ONE_LINE OUTPUT "leakage"
+    NOT_EXIST "${w}/evaluate_leakage/report"
+    ARGS evaluate --model "${w}/train_tiny/run" --evaluator "${_scripted}" --data "${_tiny}/ds" --split train
+         --out "${w}/evaluate_leakage/report")
+  intersynth_cli_test(evaluate_missing_evaluator EXIT nonzero ONE_LINE OUTPUT "no such evaluator folder"
+    ARGS evaluate --model "${w}/train_tiny/run" --evaluator "${w}/nothing" --data "${_tiny}/ds"
+         --out "${w}/evaluate_missing_evaluator/report")
+  set_tests_properties(cli.evaluate_tiny cli.evaluate_leakage cli.evaluate_missing_evaluator PROPERTIES
+    FIXTURES_REQUIRED "tiny_dataset;tiny_run" DEPENDS cli.train_resume)
+endif()

@@ -25,6 +25,7 @@ void SetupTrain(CLI::App* command);
 void SetupGenerate(CLI::App* command);
 void SetupModel(CLI::App* command);
 void SetupEvaluator(CLI::App* command);
+void SetupEvaluate(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
 inline constexpr Command kCommands[] = {
@@ -40,8 +41,10 @@ inline constexpr Command kCommands[] = {
     {"generate", "Generate motion for one or more persons from a sentence with a trained model", SetupGenerate},
     {"model", "Describe a trained model folder (model info) or export one for generation (model export)",
      SetupModel},
-    {"evaluator", "Train the motion-text evaluator that generators are measured with (evaluator train)",
+    {"evaluator", "Train the motion-text evaluator that generators are measured with (evaluator train, export)",
      SetupEvaluator},
+    {"evaluate", "Measure a generator on a split: FID, R-precision, diversity, plausibility, beside real data",
+     SetupEvaluate},
 #endif
     {"preview", "Render stick figures of a motion file to an MP4 or one PNG frame", SetupPreview},
 };

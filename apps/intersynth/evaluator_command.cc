@@ -1,5 +1,6 @@
 // intersynth evaluator train --data DATASET --out EVAL [--config cpu|FILE]
 //   [--steps N] [--batch B] [--device cpu|cuda] [--threads K] [--resume]
+// intersynth evaluator export --evaluator EVAL --out DIR [--half] [--overwrite]
 
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "apps/intersynth/commands.h"
+#include "intersynth/eval/evaluator_io.h"
 #include "intersynth/eval/evaluator_train.h"
 
 namespace intersynth::cli {
@@ -19,11 +21,11 @@ void SetupEvaluatorTrain(CLI::App* command) {
   auto config = std::make_shared<std::string>();
   command->footer(
       "Trains the contrastive motion-text evaluator that generators are to be measured\n"
-      "with (the `intersynth evaluate` command is not written yet): a transformer over\n"
-      "every person's frame tokens (262 features\n"
-      "without the 4 foot contacts) and a text encoder, mapped to unit vectors in one\n"
-      "space (src/intersynth/eval/evaluator.h), trained with a symmetric InfoNCE loss on\n"
-      "the train split; pairs that share a caption are not negatives of each other.\n"
+      "with (`intersynth evaluate`): a transformer over every person's frame tokens\n"
+      "(262 features without the 4 foot contacts) and a text encoder, mapped to unit\n"
+      "vectors in one space (src/intersynth/eval/evaluator.h), trained with a symmetric\n"
+      "InfoNCE loss on the train split; pairs that share a caption are not negatives of\n"
+      "each other.\n"
       "Batches are drawn as the generator's: single clips, composed 2-4 person scenes\n"
       "with joined captions and real multi-person clips, so the evaluator knows every\n"
       "kind of prompt it will judge. Validation prints the loss and R-precision\n"
@@ -69,11 +71,35 @@ void SetupEvaluatorTrain(CLI::App* command) {
   });
 }
 
+void SetupEvaluatorExport(CLI::App* command) {
+  auto from = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto half = std::make_shared<bool>(false);
+  auto overwrite = std::make_shared<bool>(false);
+  command->footer(
+      "Copies config.json, evaluator.json, tokenizer.json, the feature statistics,\n"
+      "train_clips.txt, metrics.jsonl and checkpoint/{state.json,model.pt}; no optimizer\n"
+      "state, so the copy cannot resume. --half stores the weights as float16 (read back\n"
+      "as float32). The folder is written atomically.\n"
+      "Example:\n"
+      "  intersynth evaluator export --evaluator evals/cpu1 --out assets/models/evaluator-cpu --half");
+  command->add_option("--evaluator", *from, "evaluator folder (intersynth evaluator train --out)")->required();
+  command->add_option("--out", *out, "output folder")->required();
+  command->add_flag("--half", *half, "store the weights as float16");
+  command->add_flag("--overwrite", *overwrite, "replace an existing output folder");
+  command->callback([=] {
+    ExportEvaluatorFolder(*from, *out, *half, *overwrite);
+    std::printf("wrote %s (%s weights)\n", out->c_str(), *half ? "float16" : "float32");
+  });
+}
+
 }  // namespace
 
 void SetupEvaluator(CLI::App* command) {
   command->require_subcommand(1);
   SetupEvaluatorTrain(command->add_subcommand("train", "Train the contrastive motion-text evaluator on a dataset"));
+  SetupEvaluatorExport(
+      command->add_subcommand("export", "Copy an evaluator folder without its optimizer state (to bundle it)"));
 }
 
 }  // namespace intersynth::cli

@@ -5,7 +5,7 @@
 
 #include "apps/intersynth/commands.h"
 #include "intersynth/diffusion/model_folder.h"
-#include "intersynth/render/line_plot.h"
+#include "intersynth/eval/evaluate_report.h"
 #include "intersynth/util/error.h"
 
 namespace intersynth::cli {
@@ -27,29 +27,9 @@ void SetupModel(CLI::App* command) {
   info->callback([=] {
     std::printf("%s", FormatModelSummary(DescribeModelFolder(*info_dir)).c_str());
     if (curves_png->empty()) return;
-    const TrainingCurves curves = ReadTrainingCurves(*info_dir);
-    std::vector<PlotSeries> series;
-    for (const auto& [key, name] : {std::pair<std::string, std::string>{"loss_total", "train loss (total)"},
-                                    {"loss_mse", "train mse"},
-                                    {"val_total", "val loss (total)"},
-                                    {"val_mse", "val mse"}}) {
-      const auto it = curves.series.find(key);
-      if (it == curves.series.end()) continue;
-      PlotSeries s;
-      s.name = name;
-      s.x = it->second.first;
-      s.y = it->second.second;
-      series.push_back(std::move(s));
+    if (!WriteTrainingCurvesPlot(*info_dir, *curves_png)) {
+      throw Error(*info_dir + ": no metrics.jsonl with losses to plot");
     }
-    if (series.empty()) throw Error(*info_dir + ": no metrics.jsonl with losses to plot");
-    LinePlotOptions plot;
-    plot.output = *curves_png;
-    plot.title = "training curves of " + std::filesystem::path(*info_dir).filename().string();
-    plot.x_label = "step";
-    plot.y_label = "loss";
-    plot.log_y = true;
-    plot.smooth = true;
-    WriteLinePlot(series, plot);
     std::printf("wrote %s\n", curves_png->c_str());
   });
 

@@ -1,0 +1,228 @@
+#include "intersynth/eval/evaluate.h"
+
+#include <cmath>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "intersynth/diffusion/diffusion_test_util.h"
+#include "intersynth/diffusion/trainer.h"
+#include "intersynth/eval/evaluate_report.h"
+#include "intersynth/eval/evaluator_config.h"
+#include "intersynth/eval/evaluator_io.h"
+#include "intersynth/eval/evaluator_train.h"
+#include "intersynth/io/json.h"
+#include "intersynth/motion/smpl22_motion.h"
+#include "intersynth/util/error.h"
+
+namespace intersynth {
+namespace {
+
+std::filesystem::path ScriptedEvaluator(const std::string& name = "scripted_evaluator.pt") {
+  return testing::SourceDir() / "testdata" / "evaluator" / name;
+}
+
+// A tiny generator and a tiny evaluator trained a few steps on a tiny
+// dataset, shared by the tests.
+class TinyEvaluation : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    testing::WriteTinyDataset(*dir_ / "data", 6, 2, 40);
+    testing::WriteTinyConfig(*dir_ / "tiny.json");
+    TrainOptions train;
+    train.data_dir = *dir_ / "data";
+    train.run_dir = *dir_ / "run";
+    train.config = (*dir_ / "tiny.json").string();
+    train.steps = 2;
+    train.threads = 1;
+    train.progress = false;
+    Train(train);
+
+    EvaluatorConfig config;
+    config.base = testing::TinyDiffusionConfig();
+    config.base.train.steps = 2;
+    config.evaluator.embed_dim = 16;
+    WriteJson(*dir_ / "evaluator.json", EvaluatorConfigToJson(config));
+    EvaluatorTrainOptions evaluator;
+    evaluator.data_dir = *dir_ / "data";
+    evaluator.out_dir = *dir_ / "eval";
+    evaluator.config = (*dir_ / "evaluator.json").string();
+    evaluator.threads = 1;
+    evaluator.progress = false;
+    TrainEvaluator(evaluator);
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static EvaluateOptions Options(const std::string& out = "report") {
+    EvaluateOptions options;
+    options.model_dir = *dir_ / "run";
+    options.evaluator_dir = *dir_ / "eval";
+    options.data_dir = *dir_ / "data";
+    options.split = "val";
+    options.replications = 2;
+    options.samples = 2;
+    options.mm_prompts = 1;
+    options.mm_samples = 2;
+    options.mm_pairs = 1;
+    options.sampler_steps = 2;
+    options.threads = 1;
+    options.progress = false;
+    options.out_dir = *dir_ / out;
+    return options;
+  }
+
+  static const MetricFigure& Find(const EvaluateReport& report, const std::string& set, const std::string& name) {
+    for (const SetFigures& figures : report.sets) {
+      if (figures.set != set) continue;
+      for (const MetricFigure& f : figures.metrics) {
+        if (f.name == name) return f;
+      }
+    }
+    throw Error("no figure " + set + "/" + name);
+  }
+
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* TinyEvaluation::dir_ = nullptr;
+
+TEST_F(TinyEvaluation, WritesEveryFigureOfEverySetAndTheReportFolder) {
+  const EvaluateReport report = Evaluate(Options());
+  ASSERT_EQ(report.sets.size(), 4u);
+  EXPECT_EQ(report.sets[0].set, "generated");
+  EXPECT_EQ(report.sets[1].set, "real");
+  EXPECT_EQ(report.items, 2);
+  EXPECT_EQ(report.split_clips, 2);
+  for (const SetFigures& set : report.sets) EXPECT_EQ(set.metrics.size(), EvaluationMetricNames().size());
+  EXPECT_TRUE(std::isfinite(Find(report, "generated", "fid").mean));
+  EXPECT_TRUE(std::isfinite(Find(report, "real", "fid").mean));
+  EXPECT_TRUE(std::isfinite(Find(report, "generated", "multimodality").mean));
+  // Real data has no multimodality; two distinct captions give no R-precision.
+  EXPECT_TRUE(std::isnan(Find(report, "real", "multimodality").mean));
+  EXPECT_TRUE(std::isnan(Find(report, "generated", "r_precision_top3").mean));
+  // The mean pose is held still: no skating, no jitter, no multimodality.
+  EXPECT_NEAR(Find(report, "mean_pose", "foot_skate_m_s").mean, 0.0, 1e-6);
+  EXPECT_NEAR(Find(report, "mean_pose", "jitter_m_s3").mean, 0.0, 1e-6);
+  EXPECT_NEAR(Find(report, "mean_pose", "multimodality").mean, 0.0, 1e-6);
+  EXPECT_NEAR(Find(report, "mean_pose", "bone_drift_mm").mean, 0.0, 1e-3);
+  // Two replications that differ give an interval.
+  EXPECT_GE(Find(report, "generated", "diversity").ci95, 0.0);
+
+  for (const char* file : {"report.json", "report.md", "metrics.png", "training_curves.png"}) {
+    EXPECT_TRUE(std::filesystem::exists(*dir_ / "report" / file)) << file;
+  }
+  const nlohmann::json json = ReadJson(*dir_ / "report" / "report.json");
+  EXPECT_EQ(json["format"], "intersynth-evaluation-v1");
+  EXPECT_EQ(json["settings"]["split"], "val");
+  EXPECT_TRUE(json["sets"]["real"]["multimodality"]["mean"].is_null());
+  const std::string md = ReadFileToString(*dir_ / "report" / "report.md");
+  EXPECT_NE(md.find("| FID | lower |"), std::string::npos) << md;
+  EXPECT_NE(md.find("real (floor)"), std::string::npos);
+  EXPECT_NE(md.find("2 clips of the split"), std::string::npos);
+  EXPECT_NE(md.find("no R-precision"), std::string::npos);
+
+  // The same seed gives the same figures.
+  const EvaluateReport again = Evaluate(Options("report_again"));
+  EXPECT_DOUBLE_EQ(Find(again, "generated", "fid").mean, Find(report, "generated", "fid").mean);
+}
+
+TEST_F(TinyEvaluation, BadInputIsAClearError) {
+  EvaluateOptions train_split = Options("leak");
+  train_split.split = "train";
+  EXPECT_ERROR_CONTAINS(Evaluate(train_split), {"leakage", "train_clips.txt"});
+  EvaluateOptions empty = Options("empty");
+  empty.split = "test";
+  EXPECT_ERROR_CONTAINS(Evaluate(empty), {"the test split has no clips"});
+  EvaluateOptions no_folder = Options("nothing");
+  no_folder.evaluator_dir = *dir_ / "missing";
+  EXPECT_ERROR_CONTAINS(Evaluate(no_folder), {"missing", "no such evaluator"});
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "leak"));
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "empty"));
+}
+
+TEST_F(TinyEvaluation, AnEvaluatorOfAnotherFeatureLayoutIsRejected) {
+  const std::filesystem::path copy = *dir_ / "eval_other_layout";
+  std::filesystem::copy(*dir_ / "eval", copy, std::filesystem::copy_options::recursive);
+  nlohmann::json description = ReadJson(copy / kEvaluatorDescriptionFile);
+  description["feature_layout"] = "humanml3d263";
+  WriteJson(copy / kEvaluatorDescriptionFile, description);
+  EvaluateOptions options = Options("other_layout");
+  options.evaluator_dir = copy;
+  EXPECT_ERROR_CONTAINS(Evaluate(options), {"humanml3d263"});
+}
+
+TEST_F(TinyEvaluation, MorePersonsThanTheEvaluatorTakesIsAnError) {
+  // The val split has a two-person clip; a one-person evaluator cannot judge it.
+  EvaluateOptions options = Options("one_person");
+  options.evaluator_dir = ScriptedEvaluator("scripted_one_person.pt");
+  EXPECT_ERROR_CONTAINS(Evaluate(options), {"has 2 persons", "the evaluator up to 1"});
+}
+
+TEST_F(TinyEvaluation, RunsWithATorchScriptEvaluator) {
+  EvaluateOptions options = Options("scripted");
+  options.evaluator_dir = ScriptedEvaluator();
+  const EvaluateReport report = Evaluate(options);
+  EXPECT_TRUE(std::isfinite(Find(report, "generated", "fid").mean));
+  EXPECT_TRUE(std::isfinite(Find(report, "mean_pose", "diversity").mean));
+}
+
+TEST_F(TinyEvaluation, AnExportedEvaluatorEmbedsAsTheOriginal) {
+  ExportEvaluatorFolder(*dir_ / "eval", *dir_ / "eval_half", /*half=*/true, /*overwrite=*/false);
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "eval_half" / "checkpoint" / "optimizer.pt"));
+  const Evaluator original(*dir_ / "eval"), exported(*dir_ / "eval_half");
+  EXPECT_EQ(exported.kind(), "intersynth");
+  const std::vector<MotionClip> clips = {testing::TinyClip(1, 30, 5, "a person walks"),
+                                         testing::TinyClip(2, 40, 6, "two people walk")};
+  const Eigen::MatrixXd a = original.EmbedMotions(clips), b = exported.EmbedMotions(clips);
+  EXPECT_LT((a - b).cwiseAbs().maxCoeff(), 5e-3);
+  EXPECT_LT((original.EmbedTexts({"a person walks"}) - exported.EmbedTexts({"a person walks"})).cwiseAbs().maxCoeff(),
+            5e-3);
+  EXPECT_ERROR_CONTAINS(ExportEvaluatorFolder(*dir_ / "eval", *dir_ / "eval_half", true, false), {"--overwrite"});
+}
+
+// The TorchScript adapter passes world joints and the frame mask as the
+// contract says: the tiny scripted module returns the mean joint position
+// and the number of real person-frames.
+TEST(ScriptedEvaluator, EmbedsJointsAndTextsByTheContract) {
+  const Evaluator evaluator(ScriptedEvaluator());
+  EXPECT_EQ(evaluator.kind(), "torchscript");
+  EXPECT_FLOAT_EQ(evaluator.fps(), 20.0f);
+  EXPECT_EQ(evaluator.max_persons(), 4);
+  EXPECT_EQ(evaluator.max_frames(), 64);
+  EXPECT_EQ(evaluator.crop_frames(), 64);
+  MotionClip one = SyntheticSmpl22Motion(1, 10, 3);
+  MotionClip two = SyntheticSmpl22Motion(2, 30, 4);
+  const Eigen::MatrixXd e = evaluator.EmbedMotions({one, two});
+  ASSERT_EQ(e.rows(), 2);
+  ASSERT_EQ(e.cols(), 4);
+  for (int i = 0; i < 2; ++i) {
+    const MotionClip& clip = i == 0 ? one : two;
+    Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+    const size_t points = clip.joints.size() / 3;
+    for (size_t k = 0; k < points; ++k) {
+      for (int c = 0; c < 3; ++c) mean[c] += clip.joints[3 * k + c];
+    }
+    mean /= static_cast<double>(points);
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(e(i, c), mean[c], 1e-4) << "clip " << i << " axis " << c;
+    EXPECT_DOUBLE_EQ(e(i, 3), clip.num_persons * clip.num_frames);
+  }
+  const Eigen::MatrixXd t = evaluator.EmbedTexts({"a person walks", "two people wave at each other"});
+  EXPECT_DOUBLE_EQ(t(0, 0), 3.0);
+  EXPECT_DOUBLE_EQ(t(1, 0), 6.0);
+  EXPECT_DOUBLE_EQ(t(1, 1), 29.0);
+  EXPECT_TRUE(evaluator.UnknownWords({"zzz qqq"}).empty());
+  // Outside its limits: a clear error naming the motion.
+  EXPECT_ERROR_CONTAINS(evaluator.EmbedMotions({SyntheticSmpl22Motion(5, 10, 1)}),
+                        {"motion 0", "5 persons", "1..4 persons"});
+}
+
+TEST(ScriptedEvaluator, AModuleOutsideTheContractIsAClearError) {
+  EXPECT_ERROR_CONTAINS(Evaluator(ScriptedEvaluator("scripted_no_text.pt")), {"scripted_no_text.pt", "encode_text"});
+  testing::TempDir dir;
+  std::ofstream(dir / "junk.pt") << "not a zip archive";
+  EXPECT_ERROR_CONTAINS(Evaluator(dir / "junk.pt"), {"junk.pt", "not a TorchScript evaluator"});
+}
+
+}  // namespace
+}  // namespace intersynth
