@@ -281,6 +281,7 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
       FeatureNormalizer::Load(options.data_dir / "mean_262.npy", options.data_dir / "std_262.npy");
 
   // Replications.
+  int fewest_item_captions = n;
   std::map<std::string, std::map<std::string, std::vector<double>>> values;
   std::unique_ptr<ProgressBar> bar;
   if (options.progress) {
@@ -309,6 +310,7 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
       caption_ids.push_back(ids.emplace(caption, static_cast<int>(ids.size())).first->second);
       real.motions.push_back(RandomCrop(clip, longest, rng));
     }
+    fewest_item_captions = std::min(fewest_item_captions, static_cast<int>(ids.size()));
 
     // Generated motions (and multimodality groups for the first prompts).
     for (int i = 0; i < n; ++i) {
@@ -394,6 +396,10 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   if (report.distinct_captions < 32) {
     report.notes.push_back(fmt::format("only {} distinct captions: no R-precision (needs batches of 32)",
                                        report.distinct_captions));
+  } else if (fewest_item_captions < 32) {
+    report.notes.push_back(fmt::format("a replication's {} items had only {} distinct captions: R-precision "
+                                       "(batches of 32 distinct captions) left out there; raise --samples",
+                                       n, fewest_item_captions));
   }
   WriteEvaluationReport(options, ReportContext{mm_prompts, longest, fps}, report);
   return report;

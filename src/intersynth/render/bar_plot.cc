@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "intersynth/render/line_plot.h"
+#include "intersynth/render/image_write.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 
@@ -148,13 +148,7 @@ void WriteBarPlot(const std::vector<BarPanel>& panels,
   }
 
   AtomicFileWriter temp(options.output);  // throws when the folder is missing
-  bool written = false;
-  try {
-    written = cv::imwrite(temp.temp_path().string(), image);
-  } catch (const cv::Exception& e) {
-    throw Error(fmt::format("{}: OpenCV cannot write the image: {}", output, e.what()));
-  }
-  if (!written) throw Error(fmt::format("{}: OpenCV cannot write the image", output));
+  WriteImageOrThrow(image, temp.temp_path(), output);
   temp.Commit();
 }
 

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <limits>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "intersynth/io/utf8.h"
+#include "intersynth/render/image_write.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 
@@ -601,13 +601,7 @@ void WriteLinePlot(const std::vector<PlotSeries>& series, const LinePlotOptions&
   // Draw, then write beside the target and rename.
   AtomicFileWriter temp(options.output);  // throws when the folder is missing
   const cv::Mat image = Render(series, options);
-  bool written = false;
-  try {
-    written = cv::imwrite(temp.temp_path().string(), image);
-  } catch (const cv::Exception& e) {
-    throw Error(fmt::format("{}: OpenCV cannot write the image: {}", output, e.what()));
-  }
-  if (!written) throw Error(fmt::format("{}: OpenCV cannot write the image", output));
+  WriteImageOrThrow(image, temp.temp_path(), output);
   temp.Commit();
 }
 

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "intersynth/body/smpl22.h"
 #include "intersynth/io/utf8.h"
 #include "intersynth/motion/motion_file.h"
+#include "intersynth/render/image_write.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 
@@ -429,16 +429,7 @@ StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreview
   AtomicFileWriter temp(options.output);  // keeps the extension OpenCV reads
   if (!video) {
     const cv::Mat image = RenderFrame(clip, camera, lo, hi, caption_lines, options.frame);
-    bool written = false;
-    try {
-      written = cv::imwrite(temp.temp_path().string(), image);
-    } catch (const cv::Exception& e) {
-      throw Error(
-          fmt::format("{}: OpenCV cannot write the image: {}", options.output.string(), e.what()));
-    }
-    if (!written) {
-      throw Error(fmt::format("{}: OpenCV cannot write the image", options.output.string()));
-    }
+    WriteImageOrThrow(image, temp.temp_path(), options.output.string());
     temp.Commit();
     report.frames_written = 1;
     report.summary =
