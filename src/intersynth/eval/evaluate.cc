@@ -31,6 +31,8 @@ namespace {
 // HumanML3D's multimodality protocol: 100 prompts for its 4,384 test clips.
 constexpr double kProtocolPrompts = 100.0;
 constexpr double kProtocolTestClips = 4384.0;
+// R-precision batches: the match and 31 negatives (Guo et al. 2022).
+constexpr int kRPrecisionBatch = 32;
 // Plausibility needs the third difference (jerk).
 constexpr int kMinFrames = 4;
 
@@ -159,13 +161,16 @@ std::map<std::string, double> Measure(const Evaluator& evaluator,
   std::map<std::string, double> figures;
   const Eigen::MatrixXd motion = evaluator.EmbedMotions(draw.motions);
   figures["fid"] = Fid(motion, reference);
-  try {
-    const RPrecisionResult r = RPrecision(text_embeddings, motion, caption_ids, {32, seed});
+  // R-precision needs one full batch of distinct captions; with fewer the
+  // figures do not apply (the report says why). Other errors propagate.
+  const int distinct_captions = static_cast<int>(std::set<int>(caption_ids.begin(), caption_ids.end()).size());
+  if (distinct_captions >= kRPrecisionBatch) {
+    const RPrecisionResult r = RPrecision(text_embeddings, motion, caption_ids, {kRPrecisionBatch, seed});
     figures["r_precision_top1"] = r.top_k[0];
     figures["r_precision_top2"] = r.top_k[1];
     figures["r_precision_top3"] = r.top_k[2];
     figures["mm_dist"] = r.mm_dist;
-  } catch (const Error&) {
+  } else {
     for (const char* name : {"r_precision_top1", "r_precision_top2", "r_precision_top3", "mm_dist"}) {
       figures[name] = std::nan("");
     }
@@ -393,10 +398,10 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   report.items = n;
   report.distinct_captions = static_cast<int>(distinct_captions.size());
   report.split_clips = static_cast<int>(split.size());
-  if (report.distinct_captions < 32) {
+  if (report.distinct_captions < kRPrecisionBatch) {
     report.notes.push_back(fmt::format("only {} distinct captions: no R-precision (needs batches of 32)",
                                        report.distinct_captions));
-  } else if (fewest_item_captions < 32) {
+  } else if (fewest_item_captions < kRPrecisionBatch) {
     report.notes.push_back(fmt::format("a replication's {} items had only {} distinct captions: R-precision "
                                        "(batches of 32 distinct captions) left out there; raise --samples",
                                        n, fewest_item_captions));
