@@ -58,7 +58,8 @@ std::vector<std::pair<std::string, Section>> Sections(DiffusionConfig& c) {
         {"ff_dim", Bind(&c.model.ff_dim)},
         {"dropout", Bind(&c.model.dropout)},
         {"max_persons", Bind(&c.model.max_persons)},
-        {"max_frames", Bind(&c.model.max_frames)}}},
+        {"max_frames", Bind(&c.model.max_frames)},
+        {"person_embedding_init_std", Bind(&c.model.person_embedding_init_std)}}},
       {"text",
        {{"torchscript", Bind(&c.text.torchscript)},
         {"d_model", Bind(&c.text.d_model)},
@@ -180,6 +181,7 @@ void ValidateDiffusionConfig(const DiffusionConfig& c, const std::string& source
                       c.model.heads));
   Require(c.model.max_persons >= 1 && c.model.max_persons <= 64, source, "model.max_persons must be in [1, 64]");
   Require(c.model.max_frames >= 2, source, "model.max_frames must be at least 2");
+  Require(c.model.person_embedding_init_std > 0, source, "model.person_embedding_init_std must be positive");
   Require(c.text.d_model > 0 && c.text.layers > 0 && c.text.heads > 0 && c.text.ff_dim > 0 &&
               c.text.max_tokens > 0,
           source, "text.d_model, layers, heads, ff_dim and max_tokens must be positive");
@@ -225,6 +227,7 @@ std::string ArchitectureSignature(const DiffusionConfig& config) {
   nlohmann::json arch = {{"model", json["model"]}, {"text", json["text"]}, {"diffusion", json["diffusion"]}};
   // Dropout changes no weight shape; leaving it out lets a resume change it.
   arch["model"].erase("dropout");
+  arch["model"].erase("person_embedding_init_std");  // an initialisation, not a shape
   arch["text"].erase("dropout");
   arch["diffusion"].erase("t_bar");
   // Where the TorchScript encoder lives changes nothing in the weights (its

@@ -85,9 +85,10 @@ DenoiserImpl::DenoiserImpl(const DenoiserConfig& config, int64_t feature_dim, in
   final_modulation_ = register_module("final_modulation", torch::nn::Linear(d, 2 * d));
   output_ = register_module("output", torch::nn::Linear(d, feature_dim));
   torch::NoGradGuard no_grad;
-  // Small identity embeddings (the default N(0, 1) would swamp the features
-  // at the start), and a zero final modulation as in DiT.
-  person_embedding_->weight.normal_(0.0, 0.02);
+  // Identity embeddings on the scale of the rest of a token
+  // (DenoiserConfig::person_embedding_init_std), and a zero final modulation
+  // as in DiT.
+  person_embedding_->weight.normal_(0.0, config.person_embedding_init_std);
   final_modulation_->weight.zero_();
   final_modulation_->bias.zero_();
 }

@@ -108,6 +108,27 @@ TEST(Denoiser, ConditionAndStepChangeTheOutput) {
   EXPECT_FALSE(torch::allclose(model->forward(in.x, (in.t + 100) % 1000, in.cond, in.mask, in.ids), out));
 }
 
+// Tokens of two persons in one frame differ only by their identity embeddings
+// (and their features): at the old 0.02 the persons of 3-person scenes were
+// mixed token by token. The embeddings must start on the scale of the frame
+// encoding (RMS 1/sqrt(2)).
+TEST(Denoiser, IdentityEmbeddingStartsOnTheScaleOfTheFrameEncoding) {
+  torch::manual_seed(3);
+  DenoiserConfig config = testing::TinyDiffusionConfig().model;
+  config.d_model = 256;
+  config.heads = 4;
+  Denoiser model(config, kC, 16);
+  const torch::Tensor weight = model->named_parameters()["person_embedding.weight"];
+  const double rms = weight.pow(2).mean().sqrt().item<double>();
+  EXPECT_NEAR(rms, config.person_embedding_init_std, 0.05 * config.person_embedding_init_std);
+  const double pe_rms = SinusoidalEncoding(torch::arange(196, torch::kLong), 256).pow(2).mean().sqrt().item<double>();
+  EXPECT_GT(rms / pe_rms, 0.5);
+  EXPECT_LT(rms / pe_rms, 1.5);
+  config.person_embedding_init_std = 0.1;
+  Denoiser narrow(config, kC, 16);
+  EXPECT_NEAR(narrow->named_parameters()["person_embedding.weight"].pow(2).mean().sqrt().item<double>(), 0.1, 0.005);
+}
+
 TEST(Denoiser, SinusoidalEncodingValues) {
   const torch::Tensor pe = SinusoidalEncoding(torch::tensor({0, 3}, torch::kLong), 4);
   // PE[n, 2i] = sin(n / 10000^(2i/4)), PE[n, 2i+1] = cos(...).
