@@ -19,6 +19,15 @@
 // split the modes from the noise alone; this tiny model does not manage that
 // in a CI budget (1200 steps at lr 2e-3: 1.5 m), so the check fixes the
 // assignment and measures reproduction, which is what it is for.
+//
+// Identity-embedding scale. The test keeps the old initial std 0.02 of the
+// person-identity embedding (the default became 0.5, config.h, because at
+// 0.02 a 5,500-step model mixed the persons of 3-person scenes). With the
+// assignment fixed there is nothing to mix here, but at 0.5 this tiny model
+// trains to the same loss (0.0086 vs 0.0094 after 800 steps) and generates
+// worse: 0.027 and 0.033 m for train seeds 1 and 2 (0.024 m after 1,200
+// steps), against 0.010 m at 0.02. Why a larger identity bias hurts this
+// 64-wide model's sampling is not understood yet.
 
 #include <cmath>
 
@@ -108,6 +117,7 @@ TEST(Overfit, TinyModelReproducesOneTwoPersonClip) {
   config.train.val_every = 0;
   config.train.checkpoint_every = 10000;
   config.train.log_every = 100;
+  config.model.person_embedding_init_std = 0.02;  // see the header comment
   testing::WriteTinyConfig(dir / "overfit.json", config);
 
   TrainOptions train;
