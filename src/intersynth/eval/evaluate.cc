@@ -399,12 +399,12 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   report.distinct_captions = static_cast<int>(distinct_captions.size());
   report.split_clips = static_cast<int>(split.size());
   if (report.distinct_captions < kRPrecisionBatch) {
-    report.notes.push_back(fmt::format("only {} distinct captions: no R-precision (needs batches of 32)",
-                                       report.distinct_captions));
+    report.notes.push_back(fmt::format("only {} distinct captions: no R-precision (needs batches of {})",
+                                       report.distinct_captions, kRPrecisionBatch));
   } else if (fewest_item_captions < kRPrecisionBatch) {
     report.notes.push_back(fmt::format("a replication's {} items had only {} distinct captions: R-precision "
-                                       "(batches of 32 distinct captions) left out there; raise --samples",
-                                       n, fewest_item_captions));
+                                       "(batches of {} distinct captions) left out there; raise --samples",
+                                       n, fewest_item_captions, kRPrecisionBatch));
   }
   WriteEvaluationReport(options, ReportContext{mm_prompts, longest, fps}, report);
   return report;
