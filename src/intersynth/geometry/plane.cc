@@ -36,10 +36,20 @@ std::vector<int64_t> Inliers(const std::vector<Eigen::Vector3d>& points, const P
   return inliers;
 }
 
-/// Counts the inliers only (the RANSAC inner loop).
-int64_t CountInliers(const std::vector<Eigen::Vector3d>& points, const Plane& plane, double threshold) {
+/// The RANSAC inner loop: the inlier count and the score of a plane, lower
+/// is better (-count, or the MSAC cost sum min(d^2, threshold^2)).
+int64_t ScorePlane(const std::vector<Eigen::Vector3d>& points, const Plane& plane, double threshold,
+                   bool truncated_quadratic, double* score) {
   int64_t count = 0;
-  for (const Eigen::Vector3d& x : points) count += std::abs(plane.SignedDistance(x)) <= threshold;
+  double cost = 0.0;
+  const double threshold_sq = threshold * threshold;
+  for (const Eigen::Vector3d& x : points) {
+    const double d = plane.SignedDistance(x);
+    const double d_sq = d * d;
+    count += d_sq <= threshold_sq;
+    cost += std::min(d_sq, threshold_sq);
+  }
+  *score = truncated_quadratic ? cost : -static_cast<double>(count);
   return count;
 }
 
@@ -115,6 +125,7 @@ PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points, const 
   const double log_miss = std::log(1.0 - options.confidence);
   Plane best;
   int64_t best_count = -1;
+  double best_score = std::numeric_limits<double>::infinity();
   int needed = options.max_iterations;
   int iterations = 0;
   int rejected = 0;
@@ -133,8 +144,11 @@ PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points, const 
       ++rejected;
       continue;
     }
-    const int64_t count = CountInliers(points, hypothesis, options.inlier_threshold);
-    if (count > best_count) {
+    double score = 0.0;
+    const int64_t count =
+        ScorePlane(points, hypothesis, options.inlier_threshold, options.truncated_quadratic, &score);
+    if (score < best_score) {
+      best_score = score;
       best_count = count;
       best = hypothesis;
       // N = log(1 - confidence) / log(1 - w^3); w = 1 needs one draw.
@@ -157,7 +171,9 @@ PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points, const 
   if (refit.success && (!options.accept || options.accept(refit.plane))) {
     double refit_rms = 0.0;
     std::vector<int64_t> refit_inliers = Inliers(points, refit.plane, options.inlier_threshold, &refit_rms);
-    if (refit_inliers.size() >= inliers.size()) {
+    double refit_score = 0.0;
+    ScorePlane(points, refit.plane, options.inlier_threshold, options.truncated_quadratic, &refit_score);
+    if (refit_score <= best_score) {
       best = refit.plane;
       inliers = std::move(refit_inliers);
       rms = refit_rms;

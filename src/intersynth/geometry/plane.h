@@ -22,7 +22,9 @@
 //   N = log(1 - confidence) / log(1 - w^3),
 // clamped to [min_iterations, max_iterations]. The best plane is then refit
 // by least squares on its inliers, and the inliers recomputed once (the
-// refit plane is the reported one).
+// refit plane is the reported one when it scores no worse). "Best" is the
+// most inliers, or the lowest truncated quadratic cost with
+// RansacPlaneOptions::truncated_quadratic (MSAC).
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -85,6 +87,12 @@ struct RansacPlaneOptions {
   double min_inlier_ratio = 0.0;
   /// Seed of the hypothesis sampler: the same seed gives the same fit.
   uint64_t seed = 0;
+  /// How hypotheses are ranked: by inlier count (plain RANSAC), or by the
+  /// truncated quadratic cost sum_i min(d_i^2, threshold^2), lower is better
+  /// (MSAC, Torr and Zisserman 2000). With a wide threshold the count prefers
+  /// a plane tilted to catch a few more points of nearby structures (the feet
+  /// of walls next to a floor); MSAC prefers the plane the inliers lie on.
+  bool truncated_quadratic = false;
   /// Optional test a hypothesis must pass to be scored (e.g. "normal within
   /// 30 degrees of down and below the camera"); hypotheses it rejects are not
   /// counted as found planes. Applied to the refit plane too.
