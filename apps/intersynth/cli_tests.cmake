@@ -54,7 +54,8 @@ intersynth_cli_test(info_npy EXIT 0 OUTPUT "float32 +\\(170, 22, 3\\).*smpl22"
 intersynth_cli_test(demo_missing_assets EXIT nonzero ONE_LINE OUTPUT "demo asset not found"
   NOT_EXIST "${w}/demo_missing_assets/out"
   ARGS demo --assets "${w}/no-such-assets" --out "${w}/demo_missing_assets/out")
-intersynth_cli_test(demo EXIT 0 OUTPUT "ok: +decoded joints.*ok: +re-encoded.*ok: +262 round trip"
+intersynth_cli_test(demo EXIT 0
+  OUTPUT "ok: +decoded joints.*ok: +re-encoded.*ok: +262 round trip.*lifted scene: .*nyu_dining"
   ARGS demo --assets "${_assets}" --out "${w}/demo")
 
 # export and preview, on a committed motion file (testdata/motion/README.md).
@@ -84,6 +85,54 @@ intersynth_cli_test(preview_frame_out_of_range EXIT nonzero ONE_LINE
   OUTPUT "frame 500 is out of range; the clip has 170 frames"
   NOT_EXIST "${w}/preview_frame_out_of_range/f.png"
   ARGS preview --motion "${_motion}" --frame 500 --out "${w}/preview_frame_out_of_range/f.png")
+
+# lift-scene and preview --scene on the bundled NYUv2 dining room; bad inputs
+# on the fixtures of testdata/scene/make_cli_fixtures.py.
+set(_nyu "${_assets}/scenes/nyu_dining")
+set(_scene_fx "${INTERSYNTH_SOURCE_DIR}/testdata/scene")
+intersynth_cli_test(lift_scene_help EXIT 0 OUTPUT "--metric-depth.*--disparity.*--floor-mask.*Examples"
+  ARGS lift-scene --help)
+intersynth_cli_test(lift_scene_nyu EXIT 0
+  OUTPUT "searching for the floor.*camera stands 1\\.[0-9]+ m above the floor.*Wrote .*scene.json"
+  ARGS lift-scene --image "${_nyu}/image.png" --depth "${_nyu}/depth.png" --intrinsics "${_nyu}/intrinsics.json"
+       --out "${w}/lift_scene_nyu/scene")
+intersynth_cli_test(preview_scene EXIT 0 OUTPUT "scene preview: .*p.png \\(560x425\\): camera 1\\.[0-9]+ m above"
+  ARGS preview --scene "${w}/lift_scene_nyu/scene" --out "${w}/preview_scene/p.png")
+set_tests_properties(cli.lift_scene_nyu PROPERTIES FIXTURES_SETUP nyu_scene)
+set_tests_properties(cli.preview_scene PROPERTIES FIXTURES_REQUIRED nyu_scene)
+intersynth_cli_test(lift_scene_exists EXIT nonzero ONE_LINE OUTPUT "--overwrite"
+  ARGS lift-scene --image "${_nyu}/image.png" --depth "${_nyu}/depth.png" --out "${w}/lift_scene_nyu/scene")
+set_tests_properties(cli.lift_scene_exists PROPERTIES FIXTURES_REQUIRED nyu_scene)
+intersynth_cli_test(lift_scene_empty_mask EXIT nonzero ONE_LINE OUTPUT "empty_mask_560x425.png: the floor mask is empty"
+  NOT_EXIST "${w}/lift_scene_empty_mask/scene"
+  ARGS lift-scene --image "${_nyu}/image.png" --depth "${_nyu}/depth.png"
+       --floor-mask "${_scene_fx}/empty_mask_560x425.png" --out "${w}/lift_scene_empty_mask/scene")
+intersynth_cli_test(lift_scene_mask_size EXIT nonzero ONE_LINE OUTPUT "mask_280x212.png: the mask is 280x212 but"
+  NOT_EXIST "${w}/lift_scene_mask_size/scene"
+  ARGS lift-scene --image "${_nyu}/image.png" --depth "${_nyu}/depth.png"
+       --floor-mask "${_scene_fx}/mask_280x212.png" --out "${w}/lift_scene_mask_size/scene")
+intersynth_cli_test(lift_scene_nan_depth EXIT nonzero ONE_LINE OUTPUT "nan_depth_16x12.npy: no valid depth"
+  NOT_EXIST "${w}/lift_scene_nan_depth/scene"
+  ARGS lift-scene --image "${_scene_fx}/tiny_rgb_16x12.png" --depth "${_scene_fx}/nan_depth_16x12.npy"
+       --out "${w}/lift_scene_nan_depth/scene")
+intersynth_cli_test(lift_scene_zero_depth EXIT nonzero ONE_LINE OUTPUT "zero_depth_16x12.npy: no valid depth"
+  NOT_EXIST "${w}/lift_scene_zero_depth/scene"
+  ARGS lift-scene --image "${_scene_fx}/tiny_rgb_16x12.png" --metric-depth "${_scene_fx}/zero_depth_16x12.npy"
+       --out "${w}/lift_scene_zero_depth/scene")
+intersynth_cli_test(lift_scene_intrinsics_missing_key EXIT nonzero ONE_LINE
+  OUTPUT "intrinsics_no_cy.json: missing key 'cy'" NOT_EXIST "${w}/lift_scene_intrinsics_missing_key/scene"
+  ARGS lift-scene --image "${_nyu}/image.png" --depth "${_nyu}/depth.png"
+       --intrinsics "${_scene_fx}/intrinsics_no_cy.json" --out "${w}/lift_scene_intrinsics_missing_key/scene")
+intersynth_cli_test(lift_scene_no_depth EXIT nonzero ONE_LINE OUTPUT "no depth source"
+  NOT_EXIST "${w}/lift_scene_no_depth/scene"
+  ARGS lift-scene --image "${_nyu}/image.png" --out "${w}/lift_scene_no_depth/scene")
+intersynth_cli_test(lift_scene_no_floor EXIT nonzero ONE_LINE OUTPUT "no floor found.*nothing was written"
+  NOT_EXIST "${w}/lift_scene_no_floor/scene"
+  ARGS lift-scene --image "${_nyu}/image.png" --depth "${_nyu}/depth.png" --max-floor-tilt 5
+       --out "${w}/lift_scene_no_floor/scene")
+intersynth_cli_test(preview_scene_missing EXIT nonzero ONE_LINE OUTPUT "nowhere/scene.json"
+  NOT_EXIST "${w}/preview_scene_missing/p.png"
+  ARGS preview --scene "${w}/nowhere" --out "${w}/preview_scene_missing/p.png")
 
 # data build / data info. The ReActIdle fixture has 4 frames (3 at 20 fps):
 # too short by default, enough with --min-frames 2.

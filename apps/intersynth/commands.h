@@ -21,6 +21,7 @@ void SetupDemo(CLI::App* command);
 void SetupData(CLI::App* command);
 void SetupExport(CLI::App* command);
 void SetupPreview(CLI::App* command);
+void SetupLiftScene(CLI::App* command);
 void SetupTrain(CLI::App* command);
 void SetupGenerate(CLI::App* command);
 void SetupModel(CLI::App* command);
@@ -35,6 +36,7 @@ inline constexpr Command kCommands[] = {
     {"data", "Build a motion dataset from mocap sources (data build) or describe one (data info)",
      SetupData},
     {"demo", "Run the demo on the bundled assets", SetupDemo},
+    {"lift-scene", "Rebuild a room in metric 3D from one key frame and put its floor on y = 0", SetupLiftScene},
     {"export", "Export a motion file as BVH (smpl22, per person) or JSON", SetupExport},
 #ifdef INTERSYNTH_WITH_TORCH
     {"train", "Train the multi-person text-to-motion diffusion model on a dataset", SetupTrain},
@@ -46,7 +48,8 @@ inline constexpr Command kCommands[] = {
     {"evaluate", "Measure a generator on a split: FID, R-precision, diversity, plausibility, beside real data",
      SetupEvaluate},
 #endif
-    {"preview", "Render stick figures of a motion file to an MP4 or one PNG frame", SetupPreview},
+    {"preview", "Render stick figures of a motion file (MP4 or PNG), or draw a lifted scene's floor (PNG)",
+     SetupPreview},
 };
 
 }  // namespace intersynth::cli

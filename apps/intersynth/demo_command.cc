@@ -8,7 +8,9 @@
 #include "apps/intersynth/commands.h"
 #include "intersynth/motion/demo.h"
 #include "intersynth/motion/motion_file.h"
+#include "intersynth/render/scene_preview.h"
 #include "intersynth/render/stick_preview.h"
+#include "intersynth/scene/lift_scene.h"
 #include "intersynth/util/error.h"
 #ifdef INTERSYNTH_WITH_TORCH
 #include "intersynth/diffusion/generate.h"
@@ -16,6 +18,34 @@
 
 namespace intersynth::cli {
 namespace {
+
+// Lifts the bundled NYUv2 dining room (sensor depth, no floor mask) into
+// out/scene_nyu_dining and draws its preview.
+void RunSceneDemo(const std::filesystem::path& assets, const std::filesystem::path& out) {
+  const std::filesystem::path scene = assets / "scenes" / "nyu_dining";
+  if (!std::filesystem::exists(scene / "image.png")) {
+    std::printf("skipped scene lifting: no bundled scene at %s\n", scene.c_str());
+    return;
+  }
+  LiftSceneFiles files;
+  files.image = scene / "image.png";
+  files.depth = scene / "depth.png";
+  files.intrinsics = scene / "intrinsics.json";
+  const LiftSceneInputs inputs = LoadLiftSceneInputs(files);
+  const LiftSceneResult result = LiftScene(inputs);
+  if (!result.success) throw Error("demo: lifting " + scene.string() + ": " + result.message);
+  const std::filesystem::path scene_out = out / "scene_nyu_dining";
+  std::filesystem::create_directories(out);
+  WriteSceneFolder(scene_out, inputs, result, /*overwrite=*/true);
+  ScenePreviewOptions preview;
+  preview.scene_dir = scene_out;
+  preview.output = out / "scene_nyu_dining_preview.png";
+  RenderScenePreview(preview);
+  std::printf("lifted scene: %s -> %s (camera %.2f m above the floor, %.1f%% of the floor within 3 cm of y = 0), "
+              "preview %s\n",
+              scene.c_str(), scene_out.c_str(), result.placement.camera_height, 100.0 * result.floor_within_3cm,
+              preview.output.c_str());
+}
 
 #ifdef INTERSYNTH_WITH_TORCH
 struct DemoPrompt {
@@ -67,10 +97,12 @@ void SetupDemo(CLI::App* command) {
   command->footer(
       "Runs the demo on the bundled assets: converts the HumanML3D sample 012314\n"
       "to an intersynth motion file and back to both feature layouts, checking each\n"
-      "step against the reference; then, when the bundled motion diffusion model\n"
-      "(assets/models/intersynth-cpu) is there, generates a few prompts for one, two and\n"
-      "three persons into OUT/generated (motion files and stick-figure MP4s). Prints\n"
-      "what it did and where the files are.\n\n"
+      "step against the reference; lifts the bundled NYUv2 dining room into\n"
+      "OUT/scene_nyu_dining (lift-scene) and draws OUT/scene_nyu_dining_preview.png;\n"
+      "then, when the bundled motion diffusion model (assets/models/intersynth-cpu)\n"
+      "is there, generates a few prompts for one, two and three persons into\n"
+      "OUT/generated (motion files and stick-figure MP4s). Prints what it did and\n"
+      "where the files are.\n\n"
       "Example:\n  intersynth demo --assets assets --out out/demo");
   command->add_option("--assets", options->assets, "bundled assets folder")
       ->capture_default_str();
@@ -79,6 +111,7 @@ void SetupDemo(CLI::App* command) {
     const DemoReport report = RunDemo(*options);
     for (const std::string& line : report.lines) std::printf("%s\n", line.c_str());
     if (!report.success) throw Error("demo: " + report.message);
+    RunSceneDemo(options->assets, options->out);
 #ifdef INTERSYNTH_WITH_TORCH
     const std::filesystem::path model = std::filesystem::path(options->assets) / "models" / "intersynth-cpu";
     if (std::filesystem::exists(model / "config.json")) {

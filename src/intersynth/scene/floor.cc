@@ -273,8 +273,8 @@ CameraOnFloor WorldFromCameraOnFloor(const Plane& floor, const Eigen::Vector3d& 
   }
   const Eigen::Vector3d& n = floor.normal;
 
-  // Level: the floor normal onto +Y.
-  const Eigen::Matrix3d level = AlignVectors<double>(n, Eigen::Vector3d::UnitY());
+  // Level: the floor normal onto +Y (the camera centre, the origin, is above it).
+  const Eigen::Matrix3d level = WorldFromFloor(floor, Eigen::Vector3d::Zero()).rotation;
   // Yaw: the horizontal part of the viewing direction onto -Z.
   Eigen::Vector3d forward = level * Eigen::Vector3d::UnitZ();
   if (std::hypot(forward.x(), forward.z()) < 1e-6) forward = level * -Eigen::Vector3d::UnitY();

@@ -379,6 +379,9 @@ SceneDescription ReadSceneDescription(const std::filesystem::path& scene_dir) {
   scene.floor_in_camera.offset = JsonRequire<double>(plane, "offset", source + ": floor_plane_in_camera");
   scene.camera_height = JsonRequire<double>(json, "camera_height_m", source);
   scene.image = scene_dir / JsonRequire<std::string>(json, "image", source);
+  if (json.contains("depth") && json.at("depth").contains("file")) {
+    scene.depth = scene_dir / JsonRequire<std::string>(json.at("depth"), "file", source + ": depth");
+  }
   if (json.contains("floor") && json.at("floor").contains("inliers_file")) {
     scene.floor_inliers = scene_dir / json.at("floor").at("inliers_file").get<std::string>();
   }

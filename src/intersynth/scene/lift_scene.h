@@ -138,6 +138,8 @@ struct SceneDescription {
   Plane floor_in_camera;
   double camera_height = 0.0;
   std::filesystem::path image;
+  /// depth.npy (metric depth on the image grid), or empty.
+  std::filesystem::path depth;
   std::filesystem::path floor_inliers;
 };
 

@@ -1,0 +1,152 @@
+// intersynth lift-scene --image RGB.png (--depth D | --metric-depth M [--disparity D] | --depth-model M.pt ...)
+//                       [--floor-mask MASK.png] [--intrinsics K.json] --out SCENE_DIR
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "apps/intersynth/commands.h"
+#include "intersynth/scene/lift_scene.h"
+#include "intersynth/util/error.h"
+#if defined(INTERSYNTH_WITH_TORCH) && __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+#include "intersynth/scene/torchscript_depth_model.h"
+#endif
+
+namespace intersynth::cli {
+namespace {
+
+/// Flags that are not fields of LiftSceneFiles / LiftSceneOptions.
+struct LiftSceneFlags {
+  std::string image;
+  std::string intrinsics;
+  std::string depth;
+  std::vector<std::string> metric;
+  std::vector<std::string> disparity;
+  std::vector<std::string> models;
+  std::string mask;
+  std::string out;
+  bool overwrite = false;
+};
+
+#if defined(INTERSYNTH_WITH_TORCH) && __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+/// Runs each depth network on the key frame and adds its map as the key
+/// frame's metric depth or disparity.
+void AddModelPredictions(const std::vector<std::string>& models, LiftSceneInputs* inputs) {
+  for (const std::string& path : models) {
+    std::printf("lift-scene: running the depth model %s\n", path.c_str());
+    std::fflush(stdout);
+    const TorchScriptDepthModel model = TorchScriptDepthModel::Load(path);
+    DepthPrediction prediction = model.Predict(inputs->image);
+    std::printf("lift-scene: %s gave %s at %dx%d (%lld non-finite values)\n", path.c_str(),
+                ToString(prediction.kind).c_str(), prediction.map.width, prediction.map.height,
+                static_cast<long long>(prediction.non_finite));
+    const bool metric = prediction.kind == DepthOutputKind::kMetricDepth;
+    std::vector<DepthMap>& maps = metric ? inputs->metric : inputs->disparity;
+    std::vector<std::string>& names = metric ? inputs->metric_names : inputs->disparity_names;
+    if (!maps.empty()) {
+      throw Error(fmt::format("{}: a second {} source for the key frame (one file or one model each)", path,
+                              metric ? "metric depth" : "disparity"));
+    }
+    maps.push_back(std::move(prediction.map));
+    names.push_back(path);
+  }
+}
+#endif
+
+}  // namespace
+
+void SetupLiftScene(CLI::App* command) {
+  auto flags = std::make_shared<LiftSceneFlags>();
+  auto options = std::make_shared<LiftSceneOptions>();
+  auto files = std::make_shared<LiftSceneFiles>();
+  command->footer(
+      "Rebuilds the room seen by a fixed camera in metric 3D from one key frame and\n"
+      "puts its floor on the world plane y = 0 (Y up; the camera looks towards -Z and\n"
+      "the world origin lies on the floor below the centre of the visible floor).\n\n"
+      "Depth, one of:\n"
+      "  --depth D            metric depth of the key frame (a sensor, or a metric\n"
+      "                       network's output): .npy in metres, or 16-bit .png in mm\n"
+      "  --metric-depth M     metric depth alone, or with --disparity D: a relative\n"
+      "  --disparity D        disparity map (any size, unknown scale and shift) is fitted\n"
+      "                       to M as 1/m = alpha d + beta (robust: RANSAC, Huber, inlier\n"
+      "                       refit) and fused at its own resolution. Repeat both flags\n"
+      "                       for more key frames of the same camera: one fit over all,\n"
+      "                       the first pair is the key frame\n"
+      "  --depth-model M.pt   a TorchScript depth network (metric depth or disparity,\n"
+      "                       see docs/scene.md for the contract), run on --image; may\n"
+      "                       replace either map above\n"
+      "Intrinsics: --intrinsics K.json ({\"fx\", \"fy\", \"cx\", \"cy\"} in OpenCV's 0-based\n"
+      "pixels, or \"pixel_convention\": \"one_based\"; a scene.json works too), else from\n"
+      "--fov-deg. Floor: --floor-mask (non-zero = floor; outliers are fine), else the\n"
+      "lowest large plane within --max-floor-tilt degrees of level below the camera.\n\n"
+      "Writes SCENE_DIR/scene.json (intrinsics, world_from_camera, floor plane, alpha,\n"
+      "beta, fit statistics, camera_height_m), points.ply (coloured, world frame),\n"
+      "depth.npy (fused metric depth, metres), image.png and floor_inliers.png, all or\n"
+      "nothing. `intersynth preview --scene SCENE_DIR --out scene.png` draws the floor\n"
+      "grid over the key frame.\n\n"
+      "Examples:\n"
+      "  intersynth lift-scene --image assets/scenes/nyu_dining/image.png \\\n"
+      "    --depth assets/scenes/nyu_dining/depth.png \\\n"
+      "    --intrinsics assets/scenes/nyu_dining/intrinsics.json --out out/nyu_dining\n"
+      "  intersynth lift-scene --image ward.png --metric-depth ward_metric.npy \\\n"
+      "    --disparity ward_disparity.npy --floor-mask ward_floor.png --fov-deg 75 --out out/ward");
+  command->add_option("--image", flags->image, "key frame (RGB image)")->required();
+  command->add_option("--depth", flags->depth, "metric depth of the key frame (.npy metres, .png mm)");
+  command->add_option("--metric-depth", flags->metric, "low-resolution metric depth (repeat per key frame)");
+  command->add_option("--disparity", flags->disparity, "relative disparity (repeat per key frame)");
+#if defined(INTERSYNTH_WITH_TORCH) && __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+  command->add_option("--depth-model", flags->models, "TorchScript depth network (metric or disparity)");
+#endif
+  command->add_option("--png-depth-scale", files->depth_read.png_scale, "metres per unit of a 16-bit depth PNG")
+      ->capture_default_str();
+  command->add_option("--floor-mask", flags->mask, "floor mask image (non-zero = floor)");
+  command->add_option("--intrinsics", flags->intrinsics, "intrinsics JSON (or a scene.json)");
+  command->add_option("--fov-deg", files->horizontal_fov_deg, "horizontal field of view without --intrinsics")
+      ->capture_default_str();
+  command->add_option("--inlier-threshold", options->floor.inlier_threshold, "floor RANSAC inlier distance, metres")
+      ->capture_default_str();
+  command->add_option("--max-floor-tilt", options->floor.max_tilt_deg,
+                      "without a mask: largest angle of the floor from the camera's level, degrees")
+      ->capture_default_str();
+  command->add_option("--point-stride", options->point_stride, "keep every n-th pixel in points.ply")
+      ->capture_default_str();
+  command->add_option("--seed", options->floor.seed, "seed of the RANSAC fits")->capture_default_str();
+  command->add_option("--out", flags->out, "scene folder to write")->required();
+  command->add_flag("--overwrite", flags->overwrite, "replace an existing scene folder");
+  command->callback([=] {
+    const auto start = std::chrono::steady_clock::now();
+    auto stage = [start](const std::string& what) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::printf("lift-scene: [%5.2f s] %s\n", s, what.c_str());
+      std::fflush(stdout);
+    };
+    options->fusion.seed = options->floor.seed;
+    options->on_stage = stage;
+
+    // Inputs: files, then depth networks.
+    stage("reading the inputs");
+    files->image = flags->image;
+    if (!flags->intrinsics.empty()) files->intrinsics = flags->intrinsics;
+    if (!flags->depth.empty()) files->depth = flags->depth;
+    files->metric.assign(flags->metric.begin(), flags->metric.end());
+    files->disparity.assign(flags->disparity.begin(), flags->disparity.end());
+    if (!flags->mask.empty()) files->mask = flags->mask;
+    LiftSceneInputs inputs = LoadLiftSceneInputs(*files);
+#if defined(INTERSYNTH_WITH_TORCH) && __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+    AddModelPredictions(flags->models, &inputs);
+#endif
+
+    // Lift, then write all or nothing.
+    const LiftSceneResult result = LiftScene(inputs, *options);
+    if (!result.success) throw Error("lift-scene: " + result.message + "; nothing was written");
+    stage("writing " + flags->out);
+    WriteSceneFolder(flags->out, inputs, result, flags->overwrite);
+    stage("done");
+    std::printf("\n%s\n\nWrote %s/{scene.json, points.ply, depth.npy, image.png, floor_inliers.png}.\n",
+                result.summary.c_str(), flags->out.c_str());
+  });
+}
+
+}  // namespace intersynth::cli
