@@ -59,10 +59,11 @@ void BM_LiftScene(benchmark::State& state) {
     if (!result.success) state.SkipWithError(result.message.c_str());
     benchmark::DoNotOptimize(result.placement.camera_height);
   }
-  state.counters["pixels/s"] =
-      benchmark::Counter(static_cast<double>(width) * height, benchmark::Counter::kIsIterationInvariantRate);
-  state.SetLabel(path == kDepth ? "metric depth, floor search" : path == kMask ? "metric depth, floor mask"
-                                                                              : "fusion, floor search");
+  state.counters["pixels/s"] = benchmark::Counter(static_cast<double>(width) * height,
+                                                  benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(path == kDepth  ? "metric depth, floor search"
+                 : path == kMask ? "metric depth, floor mask"
+                                 : "fusion, floor search");
 }
 BENCHMARK(BM_LiftScene)
     ->Args({640, 480, kDepth})
@@ -74,16 +75,18 @@ BENCHMARK(BM_LiftScene)
     ->Unit(benchmark::kMillisecond);
 
 void BM_FindFloor(benchmark::State& state) {
-  const SyntheticRoom& room = Room(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  const SyntheticRoom& room =
+      Room(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
   const PointCloud cloud = BackProject(room.depth, room.camera);
   for (auto _ : state) benchmark::DoNotOptimize(FindFloor(cloud, nullptr).camera_height);
-  state.counters["points/s"] =
-      benchmark::Counter(static_cast<double>(cloud.size()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["points/s"] = benchmark::Counter(static_cast<double>(cloud.size()),
+                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_FindFloor)->Args({640, 480})->Args({1920, 1080})->Unit(benchmark::kMillisecond);
 
 void BM_FitDisparity(benchmark::State& state) {
-  const SyntheticRoom& room = Room(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  const SyntheticRoom& room =
+      Room(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
   DepthMap disparity = room.depth;
   for (float& v : disparity.values) v = static_cast<float>(1.0 / v);
   const DepthMap metric = Resample(room.depth, 512, 384, ResampleMethod::kArea);

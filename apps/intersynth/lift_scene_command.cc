@@ -1,16 +1,18 @@
-// intersynth lift-scene --image RGB.png (--depth D | --metric-depth M [--disparity D] | --depth-model M.pt ...)
+// intersynth lift-scene --image RGB.png (--depth D | --metric-depth M [--disparity D] |
+// --depth-model M.pt ...)
 //                       [--floor-mask MASK.png] [--intrinsics K.json] --out SCENE_DIR
+
+#include <fmt/format.h>
 
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
-#include <fmt/format.h>
-
 #include "apps/intersynth/commands.h"
 #include "intersynth/scene/lift_scene.h"
 #include "intersynth/util/error.h"
-#if defined(INTERSYNTH_WITH_TORCH) && __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+#if defined(INTERSYNTH_WITH_TORCH) && \
+    __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
 #include "intersynth/scene/torchscript_depth_model.h"
 #endif
 
@@ -30,7 +32,8 @@ struct LiftSceneFlags {
   bool overwrite = false;
 };
 
-#if defined(INTERSYNTH_WITH_TORCH) && __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+#if defined(INTERSYNTH_WITH_TORCH) && \
+    __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
 /// Runs each depth network on the key frame and adds its map as the key
 /// frame's metric depth or disparity.
 void AddModelPredictions(const std::vector<std::string>& models, LiftSceneInputs* inputs) {
@@ -46,8 +49,9 @@ void AddModelPredictions(const std::vector<std::string>& models, LiftSceneInputs
     std::vector<DepthMap>& maps = metric ? inputs->metric : inputs->disparity;
     std::vector<std::string>& names = metric ? inputs->metric_names : inputs->disparity_names;
     if (!maps.empty()) {
-      throw Error(fmt::format("{}: a second {} source for the key frame (one file or one model each)", path,
-                              metric ? "metric depth" : "disparity"));
+      throw Error(
+          fmt::format("{}: a second {} source for the key frame (one file or one model each)", path,
+                      metric ? "metric depth" : "disparity"));
     }
     maps.push_back(std::move(prediction.map));
     names.push_back(path);
@@ -93,32 +97,46 @@ void SetupLiftScene(CLI::App* command) {
       "  intersynth lift-scene --image ward.png --metric-depth ward_metric.npy \\\n"
       "    --disparity ward_disparity.npy --floor-mask ward_floor.png --fov-deg 75 --out out/ward");
   command->add_option("--image", flags->image, "key frame (RGB image)")->required();
-  command->add_option("--depth", flags->depth, "metric depth of the key frame (.npy metres, .png mm)");
-  command->add_option("--metric-depth", flags->metric, "low-resolution metric depth (repeat per key frame)");
+  command->add_option("--depth", flags->depth,
+                      "metric depth of the key frame (.npy metres, .png mm)");
+  command->add_option("--metric-depth", flags->metric,
+                      "low-resolution metric depth (repeat per key frame)");
   command->add_option("--disparity", flags->disparity, "relative disparity (repeat per key frame)");
-#if defined(INTERSYNTH_WITH_TORCH) && __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
-  command->add_option("--depth-model", flags->models, "TorchScript depth network (metric or disparity)");
+#if defined(INTERSYNTH_WITH_TORCH) && \
+    __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+  command->add_option("--depth-model", flags->models,
+                      "TorchScript depth network (metric or disparity)");
 #endif
-  command->add_option("--png-depth-scale", files->depth_read.png_scale, "metres per unit of a 16-bit depth PNG")
+  command
+      ->add_option("--png-depth-scale", files->depth_read.png_scale,
+                   "metres per unit of a 16-bit depth PNG")
       ->capture_default_str();
   command->add_option("--floor-mask", flags->mask, "floor mask image (non-zero = floor)");
   command->add_option("--intrinsics", flags->intrinsics, "intrinsics JSON (or a scene.json)");
-  command->add_option("--fov-deg", files->horizontal_fov_deg, "horizontal field of view without --intrinsics")
+  command
+      ->add_option("--fov-deg", files->horizontal_fov_deg,
+                   "horizontal field of view without --intrinsics")
       ->capture_default_str();
-  command->add_option("--inlier-threshold", options->floor.inlier_threshold, "floor RANSAC inlier distance, metres")
+  command
+      ->add_option("--inlier-threshold", options->floor.inlier_threshold,
+                   "floor RANSAC inlier distance, metres")
       ->capture_default_str();
-  command->add_option("--max-floor-tilt", options->floor.max_tilt_deg,
-                      "without a mask: largest angle of the floor from the camera's level, degrees")
+  command
+      ->add_option("--max-floor-tilt", options->floor.max_tilt_deg,
+                   "without a mask: largest angle of the floor from the camera's level, degrees")
       ->capture_default_str();
-  command->add_option("--point-stride", options->point_stride, "keep every n-th pixel in points.ply")
+  command
+      ->add_option("--point-stride", options->point_stride, "keep every n-th pixel in points.ply")
       ->capture_default_str();
-  command->add_option("--seed", options->floor.seed, "seed of the RANSAC fits")->capture_default_str();
+  command->add_option("--seed", options->floor.seed, "seed of the RANSAC fits")
+      ->capture_default_str();
   command->add_option("--out", flags->out, "scene folder to write")->required();
   command->add_flag("--overwrite", flags->overwrite, "replace an existing scene folder");
   command->callback([=] {
     const auto start = std::chrono::steady_clock::now();
     auto stage = [start](const std::string& what) {
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::printf("lift-scene: [%5.2f s] %s\n", s, what.c_str());
       std::fflush(stdout);
     };
@@ -134,7 +152,8 @@ void SetupLiftScene(CLI::App* command) {
     files->disparity.assign(flags->disparity.begin(), flags->disparity.end());
     if (!flags->mask.empty()) files->mask = flags->mask;
     LiftSceneInputs inputs = LoadLiftSceneInputs(*files);
-#if defined(INTERSYNTH_WITH_TORCH) && __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+#if defined(INTERSYNTH_WITH_TORCH) && \
+    __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
     AddModelPredictions(flags->models, &inputs);
 #endif
 
@@ -144,8 +163,9 @@ void SetupLiftScene(CLI::App* command) {
     stage("writing " + flags->out);
     WriteSceneFolder(flags->out, inputs, result, flags->overwrite);
     stage("done");
-    std::printf("\n%s\n\nWrote %s/{scene.json, points.ply, depth.npy, image.png, floor_inliers.png}.\n",
-                result.summary.c_str(), flags->out.c_str());
+    std::printf(
+        "\n%s\n\nWrote %s/{scene.json, points.ply, depth.npy, image.png, floor_inliers.png}.\n",
+        result.summary.c_str(), flags->out.c_str());
   });
 }
 

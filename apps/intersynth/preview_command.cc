@@ -34,10 +34,13 @@ void SetupPreview(CLI::App* command) {
       "  intersynth preview --motion walk.npz --frame 40 --out walk_40.png\n"
       "  intersynth preview --motion pair.npz --out pair.mp4 --width 1280 --height 720\n"
       "  intersynth preview --scene out/nyu_dining --out out/nyu_dining/preview.png");
-  CLI::Option* motion_option = command->add_option("--motion", *motion, "motion file (.npz) to preview");
-  CLI::Option* scene_option = command->add_option("--scene", *scene, "scene folder (lift-scene output) to draw");
+  CLI::Option* motion_option =
+      command->add_option("--motion", *motion, "motion file (.npz) to preview");
+  CLI::Option* scene_option =
+      command->add_option("--scene", *scene, "scene folder (lift-scene output) to draw");
   motion_option->excludes(scene_option);
-  command->add_option("--out", *output, "output .mp4 (or .png with --frame or --scene)")->required();
+  command->add_option("--out", *output, "output .mp4 (or .png with --frame or --scene)")
+      ->required();
   command->add_option("--frame", options->frame, "render only this frame (0-based) into a PNG")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--width", options->width, "image width in pixels")->capture_default_str();

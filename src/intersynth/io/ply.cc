@@ -50,14 +50,18 @@ double ReadScalar(const char* p, const std::string& type) {
 
 }  // namespace
 
-void WritePly(const std::filesystem::path& path, const PlyPointCloud& cloud, const PlyWriteOptions& options) {
+void WritePly(const std::filesystem::path& path,
+              const PlyPointCloud& cloud,
+              const PlyWriteOptions& options) {
   INTERSYNTH_CHECK(cloud.xyz.size() % 3 == 0) << "PLY xyz holds " << cloud.xyz.size() << " floats";
   const bool colour = !cloud.rgb.empty();
   INTERSYNTH_CHECK(!colour || cloud.rgb.size() == cloud.xyz.size())
       << "PLY colours: " << cloud.rgb.size() << " bytes for " << cloud.size() << " points";
-  std::string out = fmt::format("ply\nformat {} 1.0\n", options.ascii ? "ascii" : "binary_little_endian");
+  std::string out =
+      fmt::format("ply\nformat {} 1.0\n", options.ascii ? "ascii" : "binary_little_endian");
   if (!options.comment.empty()) out += "comment " + options.comment + "\n";
-  out += fmt::format("element vertex {}\nproperty float x\nproperty float y\nproperty float z\n", cloud.size());
+  out += fmt::format("element vertex {}\nproperty float x\nproperty float y\nproperty float z\n",
+                     cloud.size());
   if (colour) out += "property uchar red\nproperty uchar green\nproperty uchar blue\n";
   out += "end_header\n";
 
@@ -66,7 +70,9 @@ void WritePly(const std::filesystem::path& path, const PlyPointCloud& cloud, con
   if (options.ascii) {
     for (int64_t i = 0; i < n; ++i) {
       out += fmt::format("{} {} {}", cloud.xyz[3 * i], cloud.xyz[3 * i + 1], cloud.xyz[3 * i + 2]);
-      if (colour) out += fmt::format(" {} {} {}", cloud.rgb[3 * i], cloud.rgb[3 * i + 1], cloud.rgb[3 * i + 2]);
+      if (colour)
+        out +=
+            fmt::format(" {} {} {}", cloud.rgb[3 * i], cloud.rgb[3 * i + 1], cloud.rgb[3 * i + 2]);
       out += '\n';
     }
   } else {
@@ -85,11 +91,13 @@ void WritePly(const std::filesystem::path& path, const PlyPointCloud& cloud, con
 PlyPointCloud ReadPly(const std::filesystem::path& path) {
   const std::string bytes = ReadFileToString(path);
   const std::string where = path.string();
-  if (bytes.rfind("ply", 0) != 0) throw Error(fmt::format("{}: not a PLY file (no 'ply' magic line)", where));
+  if (bytes.rfind("ply", 0) != 0)
+    throw Error(fmt::format("{}: not a PLY file (no 'ply' magic line)", where));
   const size_t end = bytes.find("end_header");
   if (end == std::string::npos) throw Error(fmt::format("{}: PLY header has no end_header", where));
   const size_t body = bytes.find('\n', end);
-  if (body == std::string::npos) throw Error(fmt::format("{}: PLY header ends without a newline", where));
+  if (body == std::string::npos)
+    throw Error(fmt::format("{}: PLY header ends without a newline", where));
 
   // Header: format, the vertex element and its properties.
   std::istringstream header(bytes.substr(0, end));
@@ -109,10 +117,12 @@ PlyPointCloud ReadPly(const std::filesystem::path& path) {
     if (keyword == "format") {
       std::string format;
       words >> format;
-      if (format == "ascii") ascii = true;
+      if (format == "ascii")
+        ascii = true;
       else if (format != "binary_little_endian")
-        throw Error(fmt::format("{}: header line {}: unsupported PLY format '{}' (ascii or binary_little_endian)",
-                                where, line_number, format));
+        throw Error(fmt::format(
+            "{}: header line {}: unsupported PLY format '{}' (ascii or binary_little_endian)",
+            where, line_number, format));
     } else if (keyword == "element") {
       std::string name;
       int64_t n = -1;
@@ -122,22 +132,25 @@ PlyPointCloud ReadPly(const std::filesystem::path& path) {
         continue;
       }
       if (name != "vertex") {
-        throw Error(fmt::format("{}: header line {}: the first element must be 'vertex', got '{}'", where,
-                                line_number, name));
+        throw Error(fmt::format("{}: header line {}: the first element must be 'vertex', got '{}'",
+                                where, line_number, name));
       }
-      if (n < 0) throw Error(fmt::format("{}: header line {}: bad vertex count", where, line_number));
+      if (n < 0)
+        throw Error(fmt::format("{}: header line {}: bad vertex count", where, line_number));
       count = n;
       in_vertex = vertex_seen = true;
     } else if (keyword == "property" && in_vertex) {
       Property property;
       words >> property.type >> property.name;
       if (property.type == "list") {
-        throw Error(fmt::format("{}: header line {}: list properties in the vertex element are not supported", where,
-                                line_number));
+        throw Error(fmt::format(
+            "{}: header line {}: list properties in the vertex element are not supported", where,
+            line_number));
       }
       property.size = ScalarSize(property.type);
       if (property.size == 0) {
-        throw Error(fmt::format("{}: header line {}: unknown PLY type '{}'", where, line_number, property.type));
+        throw Error(fmt::format("{}: header line {}: unknown PLY type '{}'", where, line_number,
+                                property.type));
       }
       static const char* kSlots[] = {"x", "y", "z", "red", "green", "blue"};
       for (int s = 0; s < 6; ++s) {
@@ -151,7 +164,8 @@ PlyPointCloud ReadPly(const std::filesystem::path& path) {
   for (const Property& p : properties) {
     if (p.slot >= 0) has[p.slot] = true;
   }
-  if (!has[0] || !has[1] || !has[2]) throw Error(fmt::format("{}: PLY vertices lack x, y or z", where));
+  if (!has[0] || !has[1] || !has[2])
+    throw Error(fmt::format("{}: PLY vertices lack x, y or z", where));
   const bool colour = has[3] && has[4] && has[5];
 
   // Vertices.
@@ -159,15 +173,18 @@ PlyPointCloud ReadPly(const std::filesystem::path& path) {
   cloud.xyz.resize(static_cast<size_t>(count) * 3);
   if (colour) cloud.rgb.resize(static_cast<size_t>(count) * 3);
   auto store = [&](int64_t i, const Property& p, double value) {
-    if (p.slot >= 0 && p.slot < 3) cloud.xyz[3 * i + p.slot] = static_cast<float>(value);
-    else if (p.slot >= 3 && colour) cloud.rgb[3 * i + p.slot - 3] = static_cast<uint8_t>(value);
+    if (p.slot >= 0 && p.slot < 3)
+      cloud.xyz[3 * i + p.slot] = static_cast<float>(value);
+    else if (p.slot >= 3 && colour)
+      cloud.rgb[3 * i + p.slot - 3] = static_cast<uint8_t>(value);
   };
   if (ascii) {
     std::istringstream text(bytes.substr(body + 1));
     for (int64_t i = 0; i < count; ++i) {
       for (const Property& p : properties) {
         double value = 0.0;
-        if (!(text >> value)) throw Error(fmt::format("{}: vertex {}: missing or bad '{}' value", where, i, p.name));
+        if (!(text >> value))
+          throw Error(fmt::format("{}: vertex {}: missing or bad '{}' value", where, i, p.name));
         store(i, p, value);
       }
     }
@@ -176,8 +193,8 @@ PlyPointCloud ReadPly(const std::filesystem::path& path) {
     for (const Property& p : properties) stride += static_cast<size_t>(p.size);
     const size_t available = bytes.size() - (body + 1);
     if (available < stride * static_cast<size_t>(count)) {
-      throw Error(fmt::format("{}: PLY file is truncated: {} vertices need {} bytes, {} present", where, count,
-                              stride * count, available));
+      throw Error(fmt::format("{}: PLY file is truncated: {} vertices need {} bytes, {} present",
+                              where, count, stride * count, available));
     }
     const char* p = bytes.data() + body + 1;
     for (int64_t i = 0; i < count; ++i) {

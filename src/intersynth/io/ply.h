@@ -39,7 +39,9 @@ struct PlyWriteOptions {
 
 /// Writes `cloud` atomically. `cloud.rgb` must be empty or hold 3 bytes per
 /// point (checked).
-void WritePly(const std::filesystem::path& path, const PlyPointCloud& cloud, const PlyWriteOptions& options = {});
+void WritePly(const std::filesystem::path& path,
+              const PlyPointCloud& cloud,
+              const PlyWriteOptions& options = {});
 
 /// Reads a PLY point cloud (see the file comment). Throws Error naming the
 /// file and the header line or vertex that is wrong.

@@ -45,12 +45,13 @@ TEST(Ply, EmptyCloud) {
 
 TEST(Ply, ReadsDoublesSkipsOtherPropertiesAndIgnoresFaces) {
   testing::TempDir dir;
-  WriteFileAtomic(dir / "m.ply",
-                  "ply\nformat ascii 1.0\ncomment made by hand\nelement vertex 2\nproperty double x\n"
-                  "property float nx\nproperty double y\nproperty double z\nproperty uchar red\n"
-                  "property uchar green\nproperty uchar blue\nelement face 1\n"
-                  "property list uchar int vertex_indices\nend_header\n"
-                  "1 0 2 3 10 20 30\n4 0 5 6 40 50 60\n3 0 1 1\n");
+  WriteFileAtomic(
+      dir / "m.ply",
+      "ply\nformat ascii 1.0\ncomment made by hand\nelement vertex 2\nproperty double x\n"
+      "property float nx\nproperty double y\nproperty double z\nproperty uchar red\n"
+      "property uchar green\nproperty uchar blue\nelement face 1\n"
+      "property list uchar int vertex_indices\nend_header\n"
+      "1 0 2 3 10 20 30\n4 0 5 6 40 50 60\n3 0 1 1\n");
   const PlyPointCloud cloud = ReadPly(dir / "m.ply");
   EXPECT_EQ(cloud.xyz, (std::vector<float>{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(cloud.rgb, (std::vector<uint8_t>{10, 20, 30, 40, 50, 60}));
@@ -63,17 +64,22 @@ TEST(Ply, BadFilesAreNamed) {
   EXPECT_ERROR_CONTAINS(ReadPly(not_ply), {not_ply, "not a PLY"});
 
   const std::string big_endian = (dir / "b.ply").string();
-  WriteFileAtomic(big_endian, "ply\nformat binary_big_endian 1.0\nelement vertex 0\nproperty float x\nend_header\n");
+  WriteFileAtomic(
+      big_endian,
+      "ply\nformat binary_big_endian 1.0\nelement vertex 0\nproperty float x\nend_header\n");
   EXPECT_ERROR_CONTAINS(ReadPly(big_endian), {big_endian, "binary_big_endian"});
 
   const std::string truncated = (dir / "t.ply").string();
-  WriteFileAtomic(truncated,
-                  "ply\nformat binary_little_endian 1.0\nelement vertex 2\nproperty float x\nproperty float y\n"
-                  "property float z\nend_header\n0123456789ab");
+  WriteFileAtomic(
+      truncated,
+      "ply\nformat binary_little_endian 1.0\nelement vertex 2\nproperty float x\nproperty float y\n"
+      "property float z\nend_header\n0123456789ab");
   EXPECT_ERROR_CONTAINS(ReadPly(truncated), {truncated, "truncated", "24 bytes"});
 
   const std::string no_z = (dir / "z.ply").string();
-  WriteFileAtomic(no_z, "ply\nformat ascii 1.0\nelement vertex 1\nproperty float x\nproperty float y\nend_header\n1 2\n");
+  WriteFileAtomic(no_z,
+                  "ply\nformat ascii 1.0\nelement vertex 1\nproperty float x\nproperty float "
+                  "y\nend_header\n1 2\n");
   EXPECT_ERROR_CONTAINS(ReadPly(no_z), {no_z, "x, y or z"});
 
   EXPECT_ERROR_CONTAINS(ReadPly(dir / "missing.ply"), {"missing.ply"});

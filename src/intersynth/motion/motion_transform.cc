@@ -19,8 +19,9 @@ void TransformClip(const RigidTransformd& b_from_a, MotionClip* clip) {
   const size_t frames = static_cast<size_t>(clip->num_persons) * clip->num_frames;
   auto check = [&](const char* name, size_t size, size_t per_frame) {
     if (size != 0 && size != frames * per_frame) {
-      throw Error(fmt::format("TransformClip: '{}' holds {} values, expected {} for {} person(s) x {} frame(s)",
-                              name, size, frames * per_frame, clip->num_persons, clip->num_frames));
+      throw Error(fmt::format(
+          "TransformClip: '{}' holds {} values, expected {} for {} person(s) x {} frame(s)", name,
+          size, frames * per_frame, clip->num_persons, clip->num_frames));
     }
   };
   check("joints", clip->joints.size(), kNumJoints * 3);
@@ -31,7 +32,8 @@ void TransformClip(const RigidTransformd& b_from_a, MotionClip* clip) {
   const Eigen::Vector3d& translation = b_from_a.translation;
   const Eigen::Vector3d none = Eigen::Vector3d::Zero();
   // Points: joints and root positions.
-  for (size_t i = 0; i + 3 <= clip->joints.size(); i += 3) Apply(rotation, translation, clip->joints.data() + i);
+  for (size_t i = 0; i + 3 <= clip->joints.size(); i += 3)
+    Apply(rotation, translation, clip->joints.data() + i);
   for (size_t i = 0; i + 3 <= clip->root_translation.size(); i += 3) {
     Apply(rotation, translation, clip->root_translation.data() + i);
   }

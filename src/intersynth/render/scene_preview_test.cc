@@ -41,10 +41,14 @@ TEST(ScenePreview, DrawsTheAxesWhereTheWorldOriginProjects) {
 
   // Half-way along the x axis (red) and the z axis (blue): the drawn colours.
   const RigidTransformd camera_from_world = scene.world_from_camera.Inverse();
-  const Eigen::Vector2d x_mid = scene.camera.Project(camera_from_world * Eigen::Vector3d(0.5, 0, 0));
-  const Eigen::Vector2d z_mid = scene.camera.Project(camera_from_world * Eigen::Vector3d(0, 0, 0.5));
-  const cv::Vec3b red = image.at<cv::Vec3b>(static_cast<int>(std::lround(x_mid.y())), static_cast<int>(std::lround(x_mid.x())));
-  const cv::Vec3b blue = image.at<cv::Vec3b>(static_cast<int>(std::lround(z_mid.y())), static_cast<int>(std::lround(z_mid.x())));
+  const Eigen::Vector2d x_mid =
+      scene.camera.Project(camera_from_world * Eigen::Vector3d(0.5, 0, 0));
+  const Eigen::Vector2d z_mid =
+      scene.camera.Project(camera_from_world * Eigen::Vector3d(0, 0, 0.5));
+  const cv::Vec3b red = image.at<cv::Vec3b>(static_cast<int>(std::lround(x_mid.y())),
+                                            static_cast<int>(std::lround(x_mid.x())));
+  const cv::Vec3b blue = image.at<cv::Vec3b>(static_cast<int>(std::lround(z_mid.y())),
+                                             static_cast<int>(std::lround(z_mid.x())));
   EXPECT_GT(red[2], 200);  // BGR
   EXPECT_LT(red[0], 80);
   EXPECT_GT(blue[0], 200);

@@ -18,11 +18,15 @@ struct PixelPair {
 };
 
 /// e = m (alpha d + beta) - 1.
-double Residual(const PixelPair& p, double alpha, double beta) { return p.m * (alpha * p.d + beta) - 1.0; }
+double Residual(const PixelPair& p, double alpha, double beta) {
+  return p.m * (alpha * p.d + beta) - 1.0;
+}
 
 /// Weighted least squares of sum w (m d alpha + m beta - 1)^2 through its 2x2
 /// normal equations. False when the system is singular (one disparity value).
-bool SolveWeighted(const std::vector<PixelPair>& pairs, const std::vector<double>& weights, double* alpha,
+bool SolveWeighted(const std::vector<PixelPair>& pairs,
+                   const std::vector<double>& weights,
+                   double* alpha,
                    double* beta) {
   // Rows a = (m d, m), target 1:  [Saa Sab; Sab Sbb] (alpha, beta) = (Sa, Sb).
   double saa = 0.0, sab = 0.0, sbb = 0.0, sa = 0.0, sb = 0.0;
@@ -46,19 +50,26 @@ bool SolveWeighted(const std::vector<PixelPair>& pairs, const std::vector<double
 }
 
 /// 1.4826 * median(|e|): the standard deviation of Gaussian residuals, robust to outliers.
-double RobustSigma(const std::vector<PixelPair>& pairs, double alpha, double beta, std::vector<double>* scratch) {
+double RobustSigma(const std::vector<PixelPair>& pairs,
+                   double alpha,
+                   double beta,
+                   std::vector<double>* scratch) {
   scratch->resize(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) (*scratch)[i] = std::abs(Residual(pairs[i], alpha, beta));
+  for (size_t i = 0; i < pairs.size(); ++i)
+    (*scratch)[i] = std::abs(Residual(pairs[i], alpha, beta));
   auto mid = scratch->begin() + static_cast<std::ptrdiff_t>(scratch->size() / 2);
   std::nth_element(scratch->begin(), mid, scratch->end());
   return 1.4826 * *mid;
 }
 
 /// Collects the valid pixel pairs of one key frame on the metric grid.
-void CollectPairs(const DepthMap& metric, const DepthMap& disparity, std::vector<PixelPair>* pairs) {
-  const DepthMap d_on_m = (disparity.width == metric.width && disparity.height == metric.height)
-                              ? disparity
-                              : Resample(disparity, metric.width, metric.height, ResampleMethod::kArea);
+void CollectPairs(const DepthMap& metric,
+                  const DepthMap& disparity,
+                  std::vector<PixelPair>* pairs) {
+  const DepthMap d_on_m =
+      (disparity.width == metric.width && disparity.height == metric.height)
+          ? disparity
+          : Resample(disparity, metric.width, metric.height, ResampleMethod::kArea);
   for (int64_t i = 0; i < metric.size(); ++i) {
     const float m = metric.values[i];
     const float d = d_on_m.values[i];
@@ -68,7 +79,10 @@ void CollectPairs(const DepthMap& metric, const DepthMap& disparity, std::vector
 
 /// RANSAC over pixel pairs: the (alpha, beta) through two pixels with the most
 /// pairs within `threshold`. Returns false when no pair of distinct disparities was drawn.
-bool RansacFit(const std::vector<PixelPair>& pairs, const DisparityFitOptions& options, double* alpha, double* beta,
+bool RansacFit(const std::vector<PixelPair>& pairs,
+               const DisparityFitOptions& options,
+               double* alpha,
+               double* beta,
                int* iterations) {
   Rng rng(options.seed);
   // Hypotheses are scored on a random subset (enough to rank them; the later
@@ -88,7 +102,9 @@ bool RansacFit(const std::vector<PixelPair>& pairs, const DisparityFitOptions& o
   int64_t best = -1;
   int needed = options.ransac_max_iterations;
   int it = 0;
-  for (; it < std::max(options.ransac_min_iterations, std::min(needed, options.ransac_max_iterations)); ++it) {
+  for (; it <
+         std::max(options.ransac_min_iterations, std::min(needed, options.ransac_max_iterations));
+       ++it) {
     const PixelPair& p = scored[rng.UniformInt(0, n - 1)];
     const PixelPair& q = scored[rng.UniformInt(0, n - 1)];
     // alpha d_p + beta = 1/m_p, alpha d_q + beta = 1/m_q.
@@ -97,7 +113,8 @@ bool RansacFit(const std::vector<PixelPair>& pairs, const DisparityFitOptions& o
     const double a = (1.0 / p.m - 1.0 / q.m) / dd;
     const double b = 1.0 / p.m - a * p.d;
     int64_t count = 0;
-    for (const PixelPair& x : scored) count += std::abs(Residual(x, a, b)) <= options.ransac_threshold;
+    for (const PixelPair& x : scored)
+      count += std::abs(Residual(x, a, b)) <= options.ransac_threshold;
     if (count > best) {
       best = count;
       *alpha = a;
@@ -115,18 +132,22 @@ bool RansacFit(const std::vector<PixelPair>& pairs, const DisparityFitOptions& o
 
 }  // namespace
 
-DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric, const std::vector<DepthMap>& disparity,
+DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric,
+                                        const std::vector<DepthMap>& disparity,
                                         const DisparityFitOptions& options) {
   if (metric.empty() || metric.size() != disparity.size()) {
-    throw Error(fmt::format("depth fusion needs one disparity map per metric map, got {} metric and {} disparity",
-                            metric.size(), disparity.size()));
+    throw Error(fmt::format(
+        "depth fusion needs one disparity map per metric map, got {} metric and {} disparity",
+        metric.size(), disparity.size()));
   }
-  if (!(options.ransac_threshold > 0.0) || !(options.ransac_confidence > 0.0 && options.ransac_confidence < 1.0) ||
-      options.ransac_min_iterations < 1 || options.ransac_max_iterations < options.ransac_min_iterations ||
-      !(options.huber_k > 0.0) || !(options.inlier_sigmas > 0.0) || options.max_iterations < 1 ||
-      options.max_pixels < 0) {
-    throw Error("depth fusion: an option is out of range (thresholds, k and sigmas must be positive, "
-                "confidence in (0, 1), 1 <= min <= max iterations)");
+  if (!(options.ransac_threshold > 0.0) ||
+      !(options.ransac_confidence > 0.0 && options.ransac_confidence < 1.0) ||
+      options.ransac_min_iterations < 1 ||
+      options.ransac_max_iterations < options.ransac_min_iterations || !(options.huber_k > 0.0) ||
+      !(options.inlier_sigmas > 0.0) || options.max_iterations < 1 || options.max_pixels < 0) {
+    throw Error(
+        "depth fusion: an option is out of range (thresholds, k and sigmas must be positive, "
+        "confidence in (0, 1), 1 <= min <= max iterations)");
   }
   DisparityFitReport report;
   report.frames = static_cast<int>(metric.size());
@@ -143,7 +164,8 @@ DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric, con
   report.valid_pixels = static_cast<int64_t>(pairs.size());
   if (pairs.size() < 2) {
     report.message = fmt::format(
-        "{} pixel(s) where both the metric depth (finite, > 0) and the disparity (finite) are valid: "
+        "{} pixel(s) where both the metric depth (finite, > 0) and the disparity (finite) are "
+        "valid: "
         "need at least 2",
         pairs.size());
     return report;
@@ -227,9 +249,11 @@ DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric, con
   report.inlier_ratio = static_cast<double>(inliers) / static_cast<double>(pairs.size());
   report.inlier_rms = inliers > 0 ? std::sqrt(sum_sq / static_cast<double>(inliers)) : 0.0;
   report.message = fmt::format(
-      "1/m = {:.6g} d + {:.6g} over {} pixels of {} key frame(s): {:.1f}% inliers, median relative error "
+      "1/m = {:.6g} d + {:.6g} over {} pixels of {} key frame(s): {:.1f}% inliers, median relative "
+      "error "
       "{:.2f}%",
-      alpha, beta, report.used_pixels, report.frames, 100.0 * report.inlier_ratio, 100.0 * report.median_abs_error);
+      alpha, beta, report.used_pixels, report.frames, 100.0 * report.inlier_ratio,
+      100.0 * report.median_abs_error);
   return report;
 }
 

@@ -97,7 +97,8 @@ struct DisparityFitReport {
 /// the lists are empty or of different lengths, or a map is empty; returns
 /// a failed report when fewer than 2 valid pixel pairs exist or the fit is
 /// degenerate.
-DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric, const std::vector<DepthMap>& disparity,
+DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric,
+                                        const std::vector<DepthMap>& disparity,
                                         const DisparityFitOptions& options = {});
 
 /// Metric depth from a disparity map and a fit: 1 / (alpha d + beta) where

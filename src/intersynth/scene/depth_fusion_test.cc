@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "intersynth/scene/scene_test_util.h"
 #include "intersynth/scene/synthetic_room.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/random.h"
@@ -11,53 +12,16 @@
 namespace intersynth {
 namespace {
 
-/// What a fusion test feeds in: a low-resolution metric map and a
-/// full-resolution disparity map of one synthetic room, and its true depth.
-struct FusionCase {
-  DepthMap metric;
-  DepthMap disparity;
-  DepthMap truth;
-};
-
-/// d = (1/z - beta) / alpha (+ relative noise on d); m = the true depth on a
-/// coarser grid (+ relative noise, and blobs of gross outliers covering
-/// `outlier_share` of its pixels: a monocular network's windows and mirrors).
-FusionCase MakeCase(const SyntheticRoomOptions& room_options, double alpha, double beta, int metric_width,
-                    int metric_height, double outlier_share, uint64_t seed) {
-  const SyntheticRoom room = RenderSyntheticRoom(room_options);
-  Rng rng(seed);
-  FusionCase c;
-  c.truth = room.depth;
-  c.disparity = room.depth;
-  for (float& v : c.disparity.values) v = static_cast<float>((1.0 / v - beta) / alpha * (1.0 + rng.Normal(0.0, 0.005)));
-  c.metric = Resample(room.depth, metric_width, metric_height, ResampleMethod::kArea);
-  for (float& v : c.metric.values) v = static_cast<float>(v * (1.0 + rng.Normal(0.0, 0.02)));
-  // Outlier blobs: 8x8 squares whose depth is off by a factor of 1.5 to 3.
-  const int64_t target = static_cast<int64_t>(outlier_share * c.metric.size());
-  int64_t covered = 0;
-  std::vector<uint8_t> hit(static_cast<size_t>(c.metric.size()), 0);
-  while (covered < target) {
-    const int r0 = static_cast<int>(rng.UniformInt(0, metric_height - 8));
-    const int c0 = static_cast<int>(rng.UniformInt(0, metric_width - 8));
-    const double factor = rng.Uniform(1.5, 3.0);
-    for (int r = r0; r < r0 + 8; ++r) {
-      for (int col = c0; col < c0 + 8; ++col) {
-        const size_t i = static_cast<size_t>(r) * metric_width + col;
-        if (hit[i]) continue;
-        hit[i] = 1;
-        ++covered;
-        c.metric.values[i] = static_cast<float>(c.metric.values[i] * factor);
-      }
-    }
-  }
-  return c;
-}
+using testing::AddRelativeNoise;
+using testing::FusionCase;
+using testing::MakeFusionCase;
+using testing::MaskWithOutliers;
 
 TEST(DepthFusion, RecoversAlphaAndBetaWithinOnePercentDespiteOutliers) {
   const double alpha = 2.5, beta = 0.04;
   SyntheticRoomOptions room;
   room.pitch_down_deg = 20.0;
-  const FusionCase c = MakeCase(room, alpha, beta, 320, 240, 0.15, 1);
+  const FusionCase c = MakeFusionCase(RenderSyntheticRoom(room), alpha, beta, 320, 240, 0.15, 1);
   const DisparityFitReport fit = FitDisparityToMetric({c.metric}, {c.disparity});
   ASSERT_TRUE(fit.success) << fit.message;
   EXPECT_NEAR(fit.alpha / alpha, 1.0, 0.01) << fit.message;
@@ -81,7 +45,7 @@ TEST(DepthFusion, RecoversAlphaAndBetaWithinOnePercentDespiteOutliers) {
 TEST(DepthFusion, ThirtyPercentOutliersOnOneSide) {
   // Every outlier lies too far: Huber alone would be pulled by ~1%; the inlier refit is not.
   const double alpha = 0.8, beta = 0.1;
-  const FusionCase c = MakeCase(SyntheticRoomOptions(), alpha, beta, 256, 192, 0.3, 2);
+  const FusionCase c = MakeFusionCase(RenderSyntheticRoom(), alpha, beta, 256, 192, 0.3, 2);
   const DisparityFitReport fit = FitDisparityToMetric({c.metric}, {c.disparity});
   ASSERT_TRUE(fit.success) << fit.message;
   EXPECT_NEAR(fit.alpha / alpha, 1.0, 0.01) << fit.message;
@@ -96,7 +60,8 @@ TEST(DepthFusion, SeveralKeyFramesShareOneFit) {
     room.pitch_down_deg = 15.0 + 10.0 * k;
     room.width = 320;
     room.height = 240;
-    const FusionCase c = MakeCase(room, alpha, beta, 160, 120, 0.1, 10 + k);
+    const FusionCase c =
+        MakeFusionCase(RenderSyntheticRoom(room), alpha, beta, 160, 120, 0.1, 10 + k);
     metric.push_back(c.metric);
     disparity.push_back(c.disparity);
   }
@@ -109,7 +74,8 @@ TEST(DepthFusion, SeveralKeyFramesShareOneFit) {
 }
 
 TEST(DepthFusion, ExactDataGiveExactFitAndInvalidPixelsAreSkipped) {
-  // 1/m = 3 d + 0.5 exactly, with NaN, zero and negative metric values and NaN disparities mixed in.
+  // 1/m = 3 d + 0.5 exactly, with NaN, zero and negative metric values and NaN disparities mixed
+  // in.
   DepthMap m = DepthMap::Filled(20, 10, 0.0f), d = DepthMap::Filled(20, 10, 0.0f);
   for (int64_t i = 0; i < m.size(); ++i) {
     d.values[i] = 0.01f * static_cast<float>(i % 37) + 0.1f;
@@ -154,7 +120,7 @@ TEST(DepthFusion, DegenerateInputsAreReported) {
 }
 
 TEST(DepthFusion, SameSeedSameFit) {
-  const FusionCase c = MakeCase(SyntheticRoomOptions(), 1.0, 0.05, 160, 120, 0.2, 4);
+  const FusionCase c = MakeFusionCase(RenderSyntheticRoom(), 1.0, 0.05, 160, 120, 0.2, 4);
   const DisparityFitReport a = FitDisparityToMetric({c.metric}, {c.disparity});
   const DisparityFitReport b = FitDisparityToMetric({c.metric}, {c.disparity});
   EXPECT_EQ(a.alpha, b.alpha);

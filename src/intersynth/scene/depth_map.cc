@@ -18,13 +18,16 @@ namespace {
 /// Reads any image with OpenCV as stored (bit depth and channels kept).
 /// Throws Error naming the file when it is missing or not an image.
 cv::Mat ReadImageUnchanged(const std::filesystem::path& path, const char* what) {
-  if (!std::filesystem::exists(path)) throw Error(fmt::format("{}: no such file ({})", path.string(), what));
-  if (std::filesystem::is_directory(path)) throw Error(fmt::format("{}: is a folder, not an image ({})", path.string(), what));
+  if (!std::filesystem::exists(path))
+    throw Error(fmt::format("{}: no such file ({})", path.string(), what));
+  if (std::filesystem::is_directory(path))
+    throw Error(fmt::format("{}: is a folder, not an image ({})", path.string(), what));
   cv::Mat image;
   try {
     image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
-    throw Error(fmt::format("{}: OpenCV cannot read the image ({}): {}", path.string(), what, e.what()));
+    throw Error(
+        fmt::format("{}: OpenCV cannot read the image ({}): {}", path.string(), what, e.what()));
   }
   if (image.empty()) {
     throw Error(fmt::format("{}: not an image OpenCV can read ({})", path.string(), what));
@@ -40,11 +43,14 @@ DepthMap FromNpy(const std::filesystem::path& path, double scale) {
   }
   // [H, W], [1, H, W] or [H, W, 1].
   std::vector<int64_t> shape = array.shape;
-  if (shape.size() == 3 && shape[0] == 1) shape.erase(shape.begin());
-  else if (shape.size() == 3 && shape[2] == 1) shape.pop_back();
+  if (shape.size() == 3 && shape[0] == 1)
+    shape.erase(shape.begin());
+  else if (shape.size() == 3 && shape[2] == 1)
+    shape.pop_back();
   if (shape.size() != 2 || shape[0] < 1 || shape[1] < 1) {
-    throw Error(fmt::format("{}: a depth map must have shape (H, W), (1, H, W) or (H, W, 1), got {}",
-                            path.string(), NpyShapeString(array.shape)));
+    throw Error(
+        fmt::format("{}: a depth map must have shape (H, W), (1, H, W) or (H, W, 1), got {}",
+                    path.string(), NpyShapeString(array.shape)));
   }
   DepthMap map;
   map.height = static_cast<int>(shape[0]);
@@ -58,8 +64,9 @@ DepthMap FromNpy(const std::filesystem::path& path, double scale) {
 DepthMap FromPng(const std::filesystem::path& path, double scale) {
   const cv::Mat image = ReadImageUnchanged(path, "depth map");
   if (image.channels() != 1) {
-    throw Error(fmt::format("{}: a depth PNG must have one channel (16-bit millimetres), got {} channels",
-                            path.string(), image.channels()));
+    throw Error(
+        fmt::format("{}: a depth PNG must have one channel (16-bit millimetres), got {} channels",
+                    path.string(), image.channels()));
   }
   cv::Mat as_float;
   image.convertTo(as_float, CV_32F, scale);
@@ -85,8 +92,9 @@ DepthMap ReadDepthMap(const std::filesystem::path& path, const DepthReadOptions&
   const std::string extension = LowerExtension(path);
   if (extension == "npy") return FromNpy(path, options.npy_scale);
   if (extension == "png") return FromPng(path, options.png_scale);
-  throw Error(fmt::format("{}: unsupported depth map format '.{}' (expected .npy, or a 16-bit .png in millimetres)",
-                          path.string(), extension));
+  throw Error(fmt::format(
+      "{}: unsupported depth map format '.{}' (expected .npy, or a 16-bit .png in millimetres)",
+      path.string(), extension));
 }
 
 void WriteDepthMapNpy(const std::filesystem::path& path, const DepthMap& map) {
@@ -102,11 +110,18 @@ RgbImage ReadRgbImage(const std::filesystem::path& path) {
   }
   cv::Mat rgb;
   switch (image.channels()) {
-    case 1: cv::cvtColor(image, rgb, cv::COLOR_GRAY2RGB); break;
-    case 3: cv::cvtColor(image, rgb, cv::COLOR_BGR2RGB); break;
-    case 4: cv::cvtColor(image, rgb, cv::COLOR_BGRA2RGB); break;
+    case 1:
+      cv::cvtColor(image, rgb, cv::COLOR_GRAY2RGB);
+      break;
+    case 3:
+      cv::cvtColor(image, rgb, cv::COLOR_BGR2RGB);
+      break;
+    case 4:
+      cv::cvtColor(image, rgb, cv::COLOR_BGRA2RGB);
+      break;
     default:
-      throw Error(fmt::format("{}: a colour image needs 1, 3 or 4 channels, got {}", path.string(), image.channels()));
+      throw Error(fmt::format("{}: a colour image needs 1, 3 or 4 channels, got {}", path.string(),
+                              image.channels()));
   }
   RgbImage out;
   out.width = rgb.cols;
@@ -136,7 +151,11 @@ DepthMap ReadMask(const std::filesystem::path& path) {
   return mask;
 }
 
-DepthMap Resample(const DepthMap& map, int new_width, int new_height, ResampleMethod method, bool (*valid)(float)) {
+DepthMap Resample(const DepthMap& map,
+                  int new_width,
+                  int new_height,
+                  ResampleMethod method,
+                  bool (*valid)(float)) {
   INTERSYNTH_CHECK(new_width > 0 && new_height > 0 && !map.empty())
       << "Resample " << map.width << "x" << map.height << " to " << new_width << "x" << new_height;
   DepthMap out = DepthMap::Filled(new_width, new_height, 0.0f);
@@ -171,7 +190,8 @@ DepthMap Resample(const DepthMap& map, int new_width, int new_height, ResampleMe
           weight += wx * wy;
         }
       }
-      out.at(row, col) = weight > 0.0 ? static_cast<float>(sum / weight) : std::numeric_limits<float>::quiet_NaN();
+      out.at(row, col) =
+          weight > 0.0 ? static_cast<float>(sum / weight) : std::numeric_limits<float>::quiet_NaN();
     }
   }
   return out;

@@ -52,7 +52,9 @@ struct RgbImage {
   /// [height, width, 3], row-major, R first.
   std::vector<uint8_t> rgb;
 
-  const uint8_t* pixel(int row, int col) const { return rgb.data() + (static_cast<size_t>(row) * width + col) * 3; }
+  const uint8_t* pixel(int row, int col) const {
+    return rgb.data() + (static_cast<size_t>(row) * width + col) * 3;
+  }
 };
 
 /// True for a usable metric depth: finite and > 0.
@@ -92,7 +94,10 @@ DepthMap ReadMask(const std::filesystem::path& path);
 /// Pixel centres map as (u' + 0.5) = (u + 0.5) * new_width / width (as in
 /// PinholeCamera::Resized). `valid` says which source values count for kArea.
 enum class ResampleMethod { kArea, kNearest };
-DepthMap Resample(const DepthMap& map, int new_width, int new_height, ResampleMethod method,
+DepthMap Resample(const DepthMap& map,
+                  int new_width,
+                  int new_height,
+                  ResampleMethod method,
                   bool (*valid)(float) = nullptr);
 
 }  // namespace intersynth

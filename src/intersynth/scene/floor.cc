@@ -19,21 +19,26 @@ constexpr double kDegrees = 180.0 / EIGEN_PI;
 Plane FacingCamera(const Plane& plane) { return plane.offset >= 0.0 ? plane : plane.Flipped(); }
 
 /// Angle between an upward normal and the camera's up axis (0, -1, 0), degrees.
-double TiltDeg(const Plane& up) { return std::acos(std::clamp(-up.normal.y(), -1.0, 1.0)) * kDegrees; }
+double TiltDeg(const Plane& up) {
+  return std::acos(std::clamp(-up.normal.y(), -1.0, 1.0)) * kDegrees;
+}
 
 /// The result of fitting one plane to a subset of the cloud.
 struct SubsetFit {
   bool success = false;
   std::string message;
-  Plane plane;  // upward
+  Plane plane;                   // upward
   std::vector<int64_t> inliers;  // cloud indices, within the subset
   double rms = 0.0;
   int iterations = 0;
 };
 
 /// Subset indices within `threshold` of `plane`, and their RMS distance.
-std::vector<int64_t> SubsetInliers(const PointCloud& cloud, const std::vector<int64_t>& subset, const Plane& plane,
-                                   double threshold, double* rms) {
+std::vector<int64_t> SubsetInliers(const PointCloud& cloud,
+                                   const std::vector<int64_t>& subset,
+                                   const Plane& plane,
+                                   double threshold,
+                                   double* rms) {
   std::vector<int64_t> inliers;
   double sum_sq = 0.0;
   for (int64_t i : subset) {
@@ -48,7 +53,9 @@ std::vector<int64_t> SubsetInliers(const PointCloud& cloud, const std::vector<in
 }
 
 /// MSAC cost of a plane over the subset: sum min(d^2, threshold^2).
-double TruncatedCost(const PointCloud& cloud, const std::vector<int64_t>& subset, const Plane& plane,
+double TruncatedCost(const PointCloud& cloud,
+                     const std::vector<int64_t>& subset,
+                     const Plane& plane,
                      double threshold) {
   double cost = 0.0;
   for (int64_t i : subset) {
@@ -60,8 +67,11 @@ double TruncatedCost(const PointCloud& cloud, const std::vector<int64_t>& subset
 
 /// RANSAC on a random sample of `subset`, then least-squares refits on the
 /// inliers among all of `subset` (twice: the inlier set settles).
-SubsetFit FitSubset(const PointCloud& cloud, const std::vector<int64_t>& subset, const FloorOptions& options,
-                    const std::function<bool(const Plane&)>& accept, uint64_t seed) {
+SubsetFit FitSubset(const PointCloud& cloud,
+                    const std::vector<int64_t>& subset,
+                    const FloorOptions& options,
+                    const std::function<bool(const Plane&)>& accept,
+                    uint64_t seed) {
   SubsetFit fit;
   // The sample RANSAC scores hypotheses on.
   Rng rng(seed);
@@ -96,7 +106,8 @@ SubsetFit FitSubset(const PointCloud& cloud, const std::vector<int64_t>& subset,
   // hypothesis was an oblique cut through a larger surface of another
   // orientation (a steep floor seen through a level-only test): no plane.
   Plane plane = FacingCamera(report.plane);
-  std::vector<int64_t> inliers = SubsetInliers(cloud, subset, plane, options.inlier_threshold, &fit.rms);
+  std::vector<int64_t> inliers =
+      SubsetInliers(cloud, subset, plane, options.inlier_threshold, &fit.rms);
   double cost = TruncatedCost(cloud, subset, plane, options.inlier_threshold);
   for (int round = 0; round < 3; ++round) {
     const PlaneFitReport refit = FitPlaneLeastSquares(cloud.points, inliers);
@@ -105,7 +116,8 @@ SubsetFit FitSubset(const PointCloud& cloud, const std::vector<int64_t>& subset,
     if (!accept(candidate)) {
       if (round > 0) break;
       fit.message = fmt::format(
-          "the best plane's {} inliers lie on a plane that fails the plane test (normal {:.1f} degrees from the "
+          "the best plane's {} inliers lie on a plane that fails the plane test (normal {:.1f} "
+          "degrees from the "
           "camera's up axis, {:.2f} m from the camera): an oblique cut through a larger surface",
           inliers.size(), TiltDeg(candidate), candidate.offset);
       return fit;
@@ -126,14 +138,16 @@ SubsetFit FitSubset(const PointCloud& cloud, const std::vector<int64_t>& subset,
 
 void CheckOptions(const FloorOptions& options) {
   if (!(options.inlier_threshold > 0.0) || !std::isfinite(options.inlier_threshold)) {
-    throw Error(fmt::format("floor: the inlier threshold must be positive, got {}", options.inlier_threshold));
+    throw Error(fmt::format("floor: the inlier threshold must be positive, got {}",
+                            options.inlier_threshold));
   }
   for (double tilt : {options.max_tilt_deg, options.max_tilt_with_mask_deg}) {
     if (!(tilt > 0.0 && tilt < 90.0)) {
       throw Error(fmt::format("floor: the largest tilt must lie in (0, 90) degrees, got {}", tilt));
     }
   }
-  if (options.max_candidates < 1 || !(options.min_candidate_support > 0.0 && options.min_candidate_support <= 1.0)) {
+  if (options.max_candidates < 1 ||
+      !(options.min_candidate_support > 0.0 && options.min_candidate_support <= 1.0)) {
     throw Error("floor: need at least one candidate and a candidate support in (0, 1]");
   }
   if (options.max_ransac_points < 3 || options.min_inliers < 3) {
@@ -154,15 +168,17 @@ FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const Floor
   for (int64_t i = 0; i < cloud.size(); ++i) {
     if (mask != nullptr) {
       const int64_t pixel = cloud.pixels[static_cast<size_t>(i)];
-      INTERSYNTH_CHECK(pixel >= 0 && pixel < mask->size()) << "pixel " << pixel << " outside the mask";
+      INTERSYNTH_CHECK(pixel >= 0 && pixel < mask->size())
+          << "pixel " << pixel << " outside the mask";
       if (mask->values[static_cast<size_t>(pixel)] == 0.0f) continue;
     }
     subset.push_back(i);
   }
   report.candidate_points = static_cast<int64_t>(subset.size());
   if (report.candidate_points < options.min_inliers) {
-    report.message = fmt::format("{} {} with valid depth: a floor needs at least {}", report.candidate_points,
-                                 mask != nullptr ? "floor-mask pixels" : "points", options.min_inliers);
+    report.message =
+        fmt::format("{} {} with valid depth: a floor needs at least {}", report.candidate_points,
+                    mask != nullptr ? "floor-mask pixels" : "points", options.min_inliers);
     return report;
   }
 
@@ -182,7 +198,8 @@ FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const Floor
     report.iterations = chosen.iterations;
     if (!chosen.success) {
       report.message = fmt::format(
-          "no plane below the camera (within {:.0f} degrees of its level) in the {} floor-mask points: {}",
+          "no plane below the camera (within {:.0f} degrees of its level) in the {} floor-mask "
+          "points: {}",
           max_tilt, subset.size(), chosen.message);
       return report;
     }
@@ -193,20 +210,23 @@ FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const Floor
     std::string last_failure;
     for (int c = 0; c < options.max_candidates; ++c) {
       if (static_cast<int64_t>(remaining.size()) < options.min_inliers) break;
-      SubsetFit fit = FitSubset(cloud, remaining, options, accept, options.seed + static_cast<uint64_t>(c));
+      SubsetFit fit =
+          FitSubset(cloud, remaining, options, accept, options.seed + static_cast<uint64_t>(c));
       report.iterations += fit.iterations;
       if (!fit.success || static_cast<int64_t>(fit.inliers.size()) < options.min_inliers) {
-        last_failure = fit.success ? fmt::format("the next plane has only {} inliers", fit.inliers.size())
-                                   : fit.message;
+        last_failure = fit.success
+                           ? fmt::format("the next plane has only {} inliers", fit.inliers.size())
+                           : fit.message;
         break;
       }
-      report.candidates.push_back(
-          {fit.plane, static_cast<int64_t>(fit.inliers.size()), fit.plane.offset, TiltDeg(fit.plane)});
+      report.candidates.push_back({fit.plane, static_cast<int64_t>(fit.inliers.size()),
+                                   fit.plane.offset, TiltDeg(fit.plane)});
       // Remove the plane's points (within twice the threshold: its noisy fringe too).
       const Plane& plane = fit.plane;
       std::vector<int64_t> rest;
       for (int64_t i : remaining) {
-        if (std::abs(plane.SignedDistance(cloud.points[static_cast<size_t>(i)])) > 2.0 * options.inlier_threshold) {
+        if (std::abs(plane.SignedDistance(cloud.points[static_cast<size_t>(i)])) >
+            2.0 * options.inlier_threshold) {
           rest.push_back(i);
         }
       }
@@ -215,14 +235,16 @@ FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const Floor
     }
     if (fits.empty()) {
       report.message = fmt::format(
-          "no plane below the camera within {:.0f} degrees of level among {} points (is the camera tilted more, "
+          "no plane below the camera within {:.0f} degrees of level among {} points (is the camera "
+          "tilted more, "
           "or is little floor visible? pass a floor mask, or raise the largest tilt): {}",
           options.max_tilt_deg, subset.size(), last_failure);
       return report;
     }
     // The lowest well-supported candidate.
     int64_t max_support = 0;
-    for (const SubsetFit& fit : fits) max_support = std::max<int64_t>(max_support, fit.inliers.size());
+    for (const SubsetFit& fit : fits)
+      max_support = std::max<int64_t>(max_support, fit.inliers.size());
     size_t best = 0;
     for (size_t c = 0; c < fits.size(); ++c) {
       const bool supported = static_cast<double>(fits[c].inliers.size()) >=
@@ -238,38 +260,45 @@ FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const Floor
   double rms_all = 0.0;
   report.inliers = SubsetInliers(cloud, all, chosen.plane, options.inlier_threshold, &rms_all);
   double rms = 0.0;
-  const int64_t candidate_inliers =
-      static_cast<int64_t>(SubsetInliers(cloud, subset, chosen.plane, options.inlier_threshold, &rms).size());
+  const int64_t candidate_inliers = static_cast<int64_t>(
+      SubsetInliers(cloud, subset, chosen.plane, options.inlier_threshold, &rms).size());
   report.plane_in_camera = chosen.plane;
   report.camera_height = chosen.plane.offset;
   report.inlier_ratio = static_cast<double>(candidate_inliers) / static_cast<double>(subset.size());
   report.rms_residual = rms;
-  if (candidate_inliers < options.min_inliers || (mask != nullptr && report.inlier_ratio < options.min_inlier_ratio)) {
+  if (candidate_inliers < options.min_inliers ||
+      (mask != nullptr && report.inlier_ratio < options.min_inlier_ratio)) {
     report.message = fmt::format(
-        "the best floor plane has {} inliers ({:.1f}% of {} {}), below the {} inliers / {:.0f}% asked for",
-        candidate_inliers, 100.0 * report.inlier_ratio, subset.size(), mask != nullptr ? "masked points" : "points",
-        options.min_inliers, 100.0 * (mask != nullptr ? options.min_inlier_ratio : 0.0));
+        "the best floor plane has {} inliers ({:.1f}% of {} {}), below the {} inliers / {:.0f}% "
+        "asked for",
+        candidate_inliers, 100.0 * report.inlier_ratio, subset.size(),
+        mask != nullptr ? "masked points" : "points", options.min_inliers,
+        100.0 * (mask != nullptr ? options.min_inlier_ratio : 0.0));
     return report;
   }
   report.success = true;
   report.message = fmt::format(
-      "floor from {}: {} of {} points within {:.0f} mm ({:.1f}%), RMS {:.1f} mm, camera {:.3f} m above it, "
+      "floor from {}: {} of {} points within {:.0f} mm ({:.1f}%), RMS {:.1f} mm, camera {:.3f} m "
+      "above it, "
       "normal {:.1f} degrees from the camera's up axis",
       mask != nullptr ? "the mask" : fmt::format("{} candidate plane(s)", report.candidates.size()),
-      candidate_inliers, subset.size(), 1000.0 * options.inlier_threshold, 100.0 * report.inlier_ratio,
-      1000.0 * rms, report.camera_height, TiltDeg(chosen.plane));
+      candidate_inliers, subset.size(), 1000.0 * options.inlier_threshold,
+      100.0 * report.inlier_ratio, 1000.0 * rms, report.camera_height, TiltDeg(chosen.plane));
   return report;
 }
 
 CameraOnFloor WorldFromCameraOnFloor(const Plane& floor, const Eigen::Vector3d& origin_in_camera) {
   if (!floor.normal.allFinite() || !std::isfinite(floor.offset) || !origin_in_camera.allFinite() ||
       std::abs(floor.normal.norm() - 1.0) > 1e-6) {
-    throw Error("world_from_camera: the floor plane or the origin is not finite (or the normal is not unit)");
+    throw Error(
+        "world_from_camera: the floor plane or the origin is not finite (or the normal is not "
+        "unit)");
   }
   if (!(floor.offset > 0.0)) {
-    throw Error(fmt::format(
-        "world_from_camera: the camera centre must lie above the floor (on its normal's side), got height {}",
-        floor.offset));
+    throw Error(
+        fmt::format("world_from_camera: the camera centre must lie above the floor (on its "
+                    "normal's side), got height {}",
+                    floor.offset));
   }
   const Eigen::Vector3d& n = floor.normal;
 

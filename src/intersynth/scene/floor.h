@@ -118,7 +118,9 @@ struct FloorReport {
 /// Finds the floor in `cloud_in_camera` (see the file comment). `mask`, when
 /// given, is indexed by the cloud's pixel indices (a map of the depth's size;
 /// non-zero = floor). Throws Error for options out of range.
-FloorReport FindFloor(const PointCloud& cloud_in_camera, const DepthMap* mask, const FloorOptions& options = {});
+FloorReport FindFloor(const PointCloud& cloud_in_camera,
+                      const DepthMap* mask,
+                      const FloorOptions& options = {});
 
 /// How the camera sits in the world that a floor defines.
 struct CameraOnFloor {
@@ -138,6 +140,7 @@ struct CameraOnFloor {
 /// (see the file comment); `origin_in_camera` (projected onto the floor)
 /// becomes the world origin. Throws Error when the camera centre is not
 /// above the floor (offset <= 0) or the plane is not finite.
-CameraOnFloor WorldFromCameraOnFloor(const Plane& floor_in_camera, const Eigen::Vector3d& origin_in_camera);
+CameraOnFloor WorldFromCameraOnFloor(const Plane& floor_in_camera,
+                                     const Eigen::Vector3d& origin_in_camera);
 
 }  // namespace intersynth

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "intersynth/scene/scene_test_util.h"
 #include "intersynth/scene/synthetic_room.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/random.h"
@@ -11,31 +12,12 @@
 namespace intersynth {
 namespace {
 
+using testing::AddRelativeNoise;
+using testing::FusionCase;
+using testing::MakeFusionCase;
+using testing::MaskWithOutliers;
+
 constexpr double kDeg = 180.0 / EIGEN_PI;
-
-/// Multiplies every depth by (1 + noise), noise ~ N(0, sigma).
-void AddRelativeNoise(DepthMap* depth, double sigma, uint64_t seed) {
-  Rng rng(seed);
-  for (float& z : depth->values) z = static_cast<float>(z * (1.0 + rng.Normal(0.0, sigma)));
-}
-
-/// The true floor mask with `outlier_share` of its pixels non-floor: as many
-/// random non-floor pixels are switched on as make up that share of the mask.
-DepthMap MaskWithOutliers(const DepthMap& floor, double outlier_share, uint64_t seed) {
-  DepthMap mask = floor;
-  int64_t floor_pixels = 0;
-  std::vector<int64_t> others;
-  for (int64_t i = 0; i < floor.size(); ++i) {
-    if (floor.values[i] != 0.0f) ++floor_pixels;
-    else others.push_back(i);
-  }
-  // outliers / (floor + outliers) = share.
-  const int64_t outliers = static_cast<int64_t>(outlier_share / (1.0 - outlier_share) * floor_pixels);
-  Rng rng(seed);
-  rng.Shuffle(others);
-  for (int64_t k = 0; k < outliers && k < static_cast<int64_t>(others.size()); ++k) mask.values[others[k]] = 1.0f;
-  return mask;
-}
 
 /// The true upward floor normal in the camera frame: R^T (0, 1, 0).
 Eigen::Vector3d TrueUp(const SyntheticRoom& room) {
@@ -67,8 +49,10 @@ TEST_P(FloorOnSyntheticRooms, MaskWithThirtyPercentOutliersGivesTiltAndHeight) {
   // About 70% of the masked points are floor.
   EXPECT_NEAR(report.inlier_ratio, 0.7, 0.05) << report.message;
 
-  const CameraOnFloor placement = WorldFromCameraOnFloor(report.plane_in_camera, Eigen::Vector3d(0, 0, 5));
-  const double tilt_error = std::acos(std::clamp(report.plane_in_camera.normal.dot(TrueUp(room)), -1.0, 1.0)) * kDeg;
+  const CameraOnFloor placement =
+      WorldFromCameraOnFloor(report.plane_in_camera, Eigen::Vector3d(0, 0, 5));
+  const double tilt_error =
+      std::acos(std::clamp(report.plane_in_camera.normal.dot(TrueUp(room)), -1.0, 1.0)) * kDeg;
   EXPECT_LT(tilt_error, 0.5);
   EXPECT_NEAR(placement.pitch_down_deg, pose.pitch, 0.5);
   EXPECT_NEAR(placement.roll_deg, pose.roll, 0.5);
@@ -76,9 +60,13 @@ TEST_P(FloorOnSyntheticRooms, MaskWithThirtyPercentOutliersGivesTiltAndHeight) {
   EXPECT_NEAR(report.camera_height, pose.height, 0.02);
 }
 
-INSTANTIATE_TEST_SUITE_P(HeightsAndTilts, FloorOnSyntheticRooms,
-                         ::testing::Values(Pose{1.2, 10.0, 0.0}, Pose{1.8, 25.0, 3.0}, Pose{2.5, 40.0, -2.0},
-                                           Pose{2.2, 15.0, 1.0}, Pose{1.5, 35.0, 0.0}));
+INSTANTIATE_TEST_SUITE_P(HeightsAndTilts,
+                         FloorOnSyntheticRooms,
+                         ::testing::Values(Pose{1.2, 10.0, 0.0},
+                                           Pose{1.8, 25.0, 3.0},
+                                           Pose{2.5, 40.0, -2.0},
+                                           Pose{2.2, 15.0, 1.0},
+                                           Pose{1.5, 35.0, 0.0}));
 
 TEST(Floor, NoMaskFindsTheFloorNotTheBed) {
   SyntheticRoomOptions options;
@@ -99,12 +87,15 @@ TEST(Floor, NoMaskFindsTheFloorNotTheBed) {
 
 /// A camera-frame cloud of level rectangles (camera up = -y, level camera):
 /// `counts[k]` points at `depths_below[k]` below the camera, spread over 3 x 3 m.
-PointCloud LevelPlanes(const std::vector<double>& depths_below, const std::vector<int>& counts, uint64_t seed) {
+PointCloud LevelPlanes(const std::vector<double>& depths_below,
+                       const std::vector<int>& counts,
+                       uint64_t seed) {
   Rng rng(seed);
   PointCloud cloud;
   for (size_t k = 0; k < depths_below.size(); ++k) {
     for (int i = 0; i < counts[k]; ++i) {
-      cloud.points.emplace_back(rng.Uniform(-1.5, 1.5), depths_below[k] + rng.Normal(0.0, 0.005), rng.Uniform(1.0, 4.0));
+      cloud.points.emplace_back(rng.Uniform(-1.5, 1.5), depths_below[k] + rng.Normal(0.0, 0.005),
+                                rng.Uniform(1.0, 4.0));
       cloud.colors.push_back({0, 0, 0});
       cloud.pixels.push_back(static_cast<int64_t>(cloud.pixels.size()));
     }
@@ -204,7 +195,8 @@ TEST(WorldFromCameraOnFloor, RecoversTheTruePoseUpToTheChosenOrigin) {
   const CameraOnFloor placement = WorldFromCameraOnFloor(floor, origin_in_camera);
   const RigidTransformd& world_from_camera = placement.world_from_camera;
   // A rotation.
-  EXPECT_LT((world_from_camera.rotation.transpose() * world_from_camera.rotation - Eigen::Matrix3d::Identity())
+  EXPECT_LT((world_from_camera.rotation.transpose() * world_from_camera.rotation -
+             Eigen::Matrix3d::Identity())
                 .norm(),
             1e-12);
   EXPECT_NEAR(world_from_camera.rotation.determinant(), 1.0, 1e-12);
@@ -213,10 +205,12 @@ TEST(WorldFromCameraOnFloor, RecoversTheTruePoseUpToTheChosenOrigin) {
   EXPECT_LT((world_from_camera.rotation - room.world_from_camera.rotation).norm(), 1e-9);
   EXPECT_NEAR(placement.camera_in_world.y(), 1.7, 1e-12);
   // The origin's foot point is the world origin, and floor points land on y = 0.
-  const Eigen::Vector3d foot = origin_in_camera - floor.SignedDistance(origin_in_camera) * floor.normal;
+  const Eigen::Vector3d foot =
+      origin_in_camera - floor.SignedDistance(origin_in_camera) * floor.normal;
   EXPECT_LT((world_from_camera * foot).norm(), 1e-12);
   for (int k = 0; k < 5; ++k) {
-    const Eigen::Vector3d on_floor = room.world_from_camera.Inverse() * Eigen::Vector3d(k - 2.0, 0.0, -1.0 - k);
+    const Eigen::Vector3d on_floor =
+        room.world_from_camera.Inverse() * Eigen::Vector3d(k - 2.0, 0.0, -1.0 - k);
     EXPECT_NEAR((world_from_camera * on_floor).y(), 0.0, 1e-12);
   }
   EXPECT_NEAR(placement.pitch_down_deg, 30.0, 1e-9);
@@ -228,20 +222,27 @@ TEST(WorldFromCameraOnFloor, LevelCameraAndStraightDownCamera) {
   // alignment); the camera must look along -Z with +X to its right.
   Plane level{Eigen::Vector3d(0, -1, 0), 1.5};
   const CameraOnFloor a = WorldFromCameraOnFloor(level, Eigen::Vector3d(0, 1.5, 3));
-  EXPECT_LT((a.world_from_camera.rotation * Eigen::Vector3d::UnitZ() - Eigen::Vector3d(0, 0, -1)).norm(), 1e-12);
-  EXPECT_LT((a.world_from_camera.rotation * Eigen::Vector3d::UnitX() - Eigen::Vector3d(1, 0, 0)).norm(), 1e-12);
+  EXPECT_LT(
+      (a.world_from_camera.rotation * Eigen::Vector3d::UnitZ() - Eigen::Vector3d(0, 0, -1)).norm(),
+      1e-12);
+  EXPECT_LT(
+      (a.world_from_camera.rotation * Eigen::Vector3d::UnitX() - Eigen::Vector3d(1, 0, 0)).norm(),
+      1e-12);
   EXPECT_NEAR(a.pitch_down_deg, 0.0, 1e-12);
   // Straight down: the image's up (-y) points along -Z.
   Plane below{Eigen::Vector3d(0, 0, -1), 2.0};
   const CameraOnFloor b = WorldFromCameraOnFloor(below, Eigen::Vector3d(0, 0, 2));
-  EXPECT_LT((b.world_from_camera.rotation * -Eigen::Vector3d::UnitY() - Eigen::Vector3d(0, 0, -1)).norm(), 1e-12);
+  EXPECT_LT(
+      (b.world_from_camera.rotation * -Eigen::Vector3d::UnitY() - Eigen::Vector3d(0, 0, -1)).norm(),
+      1e-12);
   EXPECT_NEAR(b.pitch_down_deg, 90.0, 1e-9);
   EXPECT_NEAR(b.camera_in_world.y(), 2.0, 1e-12);
 }
 
 TEST(WorldFromCameraOnFloor, CameraBelowTheFloorThrows) {
-  EXPECT_ERROR_CONTAINS(WorldFromCameraOnFloor(Plane{Eigen::Vector3d(0, -1, 0), -1.0}, Eigen::Vector3d::Zero()),
-                        {"above the floor"});
+  EXPECT_ERROR_CONTAINS(
+      WorldFromCameraOnFloor(Plane{Eigen::Vector3d(0, -1, 0), -1.0}, Eigen::Vector3d::Zero()),
+      {"above the floor"});
 }
 
 }  // namespace

@@ -43,10 +43,14 @@ std::string NameAt(const std::vector<std::string>& names, size_t i, const char* 
 
 /// The key frame's metric depth at whatever resolution its source has.
 /// Fills the fusion report and depth_source; may set success = false.
-DepthMap KeyFrameDepth(const LiftSceneInputs& inputs, const LiftSceneOptions& options, LiftSceneResult* result) {
+DepthMap KeyFrameDepth(const LiftSceneInputs& inputs,
+                       const LiftSceneOptions& options,
+                       LiftSceneResult* result) {
   if (inputs.depth && (!inputs.metric.empty() || !inputs.disparity.empty())) {
-    throw Error("give one depth source: a metric depth map (--depth), or metric depth with optional disparity "
-                "(--metric-depth [--disparity]), not both");
+    throw Error(
+        "give one depth source: a metric depth map (--depth), or metric depth with optional "
+        "disparity "
+        "(--metric-depth [--disparity]), not both");
   }
   if (inputs.depth) {
     RequireSomeValid(*inputs.depth, inputs.depth_name, true);
@@ -54,27 +58,32 @@ DepthMap KeyFrameDepth(const LiftSceneInputs& inputs, const LiftSceneOptions& op
     return *inputs.depth;
   }
   if (inputs.metric.empty()) {
-    throw Error(inputs.disparity.empty()
-                    ? "no depth source: give --depth, --metric-depth (and --disparity), or a depth model"
-                    : "a disparity map has no scale or shift of its own: give a metric depth map (--metric-depth) "
-                      "to fit them");
+    throw Error(
+        inputs.disparity.empty()
+            ? "no depth source: give --depth, --metric-depth (and --disparity), or a depth model"
+            : "a disparity map has no scale or shift of its own: give a metric depth map "
+              "(--metric-depth) "
+              "to fit them");
   }
-  for (size_t k = 0; k < inputs.metric.size(); ++k) RequireSomeValid(inputs.metric[k], NameAt(inputs.metric_names, k, "metric"), true);
+  for (size_t k = 0; k < inputs.metric.size(); ++k)
+    RequireSomeValid(inputs.metric[k], NameAt(inputs.metric_names, k, "metric"), true);
   for (size_t k = 0; k < inputs.disparity.size(); ++k) {
     RequireSomeValid(inputs.disparity[k], NameAt(inputs.disparity_names, k, "disparity"), false);
   }
   if (inputs.disparity.empty()) {
     if (inputs.metric.size() > 1) {
-      throw Error(fmt::format("{} metric depth maps without disparity maps: only the key frame's is used; give "
-                              "one disparity map per metric map to fuse them",
-                              inputs.metric.size()));
+      throw Error(fmt::format(
+          "{} metric depth maps without disparity maps: only the key frame's is used; give "
+          "one disparity map per metric map to fuse them",
+          inputs.metric.size()));
     }
     result->depth_source = fmt::format("metric depth {}", NameAt(inputs.metric_names, 0, "metric"));
     return inputs.metric[0];
   }
   if (inputs.disparity.size() != inputs.metric.size()) {
-    throw Error(fmt::format("depth fusion pairs key frames: got {} metric depth map(s) and {} disparity map(s)",
-                            inputs.metric.size(), inputs.disparity.size()));
+    throw Error(fmt::format(
+        "depth fusion pairs key frames: got {} metric depth map(s) and {} disparity map(s)",
+        inputs.metric.size(), inputs.disparity.size()));
   }
 
   // Fusion over all key frames; the first disparity map is the key frame's.
@@ -87,38 +96,49 @@ DepthMap KeyFrameDepth(const LiftSceneInputs& inputs, const LiftSceneOptions& op
   }
   FusedDepth fused = FuseDepth(inputs.disparity[0], fit.alpha, fit.beta);
   result->invalid_fused_pixels = fused.invalid;
-  result->depth_source = fmt::format("fusion of {} with {} ({} key frame(s))",
-                                     NameAt(inputs.disparity_names, 0, "disparity"),
-                                     NameAt(inputs.metric_names, 0, "metric"), inputs.metric.size());
+  result->depth_source = fmt::format(
+      "fusion of {} with {} ({} key frame(s))", NameAt(inputs.disparity_names, 0, "disparity"),
+      NameAt(inputs.metric_names, 0, "metric"), inputs.metric.size());
   return std::move(fused.depth);
 }
 
 /// A paragraph on what was found, for the terminal.
 std::string Summary(const LiftSceneResult& r) {
   std::string text = fmt::format(
-      "Lifted a {}x{} key frame (camera fx {:.1f}, fy {:.1f}, cx {:.1f}, cy {:.1f} from {}; horizontal field of "
+      "Lifted a {}x{} key frame (camera fx {:.1f}, fy {:.1f}, cx {:.1f}, cy {:.1f} from {}; "
+      "horizontal field of "
       "view {:.1f} degrees) with depth from {}: {} of {} pixels valid",
-      r.camera.width, r.camera.height, r.camera.fx, r.camera.fy, r.camera.cx, r.camera.cy, r.camera_source,
-      r.camera.HorizontalFov() * kDegrees, r.depth_source, r.valid_depth_pixels, r.depth.size());
+      r.camera.width, r.camera.height, r.camera.fx, r.camera.fy, r.camera.cx, r.camera.cy,
+      r.camera_source, r.camera.HorizontalFov() * kDegrees, r.depth_source, r.valid_depth_pixels,
+      r.depth.size());
   if (r.fusion) {
-    text += fmt::format(" (1/m = {:.5g} d + {:.5g}; {:.1f}% of {} pixels agree, median relative error {:.1f}%; {} "
-                        "fused pixels invalid)",
-                        r.fusion->alpha, r.fusion->beta, 100.0 * r.fusion->inlier_ratio, r.fusion->used_pixels,
-                        100.0 * r.fusion->median_abs_error, r.invalid_fused_pixels);
+    text += fmt::format(
+        " (1/m = {:.5g} d + {:.5g}; {:.1f}% of {} pixels agree, median relative error {:.1f}%; {} "
+        "fused pixels invalid)",
+        r.fusion->alpha, r.fusion->beta, 100.0 * r.fusion->inlier_ratio, r.fusion->used_pixels,
+        100.0 * r.fusion->median_abs_error, r.invalid_fused_pixels);
   }
   text += fmt::format(
-      ". The {} {} The camera stands {:.2f} m above the floor, looking {:.1f} degrees down with {:.1f} degrees of "
-      "roll; {:.1f}% of the floor inliers lie within 3 cm of y = 0 after alignment. {} points in the world frame "
+      ". The {} {} The camera stands {:.2f} m above the floor, looking {:.1f} degrees down with "
+      "{:.1f} degrees of "
+      "roll; {:.1f}% of the floor inliers lie within 3 cm of y = 0 after alignment. {} points in "
+      "the world frame "
       "(Y up, the camera at ({:.2f}, {:.2f}, {:.2f}) looking towards -Z).",
-      r.floor.from_mask ? "floor mask gave" : "floor search gave", r.floor.message + ".", r.placement.camera_height,
-      r.placement.pitch_down_deg, r.placement.roll_deg, 100.0 * r.floor_within_3cm, r.cloud_in_world.size(),
-      r.placement.camera_in_world.x(), r.placement.camera_in_world.y(), r.placement.camera_in_world.z());
+      r.floor.from_mask ? "floor mask gave" : "floor search gave", r.floor.message + ".",
+      r.placement.camera_height, r.placement.pitch_down_deg, r.placement.roll_deg,
+      100.0 * r.floor_within_3cm, r.cloud_in_world.size(), r.placement.camera_in_world.x(),
+      r.placement.camera_in_world.y(), r.placement.camera_in_world.z());
   return text;
 }
 
 nlohmann::json CameraJson(const PinholeCamera& c) {
-  return {{"fx", c.fx},         {"fy", c.fy},         {"cx", c.cx}, {"cy", c.cy}, {"width", c.width},
-          {"height", c.height}, {"pixel_convention", "opencv"}};
+  return {{"fx", c.fx},
+          {"fy", c.fy},
+          {"cx", c.cx},
+          {"cy", c.cy},
+          {"width", c.width},
+          {"height", c.height},
+          {"pixel_convention", "opencv"}};
 }
 
 nlohmann::json Matrix4Json(const Eigen::Matrix4d& m) {
@@ -134,7 +154,8 @@ void WriteRgbPng(const std::filesystem::path& path, const RgbImage& image) {
   cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.rgb.data()));
   cv::Mat bgr;
   cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  if (!cv::imwrite(path.string(), bgr)) throw Error(fmt::format("{}: OpenCV cannot write the image", path.string()));
+  if (!cv::imwrite(path.string(), bgr))
+    throw Error(fmt::format("{}: OpenCV cannot write the image", path.string()));
 }
 
 }  // namespace
@@ -149,7 +170,8 @@ PinholeCamera ReadIntrinsicsJson(const std::filesystem::path& path, int width, i
   if (json.contains("horizontal_fov_deg") && !json.contains("fx")) {
     const double fov = JsonRequire<double>(json, "horizontal_fov_deg", source);
     if (!(fov > 0.0 && fov < 180.0)) {
-      throw Error(fmt::format("{}: key 'horizontal_fov_deg' must lie in (0, 180), got {}", source, fov));
+      throw Error(
+          fmt::format("{}: key 'horizontal_fov_deg' must lie in (0, 180), got {}", source, fov));
     }
     return PinholeCamera::FromHorizontalFov(width, height, fov / kDegrees);
   }
@@ -165,9 +187,10 @@ PinholeCamera ReadIntrinsicsJson(const std::filesystem::path& path, int width, i
     const int value = JsonRequire<int>(json, key, source);
     const int image = std::string(key) == "width" ? width : height;
     if (value != image) {
-      throw Error(fmt::format("{}: key '{}' is {} but the image is {}x{} (crop or resize the intrinsics to the "
-                              "image)",
-                              source, key, value, width, height));
+      throw Error(fmt::format(
+          "{}: key '{}' is {} but the image is {}x{} (crop or resize the intrinsics to the "
+          "image)",
+          source, key, value, width, height));
     }
   }
   const std::string convention = json.contains("pixel_convention")
@@ -177,8 +200,9 @@ PinholeCamera ReadIntrinsicsJson(const std::filesystem::path& path, int width, i
     camera.cx -= 1.0;
     camera.cy -= 1.0;
   } else if (convention != "opencv") {
-    throw Error(fmt::format("{}: key 'pixel_convention' must be \"opencv\" or \"one_based\", got \"{}\"", source,
-                            convention));
+    throw Error(
+        fmt::format("{}: key 'pixel_convention' must be \"opencv\" or \"one_based\", got \"{}\"",
+                    source, convention));
   }
   camera.Validate(source);
   return camera;
@@ -188,8 +212,10 @@ LiftSceneResult LiftScene(const LiftSceneInputs& inputs, const LiftSceneOptions&
   LiftSceneResult result;
   const int width = inputs.image.width;
   const int height = inputs.image.height;
-  if (width < 1 || height < 1) throw Error(fmt::format("{}: the key frame is empty", inputs.image_name));
-  if (options.point_stride < 1) throw Error(fmt::format("point stride must be >= 1, got {}", options.point_stride));
+  if (width < 1 || height < 1)
+    throw Error(fmt::format("{}: the key frame is empty", inputs.image_name));
+  if (options.point_stride < 1)
+    throw Error(fmt::format("point stride must be >= 1, got {}", options.point_stride));
 
   // Intrinsics.
   if (inputs.camera) {
@@ -197,24 +223,29 @@ LiftSceneResult LiftScene(const LiftSceneInputs& inputs, const LiftSceneOptions&
     result.camera.Validate(inputs.camera_source);
     if (result.camera.width != width || result.camera.height != height) {
       throw Error(fmt::format("{}: intrinsics are for {}x{} but {} is {}x{}", inputs.camera_source,
-                              result.camera.width, result.camera.height, inputs.image_name, width, height));
+                              result.camera.width, result.camera.height, inputs.image_name, width,
+                              height));
     }
     result.camera_source = inputs.camera_source;
   } else {
-    result.camera = PinholeCamera::FromHorizontalFov(width, height, inputs.horizontal_fov_deg / kDegrees);
-    result.camera_source = fmt::format("an assumed {:.0f}-degree horizontal field of view", inputs.horizontal_fov_deg);
+    result.camera =
+        PinholeCamera::FromHorizontalFov(width, height, inputs.horizontal_fov_deg / kDegrees);
+    result.camera_source =
+        fmt::format("an assumed {:.0f}-degree horizontal field of view", inputs.horizontal_fov_deg);
   }
 
   // The floor mask: the image's size, with floor in it.
   if (inputs.mask) {
     if (inputs.mask->width != width || inputs.mask->height != height) {
-      throw Error(fmt::format("{}: the mask is {}x{} but the key frame {} is {}x{}", inputs.mask_name,
-                              inputs.mask->width, inputs.mask->height, inputs.image_name, width, height));
+      throw Error(fmt::format("{}: the mask is {}x{} but the key frame {} is {}x{}",
+                              inputs.mask_name, inputs.mask->width, inputs.mask->height,
+                              inputs.image_name, width, height));
     }
     if (CountValid(*inputs.mask, [](float v) { return v != 0.0f; }) == 0) {
-      throw Error(fmt::format("{}: the floor mask is empty (every pixel is zero); mark the floor with non-zero "
-                              "pixels, or leave the mask out to search for the floor",
-                              inputs.mask_name));
+      throw Error(fmt::format(
+          "{}: the floor mask is empty (every pixel is zero); mark the floor with non-zero "
+          "pixels, or leave the mask out to search for the floor",
+          inputs.mask_name));
     }
   }
 
@@ -236,7 +267,8 @@ LiftSceneResult LiftScene(const LiftSceneInputs& inputs, const LiftSceneOptions&
   // Camera-frame cloud and the floor.
   if (options.on_stage) options.on_stage("back-projecting the depth");
   PointCloud cloud = BackProject(result.depth, result.camera, &inputs.image, options.point_stride);
-  if (options.on_stage) options.on_stage(inputs.mask ? "fitting the floor in the mask" : "searching for the floor");
+  if (options.on_stage)
+    options.on_stage(inputs.mask ? "fitting the floor in the mask" : "searching for the floor");
   result.floor = FindFloor(cloud, inputs.mask ? &*inputs.mask : nullptr, options.floor);
   if (!result.floor.success) {
     result.message = "no floor found: " + result.floor.message;
@@ -251,8 +283,10 @@ LiftSceneResult LiftScene(const LiftSceneInputs& inputs, const LiftSceneOptions&
   result.placement = WorldFromCameraOnFloor(result.floor.plane_in_camera, centre);
   cloud.Transform(result.placement.world_from_camera);
   int64_t within = 0;
-  for (int64_t i : result.floor.inliers) within += std::abs(cloud.points[static_cast<size_t>(i)].y()) <= 0.03;
-  result.floor_within_3cm = static_cast<double>(within) / static_cast<double>(result.floor.inliers.size());
+  for (int64_t i : result.floor.inliers)
+    within += std::abs(cloud.points[static_cast<size_t>(i)].y()) <= 0.03;
+  result.floor_within_3cm =
+      static_cast<double>(within) / static_cast<double>(result.floor.inliers.size());
   result.cloud_in_world = std::move(cloud);
   result.success = true;
   result.message = "ok";
@@ -260,7 +294,9 @@ LiftSceneResult LiftScene(const LiftSceneInputs& inputs, const LiftSceneOptions&
   return result;
 }
 
-void WriteSceneFolder(const std::filesystem::path& out, const LiftSceneInputs& inputs, const LiftSceneResult& result,
+void WriteSceneFolder(const std::filesystem::path& out,
+                      const LiftSceneInputs& inputs,
+                      const LiftSceneResult& result,
                       bool overwrite) {
   INTERSYNTH_CHECK(result.success) << "WriteSceneFolder on a failed lift: " << result.message;
   AtomicFolderWriter folder(out, overwrite);
@@ -277,7 +313,8 @@ void WriteSceneFolder(const std::filesystem::path& out, const LiftSceneInputs& i
       ply.rgb.push_back(cloud.colors[static_cast<size_t>(i)][k]);
     }
   }
-  WritePly(dir / "points.ply", ply, {false, "intersynth lift-scene: world frame, metres, Y up, floor y = 0"});
+  WritePly(dir / "points.ply", ply,
+           {false, "intersynth lift-scene: world frame, metres, Y up, floor y = 0"});
 
   // Depth, key frame and floor inliers.
   WriteDepthMapNpy(dir / "depth.npy", result.depth);
@@ -285,8 +322,8 @@ void WriteSceneFolder(const std::filesystem::path& out, const LiftSceneInputs& i
   cv::Mat inliers(result.depth.height, result.depth.width, CV_8UC1, cv::Scalar(0));
   for (int64_t i : result.floor.inliers) {
     const int64_t pixel = cloud.pixels[static_cast<size_t>(i)];
-    inliers.at<uint8_t>(static_cast<int>(pixel / result.depth.width), static_cast<int>(pixel % result.depth.width)) =
-        255;
+    inliers.at<uint8_t>(static_cast<int>(pixel / result.depth.width),
+                        static_cast<int>(pixel % result.depth.width)) = 255;
   }
   if (!cv::imwrite((dir / "floor_inliers.png").string(), inliers)) {
     throw Error(fmt::format("{}: OpenCV cannot write floor_inliers.png", out.string()));
@@ -299,7 +336,8 @@ void WriteSceneFolder(const std::filesystem::path& out, const LiftSceneInputs& i
   json["format"] = "intersynth-scene";
   json["version"] = 1;
   json["conventions"] =
-      "metres; camera frame OpenCV (x right, y down, z forward); world Y up, floor y = 0; x_in_world = "
+      "metres; camera frame OpenCV (x right, y down, z forward); world Y up, floor y = 0; "
+      "x_in_world = "
       "world_from_camera * x_in_camera, 4x4 row-major; plane n . x + offset = 0 with n pointing up";
   json["image"] = "image.png";
   json["source_image"] = inputs.image_name;
@@ -363,9 +401,12 @@ SceneDescription ReadSceneDescription(const std::filesystem::path& scene_dir) {
   const int width = JsonRequire<int>(intrinsics, "width", source + ": intrinsics");
   const int height = JsonRequire<int>(intrinsics, "height", source + ": intrinsics");
   scene.camera = ReadIntrinsicsJson(path, width, height);
-  const auto rows = JsonRequire<std::vector<std::vector<double>>>(json, "world_from_camera", source);
-  if (rows.size() != 4 || rows[0].size() != 4 || rows[1].size() != 4 || rows[2].size() != 4 || rows[3].size() != 4) {
-    throw Error(fmt::format("{}: key 'world_from_camera' must be a 4x4 matrix (4 rows of 4 numbers)", source));
+  const auto rows =
+      JsonRequire<std::vector<std::vector<double>>>(json, "world_from_camera", source);
+  if (rows.size() != 4 || rows[0].size() != 4 || rows[1].size() != 4 || rows[2].size() != 4 ||
+      rows[3].size() != 4) {
+    throw Error(fmt::format(
+        "{}: key 'world_from_camera' must be a 4x4 matrix (4 rows of 4 numbers)", source));
   }
   Eigen::Matrix4d m;
   for (int r = 0; r < 4; ++r) {
@@ -373,14 +414,18 @@ SceneDescription ReadSceneDescription(const std::filesystem::path& scene_dir) {
   }
   scene.world_from_camera = RigidTransformd::FromMatrix4(m, source + ": key 'world_from_camera'");
   const nlohmann::json plane = JsonRequire<nlohmann::json>(json, "floor_plane_in_camera", source);
-  const auto normal = JsonRequire<std::vector<double>>(plane, "normal", source + ": floor_plane_in_camera");
-  if (normal.size() != 3) throw Error(fmt::format("{}: floor_plane_in_camera.normal must have 3 numbers", source));
+  const auto normal =
+      JsonRequire<std::vector<double>>(plane, "normal", source + ": floor_plane_in_camera");
+  if (normal.size() != 3)
+    throw Error(fmt::format("{}: floor_plane_in_camera.normal must have 3 numbers", source));
   scene.floor_in_camera.normal = Eigen::Vector3d(normal[0], normal[1], normal[2]);
-  scene.floor_in_camera.offset = JsonRequire<double>(plane, "offset", source + ": floor_plane_in_camera");
+  scene.floor_in_camera.offset =
+      JsonRequire<double>(plane, "offset", source + ": floor_plane_in_camera");
   scene.camera_height = JsonRequire<double>(json, "camera_height_m", source);
   scene.image = scene_dir / JsonRequire<std::string>(json, "image", source);
   if (json.contains("depth") && json.at("depth").contains("file")) {
-    scene.depth = scene_dir / JsonRequire<std::string>(json.at("depth"), "file", source + ": depth");
+    scene.depth =
+        scene_dir / JsonRequire<std::string>(json.at("depth"), "file", source + ": depth");
   }
   if (json.contains("floor") && json.at("floor").contains("inliers_file")) {
     scene.floor_inliers = scene_dir / json.at("floor").at("inliers_file").get<std::string>();

@@ -128,7 +128,9 @@ LiftSceneResult LiftScene(const LiftSceneInputs& inputs, const LiftSceneOptions&
 /// the key frame and the names recorded in scene.json. Throws Error when
 /// `out` exists and `overwrite` is false, or on write failure (nothing is
 /// then left behind).
-void WriteSceneFolder(const std::filesystem::path& out, const LiftSceneInputs& inputs, const LiftSceneResult& result,
+void WriteSceneFolder(const std::filesystem::path& out,
+                      const LiftSceneInputs& inputs,
+                      const LiftSceneResult& result,
                       bool overwrite);
 
 /// What a scene folder's scene.json says (enough to draw and to place people).

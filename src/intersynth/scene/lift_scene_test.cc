@@ -8,6 +8,7 @@
 #include "intersynth/geometry/plane.h"
 #include "intersynth/io/json.h"
 #include "intersynth/io/ply.h"
+#include "intersynth/scene/scene_test_util.h"
 #include "intersynth/scene/synthetic_room.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/random.h"
@@ -39,6 +40,66 @@ LiftSceneInputs NyuInputs(const std::string& depth = "depth.png") {
   return LoadLiftSceneInputs(files);
 }
 
+struct RoomPose {
+  double height;
+  double pitch;
+  double roll;
+  double alpha;
+  double beta;
+};
+
+class LiftSyntheticRooms : public ::testing::TestWithParam<RoomPose> {};
+
+// The acceptance test, through the whole lift: a box room with a bed
+// and a chair, the camera 1.2-2.5 m high and tilted 10-40 degrees; depth from
+// fusion (a 320x240 metric map with 2% noise and 15% outlier blobs, a
+// full-resolution disparity map with 0.5% noise) and a floor mask 30% of
+// whose pixels are not floor.
+TEST_P(LiftSyntheticRooms, FusionAndNoisyMaskGiveTiltHeightAlphaBeta) {
+  const RoomPose pose = GetParam();
+  SyntheticRoomOptions options;
+  options.camera_height = pose.height;
+  options.pitch_down_deg = pose.pitch;
+  options.roll_deg = pose.roll;
+  const SyntheticRoom room = RenderSyntheticRoom(options);
+  const testing::FusionCase fusion =
+      testing::MakeFusionCase(room, pose.alpha, pose.beta, 320, 240, 0.15, 3);
+  LiftSceneInputs inputs;
+  inputs.image = room.image;
+  inputs.camera = room.camera;
+  inputs.metric = {fusion.metric};
+  inputs.disparity = {fusion.disparity};
+  inputs.mask = testing::MaskWithOutliers(room.floor, 0.3, 4);
+  const LiftSceneResult result = LiftScene(inputs);
+  ASSERT_TRUE(result.success) << result.message;
+  ASSERT_TRUE(result.fusion.has_value());
+  EXPECT_NEAR(result.fusion->alpha / pose.alpha, 1.0, 0.01) << result.fusion->message;
+  EXPECT_NEAR(result.fusion->beta / pose.beta, 1.0, 0.01) << result.fusion->message;
+  // The tilt: the angle between the recovered and the true floor normals.
+  const Eigen::Vector3d true_up =
+      room.world_from_camera.rotation.transpose() * Eigen::Vector3d::UnitY();
+  const double tilt_error =
+      std::acos(std::clamp(result.floor.plane_in_camera.normal.dot(true_up), -1.0, 1.0)) * kDeg;
+  EXPECT_LT(tilt_error, 0.5);
+  EXPECT_NEAR(result.placement.pitch_down_deg, pose.pitch, 0.5);
+  EXPECT_NEAR(result.placement.roll_deg, pose.roll, 0.5);
+  EXPECT_NEAR(result.placement.camera_height, pose.height, 0.02);
+  std::printf(
+      "room %.1f m, pitch %.0f, roll %.0f: alpha %.4f (%.4f), beta %.5f (%.5f), tilt error %.3f "
+      "deg, "
+      "height %.4f m\n",
+      pose.height, pose.pitch, pose.roll, result.fusion->alpha, pose.alpha, result.fusion->beta,
+      pose.beta, tilt_error, result.placement.camera_height);
+}
+
+INSTANTIATE_TEST_SUITE_P(HeightsAndTilts,
+                         LiftSyntheticRooms,
+                         ::testing::Values(RoomPose{1.2, 10.0, 0.0, 2.5, 0.04},
+                                           RoomPose{1.8, 25.0, 3.0, 0.8, 0.1},
+                                           RoomPose{2.5, 40.0, -2.0, 1.3, 0.02},
+                                           RoomPose{2.2, 15.0, 1.0, 4.0, -0.05},
+                                           RoomPose{1.5, 35.0, 0.0, 0.5, 0.2}));
+
 TEST(LiftScene, SyntheticRoomEndToEndThroughTheFolder) {
   SyntheticRoomOptions options;
   options.camera_height = 2.1;
@@ -63,7 +124,8 @@ TEST(LiftScene, SyntheticRoomEndToEndThroughTheFolder) {
 
   testing::TempDir dir;
   WriteSceneFolder(dir / "scene", inputs, result, false);
-  for (const char* name : {"scene.json", "points.ply", "depth.npy", "image.png", "floor_inliers.png"}) {
+  for (const char* name :
+       {"scene.json", "points.ply", "depth.npy", "image.png", "floor_inliers.png"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / "scene" / name)) << name;
   }
   // The cloud in the file is in the world frame: floor pixels at y = 0, the rest above.
@@ -76,7 +138,9 @@ TEST(LiftScene, SyntheticRoomEndToEndThroughTheFolder) {
   const SceneDescription scene = ReadSceneDescription(dir / "scene");
   EXPECT_NEAR(scene.camera.fx, room.camera.fx, 1e-9);
   EXPECT_NEAR(scene.camera_height, 2.1, 1e-3);
-  EXPECT_LT((scene.world_from_camera.ToMatrix4() - result.placement.world_from_camera.ToMatrix4()).norm(), 1e-9);
+  EXPECT_LT(
+      (scene.world_from_camera.ToMatrix4() - result.placement.world_from_camera.ToMatrix4()).norm(),
+      1e-9);
   const nlohmann::json json = ReadJson(dir / "scene" / "scene.json");
   EXPECT_TRUE(json.at("floor").at("from_mask").get<bool>());
   // Writing again without overwrite refuses.
@@ -160,7 +224,11 @@ TEST(LiftScene, NoFloorIsAReportAndWritesNothing) {
 TEST(ReadIntrinsicsJson, FieldsConventionsAndErrors) {
   testing::TempDir dir;
   const std::string path = (dir / "K.json").string();
-  WriteJson(path, {{"fx", 500.0}, {"fy", 501.0}, {"cx", 320.0}, {"cy", 240.0}, {"pixel_convention", "one_based"}});
+  WriteJson(path, {{"fx", 500.0},
+                   {"fy", 501.0},
+                   {"cx", 320.0},
+                   {"cy", 240.0},
+                   {"pixel_convention", "one_based"}});
   PinholeCamera camera = ReadIntrinsicsJson(path, 640, 480);
   EXPECT_EQ(camera.cx, 319.0);
   EXPECT_EQ(camera.cy, 239.0);
@@ -178,14 +246,17 @@ TEST(ReadIntrinsicsJson, FieldsConventionsAndErrors) {
   EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(path, 640, 480), {path, "'width'", "640x480"});
   WriteJson(path, {{"fx", -500.0}, {"fy", 501.0}, {"cx", 320.0}, {"cy", 240.0}});
   EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(path, 640, 480), {path});
-  WriteJson(path, {{"fx", 500.0}, {"fy", 501.0}, {"cx", 320.0}, {"cy", 240.0}, {"pixel_convention", "matlab"}});
+  WriteJson(
+      path,
+      {{"fx", 500.0}, {"fy", 501.0}, {"cx", 320.0}, {"cy", 240.0}, {"pixel_convention", "matlab"}});
   EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(path, 640, 480), {path, "pixel_convention"});
   EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(dir / "none.json", 640, 480), {"none.json"});
 }
 
 TEST(LiftScene, BundledNyuIntrinsicsAreTheCropOfTheOneBasedCalibration) {
-  const PinholeCamera expected = PinholeCamera::FromOneBased(518.86, 519.47, 325.58, 253.74, 640, 480)
-                                     .Cropped(40, 44, 560, 425);
+  const PinholeCamera expected =
+      PinholeCamera::FromOneBased(518.86, 519.47, 325.58, 253.74, 640, 480)
+          .Cropped(40, 44, 560, 425);
   const PinholeCamera camera = ReadIntrinsicsJson(NyuDir() / "intrinsics.json", 560, 425);
   EXPECT_NEAR(camera.cx, expected.cx, 1e-9);
   EXPECT_NEAR(camera.cy, expected.cy, 1e-9);
@@ -195,8 +266,10 @@ TEST(LiftScene, BundledNyuIntrinsicsAreTheCropOfTheOneBasedCalibration) {
 
 TEST(LiftScene, BundledNyuFrameIsTheSharedOne) {
   INTERSYNTH_REQUIRE_SHARED_DATA(nyu, "scene/nyu_dining");
-  EXPECT_EQ(ReadFileToString(*nyu_optional / "images.png"), ReadFileToString(NyuDir() / "image.png"));
-  EXPECT_EQ(ReadFileToString(*nyu_optional / "depth.png"), ReadFileToString(NyuDir() / "depth.png"));
+  EXPECT_EQ(ReadFileToString(*nyu_optional / "images.png"),
+            ReadFileToString(NyuDir() / "image.png"));
+  EXPECT_EQ(ReadFileToString(*nyu_optional / "depth.png"),
+            ReadFileToString(NyuDir() / "depth.png"));
 }
 
 TEST(LiftScene, NyuDiningRoomFloorWithoutMask) {
@@ -262,7 +335,8 @@ double LargestWallTiltDeg(const LiftSceneResult& result, double* support) {
   for (int it = 0; it < 20; ++it) {
     inliers.clear();
     for (size_t i = 0; i < rest.size(); ++i) {
-      if (std::abs(plane.SignedDistance(rest[i])) <= ransac.inlier_threshold) inliers.push_back(static_cast<int64_t>(i));
+      if (std::abs(plane.SignedDistance(rest[i])) <= ransac.inlier_threshold)
+        inliers.push_back(static_cast<int64_t>(i));
     }
     const PlaneFitReport refit = FitPlaneLeastSquares(rest, inliers);
     if (!refit.success) break;
@@ -280,9 +354,12 @@ TEST(LiftScene, NyuDiningRoomLargestWallIsVertical) {
     ASSERT_TRUE(result.success) << result.message;
     double support = 0.0;
     const double tilt = LargestWallTiltDeg(result, &support);
-    std::printf("NYU dining room (%s): floor within 3 cm %.1f%%, camera %.3f m high; largest wall plane %.1f%% of "
-                "the other points, %.2f degrees from vertical\n",
-                depth.c_str(), 100.0 * result.floor_within_3cm, result.placement.camera_height, 100.0 * support, tilt);
+    std::printf(
+        "NYU dining room (%s): floor within 3 cm %.1f%%, camera %.3f m high; largest wall plane "
+        "%.1f%% of "
+        "the other points, %.2f degrees from vertical\n",
+        depth.c_str(), 100.0 * result.floor_within_3cm, result.placement.camera_height,
+        100.0 * support, tilt);
     EXPECT_GT(support, 0.05);
     if (depth == "rawdepth.png") {
       EXPECT_LT(tilt, 3.0);
@@ -301,8 +378,9 @@ TEST(LiftScene, NyuDiningRoomSimulatedFusion) {
   Rng rng(5);
   DepthMap disparity = truth;
   for (float& v : disparity.values) {
-    v = IsValidDepth(v) ? static_cast<float>((1.0 / v - beta) / alpha * (1.0 + rng.Normal(0.0, 0.01)))
-                        : std::nanf("");
+    v = IsValidDepth(v)
+            ? static_cast<float>((1.0 / v - beta) / alpha * (1.0 + rng.Normal(0.0, 0.01)))
+            : std::nanf("");
   }
   DepthMap metric = Resample(truth, 212, 160, ResampleMethod::kArea, IsValidDepth);
   for (float& v : metric.values) v = static_cast<float>(v * (1.0 + rng.Normal(0.0, 0.03)));

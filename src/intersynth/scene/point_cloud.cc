@@ -8,14 +8,21 @@ void PointCloud::Transform(const RigidTransformd& b_from_a) {
   for (Eigen::Vector3d& x : points) x = b_from_a * x;
 }
 
-PointCloud BackProject(const DepthMap& depth, const PinholeCamera& camera, const RgbImage* image, int stride) {
+PointCloud BackProject(const DepthMap& depth,
+                       const PinholeCamera& camera,
+                       const RgbImage* image,
+                       int stride) {
   INTERSYNTH_CHECK(depth.width == camera.width && depth.height == camera.height)
-      << "depth " << depth.width << "x" << depth.height << " vs camera " << camera.width << "x" << camera.height;
-  INTERSYNTH_CHECK(image == nullptr || (image->width == depth.width && image->height == depth.height))
-      << "image " << image->width << "x" << image->height << " vs depth " << depth.width << "x" << depth.height;
+      << "depth " << depth.width << "x" << depth.height << " vs camera " << camera.width << "x"
+      << camera.height;
+  INTERSYNTH_CHECK(image == nullptr ||
+                   (image->width == depth.width && image->height == depth.height))
+      << "image " << image->width << "x" << image->height << " vs depth " << depth.width << "x"
+      << depth.height;
   INTERSYNTH_CHECK(stride >= 1) << "stride " << stride;
   PointCloud cloud;
-  const size_t expected = static_cast<size_t>(depth.size() / (static_cast<int64_t>(stride) * stride) + 1);
+  const size_t expected =
+      static_cast<size_t>(depth.size() / (static_cast<int64_t>(stride) * stride) + 1);
   cloud.points.reserve(expected);
   cloud.colors.reserve(expected);
   cloud.pixels.reserve(expected);

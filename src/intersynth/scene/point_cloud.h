@@ -35,7 +35,9 @@ struct PointCloud {
 /// The point cloud of `depth` seen by `camera` (sizes must match, checked),
 /// coloured from `image` when given (same size, checked), every
 /// `stride`-th pixel in each direction.
-PointCloud BackProject(const DepthMap& depth, const PinholeCamera& camera, const RgbImage* image = nullptr,
+PointCloud BackProject(const DepthMap& depth,
+                       const PinholeCamera& camera,
+                       const RgbImage* image = nullptr,
                        int stride = 1);
 
 }  // namespace intersynth

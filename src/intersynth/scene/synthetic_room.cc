@@ -40,8 +40,12 @@ double EnterBox(const Eigen::Vector3d& o, const Eigen::Vector3d& d, const Box& b
 }
 
 /// Exit distance of a ray from inside a box, and the axis of the face it leaves by.
-double ExitBox(const Eigen::Vector3d& o, const Eigen::Vector3d& d, const Eigen::Vector3d& low,
-               const Eigen::Vector3d& high, int* axis, bool* at_low) {
+double ExitBox(const Eigen::Vector3d& o,
+               const Eigen::Vector3d& d,
+               const Eigen::Vector3d& low,
+               const Eigen::Vector3d& high,
+               int* axis,
+               bool* at_low) {
   double t_out = kInfinity;
   for (int k = 0; k < 3; ++k) {
     if (std::abs(d[k]) < 1e-12) continue;
@@ -60,11 +64,12 @@ double ExitBox(const Eigen::Vector3d& o, const Eigen::Vector3d& d, const Eigen::
 
 SyntheticRoom RenderSyntheticRoom(const SyntheticRoomOptions& options) {
   if (options.width < 1 || options.height < 1 || !(options.camera_height > 0.0) ||
-      !(options.camera_height < options.ceiling) || !(options.half_width > 0.0) || !(options.depth > 0.0) ||
-      !(options.back > 0.0)) {
-    throw Error(fmt::format("synthetic room: the camera ({} m high) must stand inside a room of positive size "
-                            "under its {} m ceiling, with a positive image size",
-                            options.camera_height, options.ceiling));
+      !(options.camera_height < options.ceiling) || !(options.half_width > 0.0) ||
+      !(options.depth > 0.0) || !(options.back > 0.0)) {
+    throw Error(fmt::format(
+        "synthetic room: the camera ({} m high) must stand inside a room of positive size "
+        "under its {} m ceiling, with a positive image size",
+        options.camera_height, options.ceiling));
   }
   SyntheticRoom room;
   room.camera = PinholeCamera::FromHorizontalFov(options.width, options.height,
@@ -105,8 +110,8 @@ SyntheticRoom RenderSyntheticRoom(const SyntheticRoomOptions& options) {
   for (int row = 0; row < h; ++row) {
     for (int col = 0; col < w; ++col) {
       // Ray with camera-frame z = 1, so the distance t along it is the depth.
-      const Eigen::Vector3d d_cam((col - room.camera.cx) / room.camera.fx, (row - room.camera.cy) / room.camera.fy,
-                                  1.0);
+      const Eigen::Vector3d d_cam((col - room.camera.cx) / room.camera.fx,
+                                  (row - room.camera.cy) / room.camera.fy, 1.0);
       const Eigen::Vector3d d = room.world_from_camera.rotation * d_cam;
       int axis = 0;
       bool at_low = false;
@@ -125,15 +130,18 @@ SyntheticRoom RenderSyntheticRoom(const SyntheticRoomOptions& options) {
       const Eigen::Vector3d x = o + t * d;
       if (floor) {
         // 0.5 m tiles with 2 cm grout lines.
-        const double fx = x.x() / 0.5 - std::floor(x.x() / 0.5), fz = x.z() / 0.5 - std::floor(x.z() / 0.5);
+        const double fx = x.x() / 0.5 - std::floor(x.x() / 0.5),
+                     fz = x.z() / 0.5 - std::floor(x.z() / 0.5);
         const bool grout = fx < 0.04 || fz < 0.04;
-        color = grout ? std::array<uint8_t, 3>{150, 150, 155} : std::array<uint8_t, 3>{215, 220, 225};
+        color =
+            grout ? std::array<uint8_t, 3>{150, 150, 155} : std::array<uint8_t, 3>{215, 220, 225};
       } else if (ceiling) {
         color = {240, 240, 235};  // ceiling
       }
       room.depth.at(row, col) = static_cast<float>(t);
       room.floor.at(row, col) = floor ? 1.0f : 0.0f;
-      std::copy(color.begin(), color.end(), room.image.rgb.begin() + (static_cast<size_t>(row) * w + col) * 3);
+      std::copy(color.begin(), color.end(),
+                room.image.rgb.begin() + (static_cast<size_t>(row) * w + col) * 3);
     }
   }
   return room;
