@@ -130,6 +130,21 @@ intersynth_cli_test(lift_scene_no_floor EXIT nonzero ONE_LINE OUTPUT "no floor f
   NOT_EXIST "${w}/lift_scene_no_floor/scene"
   ARGS lift-scene --image "${_nyu}/image.png" --depth "${_nyu}/depth.png" --max-floor-tilt 5
        --out "${w}/lift_scene_no_floor/scene")
+if(INTERSYNTH_WITH_TORCH)
+  # The depth-network path (tiny TorchScript fixtures, testdata/scene/README.md):
+  # the toy "disparity" falls where the NYU sensor depth says things come
+  # nearer, which the fit reports instead of lifting a wrong room.
+  intersynth_cli_test(lift_scene_depth_model EXIT nonzero ONE_LINE
+    OUTPUT "tiny_disparity.pt gave disparity at 42x28.*alpha = .* < 0.*rather than a disparity"
+    NOT_EXIST "${w}/lift_scene_depth_model/scene"
+    ARGS lift-scene --image "${_nyu}/image.png" --metric-depth "${_nyu}/depth.png"
+         --depth-model "${_scene_fx}/tiny_disparity.pt" --out "${w}/lift_scene_depth_model/scene")
+  intersynth_cli_test(lift_scene_two_metric_sources EXIT nonzero ONE_LINE
+    OUTPUT "tiny_metric_depth.pt: a second metric depth source"
+    NOT_EXIST "${w}/lift_scene_two_metric_sources/scene"
+    ARGS lift-scene --image "${_nyu}/image.png" --metric-depth "${_nyu}/depth.png"
+         --depth-model "${_scene_fx}/tiny_metric_depth.pt" --out "${w}/lift_scene_two_metric_sources/scene")
+endif()
 intersynth_cli_test(preview_scene_missing EXIT nonzero ONE_LINE OUTPUT "nowhere/scene.json"
   NOT_EXIST "${w}/preview_scene_missing/p.png"
   ARGS preview --scene "${w}/nowhere" --out "${w}/preview_scene_missing/p.png")

@@ -11,8 +11,7 @@
 #include "apps/intersynth/commands.h"
 #include "intersynth/scene/lift_scene.h"
 #include "intersynth/util/error.h"
-#if defined(INTERSYNTH_WITH_TORCH) && \
-    __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+#ifdef INTERSYNTH_WITH_TORCH
 #include "intersynth/scene/torchscript_depth_model.h"
 #endif
 
@@ -32,8 +31,7 @@ struct LiftSceneFlags {
   bool overwrite = false;
 };
 
-#if defined(INTERSYNTH_WITH_TORCH) && \
-    __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+#ifdef INTERSYNTH_WITH_TORCH
 /// Runs each depth network on the key frame and adds its map as the key
 /// frame's metric depth or disparity.
 void AddModelPredictions(const std::vector<std::string>& models, LiftSceneInputs* inputs) {
@@ -102,8 +100,7 @@ void SetupLiftScene(CLI::App* command) {
   command->add_option("--metric-depth", flags->metric,
                       "low-resolution metric depth (repeat per key frame)");
   command->add_option("--disparity", flags->disparity, "relative disparity (repeat per key frame)");
-#if defined(INTERSYNTH_WITH_TORCH) && \
-    __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+#ifdef INTERSYNTH_WITH_TORCH
   command->add_option("--depth-model", flags->models,
                       "TorchScript depth network (metric or disparity)");
 #endif
@@ -152,8 +149,7 @@ void SetupLiftScene(CLI::App* command) {
     files->disparity.assign(flags->disparity.begin(), flags->disparity.end());
     if (!flags->mask.empty()) files->mask = flags->mask;
     LiftSceneInputs inputs = LoadLiftSceneInputs(*files);
-#if defined(INTERSYNTH_WITH_TORCH) && \
-    __has_include("intersynth/scene/torchscript_depth_model.h")  // TEMP
+#ifdef INTERSYNTH_WITH_TORCH
     AddModelPredictions(flags->models, &inputs);
 #endif
 

@@ -165,8 +165,7 @@ DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric,
   if (pairs.size() < 2) {
     report.message = fmt::format(
         "{} pixel(s) where both the metric depth (finite, > 0) and the disparity (finite) are "
-        "valid: "
-        "need at least 2",
+        "valid: need at least 2",
         pairs.size());
     return report;
   }
@@ -228,19 +227,34 @@ DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric,
     report.message = "the fit is degenerate (alpha is zero or not finite)";
     return report;
   }
+  // A disparity grows with inverse depth: alpha < 0 means the map falls
+  // where things come nearer, as a depth map does.
+  if (alpha < 0.0) {
+    report.alpha = alpha;
+    report.beta = beta;
+    report.message = fmt::format(
+        "alpha = {:.4g} < 0: the disparity map falls where the metric depth says things come "
+        "nearer; is it a depth map rather than a disparity (inverse depth) map? Pass depth with "
+        "--metric-depth or --depth",
+        alpha);
+    return report;
+  }
 
   // Statistics of the final fit.
   sigma = RobustSigma(pairs, alpha, beta, &scratch);
   const double limit = options.inlier_sigmas * std::max(sigma, 1e-9);
   int64_t inliers = 0;
+  int64_t within = 0;
   double sum_sq = 0.0;
   for (const PixelPair& p : pairs) {
     const double e = Residual(p, alpha, beta);
+    within += std::abs(e) <= options.ransac_threshold;
     if (std::abs(e) <= limit) {
       ++inliers;
       sum_sq += e * e;
     }
   }
+  report.within_threshold_ratio = static_cast<double>(within) / static_cast<double>(pairs.size());
   report.success = true;
   report.alpha = alpha;
   report.beta = beta;
@@ -249,10 +263,10 @@ DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric,
   report.inlier_ratio = static_cast<double>(inliers) / static_cast<double>(pairs.size());
   report.inlier_rms = inliers > 0 ? std::sqrt(sum_sq / static_cast<double>(inliers)) : 0.0;
   report.message = fmt::format(
-      "1/m = {:.6g} d + {:.6g} over {} pixels of {} key frame(s): {:.1f}% inliers, median relative "
-      "error "
-      "{:.2f}%",
+      "1/m = {:.6g} d + {:.6g} over {} pixels of {} key frame(s): {:.1f}% inliers, {:.1f}% within "
+      "{:.0f}%, median relative error {:.2f}%",
       alpha, beta, report.used_pixels, report.frames, 100.0 * report.inlier_ratio,
+      100.0 * report.within_threshold_ratio, 100.0 * options.ransac_threshold,
       100.0 * report.median_abs_error);
   return report;
 }

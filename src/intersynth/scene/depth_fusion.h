@@ -34,7 +34,9 @@
 //      outliers on one side that biases alpha and beta by ~1%), repeated until
 //      the inlier set stops changing.
 // Each stage solves the 2x2 normal equations; a degenerate system (all
-// disparities equal) is a failed report, not a crash.
+// disparities equal) is a failed report, not a crash, and so is alpha < 0
+// (a disparity must grow with inverse depth; a depth map passed as a
+// disparity map gives alpha < 0).
 
 #include <cstdint>
 #include <string>
@@ -79,9 +81,13 @@ struct DisparityFitReport {
   int64_t valid_pixels = 0;
   /// Pixels the fit used (valid_pixels or the subsample).
   int64_t used_pixels = 0;
-  /// Share of used pixels that are inliers of the final fit, and their RMS
-  /// and the median |e| over all used pixels (relative depth errors).
+  /// Share of used pixels that are inliers of the final fit (|e| within
+  /// inlier_sigmas robust spreads), and their RMS and the median |e| over
+  /// all used pixels (relative depth errors).
   double inlier_ratio = 0.0;
+  /// Share of used pixels with |e| <= ransac_threshold: how many pixels
+  /// agree with the fit to within 5% (by default), whatever the spread.
+  double within_threshold_ratio = 0.0;
   double inlier_rms = 0.0;
   double median_abs_error = 0.0;
   /// The robust spread s of e at the end.

@@ -119,6 +119,16 @@ TEST(DepthFusion, DegenerateInputsAreReported) {
   EXPECT_ERROR_CONTAINS(FitDisparityToMetric({DepthMap()}, {d}), {"empty metric depth"});
 }
 
+TEST(DepthFusion, ADepthMapPassedAsDisparityIsCaught) {
+  // The "disparity" is the depth itself: it falls as 1/m rises, alpha < 0.
+  const SyntheticRoom room = RenderSyntheticRoom();
+  const DepthMap metric = Resample(room.depth, 160, 120, ResampleMethod::kArea);
+  const DisparityFitReport fit = FitDisparityToMetric({metric}, {room.depth});
+  EXPECT_FALSE(fit.success);
+  EXPECT_LT(fit.alpha, 0.0);
+  EXPECT_NE(fit.message.find("depth map rather than a disparity"), std::string::npos) << fit.message;
+}
+
 TEST(DepthFusion, SameSeedSameFit) {
   const FusionCase c = MakeFusionCase(RenderSyntheticRoom(), 1.0, 0.05, 160, 120, 0.2, 4);
   const DisparityFitReport a = FitDisparityToMetric({c.metric}, {c.disparity});

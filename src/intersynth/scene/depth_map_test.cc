@@ -96,7 +96,8 @@ TEST(DepthMap, AreaResamplingAveragesValidValuesOnly) {
   EXPECT_NEAR(two.values[0], (1.0 + 0.5 * 2.0) / 1.5, 1e-6);
   EXPECT_NEAR(two.values[1], (0.5 * 2.0 + 4.0) / 1.5, 1e-6);
   // No valid value under a target pixel: NaN.
-  const DepthMap none = Resample(DepthMap::Filled(2, 2, 0.0f), 1, 1, ResampleMethod::kArea, IsValidDepth);
+  const DepthMap none =
+      Resample(DepthMap::Filled(2, 2, 0.0f), 1, 1, ResampleMethod::kArea, IsValidDepth);
   EXPECT_TRUE(std::isnan(none.values[0]));
 }
 

@@ -117,8 +117,8 @@ SubsetFit FitSubset(const PointCloud& cloud,
       if (round > 0) break;
       fit.message = fmt::format(
           "the best plane's {} inliers lie on a plane that fails the plane test (normal {:.1f} "
-          "degrees from the "
-          "camera's up axis, {:.2f} m from the camera): an oblique cut through a larger surface",
+          "degrees from the camera's up axis, {:.2f} m from the camera): an oblique cut through a "
+          "larger surface",
           inliers.size(), TiltDeg(candidate), candidate.offset);
       return fit;
     }
@@ -236,8 +236,8 @@ FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const Floor
     if (fits.empty()) {
       report.message = fmt::format(
           "no plane below the camera within {:.0f} degrees of level among {} points (is the camera "
-          "tilted more, "
-          "or is little floor visible? pass a floor mask, or raise the largest tilt): {}",
+          "tilted more, or is little floor visible? pass a floor mask, or raise the largest tilt): "
+          "{}",
           options.max_tilt_deg, subset.size(), last_failure);
       return report;
     }
@@ -279,8 +279,7 @@ FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const Floor
   report.success = true;
   report.message = fmt::format(
       "floor from {}: {} of {} points within {:.0f} mm ({:.1f}%), RMS {:.1f} mm, camera {:.3f} m "
-      "above it, "
-      "normal {:.1f} degrees from the camera's up axis",
+      "above it, normal {:.1f} degrees from the camera's up axis",
       mask != nullptr ? "the mask" : fmt::format("{} candidate plane(s)", report.candidates.size()),
       candidate_inliers, subset.size(), 1000.0 * options.inlier_threshold,
       100.0 * report.inlier_ratio, 1000.0 * rms, report.camera_height, TiltDeg(chosen.plane));

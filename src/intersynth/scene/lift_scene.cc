@@ -49,8 +49,7 @@ DepthMap KeyFrameDepth(const LiftSceneInputs& inputs,
   if (inputs.depth && (!inputs.metric.empty() || !inputs.disparity.empty())) {
     throw Error(
         "give one depth source: a metric depth map (--depth), or metric depth with optional "
-        "disparity "
-        "(--metric-depth [--disparity]), not both");
+        "disparity (--metric-depth [--disparity]), not both");
   }
   if (inputs.depth) {
     RequireSomeValid(*inputs.depth, inputs.depth_name, true);
@@ -62,8 +61,7 @@ DepthMap KeyFrameDepth(const LiftSceneInputs& inputs,
         inputs.disparity.empty()
             ? "no depth source: give --depth, --metric-depth (and --disparity), or a depth model"
             : "a disparity map has no scale or shift of its own: give a metric depth map "
-              "(--metric-depth) "
-              "to fit them");
+              "(--metric-depth) to fit them");
   }
   for (size_t k = 0; k < inputs.metric.size(); ++k)
     RequireSomeValid(inputs.metric[k], NameAt(inputs.metric_names, k, "metric"), true);
@@ -72,10 +70,10 @@ DepthMap KeyFrameDepth(const LiftSceneInputs& inputs,
   }
   if (inputs.disparity.empty()) {
     if (inputs.metric.size() > 1) {
-      throw Error(fmt::format(
-          "{} metric depth maps without disparity maps: only the key frame's is used; give "
-          "one disparity map per metric map to fuse them",
-          inputs.metric.size()));
+      throw Error(
+          fmt::format("{} metric depth maps without disparity maps: only the key frame's is used; "
+                      "give one disparity map per metric map to fuse them",
+                      inputs.metric.size()));
     }
     result->depth_source = fmt::format("metric depth {}", NameAt(inputs.metric_names, 0, "metric"));
     return inputs.metric[0];
@@ -106,24 +104,19 @@ DepthMap KeyFrameDepth(const LiftSceneInputs& inputs,
 std::string Summary(const LiftSceneResult& r) {
   std::string text = fmt::format(
       "Lifted a {}x{} key frame (camera fx {:.1f}, fy {:.1f}, cx {:.1f}, cy {:.1f} from {}; "
-      "horizontal field of "
-      "view {:.1f} degrees) with depth from {}: {} of {} pixels valid",
+      "horizontal field of view {:.1f} degrees) with depth from {}: {} of {} pixels valid",
       r.camera.width, r.camera.height, r.camera.fx, r.camera.fy, r.camera.cx, r.camera.cy,
       r.camera_source, r.camera.HorizontalFov() * kDegrees, r.depth_source, r.valid_depth_pixels,
       r.depth.size());
   if (r.fusion) {
-    text += fmt::format(
-        " (1/m = {:.5g} d + {:.5g}; {:.1f}% of {} pixels agree, median relative error {:.1f}%; {} "
-        "fused pixels invalid)",
-        r.fusion->alpha, r.fusion->beta, 100.0 * r.fusion->inlier_ratio, r.fusion->used_pixels,
-        100.0 * r.fusion->median_abs_error, r.invalid_fused_pixels);
+    text += fmt::format(" (fusion: {}; {} fused pixels invalid)", r.fusion->message,
+                        r.invalid_fused_pixels);
   }
   text += fmt::format(
       ". The {} {} The camera stands {:.2f} m above the floor, looking {:.1f} degrees down with "
-      "{:.1f} degrees of "
-      "roll; {:.1f}% of the floor inliers lie within 3 cm of y = 0 after alignment. {} points in "
-      "the world frame "
-      "(Y up, the camera at ({:.2f}, {:.2f}, {:.2f}) looking towards -Z).",
+      "{:.1f} degrees of roll; {:.1f}% of the floor inliers lie within 3 cm of y = 0 after "
+      "alignment. {} points in the world frame (Y up, the camera at ({:.2f}, {:.2f}, {:.2f}) "
+      "looking towards -Z).",
       r.floor.from_mask ? "floor mask gave" : "floor search gave", r.floor.message + ".",
       r.placement.camera_height, r.placement.pitch_down_deg, r.placement.roll_deg,
       100.0 * r.floor_within_3cm, r.cloud_in_world.size(), r.placement.camera_in_world.x(),
@@ -188,8 +181,7 @@ PinholeCamera ReadIntrinsicsJson(const std::filesystem::path& path, int width, i
     const int image = std::string(key) == "width" ? width : height;
     if (value != image) {
       throw Error(fmt::format(
-          "{}: key '{}' is {} but the image is {}x{} (crop or resize the intrinsics to the "
-          "image)",
+          "{}: key '{}' is {} but the image is {}x{} (crop or resize the intrinsics to the image)",
           source, key, value, width, height));
     }
   }
@@ -242,10 +234,10 @@ LiftSceneResult LiftScene(const LiftSceneInputs& inputs, const LiftSceneOptions&
                               inputs.image_name, width, height));
     }
     if (CountValid(*inputs.mask, [](float v) { return v != 0.0f; }) == 0) {
-      throw Error(fmt::format(
-          "{}: the floor mask is empty (every pixel is zero); mark the floor with non-zero "
-          "pixels, or leave the mask out to search for the floor",
-          inputs.mask_name));
+      throw Error(
+          fmt::format("{}: the floor mask is empty (every pixel is zero); mark the floor with "
+                      "non-zero pixels, or leave the mask out to search for the floor",
+                      inputs.mask_name));
     }
   }
 
@@ -337,8 +329,8 @@ void WriteSceneFolder(const std::filesystem::path& out,
   json["version"] = 1;
   json["conventions"] =
       "metres; camera frame OpenCV (x right, y down, z forward); world Y up, floor y = 0; "
-      "x_in_world = "
-      "world_from_camera * x_in_camera, 4x4 row-major; plane n . x + offset = 0 with n pointing up";
+      "x_in_world = world_from_camera * x_in_camera, 4x4 row-major; plane n . x + offset = 0 with "
+      "n pointing up";
   json["image"] = "image.png";
   json["source_image"] = inputs.image_name;
   json["intrinsics"] = CameraJson(result.camera);
@@ -362,6 +354,7 @@ void WriteSceneFolder(const std::filesystem::path& out,
                     {"valid_pixels", fit.valid_pixels},
                     {"used_pixels", fit.used_pixels},
                     {"inlier_ratio", fit.inlier_ratio},
+                    {"within_threshold_ratio", fit.within_threshold_ratio},
                     {"inlier_rms_relative", fit.inlier_rms},
                     {"median_abs_relative_error", fit.median_abs_error},
                     {"ransac_iterations", fit.ransac_iterations},

@@ -86,8 +86,7 @@ TEST_P(LiftSyntheticRooms, FusionAndNoisyMaskGiveTiltHeightAlphaBeta) {
   EXPECT_NEAR(result.placement.camera_height, pose.height, 0.02);
   std::printf(
       "room %.1f m, pitch %.0f, roll %.0f: alpha %.4f (%.4f), beta %.5f (%.5f), tilt error %.3f "
-      "deg, "
-      "height %.4f m\n",
+      "deg, height %.4f m\n",
       pose.height, pose.pitch, pose.roll, result.fusion->alpha, pose.alpha, result.fusion->beta,
       pose.beta, tilt_error, result.placement.camera_height);
 }
@@ -356,8 +355,7 @@ TEST(LiftScene, NyuDiningRoomLargestWallIsVertical) {
     const double tilt = LargestWallTiltDeg(result, &support);
     std::printf(
         "NYU dining room (%s): floor within 3 cm %.1f%%, camera %.3f m high; largest wall plane "
-        "%.1f%% of "
-        "the other points, %.2f degrees from vertical\n",
+        "%.1f%% of the other points, %.2f degrees from vertical\n",
         depth.c_str(), 100.0 * result.floor_within_3cm, result.placement.camera_height,
         100.0 * support, tilt);
     EXPECT_GT(support, 0.05);

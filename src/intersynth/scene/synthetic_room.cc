@@ -66,10 +66,10 @@ SyntheticRoom RenderSyntheticRoom(const SyntheticRoomOptions& options) {
   if (options.width < 1 || options.height < 1 || !(options.camera_height > 0.0) ||
       !(options.camera_height < options.ceiling) || !(options.half_width > 0.0) ||
       !(options.depth > 0.0) || !(options.back > 0.0)) {
-    throw Error(fmt::format(
-        "synthetic room: the camera ({} m high) must stand inside a room of positive size "
-        "under its {} m ceiling, with a positive image size",
-        options.camera_height, options.ceiling));
+    throw Error(
+        fmt::format("synthetic room: the camera ({} m high) must stand inside a room of positive "
+                    "size under its {} m ceiling, with a positive image size",
+                    options.camera_height, options.ceiling));
   }
   SyntheticRoom room;
   room.camera = PinholeCamera::FromHorizontalFov(options.width, options.height,

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util_torch/torch_info.h"
 #include "intersynth/util/logging.h"
 
 namespace intersynth {
@@ -19,17 +20,6 @@ struct TorchScriptTextEncoder::Impl {
 
 namespace {
 
-// The useful line of a LibTorch error: what_without_backtrace() drops the C++
-// stack, and an error raised inside TorchScript ends with its own message
-// after a TorchScript traceback, so the last non-empty line says most.
-std::string Reason(const std::exception& e) {
-  const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
-  std::string text = torch_error != nullptr ? torch_error->what_without_backtrace() : e.what();
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  const size_t newline = text.rfind('\n');
-  return newline == std::string::npos ? text : text.substr(newline + 1);
-}
-
 // The module's declared embedding width: an int attribute or an exported
 // method `embedding_dim() -> int`; 0 when it declares none.
 int64_t DeclaredEmbeddingDim(torch::jit::Module& module, const std::string& source) {
@@ -40,7 +30,7 @@ int64_t DeclaredEmbeddingDim(torch::jit::Module& module, const std::string& sour
     try {
       value = (*method)(std::vector<c10::IValue>{});
     } catch (const std::exception& e) {
-      throw Error(fmt::format("{}: embedding_dim() failed: {}", source, Reason(e)));
+      throw Error(fmt::format("{}: embedding_dim() failed: {}", source, TorchErrorReason(e)));
     }
   } else {
     return 0;
@@ -74,7 +64,7 @@ TorchScriptTextEncoder TorchScriptTextEncoder::Load(const std::filesystem::path&
   try {
     impl->module = torch::jit::load(source, torch::kCPU);
   } catch (const std::exception& e) {
-    throw Error(fmt::format("{}: not a TorchScript archive ({}): {}", source, expected, Reason(e)));
+    throw Error(fmt::format("{}: not a TorchScript archive ({}): {}", source, expected, TorchErrorReason(e)));
   }
   impl->module.eval();
 
@@ -97,7 +87,7 @@ TorchScriptTextEncoder TorchScriptTextEncoder::Load(const std::filesystem::path&
     impl->module = torch::jit::freeze(impl->module, c10::nullopt, /*optimize_numerics=*/false);
   } catch (const std::exception& e) {
     LogWarn("{}: running the text encoder unfrozen (torch.jit.freeze failed: {})", source,
-            Reason(e));
+            TorchErrorReason(e));
   }
 
   // Probe run: reports a broken contract at load and gives D when the module
@@ -132,7 +122,7 @@ at::Tensor TorchScriptTextEncoder::Encode(const std::vector<std::string>& texts)
     try {
       result = impl_->module.forward({c10::IValue(std::move(list))});
     } catch (const std::exception& e) {
-      throw Error(fmt::format("{}: forward failed on {} texts: {}", source, batch, Reason(e)));
+      throw Error(fmt::format("{}: forward failed on {} texts: {}", source, batch, TorchErrorReason(e)));
     }
   }
 
