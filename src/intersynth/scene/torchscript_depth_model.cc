@@ -9,6 +9,7 @@
 
 #include "intersynth/util/error.h"
 #include "intersynth/util_torch/torch_info.h"
+#include "intersynth/util_torch/torchscript_load.h"
 #include "intersynth/util/logging.h"
 
 namespace intersynth {
@@ -134,23 +135,10 @@ TorchScriptDepthModel::TorchScriptDepthModel(std::shared_ptr<Impl> impl) : impl_
 
 TorchScriptDepthModel TorchScriptDepthModel::Load(const std::filesystem::path& path) {
   const std::string source = path.string();
-  const char* expected = "expected a TorchScript depth model saved with torch.jit.save";
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    throw Error(fmt::format("{}: {} ({})", source,
-                            std::filesystem::exists(path, error) ? "not a file" : "no such file",
-                            expected));
-  }
-
-  // Read the archive onto the CPU; LibTorch reports a wrong file as c10::Error.
+  // Read the archive onto the CPU, in eval mode.
   auto impl = std::make_shared<Impl>();
   impl->path = path;
-  try {
-    impl->module = torch::jit::load(source, torch::kCPU);
-  } catch (const std::exception& e) {
-    throw Error(fmt::format("{}: not a TorchScript archive ({}): {}", source, expected, TorchErrorReason(e)));
-  }
-  impl->module.eval();
+  impl->module = LoadTorchScriptModule(path, "expected a TorchScript depth model saved with torch.jit.save");
 
   // forward(image: Tensor) must exist and take one Tensor (further arguments
   // only with defaults).
