@@ -236,6 +236,9 @@ std::vector<T> NpyArray::ToVector() const {
     case NpyDType::kUInt8:
       ConvertElements<T, uint8_t>(data, dtype, &out);
       break;
+    case NpyDType::kUInt32:
+      ConvertElements<T, uint32_t>(data, dtype, &out);
+      break;
     case NpyDType::kBool:
       ConvertElements<T, bool>(data, dtype, &out);
       break;

@@ -355,12 +355,23 @@ TEST_F(NpyBadFile, UnsupportedVersion) {
 
 TEST_F(NpyBadFile, UnsupportedDTypes) {
   for (const std::string descr :
-       {"'|O'", "'<c8'", "'<f2'", "'|i1'", "'<u4'", "'|S5'", "[('a', '<f4'), ('b', '<i4')]"}) {
+       {"'|O'", "'<c8'", "'<f2'", "'|i1'", "'<u2'", "'|S5'", "[('a', '<f4'), ('b', '<i4')]"}) {
     SCOPED_TRACE(descr);
     ExpectReadError(MakeNpy("{'descr': " + descr + ", 'fortran_order': False, 'shape': (1,)}",
                             std::string(16, '\0')),
                     {"unsupported dtype", descr});
   }
+}
+
+TEST(Npy, ReadsUint32AsSmplKintreeTablesHoldThem) {
+  // SMPL's kintree_table is uint32 with 4294967295 as the root's parent.
+  const NpyArray array = ParseNpy(
+      MakeNpy("{'descr': '<u4', 'fortran_order': False, 'shape': (3,)}",
+              Bytes<uint32_t>({0, 7, 4294967295u})),
+      "kintree.npy");
+  EXPECT_EQ(array.dtype, NpyDType::kUInt32);
+  EXPECT_EQ(array.ToVector<int64_t>(), (std::vector<int64_t>{0, 7, 4294967295LL}));
+  EXPECT_ERROR_CONTAINS(array.ToVector<int32_t>(), {"4294967295"});
 }
 
 TEST_F(NpyBadFile, InvalidUtf32CodePoint) {
