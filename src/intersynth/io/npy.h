@@ -2,8 +2,8 @@
 // NumPy .npy arrays in memory and on disk (format versions 1.0, 2.0 and 3.0).
 //
 // Supported dtypes: float32 (<f4), float64 (<f8), int32 (<i4), int64 (<i8),
-// uint8 (|u1), uint32 (<u4: SMPL's kintree_table), bool (|b1) and unicode strings (<Uk, UTF-32 on disk, UTF-8
-// std::string in memory). Big-endian numeric files are byte-swapped on read.
+// uint8 (|u1), uint32 (<u4: SMPL's kintree_table), bool (|b1) and unicode
+// strings (<Uk, UTF-32 on disk, UTF-8 std::string in memory). Big-endian numeric files are byte-swapped on read.
 // Arrays are held in C (row-major) order; Fortran-order files are reordered on
 // read, and WriteNpy can write Fortran order on request.
 //
