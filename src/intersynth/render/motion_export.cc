@@ -15,6 +15,7 @@
 #include "intersynth/body/forward_kinematics.h"
 #include "intersynth/body/smpl22.h"
 #include "intersynth/geometry/euler.h"
+#include "intersynth/geometry/kabsch.h"
 #include "intersynth/geometry/rotation.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/smpl22_motion.h"
@@ -146,20 +147,6 @@ std::array<Vec, kSmpl22NumJoints> RestOffsets(const MotionClip& clip, int person
   return offsets;
 }
 
-/// argmin_{R in SO(3)} sum_i |R a_i - b_i|^2 (Kabsch): H = sum a_i b_i^T =
-/// U S V^T, R = V diag(1, 1, s) U^T, s = sign(det(V U^T)). Identity when H = 0.
-Mat Kabsch(const std::vector<Vec>& a, const std::vector<Vec>& b) {
-  Mat h = Mat::Zero();
-  for (size_t i = 0; i < a.size(); ++i) h += a[i] * b[i].transpose();
-  if (!(h.norm() > 0.0)) return Mat::Identity();
-  const Eigen::JacobiSVD<Mat> svd(h, Eigen::ComputeFullU | Eigen::ComputeFullV);
-  const Mat& u = svd.matrixU();
-  const Mat& v = svd.matrixV();
-  Mat s = Mat::Identity();
-  s(2, 2) = (v * u.transpose()).determinant() < 0.0 ? -1.0 : 1.0;
-  return v * s * u.transpose();
-}
-
 /// The smpl22 joints in BVH (depth-first, children in index order) order.
 void DepthFirst(int joint,
                 const std::array<std::vector<int>, kSmpl22NumJoints>& children,
@@ -289,7 +276,7 @@ BvhMotion MotionToBvh(const MotionClip& clip, int person) {
           rest.push_back(offsets[c]);
           observed.push_back(JointAt(clip, person, t, c) - fk[j]);
         }
-        global[j] = Kabsch(rest, observed);
+        global[j] = KabschRotation(rest, observed);
         // The children's position channels take the fit's residual.
         for (size_t i = 0; i < children[j].size(); ++i) {
           translation[children[j][i]] = global[j].transpose() * observed[i];
