@@ -145,6 +145,8 @@ if(INTERSYNTH_WITH_TORCH)
     ARGS lift-scene --image "${_nyu}/image.png" --metric-depth "${_nyu}/depth.png"
          --depth-model "${_scene_fx}/tiny_metric_depth.pt" --out "${w}/lift_scene_two_metric_sources/scene")
 endif()
+intersynth_cli_test(prior_info EXIT 0 OUTPUT "8 Gaussians over 48 dimensions.*component 7: weight"
+  ARGS prior info "${_assets}/priors/pose_gmm8.npz")
 intersynth_cli_test(preview_scene_missing EXIT nonzero ONE_LINE OUTPUT "nowhere/scene.json"
   NOT_EXIST "${w}/preview_scene_missing/p.png"
   ARGS preview --scene "${w}/nowhere" --out "${w}/preview_scene_missing/p.png")
@@ -188,6 +190,12 @@ if(TARGET diffusion_make_tiny_dataset)
   set(_tiny "${_cli_work}/tiny")
   add_test(NAME cli.train_make_tiny_dataset COMMAND diffusion_make_tiny_dataset "${_tiny}")
   set_tests_properties(cli.train_make_tiny_dataset PROPERTIES FIXTURES_SETUP tiny_dataset)
+  intersynth_cli_test(prior_train_tiny EXIT 0 OUTPUT "wrote .*prior.npz: 2 Gaussians over 48 dimensions"
+    ARGS prior train --data "${_tiny}/ds" --out "${w}/prior_train_tiny/prior.npz" --components 2 --no-progress)
+  intersynth_cli_test(prior_train_missing_data EXIT nonzero ONE_LINE OUTPUT "nowhere"
+    NOT_EXIST "${w}/prior_train_missing_data/prior.npz"
+    ARGS prior train --data "${w}/nowhere" --out "${w}/prior_train_missing_data/prior.npz")
+  set_tests_properties(cli.prior_train_tiny PROPERTIES FIXTURES_REQUIRED tiny_dataset)
   intersynth_cli_test(train_help EXIT 0 OUTPUT "--resume.*--nproc.*Examples" ARGS train --help)
   intersynth_cli_test(train_tiny EXIT 0 OUTPUT "step 4/4  loss.*samples/s.*trained to step 4"
     ARGS train --data "${_tiny}/ds" --out "${w}/train_tiny/run" --config "${_tiny}/tiny.json"

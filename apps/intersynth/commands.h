@@ -22,6 +22,7 @@ void SetupData(CLI::App* command);
 void SetupExport(CLI::App* command);
 void SetupPreview(CLI::App* command);
 void SetupLiftScene(CLI::App* command);
+void SetupPrior(CLI::App* command);
 void SetupTrain(CLI::App* command);
 void SetupGenerate(CLI::App* command);
 void SetupModel(CLI::App* command);
@@ -36,6 +37,7 @@ inline constexpr Command kCommands[] = {
     {"data", "Build a motion dataset from mocap sources (data build) or describe one (data info)",
      SetupData},
     {"demo", "Run the demo on the bundled assets", SetupDemo},
+    {"prior", "Fit the body pose prior to a dataset (prior train) or describe one (prior info)", SetupPrior},
     {"lift-scene", "Rebuild a room in metric 3D from one key frame and put its floor on y = 0", SetupLiftScene},
     {"export", "Export a motion file as BVH (smpl22, per person) or JSON", SetupExport},
 #ifdef INTERSYNTH_WITH_TORCH

@@ -107,8 +107,8 @@ double GaussianMixture::MaxMixtureEnergy(const Eigen::VectorXd& x, int* best) co
   return energy;
 }
 
-void GaussianMixture::Write(const std::filesystem::path& path,
-                            const std::string& description) const {
+void GaussianMixture::Write(const std::filesystem::path& path, const std::string& description,
+                            const std::map<std::string, NpyArray>& extra) const {
   const int K = components(), D = dimension();
   std::vector<double> means, covariances;
   for (int k = 0; k < K; ++k) {
@@ -117,7 +117,7 @@ void GaussianMixture::Write(const std::filesystem::path& path,
       for (int j = 0; j < D; ++j) covariances.push_back(covariances_[k](i, j));
     }
   }
-  NpzArchive archive;
+  NpzArchive archive = extra;
   archive["weights"] = NpyArray::Float64({K}, weights_);
   archive["means"] = NpyArray::Float64({K, D}, means);
   archive["covariances"] = NpyArray::Float64({K, D, D}, covariances);

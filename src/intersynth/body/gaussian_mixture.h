@@ -24,8 +24,11 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
+
+#include "intersynth/io/npy.h"
 
 namespace intersynth {
 
@@ -65,7 +68,11 @@ class GaussianMixture {
 
   /// Writes / reads the .npz described in the file comment. Read throws
   /// Error naming the file and key.
-  void Write(const std::filesystem::path& path, const std::string& description = "") const;
+  /// `extra` arrays are stored beside the mixture's (e.g. what the
+  /// dimensions mean); Read ignores them.
+  void Write(const std::filesystem::path& path,
+             const std::string& description = "",
+             const std::map<std::string, NpyArray>& extra = {}) const;
   static GaussianMixture Read(const std::filesystem::path& path);
 
  private:

@@ -1,0 +1,60 @@
+#pragma once
+// `intersynth prior train`: SMPLify's pose prior (a Gaussian mixture over
+// body-joint rotations; body/gaussian_mixture.h) fitted to a motion dataset's
+// smpl22 joints.
+//
+// Samples: every `stride`-th frame of every person of the split's clips,
+// joints turned into SMPL-convention local rotations relative to a T-pose rest
+// skeleton (body/smpl_pose.h: the rest of motion/smpl22_motion.h's
+// synthetic skeleton, arms out, as SMPL's rest is), as axis-angle, for the
+// 16 joints kPosePriorJoints: smpl22's 1..21 without the leaves (feet, head,
+// wrists), whose rotations positions cannot tell; the root's orientation is
+// not part of a pose prior. 48 dimensions, joint-major (x, y, z per joint).
+// No twist is in the data (joints only), so the prior says nothing about
+// twists: a fit should keep them small by other means.
+//
+// The file: the mixture's .npz (weights, means, covariances) plus `joints`
+// (int64 [16], the smpl22 index of each 3-dimension block), `rest_joints`
+// (float64 [22, 3]) and a `description`.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "intersynth/body/gaussian_mixture.h"
+
+namespace intersynth {
+
+/// The smpl22 joints a pose prior covers, in the order of its dimensions.
+inline constexpr std::array<int, 16> kPosePriorJoints = {1, 2,  3,  4,  5,  6,  7,  8,
+                                                         9, 12, 13, 14, 16, 17, 18, 19};
+
+/// Options of TrainPosePrior.
+struct PosePriorTrainOptions {
+  std::filesystem::path dataset;
+  std::filesystem::path out;
+  /// The split whose clips are used.
+  std::string split = "train";
+  /// Every n-th frame (neighbouring frames add little).
+  int stride = 4;
+  /// At most this many samples (a seeded random subset beyond it).
+  int64_t max_samples = 50000;
+  GaussianMixtureOptions mixture = {8, 200, 1e-5, 1e-4, 0};
+  /// Progress bar on a terminal.
+  bool progress = true;
+};
+
+/// What TrainPosePrior did.
+struct PosePriorTrainReport {
+  int64_t clips = 0;
+  int64_t samples = 0;
+  GaussianMixtureReport fit;
+  std::string summary;
+};
+
+/// Collects the samples, fits the mixture and writes `out`. Throws Error for
+/// a missing dataset, a split with no clip, or fewer samples than components.
+PosePriorTrainReport TrainPosePrior(const PosePriorTrainOptions& options);
+
+}  // namespace intersynth
