@@ -38,6 +38,9 @@ void SetupPriorTrain(CLI::App* command) {
       ->capture_default_str();
   command->add_option("--iterations", options->mixture.max_iterations, "EM iterations at most")
       ->capture_default_str();
+  command->add_option("--reg-covar", options->mixture.reg_covar,
+                      "added to every covariance's diagonal (rad^2): the floor of each direction's spread")
+      ->capture_default_str();
   command->add_option("--seed", options->mixture.seed, "seed of the seeding and the subset")
       ->capture_default_str();
   command->add_flag("--no-progress", *no_progress, "no progress bar");
