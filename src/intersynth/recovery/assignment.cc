@@ -87,18 +87,9 @@ std::vector<int> MatchPredictionsToPeople(
   Eigen::MatrixXd cost = Eigen::MatrixXd::Constant(P, D, unmatchable);
   for (int p = 0; p < P; ++p) {
     const PersonKeypoints& person = people[p];
-    double min_x = std::numeric_limits<double>::infinity(), min_y = min_x, max_x = -min_x,
-           max_y = -min_x;
-    int seen = 0;
-    for (int k = 0; k < kCoco17NumKeypoints; ++k) {
-      if (!(person.confidence[k] > 0.0f)) continue;
-      ++seen;
-      min_x = std::min<double>(min_x, person.xy[k][0]);
-      max_x = std::max<double>(max_x, person.xy[k][0]);
-      min_y = std::min<double>(min_y, person.xy[k][1]);
-      max_y = std::max<double>(max_y, person.xy[k][1]);
-    }
+    const int seen = person.visible_count();
     if (seen == 0) continue;
+    const auto [min_x, min_y, max_x, max_y] = person.SeenBox();
     const double scale = std::max(std::hypot(max_x - min_x, max_y - min_y), 1.0);
     for (int d = 0; d < D; ++d) {
       double sum = 0.0;

@@ -11,17 +11,8 @@
 namespace intersynth {
 
 std::optional<PersonCrop> CropAroundKeypoints(const PersonKeypoints& person, double scale) {
-  double min_x = std::numeric_limits<double>::infinity(), min_y = min_x;
-  double max_x = -min_x, max_y = -min_x;
-  int seen = 0;
-  for (int k = 0; k < kCoco17NumKeypoints; ++k) {
-    if (!(person.confidence[k] > 0.0f)) continue;
-    ++seen;
-    min_x = std::min<double>(min_x, person.xy[k][0]);
-    max_x = std::max<double>(max_x, person.xy[k][0]);
-    min_y = std::min<double>(min_y, person.xy[k][1]);
-    max_y = std::max<double>(max_y, person.xy[k][1]);
-  }
+  const int seen = person.visible_count();
+  const auto [min_x, min_y, max_x, max_y] = person.SeenBox();
   const double side = std::max(max_x - min_x, max_y - min_y) * scale;
   if (seen < 2 || !(side > 0.0)) return std::nullopt;
   return PersonCrop{0.5 * (min_x + max_x), 0.5 * (min_y + max_y), side};

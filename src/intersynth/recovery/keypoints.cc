@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "intersynth/io/json.h"
@@ -110,6 +111,18 @@ bool IsCrowd(const nlohmann::json& annotation) {
 int PersonKeypoints::visible_count() const {
   return static_cast<int>(
       std::count_if(confidence.begin(), confidence.end(), [](float c) { return c > 0.0f; }));
+}
+
+std::array<double, 4> PersonKeypoints::SeenBox() const {
+  std::array<double, 4> box = {
+      std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
+      -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  for (int k = 0; k < kCoco17NumKeypoints; ++k) {
+    if (!(confidence[k] > 0.0f)) continue;
+    box = {std::min<double>(box[0], xy[k][0]), std::min<double>(box[1], xy[k][1]),
+           std::max<double>(box[2], xy[k][0]), std::max<double>(box[3], xy[k][1])};
+  }
+  return visible_count() > 0 ? box : std::array<double, 4>{};
 }
 
 KeypointSet ReadKeypointsJson(const std::filesystem::path& path) {

@@ -68,6 +68,9 @@ struct PersonKeypoints {
 
   /// Keypoints with confidence > 0.
   int visible_count() const;
+  /// The box (min_x, min_y, max_x, max_y) of the keypoints with confidence
+  /// > 0; all zero when none is seen.
+  std::array<double, 4> SeenBox() const;
 };
 
 /// Every person in every frame of one file, frames in id order.

@@ -250,23 +250,8 @@ TorchScriptPoseRegressor TorchScriptPoseRegressor::Load(const std::filesystem::p
 
   // forward(crops: Tensor) must exist and take one Tensor (further
   // arguments only with defaults).
-  const auto forward = impl->module.find_method("forward");
-  if (!forward) {
-    throw Error(fmt::format(
-        "{}: the TorchScript module has no forward(crops: Tensor) -> Dict[str, Tensor]", source));
-  }
-  const auto& schema = forward->function().getSchema();
-  const auto& arguments = schema.arguments();
-  bool takes_one_tensor =
-      arguments.size() >= 2 && c10::TensorType::get()->isSubtypeOf(*arguments[1].type());
-  for (size_t i = 2; i < arguments.size(); ++i) {
-    takes_one_tensor = takes_one_tensor && arguments[i].default_value().has_value();
-  }
-  if (!takes_one_tensor) {
-    throw Error(
-        fmt::format("{}: forward is {}, expected forward(crops: Tensor) -> Dict[str, Tensor]",
-                    source, toString(schema)));
-  }
+  RequireForwardTakingOneTensor(impl->module, source,
+                                "forward(crops: Tensor) -> Dict[str, Tensor]");
 
   // The attributes, read before freezing inlines them.
   impl->input_size = ReadInputSize(impl->module, source);
@@ -275,12 +260,7 @@ TorchScriptPoseRegressor TorchScriptPoseRegressor::Load(const std::filesystem::p
   // Freeze (weights and attributes become constants). optimize_numerics =
   // false keeps the outputs bit-equal to the unfrozen module the user
   // exported.
-  try {
-    impl->module = torch::jit::freeze(impl->module, c10::nullopt, /*optimize_numerics=*/false);
-  } catch (const std::exception& e) {
-    LogWarn("{}: running the pose regressor unfrozen (torch.jit.freeze failed: {})", source,
-            TorchErrorReason(e));
-  }
+  impl->module = FreezeOrWarn(impl->module, source, "the pose regressor");
 
   // Probe run on a batch of constant grey crops: reports a broken contract
   // at load, and fixes J and B for later calls.

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/logging.h"
 #include "intersynth/util_torch/torch_info.h"
 #include "intersynth/util_torch/torchscript_load.h"
-#include "intersynth/util/logging.h"
 
 namespace intersynth {
 
@@ -138,26 +138,12 @@ TorchScriptDepthModel TorchScriptDepthModel::Load(const std::filesystem::path& p
   // Read the archive onto the CPU, in eval mode.
   auto impl = std::make_shared<Impl>();
   impl->path = path;
-  impl->module = LoadTorchScriptModule(path, "expected a TorchScript depth model saved with torch.jit.save");
+  impl->module =
+      LoadTorchScriptModule(path, "expected a TorchScript depth model saved with torch.jit.save");
 
   // forward(image: Tensor) must exist and take one Tensor (further arguments
   // only with defaults).
-  const auto forward = impl->module.find_method("forward");
-  if (!forward) {
-    throw Error(
-        fmt::format("{}: the TorchScript module has no forward(image: Tensor) -> Tensor", source));
-  }
-  const auto& schema = forward->function().getSchema();
-  const auto& arguments = schema.arguments();
-  bool takes_one_tensor =
-      arguments.size() >= 2 && c10::TensorType::get()->isSubtypeOf(*arguments[1].type());
-  for (size_t i = 2; i < arguments.size(); ++i) {
-    takes_one_tensor = takes_one_tensor && arguments[i].default_value().has_value();
-  }
-  if (!takes_one_tensor) {
-    throw Error(fmt::format("{}: forward is {}, expected forward(image: Tensor) -> Tensor", source,
-                            toString(schema)));
-  }
+  RequireForwardTakingOneTensor(impl->module, source, "forward(image: Tensor) -> Tensor");
 
   // The attributes, read before freezing inlines them.
   impl->kind = ReadOutputKind(impl->module, source);
@@ -172,12 +158,7 @@ TorchScriptDepthModel TorchScriptDepthModel::Load(const std::filesystem::path& p
   // Freeze (weights and attributes become constants). optimize_numerics =
   // false keeps the outputs bit-equal to the unfrozen module the user
   // exported.
-  try {
-    impl->module = torch::jit::freeze(impl->module, c10::nullopt, /*optimize_numerics=*/false);
-  } catch (const std::exception& e) {
-    LogWarn("{}: running the depth model unfrozen (torch.jit.freeze failed: {})", source,
-            TorchErrorReason(e));
-  }
+  impl->module = FreezeOrWarn(impl->module, source, "the depth model");
 
   // Probe run on a constant grey image at the declared size (or kProbeSize
   // square): reports a broken contract at load. A network that needs a

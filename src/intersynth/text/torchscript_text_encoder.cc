@@ -7,9 +7,9 @@
 #include <system_error>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/logging.h"
 #include "intersynth/util_torch/torch_info.h"
 #include "intersynth/util_torch/torchscript_load.h"
-#include "intersynth/util/logging.h"
 
 namespace intersynth {
 
@@ -54,7 +54,8 @@ TorchScriptTextEncoder TorchScriptTextEncoder::Load(const std::filesystem::path&
   // Read the archive onto the CPU, in eval mode.
   auto impl = std::make_shared<Impl>();
   impl->path = path;
-  impl->module = LoadTorchScriptModule(path, "expected a TorchScript text encoder saved with torch.jit.save");
+  impl->module =
+      LoadTorchScriptModule(path, "expected a TorchScript text encoder saved with torch.jit.save");
 
   // forward(texts: List[str]) must exist and take a list of strings.
   const auto forward = impl->module.find_method("forward");
@@ -71,12 +72,7 @@ TorchScriptTextEncoder TorchScriptTextEncoder::Load(const std::filesystem::path&
   // Freeze (weights and attributes become constants) now that embedding_dim
   // is read: freezing keeps only forward. optimize_numerics = false keeps the
   // outputs bit-equal to the unfrozen module the user exported.
-  try {
-    impl->module = torch::jit::freeze(impl->module, c10::nullopt, /*optimize_numerics=*/false);
-  } catch (const std::exception& e) {
-    LogWarn("{}: running the text encoder unfrozen (torch.jit.freeze failed: {})", source,
-            TorchErrorReason(e));
-  }
+  impl->module = FreezeOrWarn(impl->module, source, "the text encoder");
 
   // Probe run: reports a broken contract at load and gives D when the module
   // does not declare it.
@@ -110,7 +106,8 @@ at::Tensor TorchScriptTextEncoder::Encode(const std::vector<std::string>& texts)
     try {
       result = impl_->module.forward({c10::IValue(std::move(list))});
     } catch (const std::exception& e) {
-      throw Error(fmt::format("{}: forward failed on {} texts: {}", source, batch, TorchErrorReason(e)));
+      throw Error(
+          fmt::format("{}: forward failed on {} texts: {}", source, batch, TorchErrorReason(e)));
     }
   }
 

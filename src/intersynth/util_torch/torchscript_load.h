@@ -19,4 +19,21 @@ namespace intersynth {
 torch::jit::Module LoadTorchScriptModule(const std::filesystem::path& path,
                                          const std::string& expected);
 
+/// Throws Error "SOURCE: the TorchScript module has no SIGNATURE" unless the
+/// module has a forward whose first argument takes a Tensor and whose further
+/// arguments all have defaults ("SOURCE: forward is ..., expected SIGNATURE").
+/// `signature` is what the contract wants, e.g. "forward(image: Tensor) -> Tensor".
+void RequireForwardTakingOneTensor(const torch::jit::Module& module,
+                                   const std::string& source,
+                                   const std::string& signature);
+
+/// torch.jit.freeze(module) (weights and attributes become constants; only
+/// forward is kept, so read attributes first) with optimize_numerics = false,
+/// which keeps the outputs bit-equal to the unfrozen module the user exported.
+/// A module that cannot be frozen is returned as it is, with a warning
+/// naming `source` and `what` (e.g. "the depth model").
+torch::jit::Module FreezeOrWarn(const torch::jit::Module& module,
+                                const std::string& source,
+                                const std::string& what);
+
 }  // namespace intersynth
