@@ -39,3 +39,20 @@ function(intersynth_add_test name)
     PROPERTIES ENVIRONMENT
       "OPENBLAS_CORETYPE=${INTERSYNTH_OPENBLAS_CORETYPE};INTERSYNTH_SOURCE_DIR=${INTERSYNTH_SOURCE_DIR}")
 endfunction()
+
+# intersynth_add_torch_library(NAME SOURCES a.cc TESTS a_test.cc DEPS intersynth::x)
+# A LibTorch library intersynth_NAME and its test binary NAME_test, both
+# reusing text's precompiled Torch header (so call it after text/ is added).
+# Does nothing without Torch or without sources.
+function(intersynth_add_torch_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;TESTS;DEPS" ${ARGN})
+  if(NOT INTERSYNTH_WITH_TORCH OR NOT ARG_SOURCES)
+    return()
+  endif()
+  intersynth_add_library(${name} SOURCES ${ARG_SOURCES} DEPS ${ARG_DEPS} ${TORCH_LIBRARIES})
+  target_precompile_headers(intersynth_${name} REUSE_FROM intersynth_text)
+  intersynth_add_test(${name}_test SOURCES ${ARG_TESTS} DEPS intersynth::${name} ${TORCH_LIBRARIES})
+  if(TARGET ${name}_test)
+    target_precompile_headers(${name}_test REUSE_FROM intersynth_text)
+  endif()
+endfunction()
