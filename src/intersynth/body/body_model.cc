@@ -144,7 +144,71 @@ BodyModelData LoadBodyModel(const std::filesystem::path& path) {
   } else if (J >= kSmpl22NumJoints) {
     for (int j = 0; j < kSmpl22NumJoints; ++j) model.smpl22_joints.push_back(j);
   }
+
+  if (archive.count("coco17_face_vertices") != 0) {
+    for (int64_t v : IntArray(archive, "coco17_face_vertices", {5}, path)) {
+      if (v < 0 || v >= V) {
+        throw Error(fmt::format(
+            "{}: key 'coco17_face_vertices': vertex {} is outside [0, {})", source, v, V));
+      }
+      model.coco17_face_vertices.push_back(static_cast<int>(v));
+    }
+  }
+  if (archive.count("joint_names") != 0) {
+    const NpyArray& names = archive.at("joint_names");
+    if (names.dtype != NpyDType::kUnicode || names.shape != std::vector<int64_t>{J}) {
+      throw Error(fmt::format("{}: key 'joint_names' must be {} strings, got {} {}", source, J,
+                              NpyDTypeName(names.dtype), NpyShapeString(names.shape)));
+    }
+    model.joint_names = names.strings;
+  }
   return model;
+}
+
+void SaveBodyModel(const std::filesystem::path& path, const BodyModelData& model) {
+  const int64_t V = model.num_vertices;
+  const int64_t J = model.num_joints;
+  const int64_t B = model.num_betas;
+  const int64_t P = model.has_pose_correctives() ? 9 * (J - 1) : 0;
+  if (model.v_template.size() != static_cast<size_t>(V * 3) ||
+      model.shapedirs.size() != static_cast<size_t>(V * 3 * B) ||
+      model.j_regressor.size() != static_cast<size_t>(J * V) ||
+      model.weights.size() != static_cast<size_t>(V * J) ||
+      model.parents.size() != static_cast<size_t>(J) || model.faces.size() % 3 != 0 ||
+      (P > 0 && model.posedirs.size() != static_cast<size_t>(P * 3 * V))) {
+    throw Error(fmt::format("{}: the body model's arrays disagree with its sizes", path.string()));
+  }
+  NpzArchive archive;
+  archive["v_template"] = NpyArray::Float32({V, 3}, model.v_template);
+  archive["shapedirs"] = NpyArray::Float32({V, 3, B}, model.shapedirs);
+  // [P, 3V] in memory -> [V, 3, P] in the file.
+  std::vector<float> posedirs(static_cast<size_t>(P * 3 * V));
+  for (int64_t p = 0; p < P; ++p) {
+    for (int64_t i = 0; i < 3 * V; ++i) posedirs[i * P + p] = model.posedirs[p * 3 * V + i];
+  }
+  archive["posedirs"] = NpyArray::Float32({V, 3, P}, posedirs);
+  archive["J_regressor"] = NpyArray::Float32({J, V}, model.j_regressor);
+  archive["weights"] = NpyArray::Float32({V, J}, model.weights);
+  std::vector<int64_t> kintree(static_cast<size_t>(2 * J));
+  for (int64_t k = 0; k < J; ++k) {
+    kintree[k] = model.parents[k];
+    kintree[J + k] = k;
+  }
+  archive["kintree_table"] = NpyArray::Int64({2, J}, kintree);
+  archive["f"] = NpyArray::Int32({static_cast<int64_t>(model.faces.size() / 3), 3}, model.faces);
+  if (!model.smpl22_joints.empty()) {
+    archive["smpl22_joints"] = NpyArray::Int64(
+        {kSmpl22NumJoints},
+        std::vector<int64_t>(model.smpl22_joints.begin(), model.smpl22_joints.end()));
+  }
+  if (!model.coco17_face_vertices.empty()) {
+    archive["coco17_face_vertices"] =
+        NpyArray::Int64({5}, std::vector<int64_t>(model.coco17_face_vertices.begin(),
+                                                  model.coco17_face_vertices.end()));
+  }
+  if (!model.joint_names.empty())
+    archive["joint_names"] = NpyArray::Unicode({J}, model.joint_names);
+  WriteNpz(path, archive);
 }
 
 }  // namespace intersynth

@@ -20,6 +20,9 @@
 //   smpl22_joints [22]            optional: the model joint of each smpl22
 //                                 joint; by default joints 0..21 (SMPL order,
 //                                 true for SMPL, SMPL+H and SMPL-X)
+//   coco17_face_vertices [5]      optional: the vertices of COCO-17's nose,
+//                                 left eye, right eye, left ear, right ear
+//   joint_names   [J]             optional unicode: the model's joint names
 //
 // The model itself (body_model_torch.h):
 //   v_shaped = T + S beta,              J = J_regressor v_shaped,
@@ -60,6 +63,11 @@ struct BodyModelData {
   /// [22]: the model joint of each smpl22 joint; empty for a model of fewer
   /// than 22 joints without the key (it cannot give smpl22 joints).
   std::vector<int> smpl22_joints;
+  /// [5] or empty: the vertices of COCO-17's five face points (nose, left
+  /// eye, right eye, left ear, right ear).
+  std::vector<int> coco17_face_vertices;
+  /// [J] or empty.
+  std::vector<std::string> joint_names;
   /// Where it was loaded from (for messages).
   std::string source;
 
@@ -71,5 +79,10 @@ struct BodyModelData {
 /// non-finite, or inconsistent (a parent after its child, a face index out
 /// of range, skinning weights whose rows do not sum to 1 within 1e-3).
 BodyModelData LoadBodyModel(const std::filesystem::path& path);
+
+/// Writes `model` as a body model .npz (SMPL's layout; posedirs [V, 3, P],
+/// or [V, 3, 0] without correctives), atomically. Throws Error on write
+/// failure or inconsistent sizes.
+void SaveBodyModel(const std::filesystem::path& path, const BodyModelData& model);
 
 }  // namespace intersynth
