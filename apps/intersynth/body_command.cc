@@ -34,8 +34,9 @@ void SetupBodyBuild(CLI::App* command) {
       ->capture_default_str();
   command->add_option("--betas", options->num_betas, "shape directions kept")
       ->capture_default_str();
-  command->add_option("--min-age", options->min_age,
-                      "lowest MakeHuman age value sampled (0.5 = 25 years, 1 = 90)")
+  command
+      ->add_option("--min-age", options->min_age,
+                   "lowest MakeHuman age value sampled (0.5 = 25 years, 1 = 90)")
       ->capture_default_str();
   command->add_option("--seed", options->seed, "seed of the sampled bodies")->capture_default_str();
   command->add_flag("--overwrite", *overwrite, "replace an existing output file");
@@ -61,8 +62,8 @@ void SetupBodyBuild(CLI::App* command) {
         100.0 * report.explained_variance, model.num_betas, 1000.0 * report.shape_residual_rms,
         report.mean_height, 1000.0 * worst_rms, 1000.0 * worst_max,
         1000.0 * report.rig_default_max_distance, model.coco17_face_vertices[0],
-        model.coco17_face_vertices[1], model.coco17_face_vertices[2],
-        model.coco17_face_vertices[3], model.coco17_face_vertices[4]);
+        model.coco17_face_vertices[1], model.coco17_face_vertices[2], model.coco17_face_vertices[3],
+        model.coco17_face_vertices[4]);
   });
 }
 

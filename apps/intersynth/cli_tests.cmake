@@ -281,3 +281,78 @@ if(TARGET diffusion_make_tiny_dataset)
   set_tests_properties(cli.evaluate_tiny cli.evaluate_leakage cli.evaluate_missing_evaluator PROPERTIES
     FIXTURES_REQUIRED "tiny_dataset;tiny_run" DEPENDS cli.train_resume)
 endif()
+
+# keypoints simulate and pose-error (issue 14's recovery experiment) on the
+# committed motion file; the BVH take of convert_bvh_to_motion (4 frames) is
+# the clip whose frame count does not match.
+set(_kp "${w}/keypoints_simulate")
+intersynth_cli_test(keypoints_simulate_help EXIT 0 OUTPUT "--noise-px.*--drop.*--pitch-deg.*Example"
+  ARGS keypoints simulate --help)
+intersynth_cli_test(keypoints_simulate EXIT 0
+  OUTPUT "640x480 .fx 525, fy 525, cx 319.5, cy 239.5.*looking 30 deg down.*170 frame.s. x 1 person.s.: 2040 body points.*wrote .*kp.json \\(170 frames, 1 person.s.\\) and the scene folder"
+  ARGS keypoints simulate --motion "${_motion}" --out "${_kp}/kp.json" --scene-out "${_kp}/scene" --seed 3)
+set_tests_properties(cli.keypoints_simulate PROPERTIES FIXTURES_SETUP simulated_keypoints)
+intersynth_cli_test(keypoints_simulate_exists EXIT nonzero ONE_LINE OUTPUT "kp.json: already exists \\(pass --overwrite"
+  ARGS keypoints simulate --motion "${_motion}" --out "${_kp}/kp.json" --scene-out "${_kp}/scene2")
+intersynth_cli_test(preview_simulated_scene EXIT 0 OUTPUT "scene preview: .*p.png \\(640x480\\): camera 2\\.50 m above"
+  ARGS preview --scene "${_kp}/scene" --out "${w}/preview_simulated_scene/p.png")
+set_tests_properties(cli.keypoints_simulate_exists cli.preview_simulated_scene PROPERTIES
+  FIXTURES_REQUIRED simulated_keypoints)
+intersynth_cli_test(keypoints_simulate_missing_motion EXIT nonzero ONE_LINE OUTPUT "missing.npz: no such file"
+  NOT_EXIST "${w}/keypoints_simulate_missing_motion/kp.json"
+  ARGS keypoints simulate --motion missing.npz --out "${w}/keypoints_simulate_missing_motion/kp.json"
+       --scene-out "${w}/keypoints_simulate_missing_motion/scene")
+intersynth_cli_test(keypoints_simulate_bad_drop EXIT nonzero ONE_LINE
+  OUTPUT "drop probability must be in \\[0, 1\\], got 1.5" NOT_EXIST "${w}/keypoints_simulate_bad_drop/scene"
+  ARGS keypoints simulate --motion "${_motion}" --out "${w}/keypoints_simulate_bad_drop/kp.json"
+       --scene-out "${w}/keypoints_simulate_bad_drop/scene" --drop 1.5)
+intersynth_cli_test(pose_error_help EXIT 0 OUTPUT "--truth.*--estimate.*--joints.*PA-MPJPE.*Example"
+  ARGS pose-error --help)
+intersynth_cli_test(pose_error_self EXIT 0
+  OUTPUT "coco12 joints, 170 frames.*\n0 +170 +0\\.0 +0\\.0 +0\\.0 +0\\.0\n.*wrote .*e.json"
+  ARGS pose-error --truth "${_motion}" --estimate "${_motion}" --joints coco12
+       --json "${w}/pose_error_self/e.json")
+intersynth_cli_test(pose_error_missing_file EXIT nonzero ONE_LINE OUTPUT "missing.npz: no such file"
+  ARGS pose-error --truth "${_motion}" --estimate missing.npz)
+intersynth_cli_test(pose_error_unknown_joints EXIT nonzero ONE_LINE OUTPUT "unknown joint set 'coco17'"
+  ARGS pose-error --truth "${_motion}" --estimate "${_motion}" --joints coco17)
+intersynth_cli_test(pose_error_frame_mismatch EXIT nonzero ONE_LINE
+  OUTPUT "take.npz has 4 frames but .*012314.npz has 170: the frame counts must match"
+  ARGS pose-error --truth "${_motion}" --estimate "${w}/convert_bvh_to_motion/take.npz")
+set_tests_properties(cli.convert_bvh_to_motion PROPERTIES FIXTURES_SETUP bvh_take)
+set_tests_properties(cli.pose_error_frame_mismatch PROPERTIES FIXTURES_REQUIRED bvh_take)
+
+# body info on the bundled open body model (issue 14; body build itself is
+# tested in body_test, which needs the shared MPFB2 assets).
+intersynth_cli_test(body_info EXIT 0
+  OUTPUT "13380 vertices, 26756 triangles, 31 joints, 16 shape directions, no pose correctives.*smpl22 joints: Hips LeftUpLeg RightUpLeg LowerBack.*COCO face vertices"
+  ARGS body info "${INTERSYNTH_SOURCE_DIR}/assets/body/open_body.npz")
+intersynth_cli_test(body_build_help EXIT 0 OUTPUT "--mpfb.*--samples.*--betas.*Example"
+  ARGS body build --help)
+
+# recover (Torch) on the simulated keypoints above.
+if(INTERSYNTH_WITH_TORCH)
+  set(_body "${INTERSYNTH_SOURCE_DIR}/assets/body/open_body.npz")
+  set(_prior "${INTERSYNTH_SOURCE_DIR}/assets/priors/pose_gmm8.npz")
+  intersynth_cli_test(recover_help EXIT 0 OUTPUT "--keypoints.*--scene.*--method.*--smooth.*Example"
+    ARGS recover --help)
+  intersynth_cli_test(recover_simulated EXIT 0
+    OUTPUT "r.npz: 1 persons, 170 frames at 20 fps \\(temporal\\), mean reprojection"
+    ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
+         --out "${w}/recover_simulated/r.npz" --iterations 20)
+  intersynth_cli_test(recover_per_frame_smooth EXIT 0
+    OUTPUT "r.npz: 1 persons, 170 frames at 20 fps \\(per-frame \\+ smoothing\\)"
+    ARGS recover --keypoints "${_kp}/kp.json" --intrinsics "${_kp}/scene/scene.json" --body "${_body}"
+         --prior "${_prior}" --out "${w}/recover_per_frame_smooth/r.npz" --method per-frame --smooth
+         --iterations 10)
+  intersynth_cli_test(recover_no_camera EXIT nonzero ONE_LINE
+    OUTPUT "give the camera with exactly one of --intrinsics K.json and --scene SCENE_DIR"
+    NOT_EXIST "${w}/recover_no_camera/r.npz"
+    ARGS recover --keypoints "${_kp}/kp.json" --out "${w}/recover_no_camera/r.npz")
+  intersynth_cli_test(recover_body_missing_key EXIT nonzero ONE_LINE OUTPUT "012314.npz: missing key 'v_template'"
+    NOT_EXIST "${w}/recover_body_missing_key/r.npz"
+    ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_motion}"
+         --out "${w}/recover_body_missing_key/r.npz")
+  set_tests_properties(cli.recover_simulated cli.recover_per_frame_smooth cli.recover_no_camera
+    cli.recover_body_missing_key PROPERTIES FIXTURES_REQUIRED simulated_keypoints)
+endif()

@@ -22,12 +22,16 @@ void SetupData(CLI::App* command);
 void SetupExport(CLI::App* command);
 void SetupPreview(CLI::App* command);
 void SetupLiftScene(CLI::App* command);
+void SetupKeypoints(CLI::App* command);
+void SetupPoseError(CLI::App* command);
 void SetupPrior(CLI::App* command);
+void SetupBody(CLI::App* command);
 void SetupTrain(CLI::App* command);
 void SetupGenerate(CLI::App* command);
 void SetupModel(CLI::App* command);
 void SetupEvaluator(CLI::App* command);
 void SetupEvaluate(CLI::App* command);
+void SetupRecover(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
 inline constexpr Command kCommands[] = {
@@ -37,10 +41,17 @@ inline constexpr Command kCommands[] = {
     {"data", "Build a motion dataset from mocap sources (data build) or describe one (data info)",
      SetupData},
     {"demo", "Run the demo on the bundled assets", SetupDemo},
+    {"body", "Build the open body model from MPFB2 assets (body build) or describe one (body info)", SetupBody},
     {"prior", "Fit the body pose prior to a dataset (prior train) or describe one (prior info)", SetupPrior},
     {"lift-scene", "Rebuild a room in metric 3D from one key frame and put its floor on y = 0", SetupLiftScene},
+    {"keypoints", "Simulate noisy COCO-17 keypoints of a motion seen by a known camera (keypoints simulate)",
+     SetupKeypoints},
+    {"pose-error", "Measure an estimated motion against the true one: MPJPE, PA-MPJPE, acceleration error",
+     SetupPoseError},
     {"export", "Export a motion file as BVH (smpl22, per person) or JSON", SetupExport},
 #ifdef INTERSYNTH_WITH_TORCH
+    {"recover", "Recover each person's 3D body motion from tracked 2D keypoints (body model fitting)",
+     SetupRecover},
     {"train", "Train the multi-person text-to-motion diffusion model on a dataset", SetupTrain},
     {"generate", "Generate motion for one or more persons from a sentence with a trained model", SetupGenerate},
     {"model", "Describe a trained model folder (model info) or export one for generation (model export)",

@@ -32,7 +32,8 @@ void SetOpenBlasCoreTypeForTorchCommands(int argc, char** argv) {
     if (argv[i][0] != '-') subcommand = argv[i];
     else if (std::strcmp(argv[i], "--log-level") == 0) ++i;
   }
-  static const char* kTorchCommands[] = {"train", "generate", "demo", "evaluator", "evaluate", "lift-scene"};
+  static const char* kTorchCommands[] = {"train", "generate", "demo", "evaluator", "evaluate", "lift-scene",
+                                       "recover"};
   if (subcommand == nullptr || std::none_of(std::begin(kTorchCommands), std::end(kTorchCommands),
                                             [&](const char* name) { return std::strcmp(subcommand, name) == 0; })) {
     return;

@@ -56,6 +56,8 @@ BodyModelTorch::BodyModelTorch(const BodyModelData& data, torch::Device device)
     posedirs_ = FromVector(data.posedirs, {9 * (J - 1), 3 * V}, device);
   j_regressor_ = FromVector(data.j_regressor, {J, V}, device);
   weights_ = FromVector(data.weights, {V, J}, device);
+  j_template_ = torch::matmul(j_regressor_, v_template_);
+  j_shapedirs_ = torch::einsum("jv,vkb->jkb", {j_regressor_, shapedirs_});
   std::vector<int64_t> faces(data.faces.begin(), data.faces.end());
   faces_ = torch::tensor(faces, torch::kInt64).view({-1, 3}).to(device);
   if (!data.smpl22_joints.empty()) {
@@ -67,12 +69,34 @@ BodyModelTorch::BodyModelTorch(const BodyModelData& data, torch::Device device)
 BodyModelOutput BodyModelTorch::Forward(const torch::Tensor& betas,
                                         const torch::Tensor& pose,
                                         const torch::Tensor& transl) const {
-  const int64_t J = num_joints_, V = num_vertices_;
+  const int64_t J = num_joints_;
   if (pose.dim() != 3 || pose.size(1) != J || pose.size(2) != 3) {
     throw Error(fmt::format("{}: pose must be [N, {}, 3] (axis-angle per joint), got {}", source_,
                             J, ShapeString(pose)));
   }
-  const int64_t N = pose.size(0);
+  return ForwardRotations(betas, AxisAngleToMatrixTorch(pose), transl);
+}
+
+torch::Tensor BodyModelTorch::RestJoints(const torch::Tensor& betas) const {
+  const int64_t b = betas.size(1);
+  torch::Tensor joints = j_template_.unsqueeze(0).expand({betas.size(0), num_joints_, 3});
+  if (b > 0)
+    joints = joints + torch::einsum("nb,jkb->njk", {betas, j_shapedirs_.narrow(2, 0, b)});
+  return joints;
+}
+
+BodyModelOutput BodyModelTorch::ForwardRotations(const torch::Tensor& betas,
+                                                 const torch::Tensor& rotations,
+                                                 const torch::Tensor& transl,
+                                                 const torch::Tensor& vertex_ids,
+                                                 const torch::Tensor& joint_offsets) const {
+  const int64_t J = num_joints_;
+  if (rotations.dim() != 4 || rotations.size(1) != J || rotations.size(2) != 3 ||
+      rotations.size(3) != 3) {
+    throw Error(fmt::format("{}: rotations must be [N, {}, 3, 3], got {}", source_, J,
+                            ShapeString(rotations)));
+  }
+  const int64_t N = rotations.size(0);
   if (betas.dim() != 2 || betas.size(0) != N || betas.size(1) > num_betas_) {
     throw Error(fmt::format("{}: betas must be [{}, B] with B <= {}, got {}", source_, N,
                             num_betas_, ShapeString(betas)));
@@ -80,23 +104,51 @@ BodyModelOutput BodyModelTorch::Forward(const torch::Tensor& betas,
   if (transl.dim() != 2 || transl.size(0) != N || transl.size(1) != 3) {
     throw Error(fmt::format("{}: transl must be [{}, 3], got {}", source_, N, ShapeString(transl)));
   }
+  // The posed vertices: all, or a subset.
+  torch::Tensor v_template = v_template_, shapedirs = shapedirs_, weights = weights_;
+  torch::Tensor posedirs = posedirs_;
+  if (vertex_ids.defined()) {
+    if (vertex_ids.dim() != 1 || vertex_ids.scalar_type() != torch::kInt64 ||
+        (vertex_ids.numel() > 0 &&
+         (vertex_ids.min().item<int64_t>() < 0 ||
+          vertex_ids.max().item<int64_t>() >= num_vertices_))) {
+      throw Error(fmt::format("{}: vertex_ids must be int64 [n] within [0, {})", source_,
+                              num_vertices_));
+    }
+    const torch::Tensor ids = vertex_ids.to(v_template_.device());
+    v_template = v_template_.index_select(0, ids);
+    shapedirs = shapedirs_.index_select(0, ids);
+    weights = weights_.index_select(0, ids);
+    if (posedirs_.defined()) {
+      posedirs = posedirs_.view({posedirs_.size(0), num_vertices_, 3})
+                     .index_select(1, ids)
+                     .reshape({posedirs_.size(0), -1});
+    }
+  }
+  const int64_t V = v_template.size(0);
 
-  // Shape: v_shaped = T + S beta, and the rest joints J = J_regressor v_shaped.
+  // Shape: v_shaped = T + S beta; the rest joints J = J_regressor (T + S beta).
   const int64_t b = betas.size(1);
-  torch::Tensor v_shaped = v_template_.unsqueeze(0).expand({N, V, 3});
+  torch::Tensor v_shaped = v_template.unsqueeze(0).expand({N, V, 3});
   if (b > 0)
-    v_shaped = v_shaped + torch::einsum("nb,vkb->nvk", {betas, shapedirs_.narrow(2, 0, b)});
-  const torch::Tensor rest_joints =
-      torch::einsum("jv,nvk->njk", {j_regressor_, v_shaped});  // [N, J, 3]
+    v_shaped = v_shaped + torch::einsum("nb,vkb->nvk", {betas, shapedirs.narrow(2, 0, b)});
+  torch::Tensor rest_joints = RestJoints(betas);  // [N, J, 3]
+  if (joint_offsets.defined()) {
+    if (joint_offsets.dim() != 3 || (joint_offsets.size(0) != N && joint_offsets.size(0) != 1) ||
+        joint_offsets.size(1) != J || joint_offsets.size(2) != 3) {
+      throw Error(fmt::format("{}: joint_offsets must be [{} or 1, {}, 3], got {}", source_, N, J,
+                              ShapeString(joint_offsets)));
+    }
+    rest_joints = rest_joints + joint_offsets;
+  }
 
-  // Pose: rotations, and the correctives P vec(R_k - I), k >= 1.
-  const torch::Tensor rotations = AxisAngleToMatrixTorch(pose);  // [N, J, 3, 3]
+  // Pose correctives P vec(R_k - I), k >= 1.
   torch::Tensor v_posed = v_shaped;
-  if (posedirs_.defined() && J > 1) {
+  if (posedirs.defined() && J > 1) {
     const torch::Tensor feature =
         (rotations.narrow(1, 1, J - 1) - torch::eye(3, rotations.options()))
             .reshape({N, 9 * (J - 1)});
-    v_posed = v_posed + torch::matmul(feature, posedirs_).view({N, V, 3});
+    v_posed = v_posed + torch::matmul(feature, posedirs).view({N, V, 3});
   }
 
   // The chain: G_0 = [R_0 | J_0], G_k = G_parent [R_k | J_k - J_parent].
@@ -123,8 +175,8 @@ BodyModelOutput BodyModelTorch::Forward(const torch::Tensor& betas,
       g_translation -
       torch::matmul(g_rotation, rest_joints.unsqueeze(-1)).squeeze(-1);  // [N, J, 3]
   const torch::Tensor blend_rotation =
-      torch::einsum("vj,njab->nvab", {weights_, g_rotation});  // [N, V, 3, 3]
-  const torch::Tensor blend_translation = torch::einsum("vj,nja->nva", {weights_, a_translation});
+      torch::einsum("vj,njab->nvab", {weights, g_rotation});  // [N, V, 3, 3]
+  const torch::Tensor blend_translation = torch::einsum("vj,nja->nva", {weights, a_translation});
   const torch::Tensor offset = transl.unsqueeze(1);
   BodyModelOutput out;
   out.vertices =

@@ -46,6 +46,21 @@ class BodyModelTorch {
   BodyModelOutput Forward(const torch::Tensor& betas,
                           const torch::Tensor& pose,
                           const torch::Tensor& transl) const;
+  /// As Forward, with the local rotations given as matrices [N, J, 3, 3],
+  /// and only the vertices `vertex_ids` (int64 [n], any order; undefined =
+  /// all): vertices is then [N, n, 3]. The joints do not depend on which
+  /// vertices are posed (J = J_regressor (T + S beta) is precomputed), so a
+  /// fit that needs joints and a few surface points poses only those.
+  /// `joint_offsets` [N or 1, J, 3], when defined, is added to the rest
+  /// joints J(beta) (a fit's per-person skeleton adaptation); the skin
+  /// follows the moved joints through the skinning transforms.
+  BodyModelOutput ForwardRotations(const torch::Tensor& betas,
+                                   const torch::Tensor& rotations,
+                                   const torch::Tensor& transl,
+                                   const torch::Tensor& vertex_ids = {},
+                                   const torch::Tensor& joint_offsets = {}) const;
+  /// Rest joints J(beta) [N, J, 3] of betas [N, B'].
+  torch::Tensor RestJoints(const torch::Tensor& betas) const;
 
   /// The smpl22 joints [N, 22, 3] of joints [N, J, 3]. Throws Error when the
   /// model has no smpl22 map (fewer than 22 joints and no smpl22_joints key).
@@ -68,6 +83,8 @@ class BodyModelTorch {
   torch::Tensor shapedirs_;    // [V, 3, B]
   torch::Tensor posedirs_;     // [9(J-1), 3V] or undefined
   torch::Tensor j_regressor_;  // [J, V]
+  torch::Tensor j_template_;   // [J, 3] = J_regressor v_template
+  torch::Tensor j_shapedirs_;  // [J, 3, B] = J_regressor shapedirs
   torch::Tensor weights_;      // [V, J]
   torch::Tensor faces_;        // [F, 3]
   torch::Tensor smpl22_;       // [22] int64 or undefined

@@ -34,6 +34,24 @@ TEST(BodyModelTorch, MatchesAnIndependentPythonLbs) {
   EXPECT_GT((vertices[1] - vertices[0]).abs().max().item<double>(), 0.1);
 }
 
+TEST(BodyModelTorch, AVertexSubsetPosesLikeTheWholeModel) {
+  // The fixture has pose correctives, so the subset's posedirs are checked too.
+  const BodyModelTorch model(LoadBodyModel(Fixture("tiny_body_model.npz")));
+  const NpzArchive expected = ReadNpz(Fixture("tiny_body_expected.npz"));
+  const torch::Tensor betas = Float(expected.at("betas"));
+  const torch::Tensor pose = Float(expected.at("pose"));
+  const torch::Tensor transl = Float(expected.at("transl"));
+  const BodyModelOutput full = model.Forward(betas, pose, transl);
+  const torch::Tensor ids = torch::tensor(std::vector<int64_t>{7, 0, 59, 31}, torch::kInt64);
+  const BodyModelOutput part =
+      model.ForwardRotations(betas, AxisAngleToMatrixTorch(pose), transl, ids);
+  EXPECT_LT((part.vertices - full.vertices.index_select(1, ids)).abs().max().item<double>(), 1e-6);
+  EXPECT_LT((part.joints - full.joints).abs().max().item<double>(), 1e-6);
+  EXPECT_ERROR_CONTAINS(model.ForwardRotations(betas, AxisAngleToMatrixTorch(pose), transl,
+                                               torch::tensor(std::vector<int64_t>{60})),
+                        {"vertex_ids"});
+}
+
 TEST(BodyModelTorch, ZeroPoseAndShapeGiveTheTemplate) {
   const BodyModelData data = LoadBodyModel(Fixture("tiny_body_model.npz"));
   const BodyModelTorch model(data);

@@ -49,8 +49,7 @@ std::vector<RigBone> ReadRig(const fs::path& path, const MakeHumanMesh& mesh) {
       out.head_vertices =
           GroupVertices(mesh, JsonRequire<std::string>(head, "cube_name", where + " head"));
     } else if (strategy == "MEAN") {
-      out.head_vertices =
-          JsonRequire<std::vector<int>>(head, "vertex_indices", where + " head");
+      out.head_vertices = JsonRequire<std::vector<int>>(head, "vertex_indices", where + " head");
       for (int v : out.head_vertices) {
         if (v < 0 || v >= mesh.num_vertices())
           throw Error(fmt::format("{}: head vertex {} is outside the mesh", where, v));
@@ -106,7 +105,8 @@ std::vector<float> ReadSkinWeights(const fs::path& path,
         throw Error(fmt::format("{}: bone '{}': vertex {} is outside the mesh", path.string(),
                                 bones[j].name, v));
       }
-      if (full_to_body[v] >= 0) w[static_cast<size_t>(full_to_body[v]) * J + j] += pair[1].get<double>();
+      if (full_to_body[v] >= 0)
+        w[static_cast<size_t>(full_to_body[v]) * J + j] += pair[1].get<double>();
     }
   }
   std::vector<float> out(w.size());
@@ -117,7 +117,8 @@ std::vector<float> ReadSkinWeights(const fs::path& path,
       throw Error(fmt::format("{}: body vertex {} has no skin weight", path.string(), v));
     }
     for (int j = 0; j < J; ++j)
-      out[static_cast<size_t>(v) * J + j] = static_cast<float>(w[static_cast<size_t>(v) * J + j] / sum);
+      out[static_cast<size_t>(v) * J + j] =
+          static_cast<float>(w[static_cast<size_t>(v) * J + j] / sum);
   }
   return out;
 }
@@ -180,10 +181,10 @@ Eigen::Vector3d MeanOf(const Eigen::VectorXd& mesh, const std::vector<int>& vert
 
 const std::vector<std::string>& CmuMbSmpl22Bones() {
   static const std::vector<std::string> bones = {
-      "Hips",     "LeftUpLeg",    "RightUpLeg",    "LowerBack",   "LeftLeg",      "RightLeg",
-      "Spine",    "LeftFoot",     "RightFoot",     "Spine1",      "LeftToeBase",  "RightToeBase",
-      "Neck",     "LeftShoulder", "RightShoulder", "Head",        "LeftArm",      "RightArm",
-      "LeftForeArm", "RightForeArm", "LeftHand",   "RightHand"};
+      "Hips",        "LeftUpLeg",    "RightUpLeg",    "LowerBack", "LeftLeg",     "RightLeg",
+      "Spine",       "LeftFoot",     "RightFoot",     "Spine1",    "LeftToeBase", "RightToeBase",
+      "Neck",        "LeftShoulder", "RightShoulder", "Head",      "LeftArm",     "RightArm",
+      "LeftForeArm", "RightForeArm", "LeftHand",      "RightHand"};
   return bones;
 }
 
@@ -268,7 +269,8 @@ BodyModelData BuildOpenBodyModel(const fs::path& mpfb_dir,
   const int B = options.num_betas;
   const double total = lambda.sum();
   rep.explained_variance = total > 0.0 ? lambda.head(B).sum() / total : 1.0;
-  rep.shape_residual_rms = std::sqrt(lambda.tail(N - B).sum() / (static_cast<double>(N) * num_body));
+  rep.shape_residual_rms =
+      std::sqrt(lambda.tail(N - B).sum() / (static_cast<double>(N) * num_body));
   // Direction i times its standard deviation: Xc^T u_i sqrt(lambda_i) /
   // sqrt(lambda_i (N - 1)) = Xc^T u_i / sqrt(N - 1).
   Eigen::MatrixXd dirs = centred.transpose() * u.leftCols(B) / std::sqrt(N - 1.0);
@@ -337,12 +339,14 @@ BodyModelData BuildOpenBodyModel(const fs::path& mpfb_dir,
   for (int i = 0; i < 3 * num_body; ++i) model.v_template[i] = static_cast<float>(mean[i]);
   model.shapedirs.resize(static_cast<size_t>(3) * num_body * B);
   for (int i = 0; i < 3 * num_body; ++i) {
-    for (int b = 0; b < B; ++b) model.shapedirs[static_cast<size_t>(i) * B + b] = static_cast<float>(dirs(i, b));
+    for (int b = 0; b < B; ++b)
+      model.shapedirs[static_cast<size_t>(i) * B + b] = static_cast<float>(dirs(i, b));
   }
   model.j_regressor.resize(static_cast<size_t>(J) * num_body);
   for (int j = 0; j < J; ++j) {
     for (int i = 0; i < num_body; ++i)
-      model.j_regressor[static_cast<size_t>(j) * num_body + i] = static_cast<float>(regressor(j, i));
+      model.j_regressor[static_cast<size_t>(j) * num_body + i] =
+          static_cast<float>(regressor(j, i));
   }
   model.weights =
       ReadSkinWeights(mpfb_dir / "rigs" / "weights.cmu_mb.json", bones, full_to_body, num_body);
@@ -376,7 +380,9 @@ BodyModelData BuildOpenBodyModel(const fs::path& mpfb_dir,
   // COCO-17 face points on the mean body: head vertices are those skinned
   // mostly to the Head bone.
   const int head_joint = model.smpl22_joints[15];
-  auto vertex = [&](int i) { return Eigen::Vector3d(mean[3 * i], mean[3 * i + 1], mean[3 * i + 2]); };
+  auto vertex = [&](int i) {
+    return Eigen::Vector3d(mean[3 * i], mean[3 * i + 1], mean[3 * i + 2]);
+  };
   std::vector<int> head_vertices;
   for (int i = 0; i < num_body; ++i) {
     if (model.weights[static_cast<size_t>(i) * J + head_joint] > 0.5f) head_vertices.push_back(i);
@@ -399,7 +405,9 @@ BodyModelData BuildOpenBodyModel(const fs::path& mpfb_dir,
                 [](const Eigen::Vector3d&) { return true; });
   };
   const Eigen::Vector3d forward(0.0, 0.0, 0.01);
-  auto ear_band = [&](const Eigen::Vector3d& v) { return v.y() > eye_y - 0.04 && v.y() < eye_y + 0.01; };
+  auto ear_band = [&](const Eigen::Vector3d& v) {
+    return v.y() > eye_y - 0.04 && v.y() < eye_y + 0.01;
+  };
   model.coco17_face_vertices = {
       best([](const Eigen::Vector3d& v) { return v.z(); },
            [](const Eigen::Vector3d& v) { return std::abs(v.x()) < 0.01; }),
@@ -408,7 +416,8 @@ BodyModelData BuildOpenBodyModel(const fs::path& mpfb_dir,
       best([](const Eigen::Vector3d& v) { return -v.x(); }, ear_band)};
 
   double top = -1e300, bottom = 1e300;
-  for (int i = 0; i < num_body; ++i) top = std::max(top, mean[3 * i + 1]), bottom = std::min(bottom, mean[3 * i + 1]);
+  for (int i = 0; i < num_body; ++i)
+    top = std::max(top, mean[3 * i + 1]), bottom = std::min(bottom, mean[3 * i + 1]);
   rep.mean_height = top - bottom;
   return model;
 }

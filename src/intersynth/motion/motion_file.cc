@@ -167,6 +167,11 @@ void WriteMotionFile(const std::filesystem::path& path,
     archive["valid"] = NpyArray::Bool({persons, frames, kNumJoints},
                                       std::vector<bool>(clip.valid.begin(), clip.valid.end()));
   }
+  for (const auto& [key, array] : options.extra) {
+    if (archive.count(key) != 0)
+      throw Error(fmt::format("{}: extra array '{}' would replace the clip's own", path.string(), key));
+    archive[key] = array;
+  }
   WriteNpz(path, archive, {.compress = options.compress});
 }
 

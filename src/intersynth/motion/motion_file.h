@@ -16,6 +16,10 @@
 // read as 0. Anywhere else a NaN or inf is an error naming person, frame, joint.
 
 #include <filesystem>
+#include <map>
+#include <string>
+
+#include "intersynth/io/npy.h"
 
 #include "intersynth/motion/motion_clip.h"
 
@@ -24,6 +28,10 @@ namespace intersynth {
 struct MotionFileWriteOptions {
   /// Deflate the members (np.savez_compressed); false stores them (np.savez).
   bool compress = true;
+  /// Further arrays stored beside the clip's (e.g. the body-model
+  /// parameters of `intersynth recover`); a key the clip itself uses is an
+  /// error. ReadMotionFile ignores them.
+  std::map<std::string, NpyArray> extra;
 };
 
 /// Reads and validates a motion .npz. Throws Error naming the file and the key.

@@ -1,0 +1,688 @@
+#include "intersynth/recovery/body_fitting_torch.h"
+
+#include <fmt/format.h>
+
+#include <Eigen/Sparse>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "intersynth/body/smpl22.h"
+#include "intersynth/body/smpl_pose.h"
+#include "intersynth/geometry/rotation.h"
+#include "intersynth/io/npz.h"
+#include "intersynth/motion/pose_prior_train.h"
+#include "intersynth/util/error.h"
+
+namespace intersynth {
+namespace {
+
+using torch::indexing::Slice;
+
+constexpr int kK = kCoco17NumKeypoints;
+/// The smpl22 joint of each COCO-17 body point (-1: a face point).
+constexpr std::array<int, kK> kCocoSmpl22 = {-1, -1, -1, -1, -1, 16, 17, 18, 19,
+                                             20, 21, 1,  2,  4,  5,  7,  8};
+
+/// The fitted smpl22 joints: the prior's 16 and the head.
+std::vector<int> FreeJoints() {
+  std::vector<int> joints(kPosePriorJoints.begin(), kPosePriorJoints.end());
+  joints.push_back(kSmpl22Head);
+  return joints;
+}
+
+torch::Tensor Rot6dToMatrix(const torch::Tensor& d) {
+  const torch::Tensor a1 = d.index({"...", Slice(0, 3)});
+  const torch::Tensor a2 = d.index({"...", Slice(3, 6)});
+  const torch::Tensor b1 = torch::nn::functional::normalize(
+      a1, torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-8));
+  const torch::Tensor b2 = torch::nn::functional::normalize(
+      a2 - (b1 * a2).sum(-1, true) * b1,
+      torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-8));
+  const torch::Tensor b3 = torch::cross(b1, b2, -1);
+  return torch::stack({b1, b2, b3}, -1);  // columns
+}
+
+torch::Tensor MatrixTo6d(const torch::Tensor& r) {
+  return torch::cat({r.index({"...", Slice(), 0}), r.index({"...", Slice(), 1})}, -1);
+}
+
+torch::Tensor ToTensor(const Eigen::Matrix3d& m) {
+  std::vector<float> v(9);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) v[3 * i + j] = static_cast<float>(m(i, j));
+  return torch::tensor(v).view({3, 3});
+}
+
+/// Constants of one fit.
+struct Context {
+  const BodyModelTorch* model = nullptr;
+  int num_joints = 0;
+  std::vector<int> smpl22;     // model joint of each smpl22 joint
+  torch::Tensor smpl22_index;  // int64 [22]
+  torch::Tensor rest;          // [22, 3, 3] A_k
+  torch::Tensor vertex_ids;    // int64 [n]: face points (5, if any), then sole points
+  int num_face = 0;
+  int num_sole = 0;
+  torch::Tensor cam_r, cam_t;  // camera_from_world
+  double fx = 0, fy = 0, cx = 0, cy = 0;
+  // Prior.
+  torch::Tensor prior_means;    // [K, D]
+  torch::Tensor prior_inverse;  // [K, D, D] L_k^-1
+  torch::Tensor prior_const;    // [K]
+};
+
+/// Model local rotations [N, J, 3, 3] from the prior-convention variables.
+torch::Tensor ModelRotations(const Context& c,
+                             const torch::Tensor& root6d,
+                             const torch::Tensor& x) {
+  const int64_t N = root6d.size(0);
+  const torch::Tensor identity = torch::eye(3).expand({N, 3, 3});
+  std::vector<torch::Tensor> local(c.num_joints, identity);
+  const torch::Tensor prior_root = Rot6dToMatrix(root6d);
+  local[c.smpl22[0]] = torch::matmul(prior_root, c.rest[0].transpose(0, 1));
+  const std::vector<int> free = FreeJoints();
+  const torch::Tensor rot = AxisAngleToMatrixTorch(x);  // [N, 17, 3, 3]
+  for (size_t i = 0; i < free.size(); ++i) {
+    const int k = free[i];
+    const int p = kSmpl22Parents[k];
+    local[c.smpl22[k]] =
+        torch::matmul(torch::matmul(c.rest[p], rot.select(1, static_cast<int64_t>(i))),
+                      c.rest[k].transpose(0, 1));
+  }
+  return torch::stack(local, 1);
+}
+
+struct Points {
+  torch::Tensor joints22;  // [N, 22, 3] camera
+  torch::Tensor coco;      // [N, 17, 3] camera
+  torch::Tensor sole;      // [N, s, 3] camera
+};
+
+Points Pose(const Context& c,
+            const torch::Tensor& betas,
+            const torch::Tensor& root6d,
+            const torch::Tensor& x,
+            const torch::Tensor& transl,
+            const torch::Tensor& offsets = {}) {
+  // offsets [2]: the hips and the shoulders move apart (+) or together (-)
+  // by this much each, along the rest skeleton's left-right axis.
+  torch::Tensor joint_offsets;
+  if (offsets.defined()) {
+    const torch::Tensor sides = torch::tensor(std::vector<float>{1, -1, 1, -1}).view({4, 1}) *
+                                torch::tensor(std::vector<float>{1, 0, 0}).view({1, 3});  // [4, 3]
+    const torch::Tensor moved =
+        sides * torch::stack({offsets[0], offsets[0], offsets[1], offsets[1]}).view({4, 1});
+    const torch::Tensor ids = c.smpl22_index.index_select(
+        0, torch::tensor(std::vector<int64_t>{kSmpl22LeftHip, kSmpl22RightHip, 16, 17}));
+    joint_offsets = torch::zeros({1, c.num_joints, 3}).index_add(1, ids, moved.unsqueeze(0));
+  }
+  const BodyModelOutput out = c.model->ForwardRotations(betas, ModelRotations(c, root6d, x), transl,
+                                                        c.vertex_ids, joint_offsets);
+  Points p;
+  p.joints22 = out.joints.index_select(1, c.smpl22_index);
+  std::vector<torch::Tensor> coco(kK);
+  for (int k = 0; k < kK; ++k) {
+    if (kCocoSmpl22[k] >= 0) {
+      coco[k] = p.joints22.select(1, kCocoSmpl22[k]);
+    } else if (c.num_face == 5) {
+      coco[k] = out.vertices.select(1, k);
+    } else {
+      coco[k] = p.joints22.select(1, kSmpl22Head);  // unused: confidence 0
+    }
+  }
+  p.coco = torch::stack(coco, 1);
+  p.sole = out.vertices.narrow(1, c.num_face, c.num_sole);
+  return p;
+}
+
+torch::Tensor Project(const Context& c, const torch::Tensor& points) {
+  const torch::Tensor z = points.select(-1, 2).clamp_min(0.05);
+  const torch::Tensor u = points.select(-1, 0) / z * c.fx + c.cx;
+  const torch::Tensor v = points.select(-1, 1) / z * c.fy + c.cy;
+  return torch::stack({u, v}, -1);
+}
+
+/// Confidence-weighted Geman-McClure reprojection per frame [N].
+torch::Tensor DataTerm(const Context& c,
+                       const torch::Tensor& coco,
+                       const torch::Tensor& xy,
+                       const torch::Tensor& conf,
+                       double sigma) {
+  const torch::Tensor r2 = (Project(c, coco) - xy).pow(2).sum(-1);
+  const double s2 = sigma * sigma;
+  return (conf * (s2 * r2 / (r2 + s2))).sum(-1);
+}
+
+/// SMPLify's max-mixture energy per frame [N] of x [N, 17, 3] (the first 16).
+torch::Tensor PriorTerm(const Context& c, const torch::Tensor& x) {
+  const int64_t N = x.size(0);
+  const torch::Tensor v = x.narrow(1, 0, 16).reshape({N, 1, -1}) - c.prior_means.unsqueeze(0);
+  const torch::Tensor w = torch::einsum("kde,nke->nkd", {c.prior_inverse, v});
+  const torch::Tensor energy = 0.5 * w.pow(2).sum(-1) + c.prior_const.unsqueeze(0);  // [N, K]
+  return std::get<0>(energy.min(1));
+}
+
+torch::Tensor WorldY(const Context& c, const torch::Tensor& camera_points) {
+  // x_world = R^T (x_cam - t); its y.
+  return torch::matmul(camera_points - c.cam_t, c.cam_r).select(-1, 1);
+}
+
+/// Runs L-BFGS; returns the loss before and after and the evaluations made.
+struct LbfgsReport {
+  double before = 0.0, after = 0.0;
+  int evaluations = 0;
+};
+LbfgsReport RunLbfgs(std::vector<torch::Tensor> params,
+                     int iterations,
+                     const std::function<torch::Tensor()>& loss_fn) {
+  LbfgsReport report;
+  torch::optim::LBFGS optimizer(params, torch::optim::LBFGSOptions(1.0)
+                                            .max_iter(iterations)
+                                            .history_size(20)
+                                            .tolerance_grad(1e-9)
+                                            .tolerance_change(1e-12)
+                                            .line_search_fn("strong_wolfe"));
+  optimizer.step([&] {
+    optimizer.zero_grad();
+    torch::Tensor loss = loss_fn();
+    loss.backward();
+    if (report.evaluations++ == 0) report.before = loss.item<double>();
+    return loss;
+  });
+  {
+    torch::NoGradGuard guard;
+    report.after = loss_fn().item<double>();
+  }
+  return report;
+}
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Sole points of the mean body: per foot, the lowest vertices' heel and toe.
+std::vector<int64_t> SolePoints(const BodyModelData& data) {
+  std::vector<int64_t> out;
+  const int J = data.num_joints;
+  for (const auto& [foot, toe] : {std::pair{7, 10}, std::pair{8, 11}}) {
+    const int a = data.smpl22_joints[foot], b = data.smpl22_joints[toe];
+    std::vector<int> vertices;
+    float lowest = 1e30f;
+    for (int v = 0; v < data.num_vertices; ++v) {
+      const float w = data.weights[static_cast<size_t>(v) * J + a] +
+                      data.weights[static_cast<size_t>(v) * J + b];
+      if (w > 0.5f) {
+        vertices.push_back(v);
+        lowest = std::min(lowest, data.v_template[3 * v + 1]);
+      }
+    }
+    if (vertices.empty()) continue;
+    int heel = -1, tip = -1;
+    for (int v : vertices) {
+      if (data.v_template[3 * v + 1] > lowest + 0.015f) continue;
+      if (heel < 0 || data.v_template[3 * v + 2] < data.v_template[3 * heel + 2]) heel = v;
+      if (tip < 0 || data.v_template[3 * v + 2] > data.v_template[3 * tip + 2]) tip = v;
+    }
+    out.push_back(heel);
+    out.push_back(tip);
+  }
+  return out;
+}
+
+Context MakeContext(const BodyModelData& data,
+                    const BodyModelTorch& model,
+                    const PosePrior& prior,
+                    const BodyFitCamera& camera) {
+  if (data.smpl22_joints.size() != static_cast<size_t>(kSmpl22NumJoints))
+    throw Error(fmt::format("{}: the body model has no smpl22 map", data.source));
+  Context c;
+  c.model = &model;
+  c.num_joints = data.num_joints;
+  c.smpl22 = data.smpl22_joints;
+  c.smpl22_index = torch::tensor(std::vector<int64_t>(c.smpl22.begin(), c.smpl22.end()));
+  // A_k: world rotations that carry the prior's rest skeleton onto the model's.
+  const torch::Tensor rest_joints =
+      model.RestJoints(torch::zeros({1, 0})).index_select(1, c.smpl22_index)[0].contiguous();
+  std::vector<float> joints(rest_joints.data_ptr<float>(), rest_joints.data_ptr<float>() + 66);
+  const auto local = SmplLocalRotationsFromJoints(joints.data(), prior.rest_joints);
+  std::array<Eigen::Matrix3d, kSmpl22NumJoints> world;
+  std::vector<torch::Tensor> rest(kSmpl22NumJoints);
+  for (int k = 0; k < kSmpl22NumJoints; ++k) {
+    const int p = kSmpl22Parents[k];
+    world[k] = p < 0 ? local[k] : Eigen::Matrix3d(world[p] * local[k]);
+    rest[k] = ToTensor(world[k]);
+  }
+  c.rest = torch::stack(rest, 0);
+  std::vector<int64_t> ids;
+  if (data.coco17_face_vertices.size() == 5) {
+    ids.assign(data.coco17_face_vertices.begin(), data.coco17_face_vertices.end());
+    c.num_face = 5;
+  }
+  const std::vector<int64_t> sole = SolePoints(data);
+  ids.insert(ids.end(), sole.begin(), sole.end());
+  c.num_sole = static_cast<int>(sole.size());
+  c.vertex_ids = torch::tensor(ids, torch::kInt64);
+  c.cam_r = ToTensor(camera.rotation);
+  c.cam_t = torch::tensor(std::vector<float>{static_cast<float>(camera.translation.x()),
+                                             static_cast<float>(camera.translation.y()),
+                                             static_cast<float>(camera.translation.z())});
+  c.fx = camera.fx, c.fy = camera.fy, c.cx = camera.cx, c.cy = camera.cy;
+
+  const GaussianMixture& m = prior.mixture;
+  const int K = m.components(), D = m.dimension();
+  if (D != 48)
+    throw Error(fmt::format("the pose prior has {} dimensions, expected 48 (16 joints)", D));
+  std::vector<float> means, inverse, constant;
+  for (int k = 0; k < K; ++k) {
+    const Eigen::LLT<Eigen::MatrixXd> llt(m.covariances()[k]);
+    const Eigen::MatrixXd l = llt.matrixL();
+    const Eigen::MatrixXd li = l.inverse();
+    for (int i = 0; i < D; ++i) {
+      means.push_back(static_cast<float>(m.means()[k][i]));
+      for (int j = 0; j < D; ++j) inverse.push_back(static_cast<float>(li(i, j)));
+    }
+    double log_det = 0.0;
+    for (int i = 0; i < D; ++i) log_det += 2.0 * std::log(l(i, i));
+    constant.push_back(static_cast<float>(-std::log(m.weights()[k]) + 0.5 * log_det +
+                                          0.5 * D * std::log(2.0 * M_PI)));
+  }
+  c.prior_means = torch::tensor(means).view({K, D});
+  c.prior_inverse = torch::tensor(inverse).view({K, D, D});
+  c.prior_const = torch::tensor(constant);
+  return c;
+}
+
+/// Yaw about the prior's up axis (+Y).
+Eigen::Matrix3d Yaw(double angle) {
+  return Eigen::AngleAxisd(angle, Eigen::Vector3d::UnitY()).toRotationMatrix();
+}
+
+}  // namespace
+
+std::vector<KeypointTrack> GroupKeypointTracks(const KeypointSet& set,
+                                               std::vector<std::string>* skipped) {
+  std::map<int64_t, std::vector<const PersonKeypoints*>> by_track;
+  const int num_frames = static_cast<int>(set.frames.size());
+  for (const PersonKeypoints& person : set.people) {
+    if (person.frame < 0 || person.frame >= num_frames) {
+      throw Error(fmt::format("{}: track {} is in frame {}, but the file has {} frames", set.source,
+                              person.track_id, person.frame, num_frames));
+    }
+    for (int k = 0; k < kK; ++k) {
+      const float conf = person.confidence[k];
+      if (!std::isfinite(conf) || conf < 0.0f || conf > 1.0f) {
+        throw Error(fmt::format("{}: track {}, frame {}: keypoint {} has confidence {}", set.source,
+                                person.track_id, person.frame, kCoco17Names[k], conf));
+      }
+      if (conf > 0.0f && (!std::isfinite(person.xy[k][0]) || !std::isfinite(person.xy[k][1]))) {
+        throw Error(fmt::format("{}: track {}, frame {}: keypoint {} is not finite", set.source,
+                                person.track_id, person.frame, kCoco17Names[k]));
+      }
+    }
+    by_track[person.track_id].push_back(&person);
+  }
+  std::vector<KeypointTrack> tracks;
+  for (const auto& [id, people] : by_track) {
+    int first = num_frames, last = -1;
+    for (const PersonKeypoints* p : people) {
+      if (p->visible_count() == 0) continue;
+      first = std::min(first, p->frame);
+      last = std::max(last, p->frame);
+    }
+    if (last < 0) {
+      if (skipped != nullptr)
+        skipped->push_back(fmt::format("track {}: no visible keypoint in any frame", id));
+      continue;
+    }
+    KeypointTrack track;
+    track.track_id = id;
+    track.first_frame = first;
+    const int F = last - first + 1;
+    track.xy.assign(static_cast<size_t>(F) * kK * 2, 0.0f);
+    track.confidence.assign(static_cast<size_t>(F) * kK, 0.0f);
+    for (const PersonKeypoints* p : people) {
+      if (p->frame < first || p->frame > last) continue;
+      const int t = p->frame - first;
+      if (track.confidence[static_cast<size_t>(t) * kK] != 0.0f ||
+          std::any_of(track.confidence.begin() + t * kK, track.confidence.begin() + (t + 1) * kK,
+                      [](float c) { return c > 0.0f; })) {
+        throw Error(
+            fmt::format("{}: track {} appears twice in frame {}", set.source, id, p->frame));
+      }
+      for (int k = 0; k < kK; ++k) {
+        track.confidence[static_cast<size_t>(t) * kK + k] = p->confidence[k];
+        track.xy[(static_cast<size_t>(t) * kK + k) * 2] = p->xy[k][0];
+        track.xy[(static_cast<size_t>(t) * kK + k) * 2 + 1] = p->xy[k][1];
+      }
+    }
+    tracks.push_back(std::move(track));
+  }
+  return tracks;
+}
+
+PosePrior LoadPosePrior(const std::filesystem::path& path) {
+  PosePrior prior;
+  prior.mixture = GaussianMixture::Read(path);
+  const NpzArchive archive = ReadNpz(path);
+  const std::vector<int64_t> joints = NpzRequire(archive, "joints", path).ToVector<int64_t>();
+  if (joints != std::vector<int64_t>(kPosePriorJoints.begin(), kPosePriorJoints.end())) {
+    throw Error(fmt::format("{}: key 'joints' is not the 16 prior joints of intersynth prior train",
+                            path.string()));
+  }
+  const NpyArray& rest = NpzRequire(archive, "rest_joints", path);
+  NpzRequireShape(rest, {kSmpl22NumJoints, 3}, "rest_joints", path);
+  const std::vector<double> values = rest.ToVector<double>();
+  for (int j = 0; j < kSmpl22NumJoints; ++j)
+    prior.rest_joints[j] = Eigen::Vector3d(values[3 * j], values[3 * j + 1], values[3 * j + 2]);
+  return prior;
+}
+
+torch::Tensor PriorPoseToModelRotations(const BodyModelData& model_data,
+                                        const BodyModelTorch& model,
+                                        const PosePrior& prior,
+                                        const torch::Tensor& root6d,
+                                        const torch::Tensor& x) {
+  const Context c = MakeContext(model_data, model, prior, BodyFitCamera{});
+  return ModelRotations(c, root6d, x);
+}
+
+BodyFit FitBodyToTrack(const BodyModelData& model_data,
+                       const BodyModelTorch& model,
+                       const PosePrior& prior,
+                       const BodyFitCamera& camera,
+                       const KeypointTrack& track,
+                       const BodyFitOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const Context c = MakeContext(model_data, model, prior, camera);
+  const int F = track.num_frames();
+  const int B = std::min(options.num_betas, model.num_betas());
+  const bool temporal = options.method == BodyFitMethod::kTemporal;
+  const torch::Tensor xy = torch::tensor(track.xy).view({F, kK, 2});
+  torch::Tensor conf = torch::tensor(track.confidence).view({F, kK});
+  if (c.num_face != 5) conf.narrow(1, 0, 5).zero_();
+  const torch::Tensor visible = (conf > 0).sum(1);
+  std::vector<uint8_t> seen(F);
+  std::vector<int> seen_frames;
+  for (int t = 0; t < F; ++t) {
+    seen[t] = visible[t].item<int64_t>() >= options.min_visible;
+    if (seen[t]) seen_frames.push_back(t);
+  }
+  if (seen_frames.empty()) {
+    throw Error(fmt::format("track {}: no frame shows {} or more keypoints", track.track_id,
+                            options.min_visible));
+  }
+  // Frames without enough points do not pull on the fit.
+  for (int t = 0; t < F; ++t) {
+    if (!seen[t]) conf[t].zero_();
+  }
+
+  // Initial translation from the torso's size, per seen frame.
+  const torch::Tensor rest22 =
+      model.RestJoints(torch::zeros({1, 0})).index_select(1, c.smpl22_index)[0];
+  auto rest = [&](int j) {
+    return Eigen::Vector3d(rest22[j][0].item<double>(), rest22[j][1].item<double>(),
+                           rest22[j][2].item<double>());
+  };
+  const double torso_3d = (0.5 * (rest(16) + rest(17)) - 0.5 * (rest(1) + rest(2))).norm();
+  std::vector<double> depth(F, 0.0);
+  std::vector<Eigen::Vector2d> centre(F, Eigen::Vector2d::Zero());
+  auto point = [&](int t, int k) {
+    return Eigen::Vector2d(track.xy[(static_cast<size_t>(t) * kK + k) * 2],
+                           track.xy[(static_cast<size_t>(t) * kK + k) * 2 + 1]);
+  };
+  auto seen_point = [&](int t, int k) {
+    return track.confidence[static_cast<size_t>(t) * kK + k] > 0;
+  };
+  std::vector<double> known_depths;
+  for (int t : seen_frames) {
+    Eigen::Vector2d lo(1e30, 1e30), hi(-1e30, -1e30);
+    for (int k = 0; k < kK; ++k) {
+      if (!seen_point(t, k)) continue;
+      lo = lo.cwiseMin(point(t, k));
+      hi = hi.cwiseMax(point(t, k));
+    }
+    centre[t] = 0.5 * (lo + hi);
+    auto mid = [&](int a, int b, Eigen::Vector2d* out) {
+      if (seen_point(t, a) && seen_point(t, b))
+        *out = 0.5 * (point(t, a) + point(t, b));
+      else if (seen_point(t, a))
+        *out = point(t, a);
+      else if (seen_point(t, b))
+        *out = point(t, b);
+      else
+        return false;
+      return true;
+    };
+    Eigen::Vector2d shoulders, hips;
+    if (mid(5, 6, &shoulders) && mid(11, 12, &hips)) {
+      centre[t] = hips;
+      const double length = (shoulders - hips).norm();
+      if (length > 2.0) {
+        depth[t] = camera.fy * torso_3d / length;
+        known_depths.push_back(depth[t]);
+      }
+    }
+  }
+  double median_depth = 4.0;
+  if (!known_depths.empty()) {
+    std::nth_element(known_depths.begin(), known_depths.begin() + known_depths.size() / 2,
+                     known_depths.end());
+    median_depth = known_depths[known_depths.size() / 2];
+  }
+  // Unseen frames and frames without a torso take the nearest seen frame's values.
+  for (int t = 0; t < F; ++t) {
+    if (!seen[t]) {
+      int best = seen_frames[0];
+      for (int s : seen_frames) {
+        if (std::abs(s - t) < std::abs(best - t)) best = s;
+      }
+      centre[t] = centre[best];
+      depth[t] = depth[best];
+    }
+    if (depth[t] <= 0.0) depth[t] = median_depth;
+  }
+
+  // Stage 0: orientation and translation from four headings, torso points.
+  const std::array<double, 4> headings = {0.0, 0.5 * M_PI, M_PI, 1.5 * M_PI};
+  const int H = static_cast<int>(headings.size());
+  std::vector<float> root_init, transl_init;
+  for (int h = 0; h < H; ++h) {
+    const Eigen::Matrix3d r = camera.rotation * Yaw(headings[h]);
+    for (int t = 0; t < F; ++t) {
+      for (int col = 0; col < 2; ++col)
+        for (int row = 0; row < 3; ++row) root_init.push_back(static_cast<float>(r(row, col)));
+      const Eigen::Vector3d pelvis((centre[t].x() - camera.cx) * depth[t] / camera.fx,
+                                   (centre[t].y() - camera.cy) * depth[t] / camera.fy, depth[t]);
+      const Eigen::Vector3d tr = pelvis - r * Eigen::Vector3d::Zero() - rest(0);
+      for (int i = 0; i < 3; ++i) transl_init.push_back(static_cast<float>(tr[i]));
+    }
+  }
+  torch::Tensor root6d = torch::tensor(root_init).view({H * F, 6}).requires_grad_(true);
+  torch::Tensor transl = torch::tensor(transl_init).view({H * F, 3}).requires_grad_(true);
+  {
+    // Shoulders and the hips' midpoint: hip joints are placed differently by
+    // different skeletons (a body model's, a mocap's, COCO's annotators'),
+    // their midpoint much less so, and a wrong hip width would otherwise
+    // turn the body about its vertical axis.
+    const torch::Tensor hip_conf =
+        torch::minimum(conf.select(1, 11), conf.select(1, 12)).unsqueeze(1);
+    const torch::Tensor torso_conf = torch::cat({conf.narrow(1, 5, 2), hip_conf}, 1).repeat({H, 1});
+    const torch::Tensor torso_xy =
+        torch::cat({xy.narrow(1, 5, 2), 0.5 * (xy.narrow(1, 11, 1) + xy.narrow(1, 12, 1))}, 1)
+            .repeat({H, 1, 1});
+    const torch::Tensor x0 = torch::zeros({H * F, 17, 3});
+    const torch::Tensor b0 = torch::zeros({H * F, 0});
+    auto torso_points = [&](const Points& p) {
+      return torch::cat(
+          {p.coco.narrow(1, 5, 2), 0.5 * (p.coco.narrow(1, 11, 1) + p.coco.narrow(1, 12, 1))}, 1);
+    };
+    auto loss = [&] {
+      const Points p = Pose(c, b0, root6d, x0, transl);
+      return DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).sum();
+    };
+    RunLbfgs({root6d, transl}, options.init_iterations, loss);
+    // Keep each frame's best heading.
+    torch::NoGradGuard guard;
+    const Points p = Pose(c, b0, root6d, x0, transl);
+    const torch::Tensor per =
+        DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).view({H, F});
+    const torch::Tensor best = std::get<1>(per.min(0));  // [F]
+    const torch::Tensor rows = best * F + torch::arange(F);
+    root6d = root6d.detach().index_select(0, rows).clone();
+    transl = transl.detach().index_select(0, rows).clone();
+  }
+  if (options.progress) {
+    std::fprintf(stderr, "  track %lld: %d frames (%zu seen), stage 0 done in %.1f s\n",
+                 static_cast<long long>(track.track_id), F, seen_frames.size(), Seconds(start));
+  }
+
+  // Stages 1-3.
+  root6d.requires_grad_(true);
+  transl.requires_grad_(true);
+  torch::Tensor x = torch::zeros({F, 17, 3}).requires_grad_(true);
+  torch::Tensor betas = torch::zeros({temporal ? 1 : F, B}).requires_grad_(true);
+  // Skeleton adaptation (temporal only): hip and shoulder widths.
+  torch::Tensor offsets = torch::zeros({2}).requires_grad_(true);
+  const bool adapt = temporal && options.offset_weight > 0.0;
+  const double shape_scale = temporal ? static_cast<double>(F) : 1.0;
+  for (size_t stage = 0; stage < options.stage_multipliers.size(); ++stage) {
+    const double m = options.stage_multipliers[stage];
+    auto loss = [&] {
+      const torch::Tensor b = temporal ? betas.expand({F, B}) : betas;
+      const Points p = Pose(c, b, root6d, x, transl, adapt ? offsets : torch::Tensor());
+      torch::Tensor total = DataTerm(c, p.coco, xy, conf, options.sigma_px).sum();
+      if (adapt) total = total + options.offset_weight * shape_scale * offsets.pow(2).sum();
+      total = total + options.pose_weight * m * PriorTerm(c, x).sum();
+      total = total + options.head_weight * x.select(1, 16).pow(2).sum();
+      total = total + options.shape_weight * m * shape_scale * betas.pow(2).sum();
+      if (temporal && F >= 3) {
+        const torch::Tensor j = p.joints22;
+        const torch::Tensor acc =
+            j.narrow(0, 2, F - 2) - 2 * j.narrow(0, 1, F - 2) + j.narrow(0, 0, F - 2);
+        total = total + options.smooth_weight * acc.pow(2).sum();
+      }
+      if (camera.has_floor && c.num_sole > 0) {
+        const torch::Tensor y = WorldY(c, p.sole);  // [F, s]
+        total = total + options.floor_weight * torch::relu(-y).pow(2).sum();
+        if (temporal && F >= 2) {
+          const torch::Tensor speed =
+              (p.sole.narrow(0, 1, F - 1) - p.sole.narrow(0, 0, F - 1)).detach().norm(2, -1);
+          const torch::Tensor still = torch::exp(-(speed / options.contact_speed).pow(2));
+          total = total + options.floor_weight * (still * y.narrow(0, 1, F - 1).pow(2)).sum();
+        }
+      }
+      return total;
+    };
+    std::vector<torch::Tensor> params = {root6d, transl, x, betas};
+    if (adapt && stage > 0) params.push_back(offsets);
+    const LbfgsReport r = RunLbfgs(params, options.stage_iterations, loss);
+    if (options.progress) {
+      std::fprintf(stderr,
+                   "  track %lld: stage %zu: energy %.4g -> %.4g (%d evaluations), %.1f s\n",
+                   static_cast<long long>(track.track_id), stage + 1, r.before, r.after,
+                   r.evaluations, Seconds(start));
+    }
+  }
+
+  // Results.
+  torch::NoGradGuard guard;
+  const torch::Tensor b = temporal ? betas.expand({F, B}) : betas;
+  const Points p = Pose(c, b, root6d, x, transl, adapt ? offsets : torch::Tensor());
+  BodyFit fit;
+  fit.track_id = track.track_id;
+  fit.first_frame = track.first_frame;
+  fit.num_frames = F;
+  fit.num_betas = B;
+  fit.seen = seen;
+  const torch::Tensor b_c = b.contiguous();
+  fit.betas.assign(b_c.data_ptr<float>(), b_c.data_ptr<float>() + b_c.numel());
+  const torch::Tensor rotations = ModelRotations(c, root6d, x).to(torch::kFloat64).contiguous();
+  fit.pose.resize(static_cast<size_t>(F) * c.num_joints * 3);
+  {
+    std::vector<double> aa(static_cast<size_t>(F) * c.num_joints * 3);
+    MatrixToAxisAngleBatch(rotations.data_ptr<double>(), static_cast<int64_t>(F) * c.num_joints,
+                           aa.data());
+    std::copy(aa.begin(), aa.end(), fit.pose.begin());
+  }
+  const torch::Tensor t_c = transl.detach().contiguous();
+  fit.transl.assign(t_c.data_ptr<float>(), t_c.data_ptr<float>() + t_c.numel());
+  const torch::Tensor world = torch::matmul(p.joints22 - c.cam_t, c.cam_r).contiguous();
+  fit.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());
+  const torch::Tensor err = (Project(c, p.coco) - xy).norm(2, -1);
+  const torch::Tensor mask = conf > 0;
+  fit.mean_reprojection_px =
+      mask.sum().item<int64_t>() > 0 ? err.masked_select(mask).mean().item<double>() : 0.0;
+  fit.seconds = Seconds(start);
+  return fit;
+}
+
+Eigen::MatrixXd WhittakerSmooth(const Eigen::MatrixXd& y, double lambda) {
+  const int T = static_cast<int>(y.rows());
+  if (T < 3 || lambda <= 0.0) return y;
+  std::vector<Eigen::Triplet<double>> d2;
+  for (int t = 0; t + 2 < T; ++t) {
+    d2.emplace_back(t, t, 1.0);
+    d2.emplace_back(t, t + 1, -2.0);
+    d2.emplace_back(t, t + 2, 1.0);
+  }
+  Eigen::SparseMatrix<double> d(T - 2, T);
+  d.setFromTriplets(d2.begin(), d2.end());
+  Eigen::SparseMatrix<double> a = lambda * Eigen::SparseMatrix<double>(d.transpose() * d);
+  for (int t = 0; t < T; ++t) a.coeffRef(t, t) += 1.0;
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver(a);
+  if (solver.info() != Eigen::Success) throw Error("WhittakerSmooth: factorisation failed");
+  return solver.solve(y);
+}
+
+BodyFit SmoothBodyFit(const BodyFit& fit,
+                      const BodyModelTorch& model,
+                      const BodyFitCamera& camera,
+                      double lambda) {
+  const int F = fit.num_frames, J = model.num_joints(), B = fit.num_betas;
+  const int D = J * 6 + 3 + B;
+  Eigen::MatrixXd y(F, D);
+  for (int t = 0; t < F; ++t) {
+    for (int j = 0; j < J; ++j) {
+      const size_t at = (static_cast<size_t>(t) * J + j) * 3;
+      const Vector3<double> aa(fit.pose[at], fit.pose[at + 1], fit.pose[at + 2]);
+      y.block<1, 6>(t, 6 * j) = AxisAngleToRotation6d(aa).transpose();
+    }
+    for (int i = 0; i < 3; ++i) y(t, 6 * J + i) = fit.transl[3 * t + i];
+    for (int i = 0; i < B; ++i) y(t, 6 * J + 3 + i) = fit.betas[static_cast<size_t>(t) * B + i];
+  }
+  const Eigen::MatrixXd s = WhittakerSmooth(y, lambda);
+  BodyFit out = fit;
+  std::vector<float> rotations(static_cast<size_t>(F) * J * 9);
+  for (int t = 0; t < F; ++t) {
+    for (int j = 0; j < J; ++j) {
+      const Rotation6d<double> d6 = s.block<1, 6>(t, 6 * j).transpose();
+      const Matrix3<double> r = Rotation6dToMatrix(d6);
+      const Vector3<double> aa = MatrixToAxisAngle(r);
+      const size_t at = (static_cast<size_t>(t) * J + j) * 3;
+      for (int i = 0; i < 3; ++i) out.pose[at + i] = static_cast<float>(aa[i]);
+      for (int a = 0; a < 3; ++a)
+        for (int b2 = 0; b2 < 3; ++b2)
+          rotations[(static_cast<size_t>(t) * J + j) * 9 + 3 * a + b2] =
+              static_cast<float>(r(a, b2));
+    }
+    for (int i = 0; i < 3; ++i) out.transl[3 * t + i] = static_cast<float>(s(t, 6 * J + i));
+    for (int i = 0; i < B; ++i)
+      out.betas[static_cast<size_t>(t) * B + i] = static_cast<float>(s(t, 6 * J + 3 + i));
+  }
+  torch::NoGradGuard guard;
+  const BodyModelOutput posed = model.ForwardRotations(
+      torch::tensor(out.betas).view({F, B}), torch::tensor(rotations).view({F, J, 3, 3}),
+      torch::tensor(out.transl).view({F, 3}), torch::zeros({0}, torch::kInt64));
+  const torch::Tensor r = ToTensor(camera.rotation);
+  const torch::Tensor t = torch::tensor(std::vector<float>{
+      static_cast<float>(camera.translation.x()), static_cast<float>(camera.translation.y()),
+      static_cast<float>(camera.translation.z())});
+  const torch::Tensor world = torch::matmul(model.Smpl22Joints(posed.joints) - t, r).contiguous();
+  out.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());
+  return out;
+}
+
+}  // namespace intersynth

@@ -1,0 +1,179 @@
+#pragma once
+// Fitting a body model to one person's tracked 2D keypoints (SMPLify, Bogo et
+// al. 2016, extended in time; issue 14). Torch target only.
+//
+// Variables, per frame t of the person's span [first seen, last seen]:
+//   transl_t    [3]        camera frame (OpenCV axes: x right, y down, z forward)
+//   root_t      [6]        global orientation, 6D (Zhou et al. 2019), in the
+//                          pose prior's convention (body upright along +Y,
+//                          facing +Z, arms out: the T-pose rest of the prior)
+//   x_t         [17, 3]    axis-angle local rotations of smpl22 joints
+//                          1..21 without the feet, hands' wrists (10, 11, 20,
+//                          21): the prior's 16 joints and the head, in the
+//                          prior's convention
+//   beta        [B]        shared over frames (temporal), or per frame
+// The body model's own rest pose need not be the prior's (the open body is
+// in an A pose): with A_k the rest-to-rest rotation of smpl22 joint k (the
+// world rotation that turns the prior's rest bones onto the model's, from
+// SmplLocalRotationsFromJoints), the model's local rotation of joint k is
+//   R_k = A_parent(k) Rod(x_k) A_k^T,    R_root = Rot6d(root) A_0^T,
+// and the model's joints between smpl22 joints (cmu_mb's hip joints, Neck1)
+// and below the leaves stay at identity.
+//
+// Energy (sums over frames):
+//   E = sum_t,j c_tj rho(|pi(K, X_tj) - u_tj|)       reprojection, Geman-McClure
+//       + w_pose sum_t MaxMixture(x_t[prior joints])   rho(r) = s^2 r^2 / (s^2 + r^2)
+//       + w_head sum_t |x_t[head]|^2
+//       + w_shape |beta|^2
+//       + w_smooth sum_t,j |X_t+1,j - 2 X_t,j + X_t-1,j|^2      (temporal only;
+//                                                  constant velocity)
+//       + w_floor sum_t,s [relu(-y_ts)^2 + exp(-|v_ts|^2/tau^2) y_ts^2]
+//                            (with a scene: sole points s in world, no ground
+//                            penetration, and contact when the point is still)
+// where X are the model's COCO-17 points in the camera frame: body points are
+// smpl22 joints (shoulders 16/17, elbows 18/19, wrists 20/21, hips 1/2,
+// knees 4/5, ankles 7/8), face points are the model's coco17_face_vertices.
+// Stages (as SMPLify): 0) root orientation and translation on the torso
+// points, from the translation that the torso's 2D size gives and four
+// headings, keeping each frame's best; 1-3) everything, with the pose and
+// shape weights falling by stage. Each stage runs L-BFGS (strong Wolfe).
+
+#include <Eigen/Core>
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "intersynth/body/body_model.h"
+#include "intersynth/body/body_model_torch.h"
+#include "intersynth/body/gaussian_mixture.h"
+#include "intersynth/recovery/keypoints.h"
+
+namespace intersynth {
+
+enum class BodyFitMethod { kTemporal, kPerFrame };
+
+struct BodyFitOptions {
+  BodyFitMethod method = BodyFitMethod::kTemporal;
+  int num_betas = 10;
+  /// Geman-McClure scale (pixels).
+  double sigma_px = 100.0;
+  /// Weights of the last stage; earlier stages multiply pose and shape by
+  /// stage_multipliers.
+  double pose_weight = 0.5;
+  double head_weight = 20.0;
+  double shape_weight = 5.0;
+  double smooth_weight = 1.0e3;
+  double floor_weight = 1.0e5;
+  /// Skeleton adaptation of temporal fitting (from stage 2): the person's
+  /// hip and shoulder joints may move apart or together (two lengths,
+  /// symmetric), weighted by this times |offsets|^2 per frame; 0 turns it
+  /// off. Skeletons place hip joints differently (the open body's are 0.21 m
+  /// apart, SMPL's about 0.12 m, COCO annotators' wider still), and a fit
+  /// that cannot change the width turns the pelvis instead.
+  double offset_weight = 1.0e3;
+  /// Contact speed scale tau (metres per frame).
+  double contact_speed = 0.01;
+  std::array<double, 3> stage_multipliers = {25.0, 5.0, 1.0};
+  int init_iterations = 40;
+  int stage_iterations = 60;
+  /// A frame with fewer visible keypoints counts as not seen.
+  int min_visible = 4;
+  bool progress = false;
+};
+
+/// The camera and, when a scene is given, the floor y = 0 of its world.
+struct BodyFitCamera {
+  double fx = 0.0, fy = 0.0, cx = 0.0, cy = 0.0;
+  /// camera_from_world (x_cam = R x_world + t). Without a scene: a world
+  /// with Y up whose origin is the camera (R = diag(1, -1, -1)).
+  Eigen::Matrix3d rotation = Eigen::Vector3d(1.0, -1.0, -1.0).asDiagonal();
+  Eigen::Vector3d translation = Eigen::Vector3d::Zero();
+  bool has_floor = false;
+};
+
+/// One person's keypoints over frames [first_frame, first_frame + F).
+struct KeypointTrack {
+  int64_t track_id = 0;
+  int first_frame = 0;
+  /// [F, 17, 2] pixels and [F, 17] confidences (0 where unseen).
+  std::vector<float> xy;
+  std::vector<float> confidence;
+  int num_frames() const { return static_cast<int>(confidence.size() / kCoco17NumKeypoints); }
+};
+
+/// Groups a keypoint set by track id (frames from the first to the last that
+/// shows the person; frames in between without them have confidence 0).
+/// People with no visible keypoint at all are left out and named in
+/// `skipped`. Throws Error for a non-finite coordinate of a visible point,
+/// a confidence outside [0, 1] or a frame index outside the set's frames.
+std::vector<KeypointTrack> GroupKeypointTracks(const KeypointSet& set,
+                                               std::vector<std::string>* skipped = nullptr);
+
+/// What a fit gives, per frame of the track.
+struct BodyFit {
+  int64_t track_id = 0;
+  int first_frame = 0;
+  int num_frames = 0;
+  int num_betas = 0;
+  /// [F, B] (temporal: every row the same).
+  std::vector<float> betas;
+  /// [F, J, 3] the model's local rotations (axis-angle, the model's own
+  /// convention: body_model.h) with root orientation in the camera frame.
+  std::vector<float> pose;
+  /// [F, 3] camera frame.
+  std::vector<float> transl;
+  /// [F, 22, 3] smpl22 joints in the world frame of the camera.
+  std::vector<float> joints_world;
+  /// [F] 1 where the frame had at least min_visible keypoints.
+  std::vector<uint8_t> seen;
+  /// Mean distance (pixels) between the visible keypoints and the fitted
+  /// points, over seen frames.
+  double mean_reprojection_px = 0.0;
+  double seconds = 0.0;
+};
+
+/// The pose prior with its rest skeleton (the file of `intersynth prior
+/// train`: joints must be kPosePriorJoints).
+struct PosePrior {
+  GaussianMixture mixture;
+  std::array<Eigen::Vector3d, 22> rest_joints;
+};
+PosePrior LoadPosePrior(const std::filesystem::path& path);
+
+/// The model's local rotations [N, J, 3, 3] for prior-convention root
+/// orientations `root6d` [N, 6] and fitted-joint rotations `x` [N, 17, 3]
+/// (kPosePriorJoints then the head; see the file comment). For tests and
+/// for posing the model from prior-space samples.
+torch::Tensor PriorPoseToModelRotations(const BodyModelData& model_data,
+                                        const BodyModelTorch& model,
+                                        const PosePrior& prior,
+                                        const torch::Tensor& root6d,
+                                        const torch::Tensor& x);
+
+/// Fits one track. The model needs a smpl22 map and coco17_face_vertices
+/// (face keypoints are ignored without them). Throws Error for a track
+/// without seen frames.
+BodyFit FitBodyToTrack(const BodyModelData& model_data,
+                       const BodyModelTorch& model,
+                       const PosePrior& prior,
+                       const BodyFitCamera& camera,
+                       const KeypointTrack& track,
+                       const BodyFitOptions& options);
+
+/// Temporal smoothing of a fit as its own step: every channel of the
+/// translation, the 6D rotations of all joints and the betas is replaced by
+/// the Whittaker-Henderson smoother x = argmin |x - y|^2 + lambda |D2 x|^2
+/// (D2 the second difference), the rotations re-orthonormalised, and the
+/// joints recomputed. (The source method's own smoothing, its eq. 5.6, was
+/// not available; this is the standard penalised least-squares smoother.)
+BodyFit SmoothBodyFit(const BodyFit& fit,
+                      const BodyModelTorch& model,
+                      const BodyFitCamera& camera,
+                      double lambda);
+
+/// The Whittaker-Henderson smoother of the rows of `y` [T, D] (each column a
+/// signal): (I + lambda D2^T D2) x = y. Exposed for tests.
+Eigen::MatrixXd WhittakerSmooth(const Eigen::MatrixXd& y, double lambda);
+
+}  // namespace intersynth
