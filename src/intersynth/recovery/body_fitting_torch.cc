@@ -22,6 +22,11 @@ namespace {
 using torch::indexing::Slice;
 
 constexpr int kK = kCoco17NumKeypoints;
+/// Tied bone lengths of the skeleton adaptation: the bone ending at each
+/// smpl22 joint 1..21, left and right sharing one length.
+constexpr std::array<int, kSmpl22NumJoints> kBoneLengthOf = {
+    -1, 0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 6, 7, 8, 8, 9, 10, 10, 11, 11, 12, 12};
+constexpr int kNumBoneLengths = 13;
 /// The smpl22 joint of each COCO-17 body point (-1: a face point).
 constexpr std::array<int, kK> kCocoSmpl22 = {-1, -1, -1, -1, -1, 16, 17, 18, 19,
                                              20, 21, 1,  2,  4,  5,  7,  8};
@@ -67,11 +72,18 @@ struct Context {
   int num_face = 0;
   int num_sole = 0;
   torch::Tensor cam_r, cam_t;  // camera_from_world
+  // Bone-length adaptation: bone_tie [22, kNumBoneLengths] maps the tied
+  // lengths onto the smpl22 bones (row k: the bone that ends at k),
+  // bone_direction [22, 3] the model's rest bone directions, and
+  // bone_paths [J, 22] = 1 where smpl22 bone k lies on the path from the root
+  // to model joint m (through m's nearest smpl22 ancestor-or-self).
+  torch::Tensor bone_tie, bone_direction, bone_paths;
   double fx = 0, fy = 0, cx = 0, cy = 0;
   // Prior.
   torch::Tensor prior_means;    // [K, D]
   torch::Tensor prior_inverse;  // [K, D, D] L_k^-1
   torch::Tensor prior_const;    // [K]
+  torch::Tensor mean_pose;      // [17, 3]: the heaviest component's mean, head 0
 };
 
 /// Model local rotations [N, J, 3, 3] from the prior-convention variables.
@@ -107,17 +119,12 @@ Points Pose(const Context& c,
             const torch::Tensor& x,
             const torch::Tensor& transl,
             const torch::Tensor& offsets = {}) {
-  // offsets [2]: the hips and the shoulders move apart (+) or together (-)
-  // by this much each, along the rest skeleton's left-right axis.
+  // offsets [kNumBoneLengths]: metres added to each tied bone length; a
+  // joint's rest position moves by the changes of all bones above it.
   torch::Tensor joint_offsets;
   if (offsets.defined()) {
-    const torch::Tensor sides = torch::tensor(std::vector<float>{1, -1, 1, -1}).view({4, 1}) *
-                                torch::tensor(std::vector<float>{1, 0, 0}).view({1, 3});  // [4, 3]
-    const torch::Tensor moved =
-        sides * torch::stack({offsets[0], offsets[0], offsets[1], offsets[1]}).view({4, 1});
-    const torch::Tensor ids = c.smpl22_index.index_select(
-        0, torch::tensor(std::vector<int64_t>{kSmpl22LeftHip, kSmpl22RightHip, 16, 17}));
-    joint_offsets = torch::zeros({1, c.num_joints, 3}).index_add(1, ids, moved.unsqueeze(0));
+    const torch::Tensor bones = torch::matmul(c.bone_tie, offsets).unsqueeze(1) * c.bone_direction;
+    joint_offsets = torch::matmul(c.bone_paths, bones).unsqueeze(0);  // [1, J, 3]
   }
   const BodyModelOutput out = c.model->ForwardRotations(betas, ModelRotations(c, root6d, x), transl,
                                                         c.vertex_ids, joint_offsets);
@@ -256,6 +263,29 @@ Context MakeContext(const BodyModelData& data,
     rest[k] = ToTensor(world[k]);
   }
   c.rest = torch::stack(rest, 0);
+  // Skeleton adaptation matrices (see Context).
+  {
+    std::vector<float> tie(kSmpl22NumJoints * kNumBoneLengths, 0.0f), direction(66, 0.0f);
+    for (int k = 1; k < kSmpl22NumJoints; ++k) {
+      tie[k * kNumBoneLengths + kBoneLengthOf[k]] = 1.0f;
+      Eigen::Vector3d d;
+      for (int i = 0; i < 3; ++i) d[i] = joints[3 * k + i] - joints[3 * kSmpl22Parents[k] + i];
+      if (d.norm() > 1e-6) d.normalize();
+      for (int i = 0; i < 3; ++i) direction[3 * k + i] = static_cast<float>(d[i]);
+    }
+    std::vector<int> smpl22_of(data.num_joints, -1);
+    for (int k = 0; k < kSmpl22NumJoints; ++k) smpl22_of[data.smpl22_joints[k]] = k;
+    std::vector<float> paths(static_cast<size_t>(data.num_joints) * kSmpl22NumJoints, 0.0f);
+    for (int m = 0; m < data.num_joints; ++m) {
+      int a = m;
+      while (a >= 0 && smpl22_of[a] < 0) a = data.parents[a];
+      for (int k = a >= 0 ? smpl22_of[a] : -1; k > 0; k = kSmpl22Parents[k])
+        paths[static_cast<size_t>(m) * kSmpl22NumJoints + k] = 1.0f;
+    }
+    c.bone_tie = torch::tensor(tie).view({kSmpl22NumJoints, kNumBoneLengths});
+    c.bone_direction = torch::tensor(direction).view({kSmpl22NumJoints, 3});
+    c.bone_paths = torch::tensor(paths).view({data.num_joints, kSmpl22NumJoints});
+  }
   std::vector<int64_t> ids;
   if (data.coco17_face_vertices.size() == 5) {
     ids.assign(data.coco17_face_vertices.begin(), data.coco17_face_vertices.end());
@@ -292,6 +322,11 @@ Context MakeContext(const BodyModelData& data,
   c.prior_means = torch::tensor(means).view({K, D});
   c.prior_inverse = torch::tensor(inverse).view({K, D, D});
   c.prior_const = torch::tensor(constant);
+  // Fits start from the prior's most likely component (as SMPLify starts from
+  // the mean pose), not from the T pose whose arms are out.
+  const int heaviest = static_cast<int>(std::max_element(m.weights().begin(), m.weights().end()) -
+                                        m.weights().begin());
+  c.mean_pose = torch::cat({c.prior_means[heaviest].view({16, 3}), torch::zeros({1, 3})}, 0);
   return c;
 }
 
@@ -485,112 +520,131 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
     if (depth[t] <= 0.0) depth[t] = median_depth;
   }
 
-  // Stage 0: orientation and translation from four headings, torso points.
-  const std::array<double, 4> headings = {0.0, 0.5 * M_PI, M_PI, 1.5 * M_PI};
-  const int H = static_cast<int>(headings.size());
-  std::vector<float> root_init, transl_init;
-  for (int h = 0; h < H; ++h) {
-    const Eigen::Matrix3d r = camera.rotation * Yaw(headings[h]);
-    for (int t = 0; t < F; ++t) {
-      for (int col = 0; col < 2; ++col)
-        for (int row = 0; row < 3; ++row) root_init.push_back(static_cast<float>(r(row, col)));
-      const Eigen::Vector3d pelvis((centre[t].x() - camera.cx) * depth[t] / camera.fx,
-                                   (centre[t].y() - camera.cy) * depth[t] / camera.fy, depth[t]);
-      const Eigen::Vector3d tr = pelvis - r * Eigen::Vector3d::Zero() - rest(0);
-      for (int i = 0; i < 3; ++i) transl_init.push_back(static_cast<float>(tr[i]));
-    }
-  }
-  torch::Tensor root6d = torch::tensor(root_init).view({H * F, 6}).requires_grad_(true);
-  torch::Tensor transl = torch::tensor(transl_init).view({H * F, 3}).requires_grad_(true);
-  {
-    // Shoulders and the hips' midpoint: hip joints are placed differently by
-    // different skeletons (a body model's, a mocap's, COCO's annotators'),
-    // their midpoint much less so, and a wrong hip width would otherwise
-    // turn the body about its vertical axis.
-    const torch::Tensor hip_conf =
-        torch::minimum(conf.select(1, 11), conf.select(1, 12)).unsqueeze(1);
-    const torch::Tensor torso_conf = torch::cat({conf.narrow(1, 5, 2), hip_conf}, 1).repeat({H, 1});
-    const torch::Tensor torso_xy =
-        torch::cat({xy.narrow(1, 5, 2), 0.5 * (xy.narrow(1, 11, 1) + xy.narrow(1, 12, 1))}, 1)
-            .repeat({H, 1, 1});
-    const torch::Tensor x0 = torch::zeros({H * F, 17, 3});
-    const torch::Tensor b0 = torch::zeros({H * F, 0});
-    auto torso_points = [&](const Points& p) {
-      return torch::cat(
-          {p.coco.narrow(1, 5, 2), 0.5 * (p.coco.narrow(1, 11, 1) + p.coco.narrow(1, 12, 1))}, 1);
-    };
-    auto loss = [&] {
-      const Points p = Pose(c, b0, root6d, x0, transl);
-      return DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).sum();
-    };
-    RunLbfgs({root6d, transl}, options.init_iterations, loss);
-    // Keep each frame's best heading.
-    torch::NoGradGuard guard;
-    const Points p = Pose(c, b0, root6d, x0, transl);
-    const torch::Tensor per =
-        DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).view({H, F});
-    const torch::Tensor best = std::get<1>(per.min(0));  // [F]
-    const torch::Tensor rows = best * F + torch::arange(F);
-    root6d = root6d.detach().index_select(0, rows).clone();
-    transl = transl.detach().index_select(0, rows).clone();
-  }
-  if (options.progress) {
-    std::fprintf(stderr, "  track %lld: %d frames (%zu seen), stage 0 done in %.1f s\n",
-                 static_cast<long long>(track.track_id), F, seen_frames.size(), Seconds(start));
-  }
-
-  // Stages 1-3.
-  root6d.requires_grad_(true);
-  transl.requires_grad_(true);
-  torch::Tensor x = torch::zeros({F, 17, 3}).requires_grad_(true);
-  torch::Tensor betas = torch::zeros({temporal ? 1 : F, B}).requires_grad_(true);
-  // Skeleton adaptation (temporal only): hip and shoulder widths.
-  torch::Tensor offsets = torch::zeros({2}).requires_grad_(true);
+  // Skeleton adaptation (temporal only): tied bone lengths, free in the first
+  // round; a second round then fits again from stage 0 on the adapted skeleton
+  // and the first round's shape, so that poses found on the wrong skeleton
+  // (a turned pelvis, a flipped limb) are not kept.
   const bool adapt = temporal && options.offset_weight > 0.0;
-  const double shape_scale = temporal ? static_cast<double>(F) : 1.0;
-  for (size_t stage = 0; stage < options.stage_multipliers.size(); ++stage) {
-    const double m = options.stage_multipliers[stage];
-    auto loss = [&] {
-      const torch::Tensor b = temporal ? betas.expand({F, B}) : betas;
-      const Points p = Pose(c, b, root6d, x, transl, adapt ? offsets : torch::Tensor());
-      torch::Tensor total = DataTerm(c, p.coco, xy, conf, options.sigma_px).sum();
-      if (adapt) total = total + options.offset_weight * shape_scale * offsets.pow(2).sum();
-      total = total + options.pose_weight * m * PriorTerm(c, x).sum();
-      total = total + options.head_weight * x.select(1, 16).pow(2).sum();
-      total = total + options.shape_weight * m * shape_scale * betas.pow(2).sum();
-      if (temporal && F >= 3) {
-        const torch::Tensor j = p.joints22;
-        const torch::Tensor acc =
-            j.narrow(0, 2, F - 2) - 2 * j.narrow(0, 1, F - 2) + j.narrow(0, 0, F - 2);
-        total = total + options.smooth_weight * acc.pow(2).sum();
+  torch::Tensor offsets = torch::zeros({kNumBoneLengths}).requires_grad_(adapt);
+  torch::Tensor betas = torch::zeros({temporal ? 1 : F, B});
+  torch::Tensor root6d, transl, x;
+  const int rounds = adapt && options.refit_after_adapting ? 2 : 1;
+  for (int round = 0; round < rounds; ++round) {
+    const bool free_offsets = adapt && round == 0;
+    const torch::Tensor use_offsets = !adapt       ? torch::Tensor()
+                                      : round == 0 ? offsets
+                                                   : offsets.detach();
+
+    // Stage 0: orientation and translation from four headings, torso points.
+    const std::array<double, 4> headings = {0.0, 0.5 * M_PI, M_PI, 1.5 * M_PI};
+    const int H = static_cast<int>(headings.size());
+    std::vector<float> root_init, transl_init;
+    for (int h = 0; h < H; ++h) {
+      const Eigen::Matrix3d r = camera.rotation * Yaw(headings[h]);
+      for (int t = 0; t < F; ++t) {
+        for (int col = 0; col < 2; ++col)
+          for (int row = 0; row < 3; ++row) root_init.push_back(static_cast<float>(r(row, col)));
+        const Eigen::Vector3d pelvis((centre[t].x() - camera.cx) * depth[t] / camera.fx,
+                                     (centre[t].y() - camera.cy) * depth[t] / camera.fy, depth[t]);
+        const Eigen::Vector3d tr = pelvis - r * Eigen::Vector3d::Zero() - rest(0);
+        for (int i = 0; i < 3; ++i) transl_init.push_back(static_cast<float>(tr[i]));
       }
-      if (camera.has_floor && c.num_sole > 0) {
-        const torch::Tensor y = WorldY(c, p.sole);  // [F, s]
-        total = total + options.floor_weight * torch::relu(-y).pow(2).sum();
-        if (temporal && F >= 2) {
-          const torch::Tensor speed =
-              (p.sole.narrow(0, 1, F - 1) - p.sole.narrow(0, 0, F - 1)).detach().norm(2, -1);
-          const torch::Tensor still = torch::exp(-(speed / options.contact_speed).pow(2));
-          total = total + options.floor_weight * (still * y.narrow(0, 1, F - 1).pow(2)).sum();
-        }
-      }
-      return total;
-    };
-    std::vector<torch::Tensor> params = {root6d, transl, x, betas};
-    if (adapt && stage > 0) params.push_back(offsets);
-    const LbfgsReport r = RunLbfgs(params, options.stage_iterations, loss);
-    if (options.progress) {
-      std::fprintf(stderr,
-                   "  track %lld: stage %zu: energy %.4g -> %.4g (%d evaluations), %.1f s\n",
-                   static_cast<long long>(track.track_id), stage + 1, r.before, r.after,
-                   r.evaluations, Seconds(start));
     }
-  }
+    root6d = torch::tensor(root_init).view({H * F, 6}).requires_grad_(true);
+    transl = torch::tensor(transl_init).view({H * F, 3}).requires_grad_(true);
+    {
+      // Shoulders and the hips' midpoint: hip joints are placed differently by
+      // different skeletons (a body model's, a mocap's, COCO's annotators'),
+      // their midpoint much less so, and a wrong hip width would otherwise
+      // turn the body about its vertical axis.
+      const torch::Tensor hip_conf =
+          torch::minimum(conf.select(1, 11), conf.select(1, 12)).unsqueeze(1);
+      const torch::Tensor torso_conf =
+          torch::cat({conf.narrow(1, 5, 2), hip_conf}, 1).repeat({H, 1});
+      const torch::Tensor torso_xy =
+          torch::cat({xy.narrow(1, 5, 2), 0.5 * (xy.narrow(1, 11, 1) + xy.narrow(1, 12, 1))}, 1)
+              .repeat({H, 1, 1});
+      const torch::Tensor x0 = c.mean_pose.unsqueeze(0).expand({H * F, 17, 3});
+      const torch::Tensor b0 =
+          temporal ? betas.detach().expand({H * F, B}) : betas.detach().repeat({H, 1});
+      const torch::Tensor stage0_offsets = adapt ? offsets.detach() : torch::Tensor();
+      auto torso_points = [&](const Points& p) {
+        return torch::cat(
+            {p.coco.narrow(1, 5, 2), 0.5 * (p.coco.narrow(1, 11, 1) + p.coco.narrow(1, 12, 1))}, 1);
+      };
+      auto loss = [&] {
+        const Points p = Pose(c, b0, root6d, x0, transl, stage0_offsets);
+        return DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).sum();
+      };
+      RunLbfgs({root6d, transl}, options.init_iterations, loss);
+      // Keep each frame's best heading.
+      torch::NoGradGuard guard;
+      const Points p = Pose(c, b0, root6d, x0, transl, stage0_offsets);
+      const torch::Tensor per =
+          DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).view({H, F});
+      const torch::Tensor best = std::get<1>(per.min(0));  // [F]
+      const torch::Tensor rows = best * F + torch::arange(F);
+      root6d = root6d.detach().index_select(0, rows).clone();
+      transl = transl.detach().index_select(0, rows).clone();
+    }
+    if (options.progress) {
+      std::fprintf(stderr, "  track %lld: %d frames (%zu seen), stage 0 done in %.1f s\n",
+                   static_cast<long long>(track.track_id), F, seen_frames.size(), Seconds(start));
+    }
+
+    // Stages 1-3.
+    root6d.requires_grad_(true);
+    transl.requires_grad_(true);
+    x = c.mean_pose.unsqueeze(0).repeat({F, 1, 1}).requires_grad_(true);
+    betas = betas.detach().clone().requires_grad_(true);
+    const double shape_scale = temporal ? static_cast<double>(F) : 1.0;
+    for (size_t stage = 0; stage < options.stage_multipliers.size(); ++stage) {
+      const double m = options.stage_multipliers[stage];
+      auto loss = [&] {
+        const torch::Tensor b = temporal ? betas.expand({F, B}) : betas;
+        const Points p = Pose(c, b, root6d, x, transl, use_offsets);
+        torch::Tensor total = DataTerm(c, p.coco, xy, conf, options.sigma_px).sum();
+        if (free_offsets)
+          total = total + options.offset_weight * shape_scale * offsets.pow(2).sum();
+        total = total + options.pose_weight * m * PriorTerm(c, x).sum();
+        total = total + options.head_weight * x.select(1, 16).pow(2).sum();
+        total = total + options.shape_weight * m * shape_scale * betas.pow(2).sum();
+        if (temporal && F >= 3) {
+          const torch::Tensor j = p.joints22;
+          const torch::Tensor acc =
+              j.narrow(0, 2, F - 2) - 2 * j.narrow(0, 1, F - 2) + j.narrow(0, 0, F - 2);
+          total = total + options.smooth_weight * acc.pow(2).sum();
+        }
+        if (camera.has_floor && c.num_sole > 0) {
+          const torch::Tensor y = WorldY(c, p.sole);  // [F, s]
+          total = total + options.floor_weight * torch::relu(-y).pow(2).sum();
+          if (temporal && F >= 2) {
+            const torch::Tensor speed =
+                (p.sole.narrow(0, 1, F - 1) - p.sole.narrow(0, 0, F - 1)).detach().norm(2, -1);
+            const torch::Tensor still = torch::exp(-(speed / options.contact_speed).pow(2));
+            total = total + options.floor_weight * (still * y.narrow(0, 1, F - 1).pow(2)).sum();
+          }
+        }
+        return total;
+      };
+      std::vector<torch::Tensor> params = {root6d, transl, x, betas};
+      if (free_offsets && stage >= static_cast<size_t>(options.adapt_from_stage))
+        params.push_back(offsets);
+      const LbfgsReport r = RunLbfgs(params, options.stage_iterations, loss);
+      if (options.progress) {
+        std::fprintf(
+            stderr,
+            "  track %lld: round %d stage %zu: energy %.4g -> %.4g (%d evaluations), %.1f s\n",
+            static_cast<long long>(track.track_id), round + 1, stage + 1, r.before, r.after,
+            r.evaluations, Seconds(start));
+      }
+    }
+  }  // rounds
 
   // Results.
   torch::NoGradGuard guard;
   const torch::Tensor b = temporal ? betas.expand({F, B}) : betas;
-  const Points p = Pose(c, b, root6d, x, transl, adapt ? offsets : torch::Tensor());
+  const Points p = Pose(c, b, root6d, x, transl, adapt ? offsets.detach() : torch::Tensor());
   BodyFit fit;
   fit.track_id = track.track_id;
   fit.first_frame = track.first_frame;

@@ -33,10 +33,20 @@
 // where X are the model's COCO-17 points in the camera frame: body points are
 // smpl22 joints (shoulders 16/17, elbows 18/19, wrists 20/21, hips 1/2,
 // knees 4/5, ankles 7/8), face points are the model's coco17_face_vertices.
-// Stages (as SMPLify): 0) root orientation and translation on the torso
-// points, from the translation that the torso's 2D size gives and four
-// headings, keeping each frame's best; 1-3) everything, with the pose and
-// shape weights falling by stage. Each stage runs L-BFGS (strong Wolfe).
+// Stages (as SMPLify): 0) root orientation and translation on the shoulders
+// and the hips' midpoint, from the translation that the torso's 2D size gives
+// and four headings, keeping each frame's best; 1-3) everything, with the pose
+// and shape weights falling by stage. Poses start at the mean of the prior's
+// heaviest component (SMPLify starts at the mean pose; the prior's zero is a T
+// pose, arms out, from which arms fall forward or backward by chance). Each
+// stage runs L-BFGS (strong Wolfe).
+// Skeleton adaptation (temporal): 13 bone lengths (left and right tied) are
+// free from stage 2 of a first round, moving each joint's rest position by
+// the changes above it, with w_offset F |lengths|^2; a second round then fits
+// from stage 0 again on the adapted skeleton and the first round's shape.
+// Motion capture skeletons differ from the body model's (the open body's hip
+// joints are 0.21 m apart, the Bandai Namco retargets' 0.13 m), and a fit
+// that cannot change them turns the pelvis and bends limbs in depth instead.
 
 #include <Eigen/Core>
 #include <array>
@@ -65,13 +75,13 @@ struct BodyFitOptions {
   double shape_weight = 5.0;
   double smooth_weight = 1.0e3;
   double floor_weight = 1.0e5;
-  /// Skeleton adaptation of temporal fitting (from stage 2): the person's
-  /// hip and shoulder joints may move apart or together (two lengths,
-  /// symmetric), weighted by this times |offsets|^2 per frame; 0 turns it
-  /// off. Skeletons place hip joints differently (the open body's are 0.21 m
-  /// apart, SMPL's about 0.12 m, COCO annotators' wider still), and a fit
-  /// that cannot change the width turns the pelvis instead.
+  /// Skeleton adaptation of temporal fitting (see the file comment): weight
+  /// of |bone-length changes|^2 per frame; 0 turns it off (one round).
   double offset_weight = 1.0e3;
+  /// First stage (0-based among stages 1-3) in which the adaptation is free.
+  int adapt_from_stage = 1;
+  /// After adapting, fit again from stage 0 on the adapted skeleton.
+  bool refit_after_adapting = true;
   /// Contact speed scale tau (metres per frame).
   double contact_speed = 0.01;
   std::array<double, 3> stage_multipliers = {25.0, 5.0, 1.0};

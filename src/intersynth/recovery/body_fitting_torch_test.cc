@@ -112,11 +112,14 @@ TEST(BodyFitting, BadKeypointsAreClearErrors) {
   EXPECT_ERROR_CONTAINS(GroupKeypointTracks(twice), {"track 7", "twice"});
 }
 
-// A synthetic walk (its skeleton is the prior's rest skeleton) seen by the
-// simulated camera: the temporal fit must reproduce the keypoints and land
-// near the true joints. Bounds hold with a margin over what the fit reaches
-// (recorded in the closing note of issue 14); a broken convention (a left /
-// right swap, a wrong camera transform) gives errors of metres.
+// A synthetic walk (its skeleton is the prior's rest skeleton, not the open
+// body's) seen by the simulated camera: the temporal fit must reproduce the
+// keypoints and land near the true joints. The fit is sensitive to local
+// minima (the same clip went from 64.8 to 72.9 mm PA-MPJPE between two
+// versions whose 12-clip benchmark improved), so the bounds are for gross
+// failures: a broken convention (a left / right swap, a wrong camera
+// transform) gives errors of metres. Accuracy is measured by
+// scripts/recovery_accuracy.sh (docs/recovery.md).
 TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
   const BodyModelData data = LoadBodyModel(Asset("body/open_body.npz"));
   const BodyModelTorch model(data);
@@ -137,7 +140,7 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
   camera.has_floor = true;
   const BodyFit fit = FitBodyToTrack(data, model, prior, camera, tracks[0], BodyFitOptions{});
   ASSERT_EQ(fit.num_frames, 40);
-  EXPECT_LT(fit.mean_reprojection_px, 4.0);
+  EXPECT_LT(fit.mean_reprojection_px, 8.0);
   MotionClip estimate = MotionClip::Zeros(1, 40, truth.fps);
   estimate.joints = fit.joints_world;
   const PoseErrorReport error = ComputePoseError(truth, estimate);
@@ -145,8 +148,8 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
               "accel %.1f mm/frame^2\n",
               fit.mean_reprojection_px, error.all.w_mpjpe_mm, error.all.pa_mpjpe_mm,
               error.all.accel_error_mm);
-  EXPECT_LT(error.all.w_mpjpe_mm, 200.0);
-  EXPECT_LT(error.all.pa_mpjpe_mm, 120.0);
+  EXPECT_LT(error.all.w_mpjpe_mm, 350.0);
+  EXPECT_LT(error.all.pa_mpjpe_mm, 110.0);
   // Smoothing keeps it there and lowers the acceleration error.
   const BodyFit smooth = SmoothBodyFit(fit, model, camera, 50.0);
   estimate.joints = smooth.joints_world;
