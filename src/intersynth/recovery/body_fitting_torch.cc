@@ -50,10 +50,6 @@ torch::Tensor Rot6dToMatrix(const torch::Tensor& d) {
   return torch::stack({b1, b2, b3}, -1);  // columns
 }
 
-torch::Tensor MatrixTo6d(const torch::Tensor& r) {
-  return torch::cat({r.index({"...", Slice(), 0}), r.index({"...", Slice(), 1})}, -1);
-}
-
 torch::Tensor ToTensor(const Eigen::Matrix3d& m) {
   std::vector<float> v(9);
   for (int i = 0; i < 3; ++i)
@@ -113,6 +109,23 @@ struct Points {
   torch::Tensor sole;      // [N, s, 3] camera
 };
 
+// COCO-17 points [N, 17, 3] from smpl22 joints [N, 22, 3] and the face
+// vertices [N, 5, 3] (nose, eyes, ears), or the head joint in their place
+// when the model has none (those points are then never used).
+torch::Tensor CocoPoints(const torch::Tensor& joints22, const torch::Tensor& face) {
+  std::vector<torch::Tensor> coco(kK);
+  for (int k = 0; k < kK; ++k) {
+    if (kCocoSmpl22[k] >= 0) {
+      coco[k] = joints22.select(1, kCocoSmpl22[k]);
+    } else if (face.defined()) {
+      coco[k] = face.select(1, k);
+    } else {
+      coco[k] = joints22.select(1, kSmpl22Head);
+    }
+  }
+  return torch::stack(coco, 1);
+}
+
 Points Pose(const Context& c,
             const torch::Tensor& betas,
             const torch::Tensor& root6d,
@@ -130,26 +143,20 @@ Points Pose(const Context& c,
                                                         c.vertex_ids, joint_offsets);
   Points p;
   p.joints22 = out.joints.index_select(1, c.smpl22_index);
-  std::vector<torch::Tensor> coco(kK);
-  for (int k = 0; k < kK; ++k) {
-    if (kCocoSmpl22[k] >= 0) {
-      coco[k] = p.joints22.select(1, kCocoSmpl22[k]);
-    } else if (c.num_face == 5) {
-      coco[k] = out.vertices.select(1, k);
-    } else {
-      coco[k] = p.joints22.select(1, kSmpl22Head);  // unused: confidence 0
-    }
-  }
-  p.coco = torch::stack(coco, 1);
+  p.coco = CocoPoints(p.joints22, c.num_face == 5 ? out.vertices.narrow(1, 0, 5) : torch::Tensor());
   p.sole = out.vertices.narrow(1, c.num_face, c.num_sole);
   return p;
 }
 
-torch::Tensor Project(const Context& c, const torch::Tensor& points) {
+torch::Tensor ProjectPoints(const torch::Tensor& points, double fx, double fy, double cx, double cy) {
   const torch::Tensor z = points.select(-1, 2).clamp_min(0.05);
-  const torch::Tensor u = points.select(-1, 0) / z * c.fx + c.cx;
-  const torch::Tensor v = points.select(-1, 1) / z * c.fy + c.cy;
+  const torch::Tensor u = points.select(-1, 0) / z * fx + cx;
+  const torch::Tensor v = points.select(-1, 1) / z * fy + cy;
   return torch::stack({u, v}, -1);
+}
+
+torch::Tensor Project(const Context& c, const torch::Tensor& points) {
+  return ProjectPoints(points, c.fx, c.fy, c.cx, c.cy);
 }
 
 /// Confidence-weighted Geman-McClure reprojection per frame [N].
@@ -597,6 +604,38 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
     transl.requires_grad_(true);
     x = c.mean_pose.unsqueeze(0).repeat({F, 1, 1}).requires_grad_(true);
     betas = betas.detach().clone().requires_grad_(true);
+    if (options.pose_hypotheses) {
+      // Each frame on its own from every component's mean pose (limbs that
+      // the keypoints leave free to point towards or away from the camera
+      // start on both sides), keeping the frame's best by data + prior.
+      const int K = static_cast<int>(c.prior_means.size(0));
+      torch::Tensor hx =
+          torch::cat({c.prior_means.view({K, 16, 3}), torch::zeros({K, 1, 3})}, 1)
+              .repeat_interleave(F, 0)
+              .requires_grad_(true);  // [K F, 17, 3]
+      torch::Tensor hroot = root6d.detach().repeat({K, 1}).requires_grad_(true);
+      torch::Tensor htransl = transl.detach().repeat({K, 1}).requires_grad_(true);
+      const torch::Tensor hb = temporal ? betas.detach().expand({K * F, B})
+                                        : betas.detach().repeat({K, 1});
+      const torch::Tensor hxy = xy.repeat({K, 1, 1});
+      const torch::Tensor hconf = conf.repeat({K, 1});
+      const torch::Tensor hoffsets = use_offsets.defined() ? use_offsets.detach() : torch::Tensor();
+      auto per_frame = [&] {
+        const Points p = Pose(c, hb, hroot, hx, htransl, hoffsets);
+        return DataTerm(c, p.coco, hxy, hconf, options.sigma_px) +
+               options.pose_weight * PriorTerm(c, hx) +
+               options.head_weight * hx.select(1, 16).pow(2).sum(-1);
+      };
+      RunLbfgs({hroot, htransl, hx}, options.hypothesis_iterations,
+               [&] { return per_frame().sum(); });
+      torch::NoGradGuard guard;
+      const torch::Tensor energy = per_frame().view({K, F});
+      const torch::Tensor best = std::get<1>(energy.min(0));
+      const torch::Tensor rows = best * F + torch::arange(F);
+      x = hx.detach().index_select(0, rows).clone().requires_grad_(true);
+      root6d = hroot.detach().index_select(0, rows).clone().requires_grad_(true);
+      transl = htransl.detach().index_select(0, rows).clone().requires_grad_(true);
+    }
     const double shape_scale = temporal ? static_cast<double>(F) : 1.0;
     for (size_t stage = 0; stage < options.stage_multipliers.size(); ++stage) {
       const double m = options.stage_multipliers[stage];
@@ -663,15 +702,37 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
   }
   const torch::Tensor t_c = transl.detach().contiguous();
   fit.transl.assign(t_c.data_ptr<float>(), t_c.data_ptr<float>() + t_c.numel());
+  fit.joint_offsets.assign(static_cast<size_t>(c.num_joints) * 3, 0.0f);
+  if (adapt) {
+    const torch::Tensor bones =
+        torch::matmul(c.bone_tie, offsets.detach()).unsqueeze(1) * c.bone_direction;
+    const torch::Tensor joint_offsets = torch::matmul(c.bone_paths, bones).contiguous();  // [J, 3]
+    fit.joint_offsets.assign(joint_offsets.data_ptr<float>(),
+                             joint_offsets.data_ptr<float>() + joint_offsets.numel());
+  }
   const torch::Tensor world = torch::matmul(p.joints22 - c.cam_t, c.cam_r).contiguous();
   fit.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());
-  const torch::Tensor err = (Project(c, p.coco) - xy).norm(2, -1);
+  const torch::Tensor projected = Project(c, p.coco).contiguous();
+  fit.keypoints_fitted.assign(projected.data_ptr<float>(),
+                              projected.data_ptr<float>() + projected.numel());
+  const torch::Tensor err = (projected - xy).norm(2, -1);
   const torch::Tensor mask = conf > 0;
   fit.mean_reprojection_px =
       mask.sum().item<int64_t>() > 0 ? err.masked_select(mask).mean().item<double>() : 0.0;
   fit.seconds = Seconds(start);
   return fit;
 }
+
+namespace {
+
+// The fit's joint offsets as ForwardRotations takes them ([1, J, 3]), or
+// undefined when the fit has none.
+torch::Tensor JointOffsets(const BodyFit& fit, int num_joints) {
+  if (fit.joint_offsets.empty()) return {};
+  return torch::tensor(fit.joint_offsets).view({1, num_joints, 3});
+}
+
+}  // namespace
 
 Eigen::MatrixXd WhittakerSmooth(const Eigen::MatrixXd& y, double lambda) {
   const int T = static_cast<int>(y.rows());
@@ -691,7 +752,28 @@ Eigen::MatrixXd WhittakerSmooth(const Eigen::MatrixXd& y, double lambda) {
   return solver.solve(y);
 }
 
+std::vector<float> BodyFitVertices(const BodyFit& fit, const BodyModelTorch& model, int f) {
+  const int J = model.num_joints(), B = fit.num_betas;
+  if (f < 0 || f >= fit.num_frames)
+    throw Error(fmt::format("BodyFitVertices: frame {} of a {}-frame fit", f, fit.num_frames));
+  torch::NoGradGuard guard;
+  const size_t at = static_cast<size_t>(f);
+  const torch::Tensor betas =
+      torch::tensor(std::vector<float>(fit.betas.begin() + at * B, fit.betas.begin() + (at + 1) * B))
+          .view({1, B});
+  const torch::Tensor pose = torch::tensor(std::vector<float>(
+      fit.pose.begin() + at * J * 3, fit.pose.begin() + (at + 1) * J * 3)).view({1, J, 3});
+  const torch::Tensor transl =
+      torch::tensor(std::vector<float>(fit.transl.begin() + at * 3, fit.transl.begin() + at * 3 + 3))
+          .view({1, 3});
+  const BodyModelOutput out = model.ForwardRotations(betas, AxisAngleToMatrixTorch(pose), transl,
+                                                     torch::Tensor(), JointOffsets(fit, J));
+  const torch::Tensor v = out.vertices[0].contiguous();
+  return std::vector<float>(v.data_ptr<float>(), v.data_ptr<float>() + v.numel());
+}
+
 BodyFit SmoothBodyFit(const BodyFit& fit,
+                      const BodyModelData& model_data,
                       const BodyModelTorch& model,
                       const BodyFitCamera& camera,
                       double lambda) {
@@ -727,15 +809,26 @@ BodyFit SmoothBodyFit(const BodyFit& fit,
       out.betas[static_cast<size_t>(t) * B + i] = static_cast<float>(s(t, 6 * J + 3 + i));
   }
   torch::NoGradGuard guard;
+  std::vector<int64_t> face_ids;
+  if (model_data.coco17_face_vertices.size() == 5)
+    face_ids.assign(model_data.coco17_face_vertices.begin(), model_data.coco17_face_vertices.end());
   const BodyModelOutput posed = model.ForwardRotations(
       torch::tensor(out.betas).view({F, B}), torch::tensor(rotations).view({F, J, 3, 3}),
-      torch::tensor(out.transl).view({F, 3}), torch::zeros({0}, torch::kInt64));
+      torch::tensor(out.transl).view({F, 3}), torch::tensor(face_ids, torch::kInt64),
+      JointOffsets(fit, J));
   const torch::Tensor r = ToTensor(camera.rotation);
   const torch::Tensor t = torch::tensor(std::vector<float>{
       static_cast<float>(camera.translation.x()), static_cast<float>(camera.translation.y()),
       static_cast<float>(camera.translation.z())});
-  const torch::Tensor world = torch::matmul(model.Smpl22Joints(posed.joints) - t, r).contiguous();
+  const torch::Tensor joints22 = model.Smpl22Joints(posed.joints);
+  const torch::Tensor world = torch::matmul(joints22 - t, r).contiguous();
   out.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());
+  const torch::Tensor projected =
+      ProjectPoints(CocoPoints(joints22, face_ids.empty() ? torch::Tensor() : posed.vertices),
+                    camera.fx, camera.fy, camera.cx, camera.cy)
+          .contiguous();
+  out.keypoints_fitted.assign(projected.data_ptr<float>(),
+                              projected.data_ptr<float>() + projected.numel());
   return out;
 }
 

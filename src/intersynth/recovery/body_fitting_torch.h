@@ -38,8 +38,12 @@
 // and four headings, keeping each frame's best; 1-3) everything, with the pose
 // and shape weights falling by stage. Poses start at the mean of the prior's
 // heaviest component (SMPLify starts at the mean pose; the prior's zero is a T
-// pose, arms out, from which arms fall forward or backward by chance). Each
-// stage runs L-BFGS (strong Wolfe).
+// pose, arms out, from which arms fall forward or backward by chance).
+// Pose hypotheses (between stages 0 and 1): every frame is fitted on its own
+// from each prior component's mean (a limb that the keypoints leave free to
+// point towards or away from the camera starts on both sides) and keeps the
+// hypothesis with the least keypoint + prior energy. Each stage runs L-BFGS
+// (strong Wolfe).
 // Skeleton adaptation (temporal): 13 bone lengths (left and right tied) are
 // free from stage 2 of a first round, moving each joint's rest position by
 // the changes above it, with w_offset F |lengths|^2; a second round then fits
@@ -86,6 +90,10 @@ struct BodyFitOptions {
   double contact_speed = 0.01;
   std::array<double, 3> stage_multipliers = {25.0, 5.0, 1.0};
   int init_iterations = 40;
+  /// Before stage 1: fit every frame from each prior component's mean pose
+  /// and keep the frame's best (hypothesis_iterations L-BFGS iterations).
+  bool pose_hypotheses = true;
+  int hypothesis_iterations = 40;
   int stage_iterations = 60;
   /// A frame with fewer visible keypoints counts as not seen.
   int min_visible = 4;
@@ -133,8 +141,13 @@ struct BodyFit {
   std::vector<float> pose;
   /// [F, 3] camera frame.
   std::vector<float> transl;
+  /// [J, 3] metres added to the model's rest joint positions by the skeleton
+  /// adaptation (all 0 without it); ForwardRotations' joint_offsets.
+  std::vector<float> joint_offsets;
   /// [F, 22, 3] smpl22 joints in the world frame of the camera.
   std::vector<float> joints_world;
+  /// [F, 17, 2] the fitted model's COCO-17 points projected (pixels).
+  std::vector<float> keypoints_fitted;
   /// [F] 1 where the frame had at least min_visible keypoints.
   std::vector<uint8_t> seen;
   /// Mean distance (pixels) between the visible keypoints and the fitted
@@ -171,13 +184,18 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
                        const KeypointTrack& track,
                        const BodyFitOptions& options);
 
+/// Frame f's mesh vertices [V, 3] in the camera frame (the fit's shape,
+/// pose, translation and joint offsets through the whole model).
+std::vector<float> BodyFitVertices(const BodyFit& fit, const BodyModelTorch& model, int f);
+
 /// Temporal smoothing of a fit as its own step: every channel of the
 /// translation, the 6D rotations of all joints and the betas is replaced by
 /// the Whittaker-Henderson smoother x = argmin |x - y|^2 + lambda |D2 x|^2
 /// (D2 the second difference), the rotations re-orthonormalised, and the
-/// joints recomputed. (The source method's own smoothing, its eq. 5.6, was
+/// joints and projected keypoints recomputed (with the fit's joint offsets). (The source method's own smoothing, its eq. 5.6, was
 /// not available; this is the standard penalised least-squares smoother.)
 BodyFit SmoothBodyFit(const BodyFit& fit,
+                      const BodyModelData& model_data,
                       const BodyModelTorch& model,
                       const BodyFitCamera& camera,
                       double lambda);

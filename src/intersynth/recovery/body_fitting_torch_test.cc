@@ -150,8 +150,19 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
               error.all.accel_error_mm);
   EXPECT_LT(error.all.w_mpjpe_mm, 350.0);
   EXPECT_LT(error.all.pa_mpjpe_mm, 110.0);
+  // The written parameters (shape, pose, translation and the adapted
+  // skeleton's joint offsets) give back the fitted joints and keypoints.
+  const BodyFit same = SmoothBodyFit(fit, data, model, camera, 0.0);
+  ASSERT_EQ(same.keypoints_fitted.size(), fit.keypoints_fitted.size());
+  float joint_gap = 0.0f, pixel_gap = 0.0f;
+  for (size_t i = 0; i < fit.joints_world.size(); ++i)
+    joint_gap = std::max(joint_gap, std::abs(same.joints_world[i] - fit.joints_world[i]));
+  for (size_t i = 0; i < fit.keypoints_fitted.size(); ++i)
+    pixel_gap = std::max(pixel_gap, std::abs(same.keypoints_fitted[i] - fit.keypoints_fitted[i]));
+  EXPECT_LT(joint_gap, 1e-3f);
+  EXPECT_LT(pixel_gap, 0.05f);
   // Smoothing keeps it there and lowers the acceleration error.
-  const BodyFit smooth = SmoothBodyFit(fit, model, camera, 50.0);
+  const BodyFit smooth = SmoothBodyFit(fit, data, model, camera, 50.0);
   estimate.joints = smooth.joints_world;
   const PoseErrorReport smoothed = ComputePoseError(truth, estimate);
   std::printf("  then smoothed: PA-MPJPE %.1f mm, accel %.1f mm/frame^2\n",
