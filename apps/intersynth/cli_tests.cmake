@@ -337,7 +337,7 @@ if(INTERSYNTH_WITH_TORCH)
   intersynth_cli_test(recover_help EXIT 0 OUTPUT "--keypoints.*--scene.*--method.*--smooth.*Example"
     ARGS recover --help)
   intersynth_cli_test(recover_simulated EXIT 0
-    OUTPUT "r.npz: 1 persons, 170 frames at 20 fps \\(temporal\\), mean reprojection"
+    OUTPUT "r.npz: 1 persons, 170 frames at 20 fps \\(temporal\\), 1 fits, mean reprojection"
     ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
          --out "${w}/recover_simulated/r.npz" --iterations 20)
   intersynth_cli_test(recover_per_frame_smooth EXIT 0
@@ -346,7 +346,7 @@ if(INTERSYNTH_WITH_TORCH)
          --prior "${_prior}" --out "${w}/recover_per_frame_smooth/r.npz" --method per-frame --smooth
          --iterations 10)
   intersynth_cli_test(recover_no_camera EXIT nonzero ONE_LINE
-    OUTPUT "give the camera with exactly one of --intrinsics K.json and --scene SCENE_DIR"
+    OUTPUT "give the camera with --intrinsics K.json or --scene SCENE_DIR"
     NOT_EXIST "${w}/recover_no_camera/r.npz"
     ARGS recover --keypoints "${_kp}/kp.json" --out "${w}/recover_no_camera/r.npz")
   intersynth_cli_test(recover_body_missing_key EXIT nonzero ONE_LINE OUTPUT "012314.npz: missing key 'v_template'"
@@ -355,4 +355,17 @@ if(INTERSYNTH_WITH_TORCH)
          --out "${w}/recover_body_missing_key/r.npz")
   set_tests_properties(cli.recover_simulated cli.recover_per_frame_smooth cli.recover_no_camera
     cli.recover_body_missing_key PROPERTIES FIXTURES_REQUIRED simulated_keypoints)
+  # Single images (testdata/recovery/README.md): each image's own camera,
+  # overlays drawn on the frames.
+  set(_two "${INTERSYNTH_SOURCE_DIR}/testdata/recovery/two_images")
+  intersynth_cli_test(recover_per_image_preview EXIT 0
+    OUTPUT "r.npz: 1 persons, 2 frames at 20 fps \\(per-image\\), 2 fits.*60 degree horizontal field of view.*2 frames, 1 tracks, 2 fits.*2 preview images in "
+    ARGS recover --keypoints "${_two}/kp.json" --method per-image --frames "${_two}"
+         --preview "${w}/recover_per_image_preview/preview" --out "${w}/recover_per_image_preview/r.npz"
+         --body "${_body}" --prior "${_prior}" --iterations 10)
+  intersynth_cli_test(recover_missing_frames EXIT nonzero ONE_LINE OUTPUT "--frames .*nowhere: not found"
+    NOT_EXIST "${w}/recover_missing_frames/r.npz"
+    ARGS recover --keypoints "${_two}/kp.json" --method per-image --frames "${_two}/nowhere"
+         --preview "${w}/recover_missing_frames/preview" --out "${w}/recover_missing_frames/r.npz"
+         --body "${_body}" --prior "${_prior}" --iterations 10)
 endif()
