@@ -1,0 +1,102 @@
+// Motion recovery costs (issue 14), on the bundled open body model
+// (13,380 vertices, 31 joints, 16 betas) and pose prior:
+//   BM_OpenBodyForward  posed vertices per second, batch 1 and 256, forward
+//                       only and with the backward pass that fitting needs;
+//   BM_FitTrack         fitting one person's simulated keypoint track
+//                       (a synthetic walk seen by the simulated camera,
+//                       3 px noise, 20 % dropped): seconds per frame per
+//                       person for temporal and per-frame fitting at the
+//                       defaults of `intersynth recover`.
+//   build/bench/recovery_bench --benchmark_counters_tabular=true
+// (one fit takes seconds: BM_FitTrack runs each case once).
+
+#include <benchmark/benchmark.h>
+
+#include <optional>
+
+#include "intersynth/body/body_model_torch.h"
+#include "intersynth/motion/smpl22_motion.h"
+#include "intersynth/recovery/body_fitting_torch.h"
+#include "intersynth/recovery/simulate_keypoints.h"
+
+namespace intersynth {
+namespace {
+
+const std::filesystem::path kAssets = std::filesystem::path(INTERSYNTH_BENCH_SOURCE_DIR) / "assets";
+
+const BodyModelData& OpenBody() {
+  static const BodyModelData data = LoadBodyModel(kAssets / "body/open_body.npz");
+  return data;
+}
+
+const BodyModelTorch& OpenBodyTorch() {
+  static const BodyModelTorch model(OpenBody());
+  return model;
+}
+
+void BM_OpenBodyForward(benchmark::State& state) {
+  const BodyModelTorch& model = OpenBodyTorch();
+  const int64_t n = state.range(0);
+  const bool backward = state.range(1) != 0;
+  const int64_t V = OpenBody().num_vertices, J = OpenBody().num_joints, B = OpenBody().num_betas;
+  torch::manual_seed(0);
+  const torch::Tensor betas = torch::randn({n, B}).requires_grad_(backward);
+  const torch::Tensor pose = (0.3 * torch::randn({n, J, 3})).requires_grad_(backward);
+  const torch::Tensor transl = torch::randn({n, 3}).requires_grad_(backward);
+  for (auto _ : state) {
+    std::optional<torch::NoGradGuard> no_grad;
+    if (!backward) no_grad.emplace();
+    const BodyModelOutput out = model.Forward(betas, pose, transl);
+    if (backward) out.vertices.sum().backward();
+    benchmark::DoNotOptimize(out.vertices.data_ptr());
+  }
+  state.counters["vertices/s"] = benchmark::Counter(static_cast<double>(n * V),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(backward ? "forward + backward" : "forward");
+}
+BENCHMARK(BM_OpenBodyForward)
+    ->Args({1, 0})
+    ->Args({256, 0})
+    ->Args({1, 1})
+    ->Args({256, 1})
+    ->Unit(benchmark::kMillisecond);
+
+void BM_FitTrack(benchmark::State& state) {
+  const int frames = static_cast<int>(state.range(0));
+  const bool temporal = state.range(1) != 0;
+  const PosePrior prior = LoadPosePrior(kAssets / "priors/pose_gmm8.npz");
+  KeypointSimulationOptions simulation;
+  simulation.noise_px = 3.0;
+  simulation.drop_probability = 0.2;
+  const KeypointSimulation sim = SimulateKeypoints(SyntheticSmpl22Motion(1, frames, 3), simulation);
+  const KeypointTrack track = GroupKeypointTracks(sim.keypoints).at(0);
+  BodyFitCamera camera;
+  camera.fx = sim.camera.camera.fx, camera.fy = sim.camera.camera.fy;
+  camera.cx = sim.camera.camera.cx, camera.cy = sim.camera.camera.cy;
+  const RigidTransformd camera_from_world = sim.camera.world_from_camera.Inverse();
+  camera.rotation = camera_from_world.rotation;
+  camera.translation = camera_from_world.translation;
+  camera.has_floor = true;
+  BodyFitOptions options;
+  options.method = temporal ? BodyFitMethod::kTemporal : BodyFitMethod::kPerFrame;
+  double reprojection = 0.0;
+  for (auto _ : state) {
+    const BodyFit fit = FitBodyToTrack(OpenBody(), OpenBodyTorch(), prior, camera, track, options);
+    reprojection = fit.mean_reprojection_px;
+  }
+  state.counters["s/frame/person"] =
+      benchmark::Counter(static_cast<double>(frames),
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["reprojection_px"] = reprojection;
+  state.SetLabel(temporal ? "temporal" : "per-frame");
+}
+BENCHMARK(BM_FitTrack)
+    ->Args({60, 1})
+    ->Args({60, 0})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
+
+}  // namespace
+}  // namespace intersynth
+
+BENCHMARK_MAIN();
