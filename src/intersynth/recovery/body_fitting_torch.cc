@@ -431,12 +431,74 @@ torch::Tensor PriorPoseToModelRotations(const BodyModelData& model_data,
   return ModelRotations(c, root6d, x);
 }
 
+namespace {
+
+// The fit's variables at each start: root6d [N, 6], x [N, 17, 3] and the
+// translation [N, 3] that puts the model's root joint (at `root_rest` in the
+// rest pose) at the start's root position.
+struct StartVariables {
+  torch::Tensor root6d, x, transl;
+};
+
+StartVariables StartTensors(const std::vector<BodyFitStart>& starts,
+                            const Eigen::Vector3d& root_rest) {
+  const std::vector<int> free = FreeJoints();
+  std::vector<float> root, x, transl;
+  for (const BodyFitStart& s : starts) {
+    bool finite = s.camera_from_root.allFinite() && s.root_position.allFinite();
+    for (int col = 0; col < 2; ++col)
+      for (int row = 0; row < 3; ++row)
+        root.push_back(static_cast<float>(s.camera_from_root(row, col)));
+    for (int k : free) {
+      finite = finite && s.local[k].allFinite();
+      const Eigen::Vector3d a = MatrixToAxisAngle(Matrix3<double>(s.local[k]));
+      for (int i = 0; i < 3; ++i) x.push_back(static_cast<float>(a[i]));
+    }
+    const Eigen::Vector3d t = s.root_position - root_rest;
+    for (int i = 0; i < 3; ++i) transl.push_back(static_cast<float>(t[i]));
+    if (!finite) throw Error(fmt::format("start for frame {}: a value is not finite", s.frame));
+  }
+  const int64_t N = static_cast<int64_t>(starts.size());
+  return {torch::tensor(root).view({N, 6}),
+          torch::tensor(x).view({N, static_cast<int64_t>(free.size()), 3}),
+          torch::tensor(transl).view({N, 3})};
+}
+
+// The model's rest position of its root (smpl22 joint 0) at zero shape.
+Eigen::Vector3d RestRoot(const Context& c) {
+  const torch::Tensor r = c.model->RestJoints(torch::zeros({1, 0}))[0][c.smpl22[0]];
+  return Eigen::Vector3d(r[0].item<double>(), r[1].item<double>(), r[2].item<double>());
+}
+
+}  // namespace
+
+std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartKeypoints(
+    const BodyModelData& model_data,
+    const BodyModelTorch& model,
+    const PosePrior& prior,
+    const BodyFitCamera& camera,
+    const std::vector<BodyFitStart>& starts) {
+  std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> result(starts.size());
+  if (starts.empty()) return result;
+  torch::NoGradGuard guard;
+  const Context c = MakeContext(model_data, model, prior, camera);
+  const StartVariables v = StartTensors(starts, RestRoot(c));
+  const int64_t N = static_cast<int64_t>(starts.size());
+  const Points p = Pose(c, torch::zeros({N, 0}), v.root6d, v.x, v.transl);
+  const torch::Tensor uv = Project(c, p.coco).contiguous();
+  const auto a = uv.accessor<float, 3>();
+  for (int64_t n = 0; n < N; ++n)
+    for (int k = 0; k < kK; ++k) result[n][k] = {a[n][k][0], a[n][k][1]};
+  return result;
+}
+
 BodyFit FitBodyToTrack(const BodyModelData& model_data,
                        const BodyModelTorch& model,
                        const PosePrior& prior,
                        const BodyFitCamera& camera,
                        const KeypointTrack& track,
-                       const BodyFitOptions& options) {
+                       const BodyFitOptions& options,
+                       const std::vector<BodyFitStart>& starts) {
   const auto start = std::chrono::steady_clock::now();
   const Context c = MakeContext(model_data, model, prior, camera);
   const int F = track.num_frames();
@@ -460,6 +522,26 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
   for (int t = 0; t < F; ++t) {
     if (!seen[t]) conf[t].zero_();
   }
+
+  // Starts (hybrid path): one per frame at most, inside the track.
+  std::vector<int64_t> start_rows;
+  std::vector<uint8_t> started(F, 0);
+  for (const BodyFitStart& s : starts) {
+    const int t = s.frame - track.first_frame;
+    if (t < 0 || t >= F) {
+      throw Error(fmt::format("track {}: a start for frame {}, outside its frames {}-{}",
+                              track.track_id, s.frame, track.first_frame,
+                              track.first_frame + F - 1));
+    }
+    if (started[t])
+      throw Error(fmt::format("track {}: two starts for frame {}", track.track_id, s.frame));
+    started[t] = 1;
+    start_rows.push_back(t);
+  }
+  const bool all_started =
+      std::all_of(seen_frames.begin(), seen_frames.end(), [&](int t) { return started[t] != 0; });
+  StartVariables start_values;
+  if (!starts.empty()) start_values = StartTensors(starts, RestRoot(c));
 
   // Initial translation from the torso's size, per seen frame.
   const torch::Tensor rest22 =
@@ -604,7 +686,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
     transl.requires_grad_(true);
     x = c.mean_pose.unsqueeze(0).repeat({F, 1, 1}).requires_grad_(true);
     betas = betas.detach().clone().requires_grad_(true);
-    if (options.pose_hypotheses) {
+    if (options.pose_hypotheses && !all_started) {
       // Each frame on its own from every component's mean pose (limbs that
       // the keypoints leave free to point towards or away from the camera
       // start on both sides), keeping the frame's best by data + prior.
@@ -635,6 +717,18 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
       x = hx.detach().index_select(0, rows).clone().requires_grad_(true);
       root6d = hroot.detach().index_select(0, rows).clone().requires_grad_(true);
       transl = htransl.detach().index_select(0, rows).clone().requires_grad_(true);
+    }
+    if (!starts.empty()) {
+      // Frames with a start begin there (the regressor's pose), the rest
+      // from the hypotheses.
+      const torch::Tensor rows = torch::tensor(start_rows, torch::kInt64);
+      auto place = [&](const torch::Tensor& v, const torch::Tensor& values) {
+        torch::NoGradGuard guard;
+        return v.detach().clone().index_copy_(0, rows, values).requires_grad_(true);
+      };
+      x = place(x, start_values.x);
+      root6d = place(root6d, start_values.root6d);
+      transl = place(transl, start_values.transl);
     }
     const double shape_scale = temporal ? static_cast<double>(F) : 1.0;
     for (size_t stage = 0; stage < options.stage_multipliers.size(); ++stage) {
@@ -719,6 +813,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
   const torch::Tensor mask = conf > 0;
   fit.mean_reprojection_px =
       mask.sum().item<int64_t>() > 0 ? err.masked_select(mask).mean().item<double>() : 0.0;
+  fit.started_frames = static_cast<int>(starts.size());
   fit.seconds = Seconds(start);
   return fit;
 }

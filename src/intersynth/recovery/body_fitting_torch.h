@@ -61,6 +61,7 @@
 #include "intersynth/body/body_model.h"
 #include "intersynth/body/body_model_torch.h"
 #include "intersynth/body/gaussian_mixture.h"
+#include "intersynth/recovery/fit_start.h"
 #include "intersynth/recovery/keypoints.h"
 
 namespace intersynth {
@@ -153,6 +154,8 @@ struct BodyFit {
   /// Mean distance (pixels) between the visible keypoints and the fitted
   /// points, over seen frames.
   double mean_reprojection_px = 0.0;
+  /// Frames that started from a BodyFitStart.
+  int started_frames = 0;
   double seconds = 0.0;
 };
 
@@ -175,14 +178,31 @@ torch::Tensor PriorPoseToModelRotations(const BodyModelData& model_data,
                                         const torch::Tensor& x);
 
 /// Fits one track. The model needs a smpl22 map and coco17_face_vertices
-/// (face keypoints are ignored without them). Throws Error for a track
-/// without seen frames.
+/// (face keypoints are ignored without them). `starts` (the hybrid path: a
+/// regressor's predictions, at most one per frame) replace the frames'
+/// starting pose after stage 0 of each round: root orientation, the 17
+/// fitted joints' rotations and the translation that puts the model's root
+/// at the start's; the pose hypotheses are skipped when every seen frame has
+/// a start. Throws Error for a track without seen frames, a start outside
+/// the track's frames or two for one frame.
 BodyFit FitBodyToTrack(const BodyModelData& model_data,
                        const BodyModelTorch& model,
                        const PosePrior& prior,
                        const BodyFitCamera& camera,
                        const KeypointTrack& track,
-                       const BodyFitOptions& options);
+                       const BodyFitOptions& options,
+                       const std::vector<BodyFitStart>& starts = {});
+
+/// The COCO-17 pixels of the model (zero shape) posed at each start, seen
+/// by `camera`: what a start claims the keypoints are, for matching a
+/// regressor's predictions to the annotated people
+/// (MatchPredictionsToPeople).
+std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartKeypoints(
+    const BodyModelData& model_data,
+    const BodyModelTorch& model,
+    const PosePrior& prior,
+    const BodyFitCamera& camera,
+    const std::vector<BodyFitStart>& starts);
 
 /// Frame f's mesh vertices [V, 3] in the camera frame (the fit's shape,
 /// pose, translation and joint offsets through the whole model).

@@ -7,8 +7,10 @@
 #include <random>
 
 #include "intersynth/body/smpl22.h"
+#include "intersynth/body/smpl_pose.h"
 #include "intersynth/eval/pose_error.h"
 #include "intersynth/motion/smpl22_motion.h"
+#include "intersynth/recovery/assignment.h"
 #include "intersynth/recovery/simulate_keypoints.h"
 #include "intersynth/testing/testing.h"
 
@@ -120,25 +122,42 @@ TEST(BodyFitting, BadKeypointsAreClearErrors) {
 // failures: a broken convention (a left / right swap, a wrong camera
 // transform) gives errors of metres. Accuracy is measured by
 // scripts/recovery_accuracy.sh (docs/recovery.md).
+// One person's synthetic walk seen by the simulated camera (2.5 m high,
+// 30 degrees down), with the floor known.
+struct SimulatedWalk {
+  MotionClip truth;
+  KeypointSimulation sim;
+  KeypointTrack track;
+  BodyFitCamera camera;
+};
+
+SimulatedWalk SimulateWalk(int frames, double noise_px, double drop_probability) {
+  SimulatedWalk walk;
+  walk.truth = SyntheticSmpl22Motion(1, frames, 3);
+  KeypointSimulationOptions simulation;
+  simulation.noise_px = noise_px;
+  simulation.drop_probability = drop_probability;
+  walk.sim = SimulateKeypoints(walk.truth, simulation);
+  const std::vector<KeypointTrack> tracks = GroupKeypointTracks(walk.sim.keypoints);
+  EXPECT_EQ(tracks.size(), 1u);
+  walk.track = tracks.at(0);
+  const PinholeCamera& k = walk.sim.camera.camera;
+  walk.camera.fx = k.fx, walk.camera.fy = k.fy, walk.camera.cx = k.cx, walk.camera.cy = k.cy;
+  const RigidTransformd camera_from_world = walk.sim.camera.world_from_camera.Inverse();
+  walk.camera.rotation = camera_from_world.rotation;
+  walk.camera.translation = camera_from_world.translation;
+  walk.camera.has_floor = true;
+  return walk;
+}
+
 TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
   const BodyModelData data = LoadBodyModel(Asset("body/open_body.npz"));
   const BodyModelTorch model(data);
   const PosePrior prior = LoadPosePrior(Asset("priors/pose_gmm8.npz"));
-  const MotionClip truth = SyntheticSmpl22Motion(1, 40, 3);
-  KeypointSimulationOptions simulation;
-  simulation.noise_px = 1.0;
-  simulation.drop_probability = 0.1;
-  const KeypointSimulation sim = SimulateKeypoints(truth, simulation);
-  const std::vector<KeypointTrack> tracks = GroupKeypointTracks(sim.keypoints);
-  ASSERT_EQ(tracks.size(), 1u);
-  BodyFitCamera camera;
-  camera.fx = sim.camera.camera.fx, camera.fy = sim.camera.camera.fy;
-  camera.cx = sim.camera.camera.cx, camera.cy = sim.camera.camera.cy;
-  const RigidTransformd camera_from_world = sim.camera.world_from_camera.Inverse();
-  camera.rotation = camera_from_world.rotation;
-  camera.translation = camera_from_world.translation;
-  camera.has_floor = true;
-  const BodyFit fit = FitBodyToTrack(data, model, prior, camera, tracks[0], BodyFitOptions{});
+  const SimulatedWalk walk = SimulateWalk(40, 1.0, 0.1);
+  const MotionClip& truth = walk.truth;
+  const BodyFitCamera& camera = walk.camera;
+  const BodyFit fit = FitBodyToTrack(data, model, prior, camera, walk.track, BodyFitOptions{});
   ASSERT_EQ(fit.num_frames, 40);
   EXPECT_LT(fit.mean_reprojection_px, 8.0);
   MotionClip estimate = MotionClip::Zeros(1, 40, truth.fps);
@@ -169,6 +188,110 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
               smoothed.all.pa_mpjpe_mm, smoothed.all.accel_error_mm);
   EXPECT_LT(smoothed.all.pa_mpjpe_mm, 130.0);
   EXPECT_LE(smoothed.all.accel_error_mm, error.all.accel_error_mm + 1e-6);
+}
+
+// The start a perfect regressor would give for person p in frame t:
+// SMPL-convention local rotations of the true joints on the prior's rest
+// skeleton, the true root, in the camera.
+BodyFitStart TruthStart(const MotionClip& truth, int p, int t, const PosePrior& prior,
+                        const BodyFitCamera& camera) {
+  const float* joints = truth.joint(p, t, 0);
+  const std::array<Matrix3<double>, kSmpl22NumJoints> local =
+      SmplLocalRotationsFromJoints(joints, prior.rest_joints);
+  BodyFitStart start;
+  start.frame = t;
+  start.camera_from_root = camera.rotation * local[0];
+  for (int k = 1; k < kSmpl22NumJoints; ++k) start.local[k] = local[k];
+  start.root_position =
+      camera.rotation * Eigen::Vector3d(joints[0], joints[1], joints[2]) + camera.translation;
+  return start;
+}
+
+// Starts (the hybrid path) made from the truth, as a perfect regressor
+// would predict: SMPL-convention local rotations of the true joints on the
+// prior's rest skeleton. Posed, they must land on the keypoints (up to the
+// open body's different skeleton), and a fit from them must keep them.
+TEST(BodyFitting, StartsFromTheTruth) {
+  const BodyModelData data = LoadBodyModel(Asset("body/open_body.npz"));
+  const BodyModelTorch model(data);
+  const PosePrior prior = LoadPosePrior(Asset("priors/pose_gmm8.npz"));
+  const int F = 40;
+  const SimulatedWalk walk = SimulateWalk(F, 1.0, 0.1);
+  std::vector<BodyFitStart> starts;
+  for (int t = 0; t < F; ++t) starts.push_back(TruthStart(walk.truth, 0, t, prior, walk.camera));
+  const auto projected = BodyFitStartKeypoints(data, model, prior, walk.camera, starts);
+  ASSERT_EQ(projected.size(), starts.size());
+  double body_sum = 0.0;
+  int body_count = 0;
+  for (int t = 0; t < F; ++t) {
+    for (int k = 5; k < kCoco17NumKeypoints; ++k) {  // body points: the skeletons' joints
+      const size_t at = static_cast<size_t>(t) * kCoco17NumKeypoints + k;
+      if (walk.track.confidence[at] <= 0.0f) continue;
+      body_sum += std::hypot(projected[t][k][0] - walk.track.xy[2 * at],
+                             projected[t][k][1] - walk.track.xy[2 * at + 1]);
+      ++body_count;
+    }
+  }
+  const double body_px = body_sum / body_count;
+  const BodyFit fit =
+      FitBodyToTrack(data, model, prior, walk.camera, walk.track, BodyFitOptions{}, starts);
+  EXPECT_EQ(fit.started_frames, F);
+  MotionClip estimate = MotionClip::Zeros(1, F, walk.truth.fps);
+  estimate.joints = fit.joints_world;
+  const PoseErrorReport error = ComputePoseError(walk.truth, estimate);
+  std::printf("starts from the truth: body points %.1f px from the keypoints; fit from them: "
+              "reprojection %.2f px, W-MPJPE %.1f, PA-MPJPE %.1f mm\n",
+              body_px, fit.mean_reprojection_px, error.all.w_mpjpe_mm, error.all.pa_mpjpe_mm);
+  EXPECT_LT(body_px, 15.0);
+  EXPECT_LT(fit.mean_reprojection_px, 8.0);
+  EXPECT_LT(error.all.pa_mpjpe_mm, 60.0);
+  // A start outside the track, or two for a frame, is a clear error.
+  std::vector<BodyFitStart> bad = {starts[0]};
+  bad[0].frame = F + 3;
+  EXPECT_ERROR_CONTAINS(
+      FitBodyToTrack(data, model, prior, walk.camera, walk.track, BodyFitOptions{}, bad),
+      {"start for frame 43", "outside"});
+  bad = {starts[2], starts[2]};
+  EXPECT_ERROR_CONTAINS(
+      FitBodyToTrack(data, model, prior, walk.camera, walk.track, BodyFitOptions{}, bad),
+      {"two starts for frame 2"});
+}
+
+// The hybrid path's occlusion handling: predictions that come in another
+// order than the people (a crop that saw its neighbour), with a duplicate,
+// are matched back to their people by the keypoints of the posed starts,
+// and the duplicate is left out.
+TEST(BodyFitting, StartKeypointsMatchPredictionsToTheirPeople) {
+  const BodyModelData data = LoadBodyModel(Asset("body/open_body.npz"));
+  const BodyModelTorch model(data);
+  const PosePrior prior = LoadPosePrior(Asset("priors/pose_gmm8.npz"));
+  const MotionClip truth = SyntheticSmpl22Motion(3, 10, 5);  // 2 of 3 in view at frame 4
+  const KeypointSimulation sim = SimulateKeypoints(truth, KeypointSimulationOptions{});
+  BodyFitCamera camera;
+  const PinholeCamera& k = sim.camera.camera;
+  camera.fx = k.fx, camera.fy = k.fy, camera.cx = k.cx, camera.cy = k.cy;
+  const RigidTransformd camera_from_world = sim.camera.world_from_camera.Inverse();
+  camera.rotation = camera_from_world.rotation;
+  camera.translation = camera_from_world.translation;
+  // The people well in view in frame 4.
+  const int t = 4;
+  std::vector<PersonKeypoints> people;
+  for (const PersonKeypoints& person : sim.keypoints.people)
+    if (person.frame == t && person.visible_count() >= 10) people.push_back(person);
+  const int n = static_cast<int>(people.size());
+  ASSERT_GE(n, 2);
+  // Predictions: the people in reverse order, then the last one again.
+  std::vector<int> shown;
+  for (int p = n - 1; p >= 0; --p) shown.push_back(p);
+  shown.push_back(n - 1);
+  std::vector<BodyFitStart> starts;
+  for (int p : shown)
+    starts.push_back(TruthStart(truth, static_cast<int>(people[p].track_id), t, prior, camera));
+  const auto predicted = BodyFitStartKeypoints(data, model, prior, camera, starts);
+  const std::vector<int> match = MatchPredictionsToPeople(people, predicted);
+  ASSERT_EQ(match.size(), static_cast<size_t>(n));
+  for (int p = 0; p + 1 < n; ++p) EXPECT_EQ(match[p], n - 1 - p) << "person " << p;
+  EXPECT_TRUE(match[n - 1] == 0 || match[n - 1] == n) << match[n - 1];
 }
 
 }  // namespace
