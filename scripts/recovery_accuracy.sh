@@ -10,7 +10,10 @@
 #      (`intersynth keypoints simulate`, seed SEED + clip number);
 #   2. recovers the motion from them with each method
 #      (`intersynth recover --method temporal`, `--method per-frame`,
-#      `--method per-frame --smooth`);
+#      `--method per-frame --smooth`; with START_NOISE_MM, also temporal
+#      fitting started from the true joints plus that much Gaussian noise,
+#      `--start-from CLIP --start-noise-mm N`: what the hybrid path gives
+#      with a regressor of about that error);
 #   3. measures each recovery against the clip (`intersynth pose-error
 #      --joints JOINTS --json`),
 # and writes a markdown table of the means over clips per method (W-MPJPE,
@@ -21,7 +24,7 @@
 # Usage:
 #   scripts/recovery_accuracy.sh INTERSYNTH DATASET_DIR [N=20] [OUT=recovery_accuracy]
 # Environment: JOINTS (all | coco12, default all), NOISE_PX (3), DROP (0.2),
-#   SEED (0), MIN_FRAMES (60).
+#   SEED (0), MIN_FRAMES (60), START_NOISE_MM (unset; e.g. "0 50").
 # Example:
 #   scripts/recovery_accuracy.sh build/apps/intersynth/intersynth data/mocap20 20 out/recovery
 set -euo pipefail
@@ -39,6 +42,7 @@ NOISE_PX=${NOISE_PX:-3}
 DROP=${DROP:-0.2}
 SEED=${SEED:-0}
 MIN_FRAMES=${MIN_FRAMES:-60}
+START_NOISE_MM=${START_NOISE_MM:-}
 
 [[ -x "$BIN" ]] || { echo "$BIN: not an executable (the intersynth binary)" >&2; exit 2; }
 for f in test.txt index.jsonl; do
@@ -71,10 +75,15 @@ if chosen < n:
     print(f"only {chosen} test clips have {min_frames} frames or more", file=sys.stderr)
 EOF
 
-# Methods: label, then the flags of `intersynth recover`.
-METHODS=("temporal" "per-frame" "per-frame --smooth")
-label() { echo "${1// --/+}"; }          # "per-frame --smooth" -> "per-frame+smooth"
-filename() { echo "${1// --/-}"; }       # "per-frame --smooth" -> "per-frame-smooth"
+# Methods: labels and the flags of `intersynth recover` (@TRUTH@: the clip).
+LABELS=("temporal" "per-frame" "per-frame+smooth")
+FLAGS=("--method temporal" "--method per-frame" "--method per-frame --smooth")
+for noise in $START_NOISE_MM; do
+  [[ "$noise" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "START_NOISE_MM: not a number: '$noise'" >&2; exit 2; }
+  LABELS+=("temporal from truth+${noise}mm")
+  FLAGS+=("--method temporal --start-from @TRUTH@ --start-noise-mm $noise")
+done
+filename() { local name=${1// /-}; echo "${name//+/-}"; }  # "per-frame+smooth" -> "per-frame-smooth"
 
 i=0
 while IFS=$'\t' read -r clip file frames; do
@@ -84,25 +93,27 @@ while IFS=$'\t' read -r clip file frames; do
   "$BIN" --log-level warn keypoints simulate --motion "$DATA/$file" --out "$dir/keypoints.json" \
     --scene-out "$dir/scene" --noise-px "$NOISE_PX" --drop "$DROP" --seed "$((SEED + i))" \
     --overwrite >"$dir/simulate.log" 2>&1 || { cat "$dir/simulate.log" >&2; exit 1; }
-  for method in "${METHODS[@]}"; do
+  for m in "${!LABELS[@]}"; do
+    method=${LABELS[$m]}
+    flags=${FLAGS[$m]//@TRUTH@/$DATA/$file}
     name=$(filename "$method")
     rm -f "$dir/$name.json"
     start=$(date +%s%N)
-    # shellcheck disable=SC2086  # $method holds the method and its flags
+    # shellcheck disable=SC2086  # $flags holds the method and its flags
     if ! "$BIN" --log-level warn recover --keypoints "$dir/keypoints.json" --scene "$dir/scene" \
-        --out "$dir/$name.npz" --method $method >"$dir/$name.log" 2>&1; then
-      echo "  $(label "$method"): recover failed ($(tail -n 1 "$dir/$name.log"))"
+        --out "$dir/$name.npz" --overwrite $flags >"$dir/$name.log" 2>&1; then
+      echo "  $method: recover failed ($(tail -n 1 "$dir/$name.log"))"
       continue
     fi
     milliseconds=$((($(date +%s%N) - start) / 1000000))
     if ! "$BIN" pose-error --truth "$DATA/$file" --estimate "$dir/$name.npz" --joints "$JOINTS" \
         --json "$dir/$name.json" >>"$dir/$name.log" 2>&1; then
-      echo "  $(label "$method"): pose-error failed ($(tail -n 1 "$dir/$name.log"))"
+      echo "  $method: pose-error failed ($(tail -n 1 "$dir/$name.log"))"
       rm -f "$dir/$name.json"
       continue
     fi
     # Record the time, and say how it went.
-    python3 - "$dir/$name.json" "$milliseconds" "$(label "$method")" <<'EOF'
+    python3 - "$dir/$name.json" "$milliseconds" "$method" <<'EOF'
 import json, sys
 path, milliseconds, label = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 report = json.load(open(path))
@@ -119,10 +130,9 @@ EOF
 done <"$OUT/clips.tsv"
 
 # The table: means over the clips each method recovered.
-labels=()
+labels=("${LABELS[@]}")
 names=()
-for method in "${METHODS[@]}"; do
-  labels+=("$(label "$method")")
+for method in "${LABELS[@]}"; do
   names+=("$(filename "$method")")
 done
 python3 - "$OUT" "$JOINTS" "$NOISE_PX" "$DROP" "$SEED" "${#labels[@]}" "${labels[@]}" "${names[@]}" \

@@ -334,10 +334,10 @@ intersynth_cli_test(body_build_help EXIT 0 OUTPUT "--mpfb.*--samples.*--betas.*E
 if(INTERSYNTH_WITH_TORCH)
   set(_body "${INTERSYNTH_SOURCE_DIR}/assets/body/open_body.npz")
   set(_prior "${INTERSYNTH_SOURCE_DIR}/assets/priors/pose_gmm8.npz")
-  intersynth_cli_test(recover_help EXIT 0 OUTPUT "--keypoints.*--scene.*--method.*--smooth.*Example"
+  intersynth_cli_test(recover_help EXIT 0 OUTPUT "--keypoints.*--scene.*--method.*--regressor.*--start-from.*--smooth.*Example"
     ARGS recover --help)
   intersynth_cli_test(recover_simulated EXIT 0
-    OUTPUT "r.npz: 1 persons, 170 frames at 20 fps \\(temporal\\), 1 fits, mean reprojection"
+    OUTPUT "r.npz: 1 persons, 170 frames at 20 fps \\(temporal\\), 1 fits, 0 frames started from no prediction, mean reprojection"
     ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
          --out "${w}/recover_simulated/r.npz" --iterations 20)
   intersynth_cli_test(recover_per_frame_smooth EXIT 0
@@ -353,8 +353,21 @@ if(INTERSYNTH_WITH_TORCH)
     NOT_EXIST "${w}/recover_body_missing_key/r.npz"
     ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_motion}"
          --out "${w}/recover_body_missing_key/r.npz")
+  # Starting from the motion the keypoints were simulated from (every frame
+  # of its one person), and a motion that does not fit the keypoints.
+  intersynth_cli_test(recover_start_from EXIT 0
+    OUTPUT "r.npz: 1 persons, 170 frames at 20 fps \\(temporal\\), 1 fits, 170 frames started from --start-from"
+    ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
+         --start-from "${_motion}" --start-noise-mm 20 --out "${w}/recover_start_from/r.npz" --iterations 10)
+  intersynth_cli_test(recover_start_from_mismatch EXIT nonzero ONE_LINE
+    OUTPUT "--start-from .*take.npz: 1 persons and 4 frames, but the keypoints have 1 tracks .* and 170 frames"
+    NOT_EXIST "${w}/recover_start_from_mismatch/r.npz"
+    ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
+         --start-from "${w}/convert_bvh_to_motion/take.npz" --out "${w}/recover_start_from_mismatch/r.npz")
+  set_tests_properties(cli.recover_start_from_mismatch PROPERTIES FIXTURES_REQUIRED bvh_take)
   set_tests_properties(cli.recover_simulated cli.recover_per_frame_smooth cli.recover_no_camera
-    cli.recover_body_missing_key PROPERTIES FIXTURES_REQUIRED simulated_keypoints)
+    cli.recover_body_missing_key cli.recover_start_from cli.recover_start_from_mismatch
+    PROPERTIES FIXTURES_REQUIRED simulated_keypoints)
   # Single images (testdata/recovery/README.md): each image's own camera,
   # overlays drawn on the frames.
   set(_two "${INTERSYNTH_SOURCE_DIR}/testdata/recovery/two_images")
@@ -363,6 +376,25 @@ if(INTERSYNTH_WITH_TORCH)
     ARGS recover --keypoints "${_two}/kp.json" --method per-image --frames "${_two}"
          --preview "${w}/recover_per_image_preview/preview" --out "${w}/recover_per_image_preview/r.npz"
          --body "${_body}" --prior "${_prior}" --iterations 10)
+  # The hybrid path with a tiny TorchScript regressor (testdata/recovery/README.md):
+  # its crops are cut from the frames, its predictions matched to the people.
+  intersynth_cli_test(recover_regressor EXIT 0
+    OUTPUT "2 fits, 2 frames started from the regressor.*regressor .*tiny_pose_regressor.pt \\(32 x 32 crops, 23 body joints\\).*regressor: 2 crops, 2 people start from their own crop's prediction, 0 from another crop's"
+    ARGS recover --keypoints "${_two}/kp.json" --method per-image --frames "${_two}"
+         --regressor "${INTERSYNTH_SOURCE_DIR}/testdata/recovery/tiny_pose_regressor.pt"
+         --out "${w}/recover_regressor/r.npz" --body "${_body}" --prior "${_prior}" --iterations 10)
+  intersynth_cli_test(recover_regressor_needs_frames EXIT nonzero ONE_LINE
+    OUTPUT "--regressor needs the frames to crop the people from: give --frames"
+    NOT_EXIST "${w}/recover_regressor_needs_frames/r.npz"
+    ARGS recover --keypoints "${_two}/kp.json" --method per-image
+         --regressor "${INTERSYNTH_SOURCE_DIR}/testdata/recovery/tiny_pose_regressor.pt"
+         --out "${w}/recover_regressor_needs_frames/r.npz")
+  intersynth_cli_test(recover_regressor_not_torchscript EXIT nonzero
+    OUTPUT "open_body.npz: not a TorchScript archive"
+    NOT_EXIST "${w}/recover_regressor_not_torchscript/r.npz"
+    ARGS recover --keypoints "${_two}/kp.json" --method per-image --frames "${_two}"
+         --regressor "${_body}" --out "${w}/recover_regressor_not_torchscript/r.npz"
+         --body "${_body}" --prior "${_prior}")
   intersynth_cli_test(recover_missing_frames EXIT nonzero ONE_LINE OUTPUT "--frames .*nowhere: not found"
     NOT_EXIST "${w}/recover_missing_frames/r.npz"
     ARGS recover --keypoints "${_two}/kp.json" --method per-image --frames "${_two}/nowhere"

@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "apps/intersynth/commands.h"
@@ -17,13 +18,19 @@
 #include "intersynth/body/body_model_torch.h"
 #include "intersynth/io/json.h"
 #include "intersynth/motion/motion_file.h"
+#include "intersynth/body/smpl_pose.h"
+#include "intersynth/recovery/assignment.h"
 #include "intersynth/recovery/body_fitting_torch.h"
+#include "intersynth/recovery/crop_camera.h"
+#include "intersynth/recovery/fit_start.h"
 #include "intersynth/recovery/keypoints.h"
+#include "intersynth/recovery/torchscript_pose_regressor.h"
 #include "intersynth/render/fit_overlay.h"
 #include "intersynth/render/image_write.h"
 #include "intersynth/scene/lift_scene.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/random.h"
 
 namespace intersynth::cli {
 namespace {
@@ -34,6 +41,10 @@ struct RecoverArgs {
   std::string scene;
   std::string frames;
   std::string preview;
+  std::string regressor;
+  std::string start_from;
+  double start_noise_mm = 0.0;
+  uint64_t start_seed = 0;
   std::string body = "assets/body/open_body.npz";
   std::string prior = "assets/priors/pose_gmm8.npz";
   std::string out;
@@ -200,6 +211,177 @@ class FrameSource {
   cv::VideoCapture video_;
 };
 
+// Job `job`'s person in frame t with enough keypoints, or nullopt.
+std::optional<PersonKeypoints> JobPerson(const FitJob& job, int t, int min_visible) {
+  const KeypointTrack& track = job.track;
+  const int f = t - track.first_frame;
+  if (f < 0 || f >= track.num_frames()) return std::nullopt;
+  PersonKeypoints person;
+  person.frame = t;
+  person.track_id = track.track_id;
+  constexpr size_t K = kCoco17NumKeypoints;
+  for (size_t k = 0; k < K; ++k) {
+    const size_t at = static_cast<size_t>(f) * K + k;
+    person.confidence[k] = track.confidence[at];
+    person.xy[k] = {track.xy[2 * at], track.xy[2 * at + 1]};
+  }
+  if (person.visible_count() < min_visible) return std::nullopt;
+  return person;
+}
+
+// The crop of `image` (BGR) as the regressor takes it: `crop` resized to
+// size x size, RGB, black outside the image (bilinear; crop pixel centres at
+// (size - 1) / 2 +- ..., so the crop's centre is the person's).
+RgbCrop CutCrop(const cv::Mat& image, const PersonCrop& crop, int size) {
+  const double scale = size / crop.size;
+  const double half = 0.5 * (size - 1);
+  const cv::Mat warp = (cv::Mat_<double>(2, 3) << scale, 0.0, half - scale * crop.center_x, 0.0,
+                        scale, half - scale * crop.center_y);
+  cv::Mat bgr, rgb;
+  cv::warpAffine(image, bgr, warp, cv::Size(size, size), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                 cv::Scalar(0, 0, 0));
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  RgbCrop out;
+  out.size = size;
+  out.rgb.assign(rgb.data, rgb.data + static_cast<size_t>(size) * size * 3);
+  return out;
+}
+
+// The hybrid path: per job, the regressor's starts for its frames. Each
+// frame's people are cropped around their keypoints and regressed in one
+// batch; the predictions are matched to the people by keypoint distance
+// (Hungarian), so that a crop that saw an occluder gives its prediction to
+// the occluder and duplicates are dropped.
+std::vector<std::vector<BodyFitStart>> RegressorStarts(const RecoverArgs& args,
+                                                       const KeypointSet& set,
+                                                       const Cameras& cameras,
+                                                       const std::vector<FitJob>& jobs,
+                                                       FrameSource& frames,
+                                                       const BodyModelData& body,
+                                                       const BodyModelTorch& model,
+                                                       const PosePrior& prior) {
+  const TorchScriptPoseRegressor regressor = TorchScriptPoseRegressor::Load(args.regressor);
+  const int S = regressor.input_size();
+  std::fprintf(stderr, "recover: regressor %s (%d x %d crops, %d body joints)\n",
+               args.regressor.c_str(), S, S, regressor.num_body_joints());
+  std::vector<std::vector<BodyFitStart>> starts(jobs.size());
+  const int T = static_cast<int>(set.frames.size());
+  int crops = 0, own = 0, other = 0, unmatched = 0, unusable = 0;
+  const auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  double last_report = 0.0;
+  for (int t = 0; t < T; ++t) {
+    std::vector<size_t> who;
+    std::vector<PersonKeypoints> people;
+    std::vector<PersonCrop> boxes;
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      const std::optional<PersonKeypoints> person = JobPerson(jobs[j], t, args.fit.min_visible);
+      if (!person) continue;
+      const std::optional<PersonCrop> box = CropAroundKeypoints(*person);
+      if (!box) continue;
+      who.push_back(j);
+      people.push_back(*person);
+      boxes.push_back(*box);
+    }
+    if (people.empty()) continue;
+    const int camera = cameras.of_frame[t];
+    const cv::Mat image = frames.Read(t, cameras.pinholes[camera]);
+    std::vector<RgbCrop> images;
+    for (const PersonCrop& box : boxes) images.push_back(CutCrop(image, box, S));
+    const std::vector<PoseRegression> predictions = regressor.Predict(images);
+    crops += static_cast<int>(images.size());
+    // Usable predictions (a positive weak-camera scale) and their keypoints.
+    std::vector<BodyFitStart> frame_starts;
+    std::vector<size_t> from_crop;
+    for (size_t i = 0; i < predictions.size(); ++i) {
+      if (!(predictions[i].weak_camera[0] > 0.0f)) {
+        ++unusable;
+        continue;
+      }
+      frame_starts.push_back(
+          StartFromRegression(predictions[i], boxes[i], cameras.pinholes[camera], t));
+      from_crop.push_back(i);
+    }
+    const auto predicted =
+        BodyFitStartKeypoints(body, model, prior, cameras.fit[camera], frame_starts);
+    const std::vector<int> match = MatchPredictionsToPeople(people, predicted);
+    for (size_t i = 0; i < people.size(); ++i) {
+      if (match[i] < 0) {
+        ++unmatched;
+        continue;
+      }
+      starts[who[i]].push_back(frame_starts[match[i]]);
+      (from_crop[match[i]] == i ? own : other)++;
+    }
+    if (seconds() - last_report > 5.0 || t + 1 == T) {
+      last_report = seconds();
+      const double rate = (t + 1) / std::max(last_report, 1e-9);
+      std::fprintf(stderr, "  regressor: frame %d/%d, %d crops, %.1f frames/s, ETA %.0f s\n",
+                   t + 1, T, crops, rate, (T - t - 1) / rate);
+    }
+  }
+  std::fprintf(stderr,
+               "recover: regressor: %d crops, %d people start from their own crop's prediction, "
+               "%d from another crop's (an occluder), %d from none (no prediction close to "
+               "their keypoints)%s\n",
+               crops, own, other, unmatched,
+               unusable > 0 ? fmt::format(", {} predictions without a positive scale", unusable)
+                                  .c_str()
+                            : "");
+  return starts;
+}
+
+// Starts from a motion file's joints (--start-from; e.g. a previous
+// recovery, or the truth in experiments, with --start-noise-mm of Gaussian
+// noise on every joint): SMPL-convention rotations on the prior's rest
+// skeleton, in each job's camera. Persons are the tracks in track-id order.
+std::vector<std::vector<BodyFitStart>> MotionStarts(const RecoverArgs& args,
+                                                    const KeypointSet& set,
+                                                    const Cameras& cameras,
+                                                    const std::vector<FitJob>& jobs,
+                                                    int num_tracks,
+                                                    const PosePrior& prior) {
+  const MotionClip motion = ReadMotionFile(args.start_from);
+  const int T = static_cast<int>(set.frames.size());
+  if (motion.num_persons != num_tracks || motion.num_frames < T)
+    throw Error(fmt::format(
+        "--start-from {}: {} persons and {} frames, but the keypoints have {} tracks (matched "
+        "in track-id order) and {} frames",
+        args.start_from, motion.num_persons, motion.num_frames, num_tracks, T));
+  Rng rng(args.start_seed);
+  const double sigma = args.start_noise_mm / 1000.0;
+  std::vector<std::vector<BodyFitStart>> starts(jobs.size());
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const KeypointTrack& track = jobs[j].track;
+    const BodyFitCamera& camera = cameras.fit[jobs[j].camera];
+    const int p = jobs[j].person;
+    for (int f = 0; f < track.num_frames(); ++f) {
+      const int t = track.first_frame + f;
+      const size_t valid_at = (static_cast<size_t>(p) * motion.num_frames + t) * kNumJoints;
+      if (!motion.valid.empty() &&
+          !std::all_of(motion.valid.begin() + valid_at,
+                       motion.valid.begin() + valid_at + kNumJoints,
+                       [](uint8_t v) { return v != 0; }))
+        continue;
+      std::array<float, kNumJoints * 3> joints;
+      std::copy_n(motion.joint(p, t, 0), joints.size(), joints.begin());
+      if (sigma > 0.0)
+        for (float& v : joints) v += static_cast<float>(rng.Normal(0.0, sigma));
+      const auto local = SmplLocalRotationsFromJoints(joints.data(), prior.rest_joints);
+      BodyFitStart start;
+      start.frame = t;
+      start.camera_from_root = camera.rotation * local[0];
+      for (int k = 1; k < kSmpl22NumJoints; ++k) start.local[k] = local[k];
+      start.root_position =
+          camera.rotation * Eigen::Vector3d(joints[0], joints[1], joints[2]) + camera.translation;
+      starts[j].push_back(start);
+    }
+  }
+  return starts;
+}
+
 // Writes one overlay PNG per frame in which a fitted person was seen.
 void WritePreviews(const RecoverArgs& args,
                    const KeypointSet& set,
@@ -272,8 +454,14 @@ void Recover(const RecoverArgs& args) {
   if (!per_image && args.scene.empty() && args.intrinsics.empty())
     throw Error("give the camera with --intrinsics K.json or --scene SCENE_DIR (only "
                 "--method per-image may guess it from each image's size)");
-  if (!args.frames.empty() && args.preview.empty())
-    std::fprintf(stderr, "warning: --frames is only used for --preview\n");
+  if (!args.frames.empty() && args.preview.empty() && args.regressor.empty())
+    std::fprintf(stderr, "warning: --frames is only used for --preview and --regressor\n");
+  if (!args.regressor.empty() && args.frames.empty())
+    throw Error("--regressor needs the frames to crop the people from: give --frames DIR|VIDEO");
+  if (!args.regressor.empty() && !args.start_from.empty())
+    throw Error("give one of --regressor and --start-from, not both");
+  if (!(args.start_noise_mm >= 0.0))
+    throw Error(fmt::format("--start-noise-mm must be >= 0, got {}", args.start_noise_mm));
   if (!args.preview.empty() && fs::exists(args.preview) && !fs::is_directory(args.preview))
     throw Error(fmt::format("--preview {}: exists and is not a folder", args.preview));
   const auto start = std::chrono::steady_clock::now();
@@ -313,15 +501,22 @@ void Recover(const RecoverArgs& args) {
   std::vector<float> offsets(static_cast<size_t>(P) * J * 3, 0.0f);
   std::vector<int64_t> track_ids;
   for (const KeypointTrack& track : tracks) track_ids.push_back(track.track_id);
+  std::vector<std::vector<BodyFitStart>> starts(jobs.size());
+  if (!args.regressor.empty())
+    starts = RegressorStarts(args, set, cameras, jobs, frames, body, model, prior);
+  if (!args.start_from.empty())
+    starts = MotionStarts(args, set, cameras, jobs, P, prior);
   std::vector<BodyFit> fits;
   double reprojection_sum = 0.0;
+  int started_frames = 0;
   int reprojection_count = 0;
   std::fprintf(stderr, "recover: %d frames, %d tracks, %zu fits, %s fitting%s\n", T, P,
                jobs.size(), args.method.c_str(), args.smooth ? " then smoothing" : "");
   for (size_t j = 0; j < jobs.size(); ++j) {
     const FitJob& job = jobs[j];
     const BodyFitCamera& camera = cameras.fit[job.camera];
-    BodyFit fit = FitBodyToTrack(body, model, prior, camera, job.track, options);
+    BodyFit fit = FitBodyToTrack(body, model, prior, camera, job.track, options, starts[j]);
+    started_frames += fit.started_frames;
     if (args.smooth && !per_image) fit = SmoothBodyFit(fit, body, model, camera, args.smooth_lambda);
     reprojection_sum += fit.mean_reprojection_px;
     ++reprojection_count;
@@ -377,6 +572,10 @@ void Recover(const RecoverArgs& args) {
       {"smooth", args.smooth && !per_image},
       {"camera", cameras.described},
       {"mean_reprojection_px", reprojection},
+      {"regressor", args.regressor},
+      {"start_from", args.start_from},
+      {"start_noise_mm", args.start_noise_mm},
+      {"started_frames", started_frames},
       {"world", !args.scene.empty() ? "the scene's world (floor y = 0)"
                 : per_image         ? "each image's own camera-centred frame, Y up"
                                     : "camera-centred, Y up (no floor known)"}};
@@ -404,10 +603,14 @@ void Recover(const RecoverArgs& args) {
   WriteMotionFile(args.out, clip, write);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%s: %d persons, %d frames at %.0f fps (%s%s), %zu fits, mean reprojection %.2f px, "
-              "%.1f s\n",
+  std::printf("%s: %d persons, %d frames at %.0f fps (%s%s), %zu fits, %d frames started from "
+              "%s, mean reprojection %.2f px, %.1f s\n",
               args.out.c_str(), P, T, args.fps, args.method.c_str(),
-              args.smooth && !per_image ? " + smoothing" : "", fits.size(), reprojection, seconds);
+              args.smooth && !per_image ? " + smoothing" : "", fits.size(), started_frames,
+              !args.regressor.empty()    ? "the regressor"
+              : !args.start_from.empty() ? "--start-from"
+                                         : "no prediction",
+              reprojection, seconds);
 }
 
 }  // namespace
@@ -429,11 +632,18 @@ void SetupRecover(CLI::App* command) {
       "camera (from --intrinsics, or a 60 degree horizontal field of view at the image's\n"
       "size): for independent photos such as COCO. --preview DIR draws each fitted mesh,\n"
       "the keypoints and the fitted points over the frames of --frames (a folder the\n"
-      "keypoint file's image names are relative to, or a video) as frame_NNNNNN.png.\n\n"
+      "keypoint file's image names are relative to, or a video) as frame_NNNNNN.png.\n"
+      "Hybrid path: --regressor MODEL.pt crops each person around their keypoints,\n"
+      "regresses the body, matches predictions to people by keypoint distance\n"
+      "(Hungarian; a crop that saw an occluder gives its prediction to the occluder,\n"
+      "duplicates are dropped) and starts each frame's fit from its prediction.\n"
+      "--start-from MOTION.npz starts from a motion file's joints instead.\n\n"
       "Examples:\n"
       "  intersynth recover --keypoints kp.json --scene scene/ --out motion.npz\n"
       "  intersynth recover --keypoints coco/person_keypoints.json --method per-image \\\n"
-      "      --frames coco/ --preview fits/ --out coco_fits.npz");
+      "      --frames coco/ --preview fits/ --out coco_fits.npz\n"
+      "  intersynth recover --keypoints kp.json --intrinsics K.json --frames video.mp4 \\\n"
+      "      --regressor hmr2.pt --out motion.npz");
   command
       ->add_option("--keypoints", args->keypoints,
                    "keypoint JSON (COCO, COCO results, PoseTrack18)")
@@ -450,6 +660,17 @@ void SetupRecover(CLI::App* command) {
   command->add_option("--frames", args->frames,
                       "the frames: a folder (image names as in the keypoint file) or a video");
   command->add_option("--preview", args->preview, "folder for overlay images of the fits");
+  command->add_option("--regressor", args->regressor,
+                      "TorchScript pose regressor (HMR2.0-style; contract in "
+                      "recovery/torchscript_pose_regressor.h): fits start from its "
+                      "predictions (needs --frames)");
+  command->add_option("--start-from", args->start_from,
+                      "motion file whose joints the fits start from (persons in track-id order)");
+  command->add_option("--start-noise-mm", args->start_noise_mm,
+                      "Gaussian noise (mm) added to --start-from's joints (experiments)")
+      ->capture_default_str();
+  command->add_option("--start-seed", args->start_seed, "seed of --start-noise-mm")
+      ->capture_default_str();
   command->add_flag("--smooth", args->smooth, "smooth the fitted parameters afterwards");
   command
       ->add_option("--smooth-lambda", args->smooth_lambda,
