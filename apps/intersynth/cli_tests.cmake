@@ -353,6 +353,12 @@ if(INTERSYNTH_WITH_TORCH)
     NOT_EXIST "${w}/recover_body_missing_key/r.npz"
     ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_motion}"
          --out "${w}/recover_body_missing_key/r.npz")
+  # What recover wrote builds into a dataset (data build's `recovered` kind).
+  intersynth_cli_test(data_build_recovered EXIT 0 OUTPUT "built 1 clips .*recovered +1 +1 +1 "
+    ARGS data build --source "recovered=${w}/recover_simulated" --out "${w}/data_build_recovered/ds"
+         --no-progress)
+  set_tests_properties(cli.recover_simulated PROPERTIES FIXTURES_SETUP recovered_motion)
+  set_tests_properties(cli.data_build_recovered PROPERTIES FIXTURES_REQUIRED recovered_motion)
   # Starting from the motion the keypoints were simulated from (every frame
   # of its one person), and a motion that does not fit the keypoints.
   intersynth_cli_test(recover_start_from EXIT 0

@@ -26,6 +26,8 @@ void SetupDataBuild(CLI::App* command) {
       "  nuisi       NuiSI <Action>_p1.txt + _p2.txt: two people placed face to face\n"
       "  humanml3d   HumanML3D layout: new_joints/, texts/, train/val/test.txt\n"
       "  interhuman  InterGen layout: motions_processed/person1|2/, annots/, split lists\n"
+      "  recovered   motion files of intersynth recover (**/*.npz; valid masks kept);\n"
+      "              captions from NAME.txt beside NAME.npz, one per line\n"
       "Each take is retargeted onto smpl22, resampled to --fps, given constant bones\n"
       "and cut into clips of at most --max-frames, each put on the floor (y = 0) and\n"
       "canonicalised (person 0 at the origin facing +Z at frame 0). Files that fail\n"

@@ -47,7 +47,7 @@ struct DatasetEntry {
   /// Path of the motion file relative to the dataset folder ("clips/<id>.npz").
   std::string file;
   /// Source kind ("bandai", "hdm05", "cmu", "reactidle", "nuisi", "humanml3d",
-  /// "interhuman").
+  /// "interhuman", "recovered").
   std::string source;
   /// The take the clip was cut from (file stem, or NuiSI repetition).
   std::string take;

@@ -13,6 +13,7 @@
 //   nuisi       **/<Action>_p1.txt + _p2.txt   the action (two persons)     hash of the repetition
 //   humanml3d   new_joints/, texts/, lists     its captions                 its lists, else hash
 //   interhuman  motions_processed/, annots/    its captions (two persons)   its lists, else hash
+//   recovered   **/*.npz (intersynth recover)  NAME.txt beside, else the file's  hash
 //
 // Each take then goes through the same steps:
 //   1. onto smpl22 in metres (mocap: body/mocap_import.h; NuiSI:

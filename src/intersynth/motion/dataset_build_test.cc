@@ -17,6 +17,7 @@
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/features_262.h"
 #include "intersynth/motion/motion_file.h"
+#include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/motion/normalization.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/file_util.h"
@@ -195,6 +196,47 @@ TEST(BuildDataset, CorpusLayoutsBuildWithTheirCaptionsAndSplits) {
   EXPECT_EQ(statistics.dim(), 262);
   EXPECT_EQ(report.statistics_split, "train split");
   EXPECT_NE(ReadFileToString(dir / "ds" / "test.txt").find("humanml3d_000002_00\n"), std::string::npos);
+}
+
+// Recovered motion (intersynth recover's motion files): persons, frame
+// rate and the `valid` mask of unseen frames come through; captions from a
+// NAME.txt beside the file, else the file's own.
+TEST(BuildDataset, RecoveredMotionFilesKeepTheirPersonsValidMasksAndCaptions) {
+  testing::TempDir dir;
+  MotionClip two = SyntheticSmpl22Motion(2, 90, 4);
+  two.fps = 30.0f;
+  two.labels = {"recovered"};
+  two.valid.assign(static_cast<size_t>(2) * 90 * kNumJoints, 1);
+  for (int t = 0; t < 30; ++t)  // person 1 not seen in the first second
+    std::fill_n(two.valid.begin() + (static_cast<size_t>(90) + t) * kNumJoints, kNumJoints, 0);
+  fs::create_directories(dir / "rec" / "ward");
+  WriteMotionFile(dir / "rec" / "ward" / "help_up.npz", two);
+  WriteFileAtomic(dir / "rec" / "ward" / "help_up.txt",
+                  "a nurse helps a patient stand up#a/DET nurse/NOUN#0.0#0.0\n\n  the carer lifts him \n");
+  MotionClip one = SyntheticSmpl22Motion(1, 80, 5);
+  one.text = {"a person walks"};
+  WriteMotionFile(dir / "rec" / "walk.npz", one);
+
+  DatasetBuildOptions options = Options(dir / "ds");
+  options.sources = {{"recovered", dir / "rec"}};
+  BuildDataset(options);
+  std::map<std::string, DatasetEntry> by_id;
+  for (const DatasetEntry& entry : ReadDatasetIndex(dir / "ds")) by_id[entry.id] = entry;
+  ASSERT_EQ(by_id.count("recovered_help_up_00"), 1u);
+  const DatasetEntry& help = by_id["recovered_help_up_00"];
+  EXPECT_EQ(help.persons, 2);
+  EXPECT_EQ(help.frames, 60);  // 90 frames at 30 fps -> 60 at 20
+  EXPECT_EQ(help.texts, (std::vector<std::string>{"a nurse helps a patient stand up",
+                                                  "the carer lifts him"}));
+  EXPECT_EQ(help.labels, (std::vector<std::string>{"recovered"}));
+  ASSERT_EQ(by_id.count("recovered_walk_00"), 1u);
+  EXPECT_EQ(by_id["recovered_walk_00"].texts, (std::vector<std::string>{"a person walks"}));
+  EXPECT_EQ(by_id["recovered_walk_00"].labels, (std::vector<std::string>{"recovered"}));
+  const MotionClip clip = ReadMotionFile(dir / "ds" / help.file);
+  ASSERT_EQ(clip.valid.size(), static_cast<size_t>(2) * 60 * kNumJoints);
+  EXPECT_EQ(clip.valid[(static_cast<size_t>(60) + 5) * kNumJoints], 0);   // person 1, frame 5
+  EXPECT_EQ(clip.valid[(static_cast<size_t>(60) + 40) * kNumJoints], 1);  // person 1, frame 40
+  EXPECT_EQ(clip.valid[5 * kNumJoints], 1);                               // person 0
 }
 
 TEST(BuildDataset, OneOrTwoWorkersGiveTheSameDataset) {

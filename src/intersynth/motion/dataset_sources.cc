@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <sstream>
 
 #include "intersynth/body/joint_map.h"
 #include "intersynth/body/mocap_import.h"
@@ -14,6 +15,7 @@
 #include "intersynth/motion/interhuman_source.h"
 #include "intersynth/motion/label_text.h"
 #include "intersynth/motion/motion_clip.h"
+#include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/nuisi_source.h"
 #include "intersynth/motion/source_labels.h"
 #include "intersynth/util/error.h"
@@ -293,6 +295,55 @@ void AddInterHumanJobs(int index, const PreparedSource& prepared, const DatasetB
   }
 }
 
+// Recovered motion (`intersynth recover` output, or any motion file): one
+// take per .npz with its persons, frame rate and `valid` mask; captions from
+// NAME.txt beside NAME.npz (one per line; HumanML3D's "caption#tokens#..."
+// lines keep the caption) or the file's own; labels the file's.
+void AddRecoveredJobs(int index, const PreparedSource& prepared, const DatasetBuildOptions& options,
+                      std::vector<Job>* jobs) {
+  std::vector<fs::path> files = FindFiles(prepared.root, {"npz"});
+  if (options.limit > 0 && static_cast<int>(files.size()) > options.limit) files.resize(options.limit);
+  const std::map<fs::path, std::string> names = TakeNames(files, prepared.root);
+  for (const fs::path& file : files) {
+    Job job;
+    job.source = index;
+    job.display = prepared.display_root + "/" + Relative(file, prepared.root);
+    const std::string take_name = names.at(file);
+    const std::string relative = Relative(file, prepared.root);
+    job.load = [=]() {
+      const MotionClip clip = ReadMotionFile(file);
+      SourceTake take;
+      take.take = take_name;
+      take.source_file = relative;
+      take.group = "recovered/" + take_name;
+      take.texts = clip.text;
+      fs::path captions = file;
+      captions.replace_extension(".txt");
+      if (fs::is_regular_file(captions)) {
+        take.texts.clear();
+        std::istringstream lines(ReadFileToString(captions));
+        for (std::string line; std::getline(lines, line);) {
+          std::string caption = line.substr(0, line.find('#'));
+          const size_t first = caption.find_first_not_of(" \t\r");
+          const size_t last = caption.find_last_not_of(" \t\r");
+          if (first != std::string::npos)
+            take.texts.push_back(caption.substr(first, last - first + 1));
+        }
+      }
+      take.labels = clip.labels;
+      if (std::find(take.labels.begin(), take.labels.end(), "recovered") == take.labels.end())
+        take.labels.push_back("recovered");
+      take.num_persons = clip.num_persons;
+      take.num_frames = clip.num_frames;
+      take.fps = clip.fps;
+      take.joints = clip.joints;
+      take.valid = clip.valid;
+      return std::vector<SourceTake>{std::move(take)};
+    };
+    jobs->push_back(std::move(job));
+  }
+}
+
 }  // namespace
 
 const std::vector<KindInfo>& Kinds() {
@@ -305,6 +356,7 @@ const std::vector<KindInfo>& Kinds() {
       {"nuisi", "AGPL-3.0 (NuiSI dataset)", {"txt"}},
       {"humanml3d", "HumanML3D: code MIT; motion from AMASS (research use)", {"npy", "txt"}},
       {"interhuman", "InterHuman: research use under its licence", {"npy", "txt"}},
+      {"recovered", "the licence of the footage the motion was recovered from", {"npz", "txt"}},
   };
   return kKinds;
 }
@@ -382,6 +434,8 @@ void AddSourceJobs(int index,
     AddHumanML3DJobs(index, prepared, options, jobs);
   } else if (source.kind == "interhuman") {
     AddInterHumanJobs(index, prepared, options, jobs);
+  } else if (source.kind == "recovered") {
+    AddRecoveredJobs(index, prepared, options, jobs);
   } else {
     AddMocapJobs(index, source, prepared, options, rules, jobs);
   }
