@@ -6,13 +6,15 @@
 //                       (a synthetic walk seen by the simulated camera,
 //                       3 px noise, 20 % dropped): seconds per frame per
 //                       person for temporal and per-frame fitting at the
-//                       defaults of `intersynth recover`.
+//                       defaults of `intersynth recover`, with Adam (the
+//                       default) and L-BFGS.
 //   build/bench/recovery_bench --benchmark_counters_tabular=true
 // (one fit takes seconds: BM_FitTrack runs each case once).
 
 #include <benchmark/benchmark.h>
 
 #include <optional>
+#include <string>
 
 #include "intersynth/body/body_model_torch.h"
 #include "intersynth/motion/smpl22_motion.h"
@@ -64,6 +66,7 @@ BENCHMARK(BM_OpenBodyForward)
 void BM_FitTrack(benchmark::State& state) {
   const int frames = static_cast<int>(state.range(0));
   const bool temporal = state.range(1) != 0;
+  const bool adam = state.range(2) != 0;
   const PosePrior prior = LoadPosePrior(kAssets / "priors/pose_gmm8.npz");
   KeypointSimulationOptions simulation;
   simulation.noise_px = 3.0;
@@ -79,6 +82,7 @@ void BM_FitTrack(benchmark::State& state) {
   camera.has_floor = true;
   BodyFitOptions options;
   options.method = temporal ? BodyFitMethod::kTemporal : BodyFitMethod::kPerFrame;
+  options.optimizer = adam ? BodyFitOptimizer::kAdam : BodyFitOptimizer::kLbfgs;
   double reprojection = 0.0;
   for (auto _ : state) {
     const BodyFit fit = FitBodyToTrack(OpenBody(), OpenBodyTorch(), prior, camera, track, options);
@@ -88,11 +92,13 @@ void BM_FitTrack(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(frames),
                          benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["reprojection_px"] = reprojection;
-  state.SetLabel(temporal ? "temporal" : "per-frame");
+  state.SetLabel(std::string(temporal ? "temporal" : "per-frame") + (adam ? ", adam" : ", lbfgs"));
 }
 BENCHMARK(BM_FitTrack)
-    ->Args({60, 1})
-    ->Args({60, 0})
+    ->Args({60, 1, 1})
+    ->Args({60, 0, 1})
+    ->Args({60, 1, 0})
+    ->Args({60, 0, 0})
     ->Iterations(1)
     ->Unit(benchmark::kSecond);
 

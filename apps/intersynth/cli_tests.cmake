@@ -344,7 +344,11 @@ if(INTERSYNTH_WITH_TORCH)
     OUTPUT "r.npz: 1 persons, 170 frames at 20 fps \\(per-frame \\+ smoothing\\)"
     ARGS recover --keypoints "${_kp}/kp.json" --intrinsics "${_kp}/scene/scene.json" --body "${_body}"
          --prior "${_prior}" --out "${w}/recover_per_frame_smooth/r.npz" --method per-frame --smooth
-         --iterations 10)
+         --iterations 10 --optimizer lbfgs)
+  intersynth_cli_test(recover_bad_optimizer EXIT nonzero ONE_LINE
+    OUTPUT "--optimizer must be lbfgs or adam, got 'sgd'" NOT_EXIST "${w}/recover_bad_optimizer/r.npz"
+    ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --optimizer sgd
+         --out "${w}/recover_bad_optimizer/r.npz")
   intersynth_cli_test(recover_no_camera EXIT nonzero ONE_LINE
     OUTPUT "give the camera with --intrinsics K.json or --scene SCENE_DIR"
     NOT_EXIST "${w}/recover_no_camera/r.npz"

@@ -49,6 +49,7 @@ struct RecoverArgs {
   std::string prior = "assets/priors/pose_gmm8.npz";
   std::string out;
   std::string method = "temporal";
+  std::string optimizer = "adam";
   bool smooth = false;
   double smooth_lambda = 50.0;
   float fps = 20.0f;
@@ -448,6 +449,10 @@ void Recover(const RecoverArgs& args) {
   if (args.method != "temporal" && args.method != "per-frame" && args.method != "per-image")
     throw Error(fmt::format("--method must be temporal, per-frame or per-image, got '{}'",
                             args.method));
+  if (args.optimizer != "lbfgs" && args.optimizer != "adam")
+    throw Error(fmt::format("--optimizer must be lbfgs or adam, got '{}'", args.optimizer));
+  if (!(args.fit.adam_learning_rate > 0.0))
+    throw Error(fmt::format("--adam-lr must be > 0, got {}", args.fit.adam_learning_rate));
   const bool per_image = args.method == "per-image";
   if (!args.scene.empty() && !args.intrinsics.empty())
     throw Error("give the camera with one of --intrinsics K.json and --scene SCENE_DIR, not both");
@@ -486,6 +491,7 @@ void Recover(const RecoverArgs& args) {
   const PosePrior prior = LoadPosePrior(args.prior);
   BodyFitOptions options = args.fit;
   options.method = args.method == "temporal" ? BodyFitMethod::kTemporal : BodyFitMethod::kPerFrame;
+  options.optimizer = args.optimizer == "adam" ? BodyFitOptimizer::kAdam : BodyFitOptimizer::kLbfgs;
   options.progress = !per_image;
 
   const int T = static_cast<int>(set.frames.size());
@@ -569,6 +575,7 @@ void Recover(const RecoverArgs& args) {
       {"body_model", args.body},
       {"prior", args.prior},
       {"method", args.method},
+      {"optimizer", args.optimizer},
       {"smooth", args.smooth && !per_image},
       {"camera", cameras.described},
       {"mean_reprojection_px", reprojection},
@@ -680,7 +687,16 @@ void SetupRecover(CLI::App* command) {
       ->capture_default_str();
   command->add_option("--betas", args->fit.num_betas, "shape directions fitted")
       ->capture_default_str();
-  command->add_option("--iterations", args->fit.stage_iterations, "L-BFGS iterations per stage")
+  command->add_option("--iterations", args->fit.stage_iterations, "iterations per stage")
+      ->capture_default_str();
+  command->add_option("--optimizer", args->optimizer,
+                      "adam | lbfgs (adam: 10 steps of --adam-lr per iteration; lbfgs: about 7 "
+                      "times faster, less accurate)")
+      ->capture_default_str();
+  command->add_option("--adam-lr", args->fit.adam_learning_rate, "Adam's learning rate")
+      ->capture_default_str();
+  command->add_option("--hypothesis-iterations", args->fit.hypothesis_iterations,
+                      "iterations of each pose hypothesis' fit")
       ->capture_default_str();
   command->add_option("--pose-weight", args->fit.pose_weight, "pose prior weight (last stage)")
       ->capture_default_str();

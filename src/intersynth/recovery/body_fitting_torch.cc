@@ -184,15 +184,17 @@ torch::Tensor WorldY(const Context& c, const torch::Tensor& camera_points) {
   return torch::matmul(camera_points - c.cam_t, c.cam_r).select(-1, 1);
 }
 
-/// Runs L-BFGS; returns the loss before and after and the evaluations made.
-struct LbfgsReport {
+/// What one minimisation did: the loss before and after, the evaluations made.
+struct StageReport {
   double before = 0.0, after = 0.0;
   int evaluations = 0;
 };
-LbfgsReport RunLbfgs(std::vector<torch::Tensor> params,
+
+/// L-BFGS with a strong Wolfe line search, `iterations` at most.
+StageReport RunLbfgs(std::vector<torch::Tensor> params,
                      int iterations,
                      const std::function<torch::Tensor()>& loss_fn) {
-  LbfgsReport report;
+  StageReport report;
   torch::optim::LBFGS optimizer(params, torch::optim::LBFGSOptions(1.0)
                                             .max_iter(iterations)
                                             .history_size(20)
@@ -211,6 +213,37 @@ LbfgsReport RunLbfgs(std::vector<torch::Tensor> params,
     report.after = loss_fn().item<double>();
   }
   return report;
+}
+
+/// Adam, `steps` steps of `learning_rate`.
+StageReport RunAdam(std::vector<torch::Tensor> params,
+                    int steps,
+                    double learning_rate,
+                    const std::function<torch::Tensor()>& loss_fn) {
+  StageReport report;
+  torch::optim::Adam optimizer(params, torch::optim::AdamOptions(learning_rate));
+  for (int step = 0; step < steps; ++step) {
+    optimizer.zero_grad();
+    torch::Tensor loss = loss_fn();
+    loss.backward();
+    if (report.evaluations++ == 0) report.before = loss.item<double>();
+    optimizer.step();
+  }
+  torch::NoGradGuard guard;
+  report.after = loss_fn().item<double>();
+  return report;
+}
+
+// One stage's minimisation with the options' optimiser.
+StageReport Minimise(std::vector<torch::Tensor> params,
+                     int iterations,
+                     const BodyFitOptions& options,
+                     const std::function<torch::Tensor()>& loss_fn) {
+  if (options.optimizer == BodyFitOptimizer::kAdam) {
+    return RunAdam(std::move(params), iterations * options.adam_steps_per_iteration,
+                   options.adam_learning_rate, loss_fn);
+  }
+  return RunLbfgs(std::move(params), iterations, loss_fn);
 }
 
 double Seconds(std::chrono::steady_clock::time_point start) {
@@ -665,7 +698,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
         const Points p = Pose(c, b0, root6d, x0, transl, stage0_offsets);
         return DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).sum();
       };
-      RunLbfgs({root6d, transl}, options.init_iterations, loss);
+      Minimise({root6d, transl}, options.init_iterations, options, loss);
       // Keep each frame's best heading.
       torch::NoGradGuard guard;
       const Points p = Pose(c, b0, root6d, x0, transl, stage0_offsets);
@@ -708,7 +741,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
                options.pose_weight * PriorTerm(c, hx) +
                options.head_weight * hx.select(1, 16).pow(2).sum(-1);
       };
-      RunLbfgs({hroot, htransl, hx}, options.hypothesis_iterations,
+      Minimise({hroot, htransl, hx}, options.hypothesis_iterations, options,
                [&] { return per_frame().sum(); });
       torch::NoGradGuard guard;
       const torch::Tensor energy = per_frame().view({K, F});
@@ -763,7 +796,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
       std::vector<torch::Tensor> params = {root6d, transl, x, betas};
       if (free_offsets && stage >= static_cast<size_t>(options.adapt_from_stage))
         params.push_back(offsets);
-      const LbfgsReport r = RunLbfgs(params, options.stage_iterations, loss);
+      const StageReport r = Minimise(params, options.stage_iterations, options, loss);
       if (options.progress) {
         std::fprintf(
             stderr,
