@@ -13,7 +13,8 @@
 #      `--method per-frame --smooth`; with START_NOISE_MM, also temporal
 #      fitting started from the true joints plus that much Gaussian noise,
 #      `--start-from CLIP --start-noise-mm N`: what the hybrid path gives
-#      with a regressor of about that error);
+#      with a regressor of about that error, and that start itself posed on
+#      the body model without fitting, `--iterations 0`);
 #   3. measures each recovery against the clip (`intersynth pose-error
 #      --joints JOINTS --json`),
 # and writes a markdown table of the means over clips per method (W-MPJPE,
@@ -24,7 +25,8 @@
 # Usage:
 #   scripts/recovery_accuracy.sh INTERSYNTH DATASET_DIR [N=20] [OUT=recovery_accuracy]
 # Environment: JOINTS (all | coco12, default all), NOISE_PX (3), DROP (0.2),
-#   SEED (0), MIN_FRAMES (60), START_NOISE_MM (unset; e.g. "0 50").
+#   SEED (0), MIN_FRAMES (60), START_NOISE_MM (unset; e.g. "0 50"), BASE (1;
+#   0 leaves out the three methods above).
 # Example:
 #   scripts/recovery_accuracy.sh build/apps/intersynth/intersynth data/mocap20 20 out/recovery
 set -euo pipefail
@@ -43,6 +45,7 @@ DROP=${DROP:-0.2}
 SEED=${SEED:-0}
 MIN_FRAMES=${MIN_FRAMES:-60}
 START_NOISE_MM=${START_NOISE_MM:-}
+BASE=${BASE:-1}
 
 [[ -x "$BIN" ]] || { echo "$BIN: not an executable (the intersynth binary)" >&2; exit 2; }
 for f in test.txt index.jsonl; do
@@ -76,14 +79,20 @@ if chosen < n:
 EOF
 
 # Methods: labels and the flags of `intersynth recover` (@TRUTH@: the clip).
-LABELS=("temporal" "per-frame" "per-frame+smooth")
-FLAGS=("--method temporal" "--method per-frame" "--method per-frame --smooth")
+LABELS=()
+FLAGS=()
+if [[ "$BASE" != 0 ]]; then
+  LABELS=("temporal" "per-frame" "per-frame+smooth")
+  FLAGS=("--method temporal" "--method per-frame" "--method per-frame --smooth")
+fi
 for noise in $START_NOISE_MM; do
   [[ "$noise" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "START_NOISE_MM: not a number: '$noise'" >&2; exit 2; }
-  LABELS+=("temporal from truth+${noise}mm")
-  FLAGS+=("--method temporal --start-from @TRUTH@ --start-noise-mm $noise")
+  LABELS+=("truth+${noise}mm start, not fitted" "temporal from truth+${noise}mm")
+  FLAGS+=("--method temporal --start-from @TRUTH@ --start-noise-mm $noise --iterations 0"
+          "--method temporal --start-from @TRUTH@ --start-noise-mm $noise")
 done
-filename() { local name=${1// /-}; echo "${name//+/-}"; }  # "per-frame+smooth" -> "per-frame-smooth"
+[[ ${#LABELS[@]} -gt 0 ]] || { echo "no methods: BASE=0 and no START_NOISE_MM" >&2; exit 2; }
+filename() { local name=${1//[ ,]/-}; echo "${name//+/-}"; }  # "per-frame+smooth" -> "per-frame-smooth"
 
 i=0
 while IFS=$'\t' read -r clip file frames; do
