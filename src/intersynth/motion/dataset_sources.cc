@@ -6,11 +6,11 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <sstream>
 
 #include "intersynth/body/joint_map.h"
 #include "intersynth/body/mocap_import.h"
 #include "intersynth/io/archive.h"
+#include "intersynth/motion/corpus_lists.h"
 #include "intersynth/motion/humanml3d_source.h"
 #include "intersynth/motion/interhuman_source.h"
 #include "intersynth/motion/label_text.h"
@@ -71,6 +71,32 @@ std::map<fs::path, std::string> TakeNames(const std::vector<fs::path>& files, co
   return names;
 }
 
+// One job per file of `files` (sorted, at most options.limit of them), each
+// take built by `load(file, take name, path relative to the source)`; take
+// names come from TakeNames.
+using FileTakeLoader =
+    std::function<SourceTake(const fs::path&, const std::string&, const std::string&)>;
+void AddFileJobs(int index,
+                 const PreparedSource& prepared,
+                 std::vector<fs::path> files,
+                 const DatasetBuildOptions& options,
+                 const FileTakeLoader& load,
+                 std::vector<Job>* jobs) {
+  if (options.limit > 0 && static_cast<int>(files.size()) > options.limit)
+    files.resize(options.limit);
+  const std::map<fs::path, std::string> names = TakeNames(files, prepared.root);
+  for (const fs::path& file : files) {
+    Job job;
+    job.source = index;
+    const std::string relative = Relative(file, prepared.root);
+    job.display = prepared.display_root + "/" + relative;
+    job.load = [load, file, take_name = names.at(file), relative]() {
+      return std::vector<SourceTake>{load(file, take_name, relative)};
+    };
+    jobs->push_back(std::move(job));
+  }
+}
+
 // Jobs of a mocap source (bandai, hdm05, cmu, reactidle): one take per file.
 void AddMocapJobs(int index, const DatasetSource& source, const PreparedSource& prepared,
                   const DatasetBuildOptions& options, const std::vector<FpsOverride>& rules,
@@ -80,7 +106,6 @@ void AddMocapJobs(int index, const DatasetSource& source, const PreparedSource& 
   if (kind == "hdm05") extensions = {"amc"};
   if (kind == "cmu") extensions = {"bvh", "amc"};
   std::vector<fs::path> files = FindFiles(prepared.root, extensions);
-  if (options.limit > 0 && static_cast<int>(files.size()) > options.limit) files.resize(options.limit);
 
   // CMU texts come from the trial index beside the files.
   std::shared_ptr<const CmuTrialIndex> cmu_index;
@@ -98,42 +123,35 @@ void AddMocapJobs(int index, const DatasetSource& source, const PreparedSource& 
                              prepared.display_root));
     }
   }
-  const std::map<fs::path, std::string> names = TakeNames(files, prepared.root);
-  for (const fs::path& file : files) {
-    Job job;
-    job.source = index;
-    job.display = prepared.display_root + "/" + Relative(file, prepared.root);
-    const std::string take_name = names.at(file);
-    const std::string relative = Relative(file, prepared.root);
-    job.load = [=, &options]() {
-      const SourceLabels labels = ParseSourceLabels(kind, file.string(), cmu_index.get());
-      SourceTake take;
-      take.take = take_name;
-      take.source_file = relative;
-      take.texts = DescribeLabels(labels, options.max_texts);
-      take.labels = labels.labels;
-      take.split = labels.split_hint;
-      // Performers stay in one split; a take is its own group otherwise.
-      take.group = kind + "/" + (labels.actor.empty() ? take_name : labels.actor);
+  const FileTakeLoader load = [=, &options](const fs::path& file, const std::string& take_name,
+                                            const std::string& relative) {
+    const SourceLabels labels = ParseSourceLabels(kind, file.string(), cmu_index.get());
+    SourceTake take;
+    take.take = take_name;
+    take.source_file = relative;
+    take.texts = DescribeLabels(labels, options.max_texts);
+    take.labels = labels.labels;
+    take.split = labels.split_hint;
+    // Performers stay in one split; a take is its own group otherwise.
+    take.group = kind + "/" + (labels.actor.empty() ? take_name : labels.actor);
 
-      MocapImportOptions import;
-      import.joint_map = options.joint_map;
-      import.joint_map_dir = options.joint_map_dir;
-      import.fps_override = LookupFps(rules, kind, file.stem().string());
-      if (kind == "hdm05") {
-        // Folders hold one ASF per actor (HDM_bd.asf, ...).
-        const fs::path asf = file.parent_path() / ("HDM_" + labels.actor + ".asf");
-        std::error_code ec;
-        if (fs::is_regular_file(asf, ec)) import.asf = asf;
-      }
-      const ImportedTake imported = ImportMocapTake(file, import);
-      take.num_frames = imported.num_frames;
-      take.fps = imported.fps;
-      take.joints = imported.joints;
-      return std::vector<SourceTake>{std::move(take)};
-    };
-    jobs->push_back(std::move(job));
-  }
+    MocapImportOptions import;
+    import.joint_map = options.joint_map;
+    import.joint_map_dir = options.joint_map_dir;
+    import.fps_override = LookupFps(rules, kind, file.stem().string());
+    if (kind == "hdm05") {
+      // Folders hold one ASF per actor (HDM_bd.asf, ...).
+      const fs::path asf = file.parent_path() / ("HDM_" + labels.actor + ".asf");
+      std::error_code ec;
+      if (fs::is_regular_file(asf, ec)) import.asf = asf;
+    }
+    const ImportedTake imported = ImportMocapTake(file, import);
+    take.num_frames = imported.num_frames;
+    take.fps = imported.fps;
+    take.joints = imported.joints;
+    return take;
+  };
+  AddFileJobs(index, prepared, std::move(files), options, load, jobs);
 }
 
 // NuiSI: one job per recording pair, one take per listed repetition.
@@ -301,47 +319,35 @@ void AddInterHumanJobs(int index, const PreparedSource& prepared, const DatasetB
 // lines keep the caption) or the file's own; labels the file's.
 void AddRecoveredJobs(int index, const PreparedSource& prepared, const DatasetBuildOptions& options,
                       std::vector<Job>* jobs) {
-  std::vector<fs::path> files = FindFiles(prepared.root, {"npz"});
-  if (options.limit > 0 && static_cast<int>(files.size()) > options.limit) files.resize(options.limit);
-  const std::map<fs::path, std::string> names = TakeNames(files, prepared.root);
-  for (const fs::path& file : files) {
-    Job job;
-    job.source = index;
-    job.display = prepared.display_root + "/" + Relative(file, prepared.root);
-    const std::string take_name = names.at(file);
-    const std::string relative = Relative(file, prepared.root);
-    job.load = [=]() {
-      const MotionClip clip = ReadMotionFile(file);
-      SourceTake take;
-      take.take = take_name;
-      take.source_file = relative;
-      take.group = "recovered/" + take_name;
-      take.texts = clip.text;
-      fs::path captions = file;
-      captions.replace_extension(".txt");
-      if (fs::is_regular_file(captions)) {
-        take.texts.clear();
-        std::istringstream lines(ReadFileToString(captions));
-        for (std::string line; std::getline(lines, line);) {
-          std::string caption = line.substr(0, line.find('#'));
-          const size_t first = caption.find_first_not_of(" \t\r");
-          const size_t last = caption.find_last_not_of(" \t\r");
-          if (first != std::string::npos)
-            take.texts.push_back(caption.substr(first, last - first + 1));
-        }
+  const FileTakeLoader load = [](const fs::path& file, const std::string& take_name,
+                                 const std::string& relative) {
+    const MotionClip clip = ReadMotionFile(file);
+    SourceTake take;
+    take.take = take_name;
+    take.source_file = relative;
+    take.group = "recovered/" + take_name;
+    take.texts = clip.text;
+    fs::path captions = file;
+    captions.replace_extension(".txt");
+    if (fs::is_regular_file(captions)) {
+      take.texts.clear();
+      for (const auto& [number, line] : ReadTrimmedLines(captions)) {
+        std::string caption = line.substr(0, line.find('#'));
+        caption.erase(caption.find_last_not_of(" \t") + 1);  // blanks before a '#'
+        if (!caption.empty()) take.texts.push_back(caption);
       }
-      take.labels = clip.labels;
-      if (std::find(take.labels.begin(), take.labels.end(), "recovered") == take.labels.end())
-        take.labels.push_back("recovered");
-      take.num_persons = clip.num_persons;
-      take.num_frames = clip.num_frames;
-      take.fps = clip.fps;
-      take.joints = clip.joints;
-      take.valid = clip.valid;
-      return std::vector<SourceTake>{std::move(take)};
-    };
-    jobs->push_back(std::move(job));
-  }
+    }
+    take.labels = clip.labels;
+    if (std::find(take.labels.begin(), take.labels.end(), "recovered") == take.labels.end())
+      take.labels.push_back("recovered");
+    take.num_persons = clip.num_persons;
+    take.num_frames = clip.num_frames;
+    take.fps = clip.fps;
+    take.joints = clip.joints;
+    take.valid = clip.valid;
+    return take;
+  };
+  AddFileJobs(index, prepared, FindFiles(prepared.root, {"npz"}), options, load, jobs);
 }
 
 }  // namespace
