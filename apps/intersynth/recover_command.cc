@@ -18,7 +18,6 @@
 #include "intersynth/body/body_model_torch.h"
 #include "intersynth/io/json.h"
 #include "intersynth/motion/motion_file.h"
-#include "intersynth/body/smpl_pose.h"
 #include "intersynth/recovery/assignment.h"
 #include "intersynth/recovery/body_fitting_torch.h"
 #include "intersynth/recovery/crop_camera.h"
@@ -370,14 +369,8 @@ std::vector<std::vector<BodyFitStart>> MotionStarts(const RecoverArgs& args,
       std::copy_n(motion.joint(p, t, 0), joints.size(), joints.begin());
       if (sigma > 0.0)
         for (float& v : joints) v += static_cast<float>(rng.Normal(0.0, sigma));
-      const auto local = SmplLocalRotationsFromJoints(joints.data(), prior.rest_joints);
-      BodyFitStart start;
-      start.frame = t;
-      start.camera_from_root = camera.rotation * local[0];
-      for (int k = 1; k < kSmpl22NumJoints; ++k) start.local[k] = local[k];
-      start.root_position =
-          camera.rotation * Eigen::Vector3d(joints[0], joints[1], joints[2]) + camera.translation;
-      starts[j].push_back(start);
+      starts[j].push_back(StartFromJoints(joints.data(), prior.rest_joints, camera.rotation,
+                                          camera.translation, t));
     }
   }
   return starts;

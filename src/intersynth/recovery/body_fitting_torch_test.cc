@@ -7,7 +7,6 @@
 #include <random>
 
 #include "intersynth/body/smpl22.h"
-#include "intersynth/body/smpl_pose.h"
 #include "intersynth/eval/pose_error.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/recovery/assignment.h"
@@ -195,16 +194,8 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
 // skeleton, the true root, in the camera.
 BodyFitStart TruthStart(const MotionClip& truth, int p, int t, const PosePrior& prior,
                         const BodyFitCamera& camera) {
-  const float* joints = truth.joint(p, t, 0);
-  const std::array<Matrix3<double>, kSmpl22NumJoints> local =
-      SmplLocalRotationsFromJoints(joints, prior.rest_joints);
-  BodyFitStart start;
-  start.frame = t;
-  start.camera_from_root = camera.rotation * local[0];
-  for (int k = 1; k < kSmpl22NumJoints; ++k) start.local[k] = local[k];
-  start.root_position =
-      camera.rotation * Eigen::Vector3d(joints[0], joints[1], joints[2]) + camera.translation;
-  return start;
+  return StartFromJoints(truth.joint(p, t, 0), prior.rest_joints, camera.rotation,
+                         camera.translation, t);
 }
 
 // Starts (the hybrid path) made from the truth, as a perfect regressor

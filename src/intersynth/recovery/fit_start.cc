@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "intersynth/body/smpl_pose.h"
 #include "intersynth/util/error.h"
 
 namespace intersynth {
@@ -33,6 +34,21 @@ BodyFitStart StartFromRegression(const PoseRegression& regression,
   const std::array<double, 3> weak = {regression.weak_camera[0], regression.weak_camera[1],
                                       regression.weak_camera[2]};
   start.root_position = TranslationFromWeakPerspective(weak, crop, camera);
+  return start;
+}
+
+BodyFitStart StartFromJoints(const float* joints,
+                             const std::array<Eigen::Vector3d, kSmpl22NumJoints>& rest,
+                             const Eigen::Matrix3d& rotation,
+                             const Eigen::Vector3d& translation,
+                             int frame) {
+  const std::array<Eigen::Matrix3d, kSmpl22NumJoints> local =
+      SmplLocalRotationsFromJoints(joints, rest);
+  BodyFitStart start;
+  start.frame = frame;
+  start.camera_from_root = rotation * local[0];
+  for (int k = 1; k < kSmpl22NumJoints; ++k) start.local[k] = local[k];
+  start.root_position = rotation * Eigen::Vector3d(joints[0], joints[1], joints[2]) + translation;
   return start;
 }
 

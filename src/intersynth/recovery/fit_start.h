@@ -43,4 +43,17 @@ BodyFitStart StartFromRegression(const PoseRegression& regression,
                                  const PinholeCamera& camera,
                                  int frame);
 
+/// The start a perfect regressor would give for a person whose smpl22
+/// joints (world frame, metres, [22][3]) are `joints`: their SMPL-convention
+/// local rotations on the `rest` skeleton (SmplLocalRotationsFromJoints, with
+/// the pose prior's rest joints), the root at the joints' pelvis, both taken
+/// into the camera frame by camera_from_world (x_cam = rotation x + translation).
+/// Used to start fits from an earlier recovery, or from the truth in tests
+/// and experiments.
+BodyFitStart StartFromJoints(const float* joints,
+                             const std::array<Eigen::Vector3d, kSmpl22NumJoints>& rest,
+                             const Eigen::Matrix3d& rotation,
+                             const Eigen::Vector3d& translation,
+                             int frame);
+
 }  // namespace intersynth

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "intersynth/geometry/rotation.h"
+#include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
 
 namespace intersynth {
@@ -57,6 +58,32 @@ TEST(FitStart, TooFewJointsOrNoScaleIsAClearError) {
   regression.weak_camera = {0.0f, 0.0f, 0.0f};
   EXPECT_ERROR_CONTAINS(StartFromRegression(regression, {100, 100, 50}, Camera(), 3),
                         {"positive scale"});
+}
+
+// A rest skeleton turned and moved as one rigid body: the start keeps every
+// local rotation at identity, and the turn and the pelvis go to the camera.
+TEST(FitStart, JointsOfARigidlyMovedRestGiveIdentityLocalsAndTheirRootInTheCamera) {
+  const MotionClip rest_clip = SyntheticSmpl22Motion(1, 1, 4);
+  std::array<Eigen::Vector3d, kSmpl22NumJoints> rest;
+  for (int k = 0; k < kSmpl22NumJoints; ++k)
+    rest[k] = Eigen::Vector3f(rest_clip.joint(0, 0, k)).cast<double>();
+  const Eigen::Matrix3d turn = AxisAngleToMatrix(Eigen::Vector3d(0.2, 1.1, -0.3));
+  const Eigen::Vector3d move(0.5, 0.1, -2.0);
+  std::array<float, kSmpl22NumJoints * 3> joints;
+  for (int k = 0; k < kSmpl22NumJoints; ++k) {
+    const Eigen::Vector3d x = turn * rest[k] + move;
+    for (int a = 0; a < 3; ++a) joints[3 * k + a] = static_cast<float>(x[a]);
+  }
+  const Eigen::Matrix3d camera_rotation = AxisAngleToMatrix(Eigen::Vector3d(-0.5, 0.0, 0.0));
+  const Eigen::Vector3d camera_translation(0.0, 1.0, 3.0);
+  const BodyFitStart start =
+      StartFromJoints(joints.data(), rest, camera_rotation, camera_translation, 9);
+  EXPECT_EQ(start.frame, 9);
+  for (int k = 1; k < kSmpl22NumJoints; ++k)
+    EXPECT_LT((start.local[k] - Eigen::Matrix3d::Identity()).norm(), 1e-5) << "joint " << k;
+  EXPECT_LT((start.camera_from_root - camera_rotation * turn).norm(), 1e-5);
+  const Eigen::Vector3d pelvis(joints[0], joints[1], joints[2]);
+  EXPECT_LT((start.root_position - (camera_rotation * pelvis + camera_translation)).norm(), 1e-9);
 }
 
 }  // namespace
