@@ -7,8 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include <optional>
-
+#include "body_forward_bench.h"
 #include "intersynth/body/body_model_torch.h"
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/random.h"
@@ -43,22 +42,7 @@ BodyModelData SmplSizedModel() {
 
 void BM_BodyForward(benchmark::State& state) {
   static const BodyModelTorch model(SmplSizedModel());
-  const int64_t n = state.range(0);
-  const bool backward = state.range(1) != 0;
-  torch::manual_seed(0);
-  const torch::Tensor betas = torch::randn({n, 10}).requires_grad_(backward);
-  const torch::Tensor pose = (0.3 * torch::randn({n, 24, 3})).requires_grad_(backward);
-  const torch::Tensor transl = torch::randn({n, 3}).requires_grad_(backward);
-  for (auto _ : state) {
-    std::optional<torch::NoGradGuard> no_grad;
-    if (!backward) no_grad.emplace();
-    const BodyModelOutput out = model.Forward(betas, pose, transl);
-    if (backward) out.vertices.sum().backward();
-    benchmark::DoNotOptimize(out.vertices.data_ptr());
-  }
-  state.counters["vertices/s"] =
-      benchmark::Counter(static_cast<double>(n) * 6890, benchmark::Counter::kIsIterationInvariantRate);
-  state.SetLabel(backward ? "forward + backward" : "forward");
+  RunBodyForward(state, model);
 }
 BENCHMARK(BM_BodyForward)->Args({1, 0})->Args({256, 0})->Args({1, 1})->Args({256, 1})->Unit(benchmark::kMillisecond);
 

@@ -13,9 +13,9 @@
 
 #include <benchmark/benchmark.h>
 
-#include <optional>
 #include <string>
 
+#include "body_forward_bench.h"
 #include "intersynth/body/body_model_torch.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/recovery/body_fitting_torch.h"
@@ -36,26 +36,7 @@ const BodyModelTorch& OpenBodyTorch() {
   return model;
 }
 
-void BM_OpenBodyForward(benchmark::State& state) {
-  const BodyModelTorch& model = OpenBodyTorch();
-  const int64_t n = state.range(0);
-  const bool backward = state.range(1) != 0;
-  const int64_t V = OpenBody().num_vertices, J = OpenBody().num_joints, B = OpenBody().num_betas;
-  torch::manual_seed(0);
-  const torch::Tensor betas = torch::randn({n, B}).requires_grad_(backward);
-  const torch::Tensor pose = (0.3 * torch::randn({n, J, 3})).requires_grad_(backward);
-  const torch::Tensor transl = torch::randn({n, 3}).requires_grad_(backward);
-  for (auto _ : state) {
-    std::optional<torch::NoGradGuard> no_grad;
-    if (!backward) no_grad.emplace();
-    const BodyModelOutput out = model.Forward(betas, pose, transl);
-    if (backward) out.vertices.sum().backward();
-    benchmark::DoNotOptimize(out.vertices.data_ptr());
-  }
-  state.counters["vertices/s"] = benchmark::Counter(static_cast<double>(n * V),
-                                                    benchmark::Counter::kIsIterationInvariantRate);
-  state.SetLabel(backward ? "forward + backward" : "forward");
-}
+void BM_OpenBodyForward(benchmark::State& state) { RunBodyForward(state, OpenBodyTorch()); }
 BENCHMARK(BM_OpenBodyForward)
     ->Args({1, 0})
     ->Args({256, 0})
