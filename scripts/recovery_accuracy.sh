@@ -26,7 +26,8 @@
 #   scripts/recovery_accuracy.sh INTERSYNTH DATASET_DIR [N=20] [OUT=recovery_accuracy]
 # Environment: JOINTS (all | coco12, default all), NOISE_PX (3), DROP (0.2),
 #   SEED (0), MIN_FRAMES (60), START_NOISE_MM (unset; e.g. "0 50"), BASE (1;
-#   0 leaves out the three methods above).
+#   0 leaves out the three methods above), RECOVER_ARGS (unset; flags added to
+#   every recover, e.g. "--optimizer lbfgs --prior assets/priors/pose_gmm32.npz").
 # Example:
 #   scripts/recovery_accuracy.sh build/apps/intersynth/intersynth data/mocap20 20 out/recovery
 set -euo pipefail
@@ -110,7 +111,7 @@ while IFS=$'\t' read -r clip file frames; do
     start=$(date +%s%N)
     # shellcheck disable=SC2086  # $flags holds the method and its flags
     if ! "$BIN" --log-level warn recover --keypoints "$dir/keypoints.json" --scene "$dir/scene" \
-        --out "$dir/$name.npz" --overwrite $flags >"$dir/$name.log" 2>&1; then
+        --out "$dir/$name.npz" --overwrite $flags ${RECOVER_ARGS:-} >"$dir/$name.log" 2>&1; then
       echo "  $method: recover failed ($(tail -n 1 "$dir/$name.log"))"
       continue
     fi

@@ -147,6 +147,8 @@ if(INTERSYNTH_WITH_TORCH)
 endif()
 intersynth_cli_test(prior_info EXIT 0 OUTPUT "8 Gaussians over 48 dimensions.*component 7: weight"
   ARGS prior info "${_assets}/priors/pose_gmm8.npz")
+intersynth_cli_test(prior_info_gmm32 EXIT 0 OUTPUT "32 Gaussians over 48 dimensions.*component 31: weight"
+  ARGS prior info "${_assets}/priors/pose_gmm32.npz")
 intersynth_cli_test(preview_scene_missing EXIT nonzero ONE_LINE OUTPUT "nowhere/scene.json"
   NOT_EXIST "${w}/preview_scene_missing/p.png"
   ARGS preview --scene "${w}/nowhere" --out "${w}/preview_scene_missing/p.png")
