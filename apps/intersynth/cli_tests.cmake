@@ -376,10 +376,12 @@ if(INTERSYNTH_WITH_TORCH)
     NOT_EXIST "${w}/recover_start_from_mismatch/r.npz"
     ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
          --start-from "${w}/convert_bvh_to_motion/take.npz" --out "${w}/recover_start_from_mismatch/r.npz")
-  set_tests_properties(cli.recover_start_from_mismatch PROPERTIES FIXTURES_REQUIRED bvh_take)
   set_tests_properties(cli.recover_simulated cli.recover_per_frame_smooth cli.recover_no_camera
-    cli.recover_body_missing_key cli.recover_start_from cli.recover_start_from_mismatch
+    cli.recover_body_missing_key cli.recover_start_from
     PROPERTIES FIXTURES_REQUIRED simulated_keypoints)
+  # One FIXTURES_REQUIRED list: a second set_tests_properties would replace it.
+  set_tests_properties(cli.recover_start_from_mismatch
+    PROPERTIES FIXTURES_REQUIRED "simulated_keypoints;bvh_take")
   # Single images (testdata/recovery/README.md): each image's own camera,
   # overlays drawn on the frames.
   set(_two "${INTERSYNTH_SOURCE_DIR}/testdata/recovery/two_images")
