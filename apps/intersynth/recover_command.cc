@@ -19,6 +19,7 @@
 #include "intersynth/io/json.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/recovery/assignment.h"
+#include "intersynth/recovery/body_fit_smoothing_torch.h"
 #include "intersynth/recovery/body_fitting_torch.h"
 #include "intersynth/recovery/crop_camera.h"
 #include "intersynth/recovery/fit_start.h"

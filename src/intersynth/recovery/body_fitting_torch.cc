@@ -2,24 +2,22 @@
 
 #include <fmt/format.h>
 
-#include <Eigen/Sparse>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <map>
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/body/smpl_pose.h"
 #include "intersynth/geometry/rotation.h"
 #include "intersynth/io/npz.h"
 #include "intersynth/motion/pose_prior_train.h"
+#include "intersynth/recovery/body_fit_optimizers_torch.h"
+#include "intersynth/recovery/body_fit_points_torch.h"
 #include "intersynth/util/error.h"
 
 namespace intersynth {
 namespace {
-
-using torch::indexing::Slice;
 
 constexpr int kK = kCoco17NumKeypoints;
 /// Tied bone lengths of the skeleton adaptation: the bone ending at each
@@ -27,34 +25,12 @@ constexpr int kK = kCoco17NumKeypoints;
 constexpr std::array<int, kSmpl22NumJoints> kBoneLengthOf = {
     -1, 0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 6, 7, 8, 8, 9, 10, 10, 11, 11, 12, 12};
 constexpr int kNumBoneLengths = 13;
-/// The smpl22 joint of each COCO-17 body point (-1: a face point).
-constexpr std::array<int, kK> kCocoSmpl22 = {-1, -1, -1, -1, -1, 16, 17, 18, 19,
-                                             20, 21, 1,  2,  4,  5,  7,  8};
 
 /// The fitted smpl22 joints: the prior's 16 and the head.
 std::vector<int> FreeJoints() {
   std::vector<int> joints(kPosePriorJoints.begin(), kPosePriorJoints.end());
   joints.push_back(kSmpl22Head);
   return joints;
-}
-
-torch::Tensor Rot6dToMatrix(const torch::Tensor& d) {
-  const torch::Tensor a1 = d.index({"...", Slice(0, 3)});
-  const torch::Tensor a2 = d.index({"...", Slice(3, 6)});
-  const torch::Tensor b1 = torch::nn::functional::normalize(
-      a1, torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-8));
-  const torch::Tensor b2 = torch::nn::functional::normalize(
-      a2 - (b1 * a2).sum(-1, true) * b1,
-      torch::nn::functional::NormalizeFuncOptions().dim(-1).eps(1e-8));
-  const torch::Tensor b3 = torch::cross(b1, b2, -1);
-  return torch::stack({b1, b2, b3}, -1);  // columns
-}
-
-torch::Tensor ToTensor(const Eigen::Matrix3d& m) {
-  std::vector<float> v(9);
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) v[3 * i + j] = static_cast<float>(m(i, j));
-  return torch::tensor(v).view({3, 3});
 }
 
 /// Constants of one fit.
@@ -89,7 +65,7 @@ torch::Tensor ModelRotations(const Context& c,
   const int64_t N = root6d.size(0);
   const torch::Tensor identity = torch::eye(3).expand({N, 3, 3});
   std::vector<torch::Tensor> local(c.num_joints, identity);
-  const torch::Tensor prior_root = Rot6dToMatrix(root6d);
+  const torch::Tensor prior_root = Rot6dToMatrixTorch(root6d);
   local[c.smpl22[0]] = torch::matmul(prior_root, c.rest[0].transpose(0, 1));
   const std::vector<int> free = FreeJoints();
   const torch::Tensor rot = AxisAngleToMatrixTorch(x);  // [N, 17, 3, 3]
@@ -109,54 +85,35 @@ struct Points {
   torch::Tensor sole;      // [N, s, 3] camera
 };
 
-// COCO-17 points [N, 17, 3] from smpl22 joints [N, 22, 3] and the face
-// vertices [N, 5, 3] (nose, eyes, ears), or the head joint in their place
-// when the model has none (those points are then never used).
-torch::Tensor CocoPoints(const torch::Tensor& joints22, const torch::Tensor& face) {
-  std::vector<torch::Tensor> coco(kK);
-  for (int k = 0; k < kK; ++k) {
-    if (kCocoSmpl22[k] >= 0) {
-      coco[k] = joints22.select(1, kCocoSmpl22[k]);
-    } else if (face.defined()) {
-      coco[k] = face.select(1, k);
-    } else {
-      coco[k] = joints22.select(1, kSmpl22Head);
-    }
-  }
-  return torch::stack(coco, 1);
+// Metres added to each model joint's rest position [J, 3] by bone-length
+// changes `offsets` [kNumBoneLengths]: a joint moves by the changes of all
+// bones above it.
+torch::Tensor JointOffsetsFromBones(const Context& c, const torch::Tensor& offsets) {
+  const torch::Tensor bones = torch::matmul(c.bone_tie, offsets).unsqueeze(1) * c.bone_direction;
+  return torch::matmul(c.bone_paths, bones);
 }
 
+// The posed model's points; `offsets` (bone-length changes) may be undefined.
 Points Pose(const Context& c,
             const torch::Tensor& betas,
             const torch::Tensor& root6d,
             const torch::Tensor& x,
             const torch::Tensor& transl,
             const torch::Tensor& offsets = {}) {
-  // offsets [kNumBoneLengths]: metres added to each tied bone length; a
-  // joint's rest position moves by the changes of all bones above it.
-  torch::Tensor joint_offsets;
-  if (offsets.defined()) {
-    const torch::Tensor bones = torch::matmul(c.bone_tie, offsets).unsqueeze(1) * c.bone_direction;
-    joint_offsets = torch::matmul(c.bone_paths, bones).unsqueeze(0);  // [1, J, 3]
-  }
+  const torch::Tensor joint_offsets =
+      offsets.defined() ? JointOffsetsFromBones(c, offsets).unsqueeze(0) : torch::Tensor();
   const BodyModelOutput out = c.model->ForwardRotations(betas, ModelRotations(c, root6d, x), transl,
                                                         c.vertex_ids, joint_offsets);
   Points p;
   p.joints22 = out.joints.index_select(1, c.smpl22_index);
-  p.coco = CocoPoints(p.joints22, c.num_face == 5 ? out.vertices.narrow(1, 0, 5) : torch::Tensor());
+  p.coco = CocoPointsFromSmpl22(p.joints22,
+                                c.num_face == 5 ? out.vertices.narrow(1, 0, 5) : torch::Tensor());
   p.sole = out.vertices.narrow(1, c.num_face, c.num_sole);
   return p;
 }
 
-torch::Tensor ProjectPoints(const torch::Tensor& points, double fx, double fy, double cx, double cy) {
-  const torch::Tensor z = points.select(-1, 2).clamp_min(0.05);
-  const torch::Tensor u = points.select(-1, 0) / z * fx + cx;
-  const torch::Tensor v = points.select(-1, 1) / z * fy + cy;
-  return torch::stack({u, v}, -1);
-}
-
 torch::Tensor Project(const Context& c, const torch::Tensor& points) {
-  return ProjectPoints(points, c.fx, c.fy, c.cx, c.cy);
+  return ProjectPointsTorch(points, c.fx, c.fy, c.cx, c.cy);
 }
 
 /// Confidence-weighted Geman-McClure reprojection per frame [N].
@@ -182,56 +139,6 @@ torch::Tensor PriorTerm(const Context& c, const torch::Tensor& x) {
 torch::Tensor WorldY(const Context& c, const torch::Tensor& camera_points) {
   // x_world = R^T (x_cam - t); its y.
   return torch::matmul(camera_points - c.cam_t, c.cam_r).select(-1, 1);
-}
-
-/// What one minimisation did: the loss before and after, the evaluations made.
-struct StageReport {
-  double before = 0.0, after = 0.0;
-  int evaluations = 0;
-};
-
-/// L-BFGS with a strong Wolfe line search, `iterations` at most.
-StageReport RunLbfgs(std::vector<torch::Tensor> params,
-                     int iterations,
-                     const std::function<torch::Tensor()>& loss_fn) {
-  StageReport report;
-  torch::optim::LBFGS optimizer(params, torch::optim::LBFGSOptions(1.0)
-                                            .max_iter(iterations)
-                                            .history_size(20)
-                                            .tolerance_grad(1e-9)
-                                            .tolerance_change(1e-12)
-                                            .line_search_fn("strong_wolfe"));
-  optimizer.step([&] {
-    optimizer.zero_grad();
-    torch::Tensor loss = loss_fn();
-    loss.backward();
-    if (report.evaluations++ == 0) report.before = loss.item<double>();
-    return loss;
-  });
-  {
-    torch::NoGradGuard guard;
-    report.after = loss_fn().item<double>();
-  }
-  return report;
-}
-
-/// Adam, `steps` steps of `learning_rate`.
-StageReport RunAdam(std::vector<torch::Tensor> params,
-                    int steps,
-                    double learning_rate,
-                    const std::function<torch::Tensor()>& loss_fn) {
-  StageReport report;
-  torch::optim::Adam optimizer(params, torch::optim::AdamOptions(learning_rate));
-  for (int step = 0; step < steps; ++step) {
-    optimizer.zero_grad();
-    torch::Tensor loss = loss_fn();
-    loss.backward();
-    if (report.evaluations++ == 0) report.before = loss.item<double>();
-    optimizer.step();
-  }
-  torch::NoGradGuard guard;
-  report.after = loss_fn().item<double>();
-  return report;
 }
 
 // One stage's minimisation with the options' optimiser.
@@ -300,7 +207,7 @@ Context MakeContext(const BodyModelData& data,
   for (int k = 0; k < kSmpl22NumJoints; ++k) {
     const int p = kSmpl22Parents[k];
     world[k] = p < 0 ? local[k] : Eigen::Matrix3d(world[p] * local[k]);
-    rest[k] = ToTensor(world[k]);
+    rest[k] = Matrix3dToTensor(world[k]);
   }
   c.rest = torch::stack(rest, 0);
   // Skeleton adaptation matrices (see Context).
@@ -335,7 +242,7 @@ Context MakeContext(const BodyModelData& data,
   ids.insert(ids.end(), sole.begin(), sole.end());
   c.num_sole = static_cast<int>(sole.size());
   c.vertex_ids = torch::tensor(ids, torch::kInt64);
-  c.cam_r = ToTensor(camera.rotation);
+  c.cam_r = Matrix3dToTensor(camera.rotation);
   c.cam_t = torch::tensor(std::vector<float>{static_cast<float>(camera.translation.x()),
                                              static_cast<float>(camera.translation.y()),
                                              static_cast<float>(camera.translation.z())});
@@ -377,67 +284,6 @@ Eigen::Matrix3d Yaw(double angle) {
 
 }  // namespace
 
-std::vector<KeypointTrack> GroupKeypointTracks(const KeypointSet& set,
-                                               std::vector<std::string>* skipped) {
-  std::map<int64_t, std::vector<const PersonKeypoints*>> by_track;
-  const int num_frames = static_cast<int>(set.frames.size());
-  for (const PersonKeypoints& person : set.people) {
-    if (person.frame < 0 || person.frame >= num_frames) {
-      throw Error(fmt::format("{}: track {} is in frame {}, but the file has {} frames", set.source,
-                              person.track_id, person.frame, num_frames));
-    }
-    for (int k = 0; k < kK; ++k) {
-      const float conf = person.confidence[k];
-      if (!std::isfinite(conf) || conf < 0.0f || conf > 1.0f) {
-        throw Error(fmt::format("{}: track {}, frame {}: keypoint {} has confidence {}", set.source,
-                                person.track_id, person.frame, kCoco17Names[k], conf));
-      }
-      if (conf > 0.0f && (!std::isfinite(person.xy[k][0]) || !std::isfinite(person.xy[k][1]))) {
-        throw Error(fmt::format("{}: track {}, frame {}: keypoint {} is not finite", set.source,
-                                person.track_id, person.frame, kCoco17Names[k]));
-      }
-    }
-    by_track[person.track_id].push_back(&person);
-  }
-  std::vector<KeypointTrack> tracks;
-  for (const auto& [id, people] : by_track) {
-    int first = num_frames, last = -1;
-    for (const PersonKeypoints* p : people) {
-      if (p->visible_count() == 0) continue;
-      first = std::min(first, p->frame);
-      last = std::max(last, p->frame);
-    }
-    if (last < 0) {
-      if (skipped != nullptr)
-        skipped->push_back(fmt::format("track {}: no visible keypoint in any frame", id));
-      continue;
-    }
-    KeypointTrack track;
-    track.track_id = id;
-    track.first_frame = first;
-    const int F = last - first + 1;
-    track.xy.assign(static_cast<size_t>(F) * kK * 2, 0.0f);
-    track.confidence.assign(static_cast<size_t>(F) * kK, 0.0f);
-    for (const PersonKeypoints* p : people) {
-      if (p->frame < first || p->frame > last) continue;
-      const int t = p->frame - first;
-      if (track.confidence[static_cast<size_t>(t) * kK] != 0.0f ||
-          std::any_of(track.confidence.begin() + t * kK, track.confidence.begin() + (t + 1) * kK,
-                      [](float c) { return c > 0.0f; })) {
-        throw Error(
-            fmt::format("{}: track {} appears twice in frame {}", set.source, id, p->frame));
-      }
-      for (int k = 0; k < kK; ++k) {
-        track.confidence[static_cast<size_t>(t) * kK + k] = p->confidence[k];
-        track.xy[(static_cast<size_t>(t) * kK + k) * 2] = p->xy[k][0];
-        track.xy[(static_cast<size_t>(t) * kK + k) * 2 + 1] = p->xy[k][1];
-      }
-    }
-    tracks.push_back(std::move(track));
-  }
-  return tracks;
-}
-
 PosePrior LoadPosePrior(const std::filesystem::path& path) {
   PosePrior prior;
   prior.mixture = GaussianMixture::Read(path);
@@ -466,15 +312,16 @@ torch::Tensor PriorPoseToModelRotations(const BodyModelData& model_data,
 
 namespace {
 
-// The fit's variables at each start: root6d [N, 6], x [N, 17, 3] and the
-// translation [N, 3] that puts the model's root joint (at `root_rest` in the
-// rest pose) at the start's root position.
-struct StartVariables {
+// The fit's per-frame variables: root6d [N, 6], x [N, 17, 3], transl [N, 3].
+struct PoseVariables {
   torch::Tensor root6d, x, transl;
 };
 
-StartVariables StartTensors(const std::vector<BodyFitStart>& starts,
-                            const Eigen::Vector3d& root_rest) {
+// The variables at each start: its root orientation and joint rotations, and
+// the translation that puts the model's root joint (at `root_rest` in the
+// rest pose) at the start's root position.
+PoseVariables StartTensors(const std::vector<BodyFitStart>& starts,
+                           const Eigen::Vector3d& root_rest) {
   const std::vector<int> free = FreeJoints();
   std::vector<float> root, x, transl;
   for (const BodyFitStart& s : starts) {
@@ -503,6 +350,304 @@ Eigen::Vector3d RestRoot(const Context& c) {
   return Eigen::Vector3d(r[0].item<double>(), r[1].item<double>(), r[2].item<double>());
 }
 
+// A track's keypoints as the fit uses them: xy [F, 17, 2] and conf [F, 17],
+// with the face points zeroed for a model without them and frames with fewer
+// than min_visible points zeroed (they do not pull on the fit).
+struct TrackTensors {
+  torch::Tensor xy, conf;
+  std::vector<uint8_t> seen;     // [F]
+  std::vector<int> seen_frames;  // the frames with seen[t]
+};
+
+TrackTensors MakeTrackTensors(const Context& c, const KeypointTrack& track, int min_visible) {
+  const int F = track.num_frames();
+  TrackTensors k;
+  k.xy = torch::tensor(track.xy).view({F, kK, 2});
+  k.conf = torch::tensor(track.confidence).view({F, kK});
+  if (c.num_face != 5) k.conf.narrow(1, 0, 5).zero_();
+  const torch::Tensor visible = (k.conf > 0).sum(1);
+  k.seen.resize(F);
+  for (int t = 0; t < F; ++t) {
+    k.seen[t] = visible[t].item<int64_t>() >= min_visible;
+    if (k.seen[t]) k.seen_frames.push_back(t);
+  }
+  if (k.seen_frames.empty()) {
+    throw Error(
+        fmt::format("track {}: no frame shows {} or more keypoints", track.track_id, min_visible));
+  }
+  for (int t = 0; t < F; ++t) {
+    if (!k.seen[t]) k.conf[t].zero_();
+  }
+  return k;
+}
+
+// Each frame's first guess of the pelvis: its image point `centre` (the
+// hips' midpoint, else the middle of the visible points) and the `depth` at
+// which the model's rest torso has the keypoints' shoulder-to-hip length.
+// Frames without a torso take the median depth, unseen frames the nearest
+// seen frame's values.
+struct Placement {
+  std::vector<double> depth;
+  std::vector<Eigen::Vector2d> centre;
+};
+
+Placement TorsoPlacement(const Context& c,
+                         const BodyFitCamera& camera,
+                         const KeypointTrack& track,
+                         const TrackTensors& k) {
+  const int F = track.num_frames();
+  const torch::Tensor rest22 =
+      c.model->RestJoints(torch::zeros({1, 0})).index_select(1, c.smpl22_index)[0];
+  auto rest = [&](int j) {
+    return Eigen::Vector3d(rest22[j][0].item<double>(), rest22[j][1].item<double>(),
+                           rest22[j][2].item<double>());
+  };
+  const double torso_3d = (0.5 * (rest(16) + rest(17)) - 0.5 * (rest(1) + rest(2))).norm();
+  Placement place;
+  place.depth.assign(F, 0.0);
+  place.centre.assign(F, Eigen::Vector2d::Zero());
+  auto point = [&](int t, int j) {
+    return Eigen::Vector2d(track.xy[(static_cast<size_t>(t) * kK + j) * 2],
+                           track.xy[(static_cast<size_t>(t) * kK + j) * 2 + 1]);
+  };
+  auto seen_point = [&](int t, int j) {
+    return track.confidence[static_cast<size_t>(t) * kK + j] > 0;
+  };
+  std::vector<double> known_depths;
+  for (int t : k.seen_frames) {
+    Eigen::Vector2d lo(1e30, 1e30), hi(-1e30, -1e30);
+    for (int j = 0; j < kK; ++j) {
+      if (!seen_point(t, j)) continue;
+      lo = lo.cwiseMin(point(t, j));
+      hi = hi.cwiseMax(point(t, j));
+    }
+    place.centre[t] = 0.5 * (lo + hi);
+    auto mid = [&](int a, int b, Eigen::Vector2d* out) {
+      if (seen_point(t, a) && seen_point(t, b))
+        *out = 0.5 * (point(t, a) + point(t, b));
+      else if (seen_point(t, a))
+        *out = point(t, a);
+      else if (seen_point(t, b))
+        *out = point(t, b);
+      else
+        return false;
+      return true;
+    };
+    Eigen::Vector2d shoulders, hips;
+    if (mid(5, 6, &shoulders) && mid(11, 12, &hips)) {
+      place.centre[t] = hips;
+      const double length = (shoulders - hips).norm();
+      if (length > 2.0) {
+        place.depth[t] = camera.fy * torso_3d / length;
+        known_depths.push_back(place.depth[t]);
+      }
+    }
+  }
+  double median_depth = 4.0;
+  if (!known_depths.empty()) {
+    std::nth_element(known_depths.begin(), known_depths.begin() + known_depths.size() / 2,
+                     known_depths.end());
+    median_depth = known_depths[known_depths.size() / 2];
+  }
+  for (int t = 0; t < F; ++t) {
+    if (!k.seen[t]) {
+      int best = k.seen_frames[0];
+      for (int s : k.seen_frames) {
+        if (std::abs(s - t) < std::abs(best - t)) best = s;
+      }
+      place.centre[t] = place.centre[best];
+      place.depth[t] = place.depth[best];
+    }
+    if (place.depth[t] <= 0.0) place.depth[t] = median_depth;
+  }
+  return place;
+}
+
+// Stage 0: root orientation and translation from four headings about the
+// vertical, fitted to the shoulders and the hips' midpoint with the pose at
+// the prior's mean; each frame keeps its best heading. `betas` [1 or F, B]
+// and `offsets` (undefined without adaptation) are held fixed. Returns
+// detached variables with x at the mean pose.
+PoseVariables FitHeadings(const Context& c,
+                          const BodyFitOptions& options,
+                          const BodyFitCamera& camera,
+                          const TrackTensors& k,
+                          const Placement& place,
+                          const torch::Tensor& betas,
+                          const torch::Tensor& offsets) {
+  const int F = static_cast<int>(k.xy.size(0));
+  const int64_t B = betas.size(1);
+  const bool temporal = options.method == BodyFitMethod::kTemporal;
+  const Eigen::Vector3d rest_root = RestRoot(c);
+  const std::array<double, 4> headings = {0.0, 0.5 * M_PI, M_PI, 1.5 * M_PI};
+  const int H = static_cast<int>(headings.size());
+  std::vector<float> root_init, transl_init;
+  for (int h = 0; h < H; ++h) {
+    const Eigen::Matrix3d r = camera.rotation * Yaw(headings[h]);
+    for (int t = 0; t < F; ++t) {
+      for (int col = 0; col < 2; ++col)
+        for (int row = 0; row < 3; ++row) root_init.push_back(static_cast<float>(r(row, col)));
+      const double z = place.depth[t];
+      const Eigen::Vector3d pelvis((place.centre[t].x() - camera.cx) * z / camera.fx,
+                                   (place.centre[t].y() - camera.cy) * z / camera.fy, z);
+      const Eigen::Vector3d tr = pelvis - rest_root;
+      for (int i = 0; i < 3; ++i) transl_init.push_back(static_cast<float>(tr[i]));
+    }
+  }
+  torch::Tensor root6d = torch::tensor(root_init).view({H * F, 6}).requires_grad_(true);
+  torch::Tensor transl = torch::tensor(transl_init).view({H * F, 3}).requires_grad_(true);
+  // Shoulders and the hips' midpoint: hip joints are placed differently by
+  // different skeletons (a body model's, a mocap's, COCO's annotators'),
+  // their midpoint much less so, and a wrong hip width would otherwise turn
+  // the body about its vertical axis.
+  const torch::Tensor hip_conf =
+      torch::minimum(k.conf.select(1, 11), k.conf.select(1, 12)).unsqueeze(1);
+  const torch::Tensor torso_conf = torch::cat({k.conf.narrow(1, 5, 2), hip_conf}, 1).repeat({H, 1});
+  const torch::Tensor torso_xy =
+      torch::cat({k.xy.narrow(1, 5, 2), 0.5 * (k.xy.narrow(1, 11, 1) + k.xy.narrow(1, 12, 1))}, 1)
+          .repeat({H, 1, 1});
+  const torch::Tensor x0 = c.mean_pose.unsqueeze(0).expand({H * F, 17, 3});
+  const torch::Tensor b0 = temporal ? betas.expand({H * F, B}) : betas.repeat({H, 1});
+  auto torso_points = [&](const Points& p) {
+    return torch::cat(
+        {p.coco.narrow(1, 5, 2), 0.5 * (p.coco.narrow(1, 11, 1) + p.coco.narrow(1, 12, 1))}, 1);
+  };
+  auto per_frame = [&] {
+    const Points p = Pose(c, b0, root6d, x0, transl, offsets);
+    return DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px);
+  };
+  Minimise({root6d, transl}, options.init_iterations, options, [&] { return per_frame().sum(); });
+  torch::NoGradGuard guard;
+  const torch::Tensor best = std::get<1>(per_frame().view({H, F}).min(0));  // [F]
+  const torch::Tensor rows = best * F + torch::arange(F);
+  return {root6d.detach().index_select(0, rows).clone(), c.mean_pose.unsqueeze(0).repeat({F, 1, 1}),
+          transl.detach().index_select(0, rows).clone()};
+}
+
+// The pose hypotheses: every frame fitted on its own from each prior
+// component's mean pose (limbs that the keypoints leave free to point
+// towards or away from the camera start on both sides), from `from`'s root
+// and translation, keeping the frame's best by data + prior energy. Returns
+// detached variables.
+PoseVariables BestHypotheses(const Context& c,
+                             const BodyFitOptions& options,
+                             const TrackTensors& k,
+                             const PoseVariables& from,
+                             const torch::Tensor& betas,
+                             const torch::Tensor& offsets) {
+  const int F = static_cast<int>(k.xy.size(0));
+  const int64_t B = betas.size(1);
+  const bool temporal = options.method == BodyFitMethod::kTemporal;
+  const int K = static_cast<int>(c.prior_means.size(0));
+  torch::Tensor hx = torch::cat({c.prior_means.view({K, 16, 3}), torch::zeros({K, 1, 3})}, 1)
+                         .repeat_interleave(F, 0)
+                         .requires_grad_(true);  // [K F, 17, 3]
+  torch::Tensor hroot = from.root6d.detach().repeat({K, 1}).requires_grad_(true);
+  torch::Tensor htransl = from.transl.detach().repeat({K, 1}).requires_grad_(true);
+  const torch::Tensor hb = temporal ? betas.expand({K * F, B}) : betas.repeat({K, 1});
+  const torch::Tensor hxy = k.xy.repeat({K, 1, 1});
+  const torch::Tensor hconf = k.conf.repeat({K, 1});
+  auto per_frame = [&] {
+    const Points p = Pose(c, hb, hroot, hx, htransl, offsets);
+    return DataTerm(c, p.coco, hxy, hconf, options.sigma_px) +
+           options.pose_weight * PriorTerm(c, hx) +
+           options.head_weight * hx.select(1, 16).pow(2).sum(-1);
+  };
+  Minimise({hroot, htransl, hx}, options.hypothesis_iterations, options,
+           [&] { return per_frame().sum(); });
+  torch::NoGradGuard guard;
+  const torch::Tensor best = std::get<1>(per_frame().view({K, F}).min(0));
+  const torch::Tensor rows = best * F + torch::arange(F);
+  return {hroot.detach().index_select(0, rows).clone(), hx.detach().index_select(0, rows).clone(),
+          htransl.detach().index_select(0, rows).clone()};
+}
+
+// The energy of stages 1-3 (E of the header) with the pose and shape
+// weights times `multiplier`. `betas` is [1, B] (temporal) or [F, B];
+// `offsets` (bone-length changes) is undefined without adaptation, and
+// penalised when `offsets_free`.
+torch::Tensor StageEnergy(const Context& c,
+                          const BodyFitOptions& options,
+                          bool has_floor,
+                          const TrackTensors& k,
+                          const PoseVariables& v,
+                          const torch::Tensor& betas,
+                          const torch::Tensor& offsets,
+                          bool offsets_free,
+                          double multiplier) {
+  const int64_t F = k.xy.size(0);
+  const bool temporal = options.method == BodyFitMethod::kTemporal;
+  const double shape_scale = temporal ? static_cast<double>(F) : 1.0;
+  const torch::Tensor b = temporal ? betas.expand({F, betas.size(1)}) : betas;
+  const Points p = Pose(c, b, v.root6d, v.x, v.transl, offsets);
+  torch::Tensor total = DataTerm(c, p.coco, k.xy, k.conf, options.sigma_px).sum();
+  if (offsets_free) total = total + options.offset_weight * shape_scale * offsets.pow(2).sum();
+  total = total + options.pose_weight * multiplier * PriorTerm(c, v.x).sum();
+  total = total + options.head_weight * v.x.select(1, 16).pow(2).sum();
+  total = total + options.shape_weight * multiplier * shape_scale * betas.pow(2).sum();
+  if (temporal && F >= 3) {
+    const torch::Tensor j = p.joints22;
+    const torch::Tensor acc =
+        j.narrow(0, 2, F - 2) - 2 * j.narrow(0, 1, F - 2) + j.narrow(0, 0, F - 2);
+    total = total + options.smooth_weight * acc.pow(2).sum();
+  }
+  if (has_floor && c.num_sole > 0) {
+    const torch::Tensor y = WorldY(c, p.sole);  // [F, s]
+    total = total + options.floor_weight * torch::relu(-y).pow(2).sum();
+    if (temporal && F >= 2) {
+      const torch::Tensor speed =
+          (p.sole.narrow(0, 1, F - 1) - p.sole.narrow(0, 0, F - 1)).detach().norm(2, -1);
+      const torch::Tensor still = torch::exp(-(speed / options.contact_speed).pow(2));
+      total = total + options.floor_weight * (still * y.narrow(0, 1, F - 1).pow(2)).sum();
+    }
+  }
+  return total;
+}
+
+// The fit's results from its final variables; `offsets` is undefined
+// without adaptation.
+BodyFit MakeBodyFit(const Context& c,
+                    const KeypointTrack& track,
+                    const TrackTensors& k,
+                    const PoseVariables& v,
+                    const torch::Tensor& betas,
+                    const torch::Tensor& offsets) {
+  torch::NoGradGuard guard;
+  const int F = track.num_frames();
+  const Points p = Pose(c, betas, v.root6d, v.x, v.transl, offsets);
+  BodyFit fit;
+  fit.track_id = track.track_id;
+  fit.first_frame = track.first_frame;
+  fit.num_frames = F;
+  fit.num_betas = static_cast<int>(betas.size(1));
+  fit.seen = k.seen;
+  const torch::Tensor b_c = betas.contiguous();
+  fit.betas.assign(b_c.data_ptr<float>(), b_c.data_ptr<float>() + b_c.numel());
+  const torch::Tensor rotations = ModelRotations(c, v.root6d, v.x).to(torch::kFloat64).contiguous();
+  std::vector<double> aa(static_cast<size_t>(F) * c.num_joints * 3);
+  MatrixToAxisAngleBatch(rotations.data_ptr<double>(), static_cast<int64_t>(F) * c.num_joints,
+                         aa.data());
+  fit.pose.assign(aa.begin(), aa.end());
+  const torch::Tensor t_c = v.transl.detach().contiguous();
+  fit.transl.assign(t_c.data_ptr<float>(), t_c.data_ptr<float>() + t_c.numel());
+  fit.joint_offsets.assign(static_cast<size_t>(c.num_joints) * 3, 0.0f);
+  if (offsets.defined()) {
+    const torch::Tensor joint_offsets = JointOffsetsFromBones(c, offsets).contiguous();  // [J, 3]
+    fit.joint_offsets.assign(joint_offsets.data_ptr<float>(),
+                             joint_offsets.data_ptr<float>() + joint_offsets.numel());
+  }
+  const torch::Tensor world = torch::matmul(p.joints22 - c.cam_t, c.cam_r).contiguous();
+  fit.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());
+  const torch::Tensor projected = Project(c, p.coco).contiguous();
+  fit.keypoints_fitted.assign(projected.data_ptr<float>(),
+                              projected.data_ptr<float>() + projected.numel());
+  const torch::Tensor err = (projected - k.xy).norm(2, -1);
+  const torch::Tensor mask = k.conf > 0;
+  fit.mean_reprojection_px =
+      mask.sum().item<int64_t>() > 0 ? err.masked_select(mask).mean().item<double>() : 0.0;
+  return fit;
+}
+
 }  // namespace
 
 std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartKeypoints(
@@ -515,7 +660,7 @@ std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartK
   if (starts.empty()) return result;
   torch::NoGradGuard guard;
   const Context c = MakeContext(model_data, model, prior, camera);
-  const StartVariables v = StartTensors(starts, RestRoot(c));
+  const PoseVariables v = StartTensors(starts, RestRoot(c));
   const int64_t N = static_cast<int64_t>(starts.size());
   const Points p = Pose(c, torch::zeros({N, 0}), v.root6d, v.x, v.transl);
   const torch::Tensor uv = Project(c, p.coco).contiguous();
@@ -537,24 +682,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
   const int F = track.num_frames();
   const int B = std::min(options.num_betas, model.num_betas());
   const bool temporal = options.method == BodyFitMethod::kTemporal;
-  const torch::Tensor xy = torch::tensor(track.xy).view({F, kK, 2});
-  torch::Tensor conf = torch::tensor(track.confidence).view({F, kK});
-  if (c.num_face != 5) conf.narrow(1, 0, 5).zero_();
-  const torch::Tensor visible = (conf > 0).sum(1);
-  std::vector<uint8_t> seen(F);
-  std::vector<int> seen_frames;
-  for (int t = 0; t < F; ++t) {
-    seen[t] = visible[t].item<int64_t>() >= options.min_visible;
-    if (seen[t]) seen_frames.push_back(t);
-  }
-  if (seen_frames.empty()) {
-    throw Error(fmt::format("track {}: no frame shows {} or more keypoints", track.track_id,
-                            options.min_visible));
-  }
-  // Frames without enough points do not pull on the fit.
-  for (int t = 0; t < F; ++t) {
-    if (!seen[t]) conf[t].zero_();
-  }
+  const TrackTensors k = MakeTrackTensors(c, track, options.min_visible);
 
   // Starts (hybrid path): one per frame at most, inside the track.
   std::vector<int64_t> start_rows;
@@ -571,76 +699,11 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
     started[t] = 1;
     start_rows.push_back(t);
   }
-  const bool all_started =
-      std::all_of(seen_frames.begin(), seen_frames.end(), [&](int t) { return started[t] != 0; });
-  StartVariables start_values;
+  const bool all_started = std::all_of(k.seen_frames.begin(), k.seen_frames.end(),
+                                       [&](int t) { return started[t] != 0; });
+  PoseVariables start_values;
   if (!starts.empty()) start_values = StartTensors(starts, RestRoot(c));
-
-  // Initial translation from the torso's size, per seen frame.
-  const torch::Tensor rest22 =
-      model.RestJoints(torch::zeros({1, 0})).index_select(1, c.smpl22_index)[0];
-  auto rest = [&](int j) {
-    return Eigen::Vector3d(rest22[j][0].item<double>(), rest22[j][1].item<double>(),
-                           rest22[j][2].item<double>());
-  };
-  const double torso_3d = (0.5 * (rest(16) + rest(17)) - 0.5 * (rest(1) + rest(2))).norm();
-  std::vector<double> depth(F, 0.0);
-  std::vector<Eigen::Vector2d> centre(F, Eigen::Vector2d::Zero());
-  auto point = [&](int t, int k) {
-    return Eigen::Vector2d(track.xy[(static_cast<size_t>(t) * kK + k) * 2],
-                           track.xy[(static_cast<size_t>(t) * kK + k) * 2 + 1]);
-  };
-  auto seen_point = [&](int t, int k) {
-    return track.confidence[static_cast<size_t>(t) * kK + k] > 0;
-  };
-  std::vector<double> known_depths;
-  for (int t : seen_frames) {
-    Eigen::Vector2d lo(1e30, 1e30), hi(-1e30, -1e30);
-    for (int k = 0; k < kK; ++k) {
-      if (!seen_point(t, k)) continue;
-      lo = lo.cwiseMin(point(t, k));
-      hi = hi.cwiseMax(point(t, k));
-    }
-    centre[t] = 0.5 * (lo + hi);
-    auto mid = [&](int a, int b, Eigen::Vector2d* out) {
-      if (seen_point(t, a) && seen_point(t, b))
-        *out = 0.5 * (point(t, a) + point(t, b));
-      else if (seen_point(t, a))
-        *out = point(t, a);
-      else if (seen_point(t, b))
-        *out = point(t, b);
-      else
-        return false;
-      return true;
-    };
-    Eigen::Vector2d shoulders, hips;
-    if (mid(5, 6, &shoulders) && mid(11, 12, &hips)) {
-      centre[t] = hips;
-      const double length = (shoulders - hips).norm();
-      if (length > 2.0) {
-        depth[t] = camera.fy * torso_3d / length;
-        known_depths.push_back(depth[t]);
-      }
-    }
-  }
-  double median_depth = 4.0;
-  if (!known_depths.empty()) {
-    std::nth_element(known_depths.begin(), known_depths.begin() + known_depths.size() / 2,
-                     known_depths.end());
-    median_depth = known_depths[known_depths.size() / 2];
-  }
-  // Unseen frames and frames without a torso take the nearest seen frame's values.
-  for (int t = 0; t < F; ++t) {
-    if (!seen[t]) {
-      int best = seen_frames[0];
-      for (int s : seen_frames) {
-        if (std::abs(s - t) < std::abs(best - t)) best = s;
-      }
-      centre[t] = centre[best];
-      depth[t] = depth[best];
-    }
-    if (depth[t] <= 0.0) depth[t] = median_depth;
-  }
+  const Placement place = TorsoPlacement(c, camera, track, k);
 
   // Skeleton adaptation (temporal only): tied bone lengths, free in the first
   // round; a second round then fits again from stage 0 on the adapted skeleton
@@ -649,154 +712,42 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
   const bool adapt = temporal && options.offset_weight > 0.0;
   torch::Tensor offsets = torch::zeros({kNumBoneLengths}).requires_grad_(adapt);
   torch::Tensor betas = torch::zeros({temporal ? 1 : F, B});
-  torch::Tensor root6d, transl, x;
+  PoseVariables v;
   const int rounds = adapt && options.refit_after_adapting ? 2 : 1;
   for (int round = 0; round < rounds; ++round) {
     const bool free_offsets = adapt && round == 0;
-    const torch::Tensor use_offsets = !adapt       ? torch::Tensor()
-                                      : round == 0 ? offsets
-                                                   : offsets.detach();
-
-    // Stage 0: orientation and translation from four headings, torso points.
-    const std::array<double, 4> headings = {0.0, 0.5 * M_PI, M_PI, 1.5 * M_PI};
-    const int H = static_cast<int>(headings.size());
-    std::vector<float> root_init, transl_init;
-    for (int h = 0; h < H; ++h) {
-      const Eigen::Matrix3d r = camera.rotation * Yaw(headings[h]);
-      for (int t = 0; t < F; ++t) {
-        for (int col = 0; col < 2; ++col)
-          for (int row = 0; row < 3; ++row) root_init.push_back(static_cast<float>(r(row, col)));
-        const Eigen::Vector3d pelvis((centre[t].x() - camera.cx) * depth[t] / camera.fx,
-                                     (centre[t].y() - camera.cy) * depth[t] / camera.fy, depth[t]);
-        const Eigen::Vector3d tr = pelvis - r * Eigen::Vector3d::Zero() - rest(0);
-        for (int i = 0; i < 3; ++i) transl_init.push_back(static_cast<float>(tr[i]));
-      }
-    }
-    root6d = torch::tensor(root_init).view({H * F, 6}).requires_grad_(true);
-    transl = torch::tensor(transl_init).view({H * F, 3}).requires_grad_(true);
-    {
-      // Shoulders and the hips' midpoint: hip joints are placed differently by
-      // different skeletons (a body model's, a mocap's, COCO's annotators'),
-      // their midpoint much less so, and a wrong hip width would otherwise
-      // turn the body about its vertical axis.
-      const torch::Tensor hip_conf =
-          torch::minimum(conf.select(1, 11), conf.select(1, 12)).unsqueeze(1);
-      const torch::Tensor torso_conf =
-          torch::cat({conf.narrow(1, 5, 2), hip_conf}, 1).repeat({H, 1});
-      const torch::Tensor torso_xy =
-          torch::cat({xy.narrow(1, 5, 2), 0.5 * (xy.narrow(1, 11, 1) + xy.narrow(1, 12, 1))}, 1)
-              .repeat({H, 1, 1});
-      const torch::Tensor x0 = c.mean_pose.unsqueeze(0).expand({H * F, 17, 3});
-      const torch::Tensor b0 =
-          temporal ? betas.detach().expand({H * F, B}) : betas.detach().repeat({H, 1});
-      const torch::Tensor stage0_offsets = adapt ? offsets.detach() : torch::Tensor();
-      auto torso_points = [&](const Points& p) {
-        return torch::cat(
-            {p.coco.narrow(1, 5, 2), 0.5 * (p.coco.narrow(1, 11, 1) + p.coco.narrow(1, 12, 1))}, 1);
-      };
-      auto loss = [&] {
-        const Points p = Pose(c, b0, root6d, x0, transl, stage0_offsets);
-        return DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).sum();
-      };
-      Minimise({root6d, transl}, options.init_iterations, options, loss);
-      // Keep each frame's best heading.
-      torch::NoGradGuard guard;
-      const Points p = Pose(c, b0, root6d, x0, transl, stage0_offsets);
-      const torch::Tensor per =
-          DataTerm(c, torso_points(p), torso_xy, torso_conf, options.sigma_px).view({H, F});
-      const torch::Tensor best = std::get<1>(per.min(0));  // [F]
-      const torch::Tensor rows = best * F + torch::arange(F);
-      root6d = root6d.detach().index_select(0, rows).clone();
-      transl = transl.detach().index_select(0, rows).clone();
-    }
+    const torch::Tensor fixed_offsets = adapt ? offsets.detach() : torch::Tensor();
+    v = FitHeadings(c, options, camera, k, place, betas.detach(), fixed_offsets);
     if (options.progress) {
       std::fprintf(stderr, "  track %lld: %d frames (%zu seen), stage 0 done in %.1f s\n",
-                   static_cast<long long>(track.track_id), F, seen_frames.size(), Seconds(start));
+                   static_cast<long long>(track.track_id), F, k.seen_frames.size(), Seconds(start));
     }
-
-    // Stages 1-3.
-    root6d.requires_grad_(true);
-    transl.requires_grad_(true);
-    x = c.mean_pose.unsqueeze(0).repeat({F, 1, 1}).requires_grad_(true);
-    betas = betas.detach().clone().requires_grad_(true);
-    if (options.pose_hypotheses && !all_started) {
-      // Each frame on its own from every component's mean pose (limbs that
-      // the keypoints leave free to point towards or away from the camera
-      // start on both sides), keeping the frame's best by data + prior.
-      const int K = static_cast<int>(c.prior_means.size(0));
-      torch::Tensor hx =
-          torch::cat({c.prior_means.view({K, 16, 3}), torch::zeros({K, 1, 3})}, 1)
-              .repeat_interleave(F, 0)
-              .requires_grad_(true);  // [K F, 17, 3]
-      torch::Tensor hroot = root6d.detach().repeat({K, 1}).requires_grad_(true);
-      torch::Tensor htransl = transl.detach().repeat({K, 1}).requires_grad_(true);
-      const torch::Tensor hb = temporal ? betas.detach().expand({K * F, B})
-                                        : betas.detach().repeat({K, 1});
-      const torch::Tensor hxy = xy.repeat({K, 1, 1});
-      const torch::Tensor hconf = conf.repeat({K, 1});
-      const torch::Tensor hoffsets = use_offsets.defined() ? use_offsets.detach() : torch::Tensor();
-      auto per_frame = [&] {
-        const Points p = Pose(c, hb, hroot, hx, htransl, hoffsets);
-        return DataTerm(c, p.coco, hxy, hconf, options.sigma_px) +
-               options.pose_weight * PriorTerm(c, hx) +
-               options.head_weight * hx.select(1, 16).pow(2).sum(-1);
-      };
-      Minimise({hroot, htransl, hx}, options.hypothesis_iterations, options,
-               [&] { return per_frame().sum(); });
-      torch::NoGradGuard guard;
-      const torch::Tensor energy = per_frame().view({K, F});
-      const torch::Tensor best = std::get<1>(energy.min(0));
-      const torch::Tensor rows = best * F + torch::arange(F);
-      x = hx.detach().index_select(0, rows).clone().requires_grad_(true);
-      root6d = hroot.detach().index_select(0, rows).clone().requires_grad_(true);
-      transl = htransl.detach().index_select(0, rows).clone().requires_grad_(true);
-    }
+    if (options.pose_hypotheses && !all_started)
+      v = BestHypotheses(c, options, k, v, betas.detach(), fixed_offsets);
     if (!starts.empty()) {
       // Frames with a start begin there (the regressor's pose), the rest
       // from the hypotheses.
+      torch::NoGradGuard guard;
       const torch::Tensor rows = torch::tensor(start_rows, torch::kInt64);
-      auto place = [&](const torch::Tensor& v, const torch::Tensor& values) {
-        torch::NoGradGuard guard;
-        return v.detach().clone().index_copy_(0, rows, values).requires_grad_(true);
-      };
-      x = place(x, start_values.x);
-      root6d = place(root6d, start_values.root6d);
-      transl = place(transl, start_values.transl);
+      v.x = v.x.clone().index_copy_(0, rows, start_values.x);
+      v.root6d = v.root6d.clone().index_copy_(0, rows, start_values.root6d);
+      v.transl = v.transl.clone().index_copy_(0, rows, start_values.transl);
     }
-    const double shape_scale = temporal ? static_cast<double>(F) : 1.0;
+
+    // Stages 1-3.
+    v.root6d.requires_grad_(true);
+    v.transl.requires_grad_(true);
+    v.x.requires_grad_(true);
+    betas = betas.detach().clone().requires_grad_(true);
+    const torch::Tensor use_offsets = free_offsets ? offsets : fixed_offsets;
     for (size_t stage = 0; stage < options.stage_multipliers.size(); ++stage) {
-      const double m = options.stage_multipliers[stage];
-      auto loss = [&] {
-        const torch::Tensor b = temporal ? betas.expand({F, B}) : betas;
-        const Points p = Pose(c, b, root6d, x, transl, use_offsets);
-        torch::Tensor total = DataTerm(c, p.coco, xy, conf, options.sigma_px).sum();
-        if (free_offsets)
-          total = total + options.offset_weight * shape_scale * offsets.pow(2).sum();
-        total = total + options.pose_weight * m * PriorTerm(c, x).sum();
-        total = total + options.head_weight * x.select(1, 16).pow(2).sum();
-        total = total + options.shape_weight * m * shape_scale * betas.pow(2).sum();
-        if (temporal && F >= 3) {
-          const torch::Tensor j = p.joints22;
-          const torch::Tensor acc =
-              j.narrow(0, 2, F - 2) - 2 * j.narrow(0, 1, F - 2) + j.narrow(0, 0, F - 2);
-          total = total + options.smooth_weight * acc.pow(2).sum();
-        }
-        if (camera.has_floor && c.num_sole > 0) {
-          const torch::Tensor y = WorldY(c, p.sole);  // [F, s]
-          total = total + options.floor_weight * torch::relu(-y).pow(2).sum();
-          if (temporal && F >= 2) {
-            const torch::Tensor speed =
-                (p.sole.narrow(0, 1, F - 1) - p.sole.narrow(0, 0, F - 1)).detach().norm(2, -1);
-            const torch::Tensor still = torch::exp(-(speed / options.contact_speed).pow(2));
-            total = total + options.floor_weight * (still * y.narrow(0, 1, F - 1).pow(2)).sum();
-          }
-        }
-        return total;
-      };
-      std::vector<torch::Tensor> params = {root6d, transl, x, betas};
+      std::vector<torch::Tensor> params = {v.root6d, v.transl, v.x, betas};
       if (free_offsets && stage >= static_cast<size_t>(options.adapt_from_stage))
         params.push_back(offsets);
-      const StageReport r = Minimise(params, options.stage_iterations, options, loss);
+      const StageReport r = Minimise(params, options.stage_iterations, options, [&] {
+        return StageEnergy(c, options, camera.has_floor, k, v, betas, use_offsets, free_offsets,
+                           options.stage_multipliers[stage]);
+      });
       if (options.progress) {
         std::fprintf(
             stderr,
@@ -807,157 +758,12 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
     }
   }  // rounds
 
-  // Results.
-  torch::NoGradGuard guard;
-  const torch::Tensor b = temporal ? betas.expand({F, B}) : betas;
-  const Points p = Pose(c, b, root6d, x, transl, adapt ? offsets.detach() : torch::Tensor());
-  BodyFit fit;
-  fit.track_id = track.track_id;
-  fit.first_frame = track.first_frame;
-  fit.num_frames = F;
-  fit.num_betas = B;
-  fit.seen = seen;
-  const torch::Tensor b_c = b.contiguous();
-  fit.betas.assign(b_c.data_ptr<float>(), b_c.data_ptr<float>() + b_c.numel());
-  const torch::Tensor rotations = ModelRotations(c, root6d, x).to(torch::kFloat64).contiguous();
-  fit.pose.resize(static_cast<size_t>(F) * c.num_joints * 3);
-  {
-    std::vector<double> aa(static_cast<size_t>(F) * c.num_joints * 3);
-    MatrixToAxisAngleBatch(rotations.data_ptr<double>(), static_cast<int64_t>(F) * c.num_joints,
-                           aa.data());
-    std::copy(aa.begin(), aa.end(), fit.pose.begin());
-  }
-  const torch::Tensor t_c = transl.detach().contiguous();
-  fit.transl.assign(t_c.data_ptr<float>(), t_c.data_ptr<float>() + t_c.numel());
-  fit.joint_offsets.assign(static_cast<size_t>(c.num_joints) * 3, 0.0f);
-  if (adapt) {
-    const torch::Tensor bones =
-        torch::matmul(c.bone_tie, offsets.detach()).unsqueeze(1) * c.bone_direction;
-    const torch::Tensor joint_offsets = torch::matmul(c.bone_paths, bones).contiguous();  // [J, 3]
-    fit.joint_offsets.assign(joint_offsets.data_ptr<float>(),
-                             joint_offsets.data_ptr<float>() + joint_offsets.numel());
-  }
-  const torch::Tensor world = torch::matmul(p.joints22 - c.cam_t, c.cam_r).contiguous();
-  fit.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());
-  const torch::Tensor projected = Project(c, p.coco).contiguous();
-  fit.keypoints_fitted.assign(projected.data_ptr<float>(),
-                              projected.data_ptr<float>() + projected.numel());
-  const torch::Tensor err = (projected - xy).norm(2, -1);
-  const torch::Tensor mask = conf > 0;
-  fit.mean_reprojection_px =
-      mask.sum().item<int64_t>() > 0 ? err.masked_select(mask).mean().item<double>() : 0.0;
+  BodyFit fit =
+      MakeBodyFit(c, track, k, v, temporal ? betas.detach().expand({F, B}) : betas.detach(),
+                  adapt ? offsets.detach() : torch::Tensor());
   fit.started_frames = static_cast<int>(starts.size());
   fit.seconds = Seconds(start);
   return fit;
-}
-
-namespace {
-
-// The fit's joint offsets as ForwardRotations takes them ([1, J, 3]), or
-// undefined when the fit has none.
-torch::Tensor JointOffsets(const BodyFit& fit, int num_joints) {
-  if (fit.joint_offsets.empty()) return {};
-  return torch::tensor(fit.joint_offsets).view({1, num_joints, 3});
-}
-
-}  // namespace
-
-Eigen::MatrixXd WhittakerSmooth(const Eigen::MatrixXd& y, double lambda) {
-  const int T = static_cast<int>(y.rows());
-  if (T < 3 || lambda <= 0.0) return y;
-  std::vector<Eigen::Triplet<double>> d2;
-  for (int t = 0; t + 2 < T; ++t) {
-    d2.emplace_back(t, t, 1.0);
-    d2.emplace_back(t, t + 1, -2.0);
-    d2.emplace_back(t, t + 2, 1.0);
-  }
-  Eigen::SparseMatrix<double> d(T - 2, T);
-  d.setFromTriplets(d2.begin(), d2.end());
-  Eigen::SparseMatrix<double> a = lambda * Eigen::SparseMatrix<double>(d.transpose() * d);
-  for (int t = 0; t < T; ++t) a.coeffRef(t, t) += 1.0;
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver(a);
-  if (solver.info() != Eigen::Success) throw Error("WhittakerSmooth: factorisation failed");
-  return solver.solve(y);
-}
-
-std::vector<float> BodyFitVertices(const BodyFit& fit, const BodyModelTorch& model, int f) {
-  const int J = model.num_joints(), B = fit.num_betas;
-  if (f < 0 || f >= fit.num_frames)
-    throw Error(fmt::format("BodyFitVertices: frame {} of a {}-frame fit", f, fit.num_frames));
-  torch::NoGradGuard guard;
-  const size_t at = static_cast<size_t>(f);
-  const torch::Tensor betas =
-      torch::tensor(std::vector<float>(fit.betas.begin() + at * B, fit.betas.begin() + (at + 1) * B))
-          .view({1, B});
-  const torch::Tensor pose = torch::tensor(std::vector<float>(
-      fit.pose.begin() + at * J * 3, fit.pose.begin() + (at + 1) * J * 3)).view({1, J, 3});
-  const torch::Tensor transl =
-      torch::tensor(std::vector<float>(fit.transl.begin() + at * 3, fit.transl.begin() + at * 3 + 3))
-          .view({1, 3});
-  const BodyModelOutput out = model.ForwardRotations(betas, AxisAngleToMatrixTorch(pose), transl,
-                                                     torch::Tensor(), JointOffsets(fit, J));
-  const torch::Tensor v = out.vertices[0].contiguous();
-  return std::vector<float>(v.data_ptr<float>(), v.data_ptr<float>() + v.numel());
-}
-
-BodyFit SmoothBodyFit(const BodyFit& fit,
-                      const BodyModelData& model_data,
-                      const BodyModelTorch& model,
-                      const BodyFitCamera& camera,
-                      double lambda) {
-  const int F = fit.num_frames, J = model.num_joints(), B = fit.num_betas;
-  const int D = J * 6 + 3 + B;
-  Eigen::MatrixXd y(F, D);
-  for (int t = 0; t < F; ++t) {
-    for (int j = 0; j < J; ++j) {
-      const size_t at = (static_cast<size_t>(t) * J + j) * 3;
-      const Vector3<double> aa(fit.pose[at], fit.pose[at + 1], fit.pose[at + 2]);
-      y.block<1, 6>(t, 6 * j) = AxisAngleToRotation6d(aa).transpose();
-    }
-    for (int i = 0; i < 3; ++i) y(t, 6 * J + i) = fit.transl[3 * t + i];
-    for (int i = 0; i < B; ++i) y(t, 6 * J + 3 + i) = fit.betas[static_cast<size_t>(t) * B + i];
-  }
-  const Eigen::MatrixXd s = WhittakerSmooth(y, lambda);
-  BodyFit out = fit;
-  std::vector<float> rotations(static_cast<size_t>(F) * J * 9);
-  for (int t = 0; t < F; ++t) {
-    for (int j = 0; j < J; ++j) {
-      const Rotation6d<double> d6 = s.block<1, 6>(t, 6 * j).transpose();
-      const Matrix3<double> r = Rotation6dToMatrix(d6);
-      const Vector3<double> aa = MatrixToAxisAngle(r);
-      const size_t at = (static_cast<size_t>(t) * J + j) * 3;
-      for (int i = 0; i < 3; ++i) out.pose[at + i] = static_cast<float>(aa[i]);
-      for (int a = 0; a < 3; ++a)
-        for (int b2 = 0; b2 < 3; ++b2)
-          rotations[(static_cast<size_t>(t) * J + j) * 9 + 3 * a + b2] =
-              static_cast<float>(r(a, b2));
-    }
-    for (int i = 0; i < 3; ++i) out.transl[3 * t + i] = static_cast<float>(s(t, 6 * J + i));
-    for (int i = 0; i < B; ++i)
-      out.betas[static_cast<size_t>(t) * B + i] = static_cast<float>(s(t, 6 * J + 3 + i));
-  }
-  torch::NoGradGuard guard;
-  std::vector<int64_t> face_ids;
-  if (model_data.coco17_face_vertices.size() == 5)
-    face_ids.assign(model_data.coco17_face_vertices.begin(), model_data.coco17_face_vertices.end());
-  const BodyModelOutput posed = model.ForwardRotations(
-      torch::tensor(out.betas).view({F, B}), torch::tensor(rotations).view({F, J, 3, 3}),
-      torch::tensor(out.transl).view({F, 3}), torch::tensor(face_ids, torch::kInt64),
-      JointOffsets(fit, J));
-  const torch::Tensor r = ToTensor(camera.rotation);
-  const torch::Tensor t = torch::tensor(std::vector<float>{
-      static_cast<float>(camera.translation.x()), static_cast<float>(camera.translation.y()),
-      static_cast<float>(camera.translation.z())});
-  const torch::Tensor joints22 = model.Smpl22Joints(posed.joints);
-  const torch::Tensor world = torch::matmul(joints22 - t, r).contiguous();
-  out.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());
-  const torch::Tensor projected =
-      ProjectPoints(CocoPoints(joints22, face_ids.empty() ? torch::Tensor() : posed.vertices),
-                    camera.fx, camera.fy, camera.cx, camera.cy)
-          .contiguous();
-  out.keypoints_fitted.assign(projected.data_ptr<float>(),
-                              projected.data_ptr<float>() + projected.numel());
-  return out;
 }
 
 }  // namespace intersynth

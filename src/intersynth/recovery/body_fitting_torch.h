@@ -1,6 +1,8 @@
 #pragma once
 // Fitting a body model to one person's tracked 2D keypoints (SMPLify, Bogo et
-// al. 2016, extended in time; issue 14). Torch target only.
+// al. 2016, extended in time; issue 14). Torch target only. The tracks it
+// fits come from keypoint_tracks.h; smoothing a fit as its own step and its
+// meshes are in body_fit_smoothing_torch.h.
 //
 // Variables, per frame t of the person's span [first seen, last seen]:
 //   transl_t    [3]        camera frame (OpenCV axes: x right, y down, z forward)
@@ -62,6 +64,7 @@
 #include "intersynth/body/body_model_torch.h"
 #include "intersynth/body/gaussian_mixture.h"
 #include "intersynth/recovery/fit_start.h"
+#include "intersynth/recovery/keypoint_tracks.h"
 #include "intersynth/recovery/keypoints.h"
 
 namespace intersynth {
@@ -122,24 +125,6 @@ struct BodyFitCamera {
   Eigen::Vector3d translation = Eigen::Vector3d::Zero();
   bool has_floor = false;
 };
-
-/// One person's keypoints over frames [first_frame, first_frame + F).
-struct KeypointTrack {
-  int64_t track_id = 0;
-  int first_frame = 0;
-  /// [F, 17, 2] pixels and [F, 17] confidences (0 where unseen).
-  std::vector<float> xy;
-  std::vector<float> confidence;
-  int num_frames() const { return static_cast<int>(confidence.size() / kCoco17NumKeypoints); }
-};
-
-/// Groups a keypoint set by track id (frames from the first to the last that
-/// shows the person; frames in between without them have confidence 0).
-/// People with no visible keypoint at all are left out and named in
-/// `skipped`. Throws Error for a non-finite coordinate of a visible point,
-/// a confidence outside [0, 1] or a frame index outside the set's frames.
-std::vector<KeypointTrack> GroupKeypointTracks(const KeypointSet& set,
-                                               std::vector<std::string>* skipped = nullptr);
 
 /// What a fit gives, per frame of the track.
 struct BodyFit {
@@ -215,25 +200,5 @@ std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartK
     const PosePrior& prior,
     const BodyFitCamera& camera,
     const std::vector<BodyFitStart>& starts);
-
-/// Frame f's mesh vertices [V, 3] in the camera frame (the fit's shape,
-/// pose, translation and joint offsets through the whole model).
-std::vector<float> BodyFitVertices(const BodyFit& fit, const BodyModelTorch& model, int f);
-
-/// Temporal smoothing of a fit as its own step: every channel of the
-/// translation, the 6D rotations of all joints and the betas is replaced by
-/// the Whittaker-Henderson smoother x = argmin |x - y|^2 + lambda |D2 x|^2
-/// (D2 the second difference), the rotations re-orthonormalised, and the
-/// joints and projected keypoints recomputed (with the fit's joint offsets). (The source method's own smoothing, its eq. 5.6, was
-/// not available; this is the standard penalised least-squares smoother.)
-BodyFit SmoothBodyFit(const BodyFit& fit,
-                      const BodyModelData& model_data,
-                      const BodyModelTorch& model,
-                      const BodyFitCamera& camera,
-                      double lambda);
-
-/// The Whittaker-Henderson smoother of the rows of `y` [T, D] (each column a
-/// signal): (I + lambda D2^T D2) x = y. Exposed for tests.
-Eigen::MatrixXd WhittakerSmooth(const Eigen::MatrixXd& y, double lambda);
 
 }  // namespace intersynth

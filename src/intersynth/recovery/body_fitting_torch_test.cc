@@ -4,12 +4,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <random>
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/eval/pose_error.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/recovery/assignment.h"
+#include "intersynth/recovery/body_fit_smoothing_torch.h"
 #include "intersynth/recovery/simulate_keypoints.h"
 #include "intersynth/testing/testing.h"
 
@@ -50,67 +50,6 @@ TEST(BodyFitting, ZeroPriorPoseGivesThePriorsRestBoneDirections) {
     ++checked;
   }
   EXPECT_GE(checked, 14);
-}
-
-TEST(BodyFitting, WhittakerKeepsLinesAndDampsNoise) {
-  const int T = 200;
-  Eigen::MatrixXd line(T, 2), noisy(T, 1);
-  std::mt19937 rng(3);
-  std::normal_distribution<double> noise(0.0, 1.0);
-  for (int t = 0; t < T; ++t) {
-    line(t, 0) = 0.5 * t - 3.0;
-    line(t, 1) = 2.0;
-    noisy(t, 0) = noise(rng);
-  }
-  EXPECT_LT((WhittakerSmooth(line, 100.0) - line).cwiseAbs().maxCoeff(), 1e-8);
-  const Eigen::MatrixXd smooth = WhittakerSmooth(noisy, 100.0);
-  EXPECT_LT(smooth.squaredNorm(), 0.1 * noisy.squaredNorm());
-  EXPECT_EQ(WhittakerSmooth(noisy, 0.0), noisy);
-}
-
-KeypointSet OnePersonTwoFrames() {
-  KeypointSet set;
-  set.source = "test.json";
-  set.frames.resize(3);
-  for (int f : {0, 2}) {
-    PersonKeypoints person;
-    person.frame = f;
-    person.track_id = 7;
-    for (int k = 0; k < kCoco17NumKeypoints; ++k) {
-      person.xy[k] = {100.0f + k, 50.0f + 10.0f * k};
-      person.confidence[k] = 1.0f;
-    }
-    set.people.push_back(person);
-  }
-  return set;
-}
-
-TEST(BodyFitting, TracksSpanFromFirstToLastSeenFrame) {
-  KeypointSet set = OnePersonTwoFrames();
-  PersonKeypoints ghost;  // a person never seen
-  ghost.track_id = 9;
-  set.people.push_back(ghost);
-  std::vector<std::string> skipped;
-  const std::vector<KeypointTrack> tracks = GroupKeypointTracks(set, &skipped);
-  ASSERT_EQ(tracks.size(), 1u);
-  EXPECT_EQ(tracks[0].track_id, 7);
-  EXPECT_EQ(tracks[0].num_frames(), 3);
-  EXPECT_EQ(tracks[0].confidence[kCoco17NumKeypoints], 0.0f);  // frame 1: not there
-  EXPECT_EQ(tracks[0].confidence[2 * kCoco17NumKeypoints], 1.0f);
-  ASSERT_EQ(skipped.size(), 1u);
-  EXPECT_NE(skipped[0].find("track 9"), std::string::npos);
-}
-
-TEST(BodyFitting, BadKeypointsAreClearErrors) {
-  KeypointSet nan = OnePersonTwoFrames();
-  nan.people[1].xy[3][0] = std::nanf("");
-  EXPECT_ERROR_CONTAINS(GroupKeypointTracks(nan), {"test.json", "track 7", "frame 2", "left_ear"});
-  KeypointSet outside = OnePersonTwoFrames();
-  outside.people[1].frame = 5;
-  EXPECT_ERROR_CONTAINS(GroupKeypointTracks(outside), {"frame 5", "3 frames"});
-  KeypointSet twice = OnePersonTwoFrames();
-  twice.people[1].frame = 0;
-  EXPECT_ERROR_CONTAINS(GroupKeypointTracks(twice), {"track 7", "twice"});
 }
 
 // A synthetic walk (its skeleton is the prior's rest skeleton, not the open
