@@ -48,7 +48,7 @@ void BM_FitTrack(benchmark::State& state) {
   const int frames = static_cast<int>(state.range(0));
   const bool temporal = state.range(1) != 0;
   const bool adam = state.range(2) != 0;
-  const PosePrior prior = LoadPosePrior(kAssets / "priors/pose_gmm8.npz");
+  const PosePrior prior = LoadPosePrior(kAssets / "priors/pose_gmm32.npz");
   KeypointSimulationOptions simulation;
   simulation.noise_px = 3.0;
   simulation.drop_probability = 0.2;

@@ -24,7 +24,9 @@ void SetupPriorTrain(CLI::App* command) {
       "determine (smpl22 1-21 without the feet, head and wrists) relative to a T-pose\n"
       "rest; 48 dimensions. Writes weights, means, covariances, joints and\n"
       "rest_joints in one .npz.\n\n"
-      "Example:\n"
+      "Examples (the bundled priors; pose_gmm32 is recover's default):\n"
+      "  intersynth prior train --data data/mocap20 --out assets/priors/pose_gmm32.npz \\\n"
+      "      --components 32 --reg-covar 0.001\n"
       "  intersynth prior train --data data/mocap20 --out assets/priors/pose_gmm8.npz");
   command->add_option("--data", *data, "dataset folder (intersynth data build)")->required();
   command->add_option("--out", *out, "prior file to write (.npz)")->required();

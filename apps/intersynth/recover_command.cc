@@ -46,7 +46,7 @@ struct RecoverArgs {
   double start_noise_mm = 0.0;
   uint64_t start_seed = 0;
   std::string body = "assets/body/open_body.npz";
-  std::string prior = "assets/priors/pose_gmm8.npz";
+  std::string prior = "assets/priors/pose_gmm32.npz";
   std::string out;
   std::string method = "temporal";
   std::string optimizer = "adam";
@@ -684,7 +684,7 @@ void SetupRecover(CLI::App* command) {
   command->add_option("--iterations", args->fit.stage_iterations, "iterations per stage")
       ->capture_default_str();
   command->add_option("--optimizer", args->optimizer,
-                      "adam | lbfgs (adam: 10 steps of --adam-lr per iteration; lbfgs: about 8 "
+                      "adam | lbfgs (adam: 10 steps of --adam-lr per iteration; lbfgs: about 10 "
                       "times faster, less accurate)")
       ->capture_default_str();
   command->add_option("--adam-lr", args->fit.adam_learning_rate, "Adam's learning rate")

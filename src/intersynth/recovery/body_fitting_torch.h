@@ -75,9 +75,10 @@ enum class BodyFitMethod { kTemporal, kPerFrame };
 /// Adam (adam_steps_per_iteration steps of adam_learning_rate per
 /// iteration) or L-BFGS (strong Wolfe line search; an iteration evaluates
 /// the energy a few times). Adam is the default: on the 12-clip benchmark
-/// (docs/recovery.md) its temporal fits have PA-MPJPE 62 mm where L-BFGS's
-/// have 80, at about 8 times the time. The gain is in the pose hypotheses'
-/// fits: L-BFGS there and Adam in stages 1-3 was worse than L-BFGS alone.
+/// (docs/recovery.md; prior pose_gmm32 at pose weight 2) its temporal fits
+/// have PA-MPJPE 51 mm where L-BFGS's have 63, at about 10 times the time.
+/// The gain is in the pose hypotheses' fits: L-BFGS there and Adam in
+/// stages 1-3 was worse than L-BFGS alone.
 enum class BodyFitOptimizer { kLbfgs, kAdam };
 
 struct BodyFitOptions {
@@ -89,8 +90,9 @@ struct BodyFitOptions {
   /// Geman-McClure scale (pixels).
   double sigma_px = 100.0;
   /// Weights of the last stage; earlier stages multiply pose and shape by
-  /// stage_multipliers.
-  double pose_weight = 0.5;
+  /// stage_multipliers. Pose weight 2 suits a sharp prior (pose_gmm32:
+  /// PA-MPJPE 62.7 mm at 2 against 70.5 at 0.5 with L-BFGS; docs/recovery.md).
+  double pose_weight = 2.0;
   double head_weight = 20.0;
   double shape_weight = 5.0;
   double smooth_weight = 1.0e3;
