@@ -684,7 +684,7 @@ void SetupRecover(CLI::App* command) {
   command->add_option("--iterations", args->fit.stage_iterations, "iterations per stage")
       ->capture_default_str();
   command->add_option("--optimizer", args->optimizer,
-                      "adam | lbfgs (adam: 10 steps of --adam-lr per iteration; lbfgs: about 10 "
+                      "adam | lbfgs (adam: 10 steps of --adam-lr per iteration; lbfgs: about 9 "
                       "times faster, less accurate)")
       ->capture_default_str();
   command->add_option("--adam-lr", args->fit.adam_learning_rate, "Adam's learning rate")

@@ -76,7 +76,7 @@ enum class BodyFitMethod { kTemporal, kPerFrame };
 /// iteration) or L-BFGS (strong Wolfe line search; an iteration evaluates
 /// the energy a few times). Adam is the default: on the 12-clip benchmark
 /// (docs/recovery.md; prior pose_gmm32 at pose weight 2) its temporal fits
-/// have PA-MPJPE 51 mm where L-BFGS's have 63, at about 10 times the time.
+/// have PA-MPJPE 51 mm where L-BFGS's have 63, at about 9 times the time.
 /// The gain is in the pose hypotheses' fits: L-BFGS there and Adam in
 /// stages 1-3 was worse than L-BFGS alone.
 enum class BodyFitOptimizer { kLbfgs, kAdam };
