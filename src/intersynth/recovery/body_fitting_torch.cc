@@ -40,7 +40,9 @@ struct Context {
   std::vector<int> smpl22;     // model joint of each smpl22 joint
   torch::Tensor smpl22_index;  // int64 [22]
   torch::Tensor rest;          // [22, 3, 3] A_k
-  torch::Tensor vertex_ids;    // int64 [n]: face points (5, if any), then sole points
+  // The model's rest smpl22 joints at zero shape.
+  std::array<Eigen::Vector3d, kSmpl22NumJoints> rest_joints;
+  torch::Tensor vertex_ids;  // int64 [n]: face points (5, if any), then sole points
   int num_face = 0;
   int num_sole = 0;
   torch::Tensor cam_r, cam_t;  // camera_from_world
@@ -201,6 +203,8 @@ Context MakeContext(const BodyModelData& data,
   const torch::Tensor rest_joints =
       model.RestJoints(torch::zeros({1, 0})).index_select(1, c.smpl22_index)[0].contiguous();
   std::vector<float> joints(rest_joints.data_ptr<float>(), rest_joints.data_ptr<float>() + 66);
+  for (int k = 0; k < kSmpl22NumJoints; ++k)
+    c.rest_joints[k] = Eigen::Vector3d(joints[3 * k], joints[3 * k + 1], joints[3 * k + 2]);
   const auto local = SmplLocalRotationsFromJoints(joints.data(), prior.rest_joints);
   std::array<Eigen::Matrix3d, kSmpl22NumJoints> world;
   std::vector<torch::Tensor> rest(kSmpl22NumJoints);
@@ -344,12 +348,6 @@ PoseVariables StartTensors(const std::vector<BodyFitStart>& starts,
           torch::tensor(transl).view({N, 3})};
 }
 
-// The model's rest position of its root (smpl22 joint 0) at zero shape.
-Eigen::Vector3d RestRoot(const Context& c) {
-  const torch::Tensor r = c.model->RestJoints(torch::zeros({1, 0}))[0][c.smpl22[0]];
-  return Eigen::Vector3d(r[0].item<double>(), r[1].item<double>(), r[2].item<double>());
-}
-
 // A track's keypoints as the fit uses them: xy [F, 17, 2] and conf [F, 17],
 // with the face points zeroed for a model without them and frames with fewer
 // than min_visible points zeroed (they do not pull on the fit).
@@ -396,13 +394,8 @@ Placement TorsoPlacement(const Context& c,
                          const KeypointTrack& track,
                          const TrackTensors& k) {
   const int F = track.num_frames();
-  const torch::Tensor rest22 =
-      c.model->RestJoints(torch::zeros({1, 0})).index_select(1, c.smpl22_index)[0];
-  auto rest = [&](int j) {
-    return Eigen::Vector3d(rest22[j][0].item<double>(), rest22[j][1].item<double>(),
-                           rest22[j][2].item<double>());
-  };
-  const double torso_3d = (0.5 * (rest(16) + rest(17)) - 0.5 * (rest(1) + rest(2))).norm();
+  const auto& rest = c.rest_joints;
+  const double torso_3d = (0.5 * (rest[16] + rest[17]) - 0.5 * (rest[1] + rest[2])).norm();
   Placement place;
   place.depth.assign(F, 0.0);
   place.centre.assign(F, Eigen::Vector2d::Zero());
@@ -478,7 +471,7 @@ PoseVariables FitHeadings(const Context& c,
   const int F = static_cast<int>(k.xy.size(0));
   const int64_t B = betas.size(1);
   const bool temporal = options.method == BodyFitMethod::kTemporal;
-  const Eigen::Vector3d rest_root = RestRoot(c);
+  const Eigen::Vector3d& rest_root = c.rest_joints[0];
   const std::array<double, 4> headings = {0.0, 0.5 * M_PI, M_PI, 1.5 * M_PI};
   const int H = static_cast<int>(headings.size());
   std::vector<float> root_init, transl_init;
@@ -660,7 +653,7 @@ std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartK
   if (starts.empty()) return result;
   torch::NoGradGuard guard;
   const Context c = MakeContext(model_data, model, prior, camera);
-  const PoseVariables v = StartTensors(starts, RestRoot(c));
+  const PoseVariables v = StartTensors(starts, c.rest_joints[0]);
   const int64_t N = static_cast<int64_t>(starts.size());
   const Points p = Pose(c, torch::zeros({N, 0}), v.root6d, v.x, v.transl);
   const torch::Tensor uv = Project(c, p.coco).contiguous();
@@ -702,7 +695,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
   const bool all_started = std::all_of(k.seen_frames.begin(), k.seen_frames.end(),
                                        [&](int t) { return started[t] != 0; });
   PoseVariables start_values;
-  if (!starts.empty()) start_values = StartTensors(starts, RestRoot(c));
+  if (!starts.empty()) start_values = StartTensors(starts, c.rest_joints[0]);
   const Placement place = TorsoPlacement(c, camera, track, k);
 
   // Skeleton adaptation (temporal only): tied bone lengths, free in the first
