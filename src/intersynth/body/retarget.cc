@@ -64,7 +64,7 @@ std::vector<float> RetargetToSmpl22(const NamedJointPositions& source, const Joi
   return joints;
 }
 
-double PutOnFloor(std::vector<float>& joints, int num_frames, const FloorOptions& options) {
+double PutOnFloor(std::vector<float>& joints, int num_frames, const PutOnFloorOptions& options) {
   if (num_frames < 0 || joints.size() != static_cast<size_t>(num_frames) * kSmpl22NumJoints * 3) {
     throw Error("PutOnFloor: joints hold " + std::to_string(joints.size()) + " values, expected " +
                 std::to_string(num_frames) + " frames x 22 x 3");

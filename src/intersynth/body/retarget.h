@@ -27,7 +27,7 @@ namespace intersynth {
 std::vector<float> RetargetToSmpl22(const NamedJointPositions& source, const JointMap& map);
 
 /// Options of PutOnFloor.
-struct FloorOptions {
+struct PutOnFloorOptions {
   /// Percentile (0-100) of the per-frame lowest foot height taken as the
   /// floor. A low percentile rather than the minimum ignores a few glitch
   /// frames with a foot far below the others; jumps and kicks (frames where
@@ -49,7 +49,7 @@ struct FloorOptions {
 /// lowest foot JOINT is, as in HumanML3D). Returns the floor height removed
 /// (metres). No-op returning 0 when num_frames is 0. Throws Error when
 /// joints.size() != num_frames * 66 or the percentile is outside [0, 100].
-double PutOnFloor(std::vector<float>& joints, int num_frames, const FloorOptions& options = {});
+double PutOnFloor(std::vector<float>& joints, int num_frames, const PutOnFloorOptions& options = {});
 
 /// Whether frame 0 of `joints` [T, 22, 3] is a T-pose added before the take
 /// (CMU conversions often start so): the arms are horizontal (both wrists

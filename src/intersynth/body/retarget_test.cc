@@ -121,7 +121,7 @@ TEST(PutOnFloor, IgnoresAFewOutlierFramesBelowTheFloor) {
 
 TEST(PutOnFloor, PercentileZeroIsTheMinimumAndInterpolatesBetweenFrames) {
   std::vector<float> joints = FeetAt({0.0f, 1.0f, 2.0f, 3.0f, 4.0f});
-  FloorOptions options;
+  PutOnFloorOptions options;
   options.percentile = 0.0;
   EXPECT_NEAR(PutOnFloor(joints, 5, options), 0.0, 1e-6);
   joints = FeetAt({4.0f, 3.0f, 2.0f, 1.0f, 0.0f});
@@ -134,7 +134,7 @@ TEST(PutOnFloor, PercentileZeroIsTheMinimumAndInterpolatesBetweenFrames) {
 TEST(PutOnFloor, RejectsBadShapeAndPercentile) {
   std::vector<float> joints = FeetAt({0.0f, 1.0f});
   EXPECT_ERROR_CONTAINS(PutOnFloor(joints, 3), {"3 frames x 22 x 3"});
-  FloorOptions options;
+  PutOnFloorOptions options;
   options.percentile = 101;
   EXPECT_ERROR_CONTAINS(PutOnFloor(joints, 2, options), {"percentile", "[0, 100]"});
   std::vector<float> none;

@@ -46,7 +46,7 @@ inline DiffusionConfig TinyDiffusionConfig() {
 inline MotionClip TinyClip(int persons, int frames, uint64_t seed, const std::string& text) {
   MotionClip clip = SyntheticSmpl22Motion(persons, frames, seed);
   CanonicalizeClip(clip);
-  FloorOptions floor;
+  PutOnFloorOptions floor;
   floor.percentile = kDatasetFloorPercentile;
   PutOnFloor(clip.joints, persons * frames, floor);
   clip.text = {text};

@@ -282,7 +282,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
       // Rotations of the decoded motion no longer match the replaced joints.
       motion.rotations.clear();
     } else {
-      FloorOptions floor;
+      PutOnFloorOptions floor;
       floor.percentile = kDatasetFloorPercentile;
       PutOnFloor(motion.joints, persons * frames, floor);
       motion.rotations.clear();

@@ -94,7 +94,7 @@ MotionClip MeanPoseClip(const FeatureNormalizer& statistics, int persons, int fr
       }
     }
   }
-  FloorOptions floor;
+  PutOnFloorOptions floor;
   floor.percentile = kDatasetFloorPercentile;
   PutOnFloor(clip.joints, persons * frames, floor);
   return clip;

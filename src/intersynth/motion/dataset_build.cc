@@ -129,7 +129,7 @@ void ProcessTake(const SourceTake& take, const std::string& kind, const std::str
     }
     // One floor for everybody in the clip: persons are extra frames of one
     // [P*T, 22, 3] array. Per clip, not per take: long takes drift by a few cm.
-    FloorOptions floor;
+    PutOnFloorOptions floor;
     floor.percentile = kDatasetFloorPercentile;
     PutOnFloor(clip.joints, P * length, floor);
     DatasetEntry entry;

@@ -69,7 +69,7 @@ double TruncatedCost(const PointCloud& cloud,
 /// inliers among all of `subset` (twice: the inlier set settles).
 SubsetFit FitSubset(const PointCloud& cloud,
                     const std::vector<int64_t>& subset,
-                    const FloorOptions& options,
+                    const FloorSearchOptions& options,
                     const std::function<bool(const Plane&)>& accept,
                     uint64_t seed) {
   SubsetFit fit;
@@ -136,7 +136,7 @@ SubsetFit FitSubset(const PointCloud& cloud,
   return fit;
 }
 
-void CheckOptions(const FloorOptions& options) {
+void CheckOptions(const FloorSearchOptions& options) {
   if (!(options.inlier_threshold > 0.0) || !std::isfinite(options.inlier_threshold)) {
     throw Error(fmt::format("floor: the inlier threshold must be positive, got {}",
                             options.inlier_threshold));
@@ -157,7 +157,7 @@ void CheckOptions(const FloorOptions& options) {
 
 }  // namespace
 
-FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const FloorOptions& options) {
+FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const FloorSearchOptions& options) {
   CheckOptions(options);
   FloorReport report;
   report.from_mask = mask != nullptr;

@@ -47,7 +47,7 @@
 namespace intersynth {
 
 /// Options of FindFloor.
-struct FloorOptions {
+struct FloorSearchOptions {
   /// RANSAC inlier threshold, metres.
   double inlier_threshold = 0.05;
   /// RANSAC confidence and iteration bounds (geometry/plane.h).
@@ -120,7 +120,7 @@ struct FloorReport {
 /// non-zero = floor). Throws Error for options out of range.
 FloorReport FindFloor(const PointCloud& cloud_in_camera,
                       const DepthMap* mask,
-                      const FloorOptions& options = {});
+                      const FloorSearchOptions& options = {});
 
 /// How the camera sits in the world that a floor defines.
 struct CameraOnFloor {

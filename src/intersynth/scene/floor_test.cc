@@ -128,7 +128,7 @@ TEST(Floor, SteepCameraNeedsALargerTiltOrAMask) {
   const FloorReport strict = FindFloor(cloud, nullptr);
   EXPECT_FALSE(strict.success) << strict.message;
   EXPECT_NE(strict.message.find("30 degrees"), std::string::npos) << strict.message;
-  FloorOptions wide;
+  FloorSearchOptions wide;
   wide.max_tilt_deg = 45.0;
   const FloorReport found = FindFloor(cloud, nullptr, wide);
   ASSERT_TRUE(found.success) << found.message;
@@ -173,10 +173,10 @@ TEST(Floor, SameSeedSameFloor) {
 
 TEST(Floor, OptionsOutOfRangeThrow) {
   PointCloud cloud;
-  FloorOptions options;
+  FloorSearchOptions options;
   options.inlier_threshold = 0.0;
   EXPECT_ERROR_CONTAINS(FindFloor(cloud, nullptr, options), {"inlier threshold"});
-  options = FloorOptions();
+  options = FloorSearchOptions();
   options.max_tilt_deg = 90.0;
   EXPECT_ERROR_CONTAINS(FindFloor(cloud, nullptr, options), {"tilt"});
 }

@@ -85,7 +85,7 @@ struct LiftSceneInputs {
 /// Options of LiftScene.
 struct LiftSceneOptions {
   DisparityFitOptions fusion;
-  FloorOptions floor;
+  FloorSearchOptions floor;
   /// Back-project every n-th pixel in each direction (1: all).
   int point_stride = 1;
   /// Called as each stage starts ("fitting the disparity to the metric
