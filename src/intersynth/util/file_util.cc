@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -119,7 +120,7 @@ AtomicFolderWriter::AtomicFolderWriter(fs::path path, bool overwrite)
                             parent.string()));
   }
   if (fs::exists(path_, ec) && !overwrite_) {
-    throw Error(fmt::format("{}: already exists (pass --overwrite to replace it)", path_.string()));
+    throw OptionError(fmt::format("{}: already exists (pass {{overwrite}} to replace it)", path_.string()));
   }
   if (fs::exists(path_, ec) && !fs::is_directory(path_, ec)) {
     throw Error(fmt::format("{}: exists and is not a folder", path_.string()));

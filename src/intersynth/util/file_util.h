@@ -71,7 +71,7 @@ class ScratchFolder {
 class AtomicFolderWriter {
  public:
   /// Throws Error when the parent folder is missing, or when `path` exists
-  /// and `overwrite` is false (the message says to pass --overwrite).
+  /// and `overwrite` is false (an OptionError naming the field `overwrite`).
   AtomicFolderWriter(std::filesystem::path path, bool overwrite);
   ~AtomicFolderWriter();
   AtomicFolderWriter(const AtomicFolderWriter&) = delete;

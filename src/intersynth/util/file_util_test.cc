@@ -1,5 +1,7 @@
 #include "intersynth/util/file_util.h"
 
+#include "intersynth/util/options.h"
+
 #include <gtest/gtest.h>
 
 #include "intersynth/testing/testing.h"
@@ -84,7 +86,14 @@ TEST(AtomicFolderWriter, ExistingFolderNeedsOverwrite) {
   testing::TempDir dir;
   std::filesystem::create_directories(dir / "dataset");
   WriteFileAtomic(dir / "dataset" / "old.txt", "old");
-  EXPECT_ERROR_CONTAINS(AtomicFolderWriter(dir / "dataset", false), {"dataset", "--overwrite"});
+  EXPECT_ERROR_CONTAINS(AtomicFolderWriter(dir / "dataset", false),
+                        {"dataset", "already exists (pass overwrite to replace it)"});
+  // The field the CLI shows as its flag (--overwrite).
+  try {
+    AtomicFolderWriter(dir / "dataset", false);
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"overwrite"});
+  }
   AtomicFolderWriter writer(dir / "dataset", /*overwrite=*/true);
   WriteFileAtomic(writer.temp_path() / "new.txt", "new");
   writer.Commit();

@@ -10,6 +10,22 @@
 
 namespace intersynth {
 
+/// A generator seed from three numbers: SplitMix64's finaliser over a
+/// running combination, mix(mix(mix(a) ^ b) ^ c), with
+///   mix(z) = z' ^ (z' >> 31) of z' = z + 0x9e3779b97f4a7c15 passed
+///   through (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9 and (z ^ (z >> 27)) * 0x94d049bb133111eb.
+/// Streams of (seed, step, sample) are then independent of each other and
+/// of the order they are drawn in (training steps, samples of a batch).
+inline uint64_t MixSeed(uint64_t a, uint64_t b, uint64_t c) {
+  auto mix = [](uint64_t z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  return mix(mix(mix(a) ^ b) ^ c);
+}
+
 class Rng {
  public:
   explicit Rng(uint64_t seed) : engine_(seed) {}

@@ -8,6 +8,17 @@
 namespace intersynth {
 namespace {
 
+// Reference values computed in Python from the SplitMix64 finaliser
+// (z += 0x9e3779b97f4a7c15; z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9;
+// z = (z ^ z >> 27) * 0x94d049bb133111eb; z ^ z >> 31, all mod 2^64) as
+// mix(mix(mix(a) ^ b) ^ c). Resumed training relies on these streams.
+TEST(MixSeed, MatchesSplitMix64AndSeparatesItsArguments) {
+  EXPECT_EQ(MixSeed(0, 0, 0), 0x238275bc38fcbe91ULL);
+  EXPECT_EQ(MixSeed(1, 2, 3), 0xd0734750fde362b3ULL);
+  EXPECT_NE(MixSeed(1, 2, 3), MixSeed(1, 3, 2));
+  EXPECT_NE(MixSeed(1, 2, 3), MixSeed(2, 1, 3));
+}
+
 TEST(Rng, SameSeedSameStream) {
   Rng a(42), b(42), c(43);
   for (int i = 0; i < 10; ++i) {
