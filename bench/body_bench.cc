@@ -1,4 +1,4 @@
-// Body model forward (body/body_model_torch.h) at SMPL's size: V = 6890
+// Body model forward (body_torch/body_model_torch.h) at SMPL's size: V = 6890
 // vertices, J = 24 joints, B = 10 betas, 207 pose correctives, with random
 // arrays (SMPL itself cannot be shipped; the cost depends on the sizes only).
 // "vertices/s" counts posed vertices; batch 1 and 256, with and without the
@@ -8,7 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "body_forward_bench.h"
-#include "intersynth/body/body_model_torch.h"
+#include "intersynth/body_torch/body_model_torch.h"
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/random.h"
 

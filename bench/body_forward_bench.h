@@ -8,7 +8,7 @@
 
 #include <optional>
 
-#include "intersynth/body/body_model_torch.h"
+#include "intersynth/body_torch/body_model_torch.h"
 
 namespace intersynth {
 

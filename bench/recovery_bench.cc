@@ -16,9 +16,9 @@
 #include <string>
 
 #include "body_forward_bench.h"
-#include "intersynth/body/body_model_torch.h"
+#include "intersynth/body_torch/body_model_torch.h"
 #include "intersynth/motion/smpl22_motion.h"
-#include "intersynth/recovery/body_fitting_torch.h"
+#include "intersynth/recovery_torch/body_fitting_torch.h"
 #include "intersynth/recovery/simulate_keypoints.h"
 
 namespace intersynth {
@@ -54,19 +54,15 @@ void BM_FitTrack(benchmark::State& state) {
   simulation.drop_probability = 0.2;
   const KeypointSimulation sim = SimulateKeypoints(SyntheticSmpl22Motion(1, frames, 3), simulation);
   const KeypointTrack track = GroupKeypointTracks(sim.keypoints).at(0);
-  BodyFitCamera camera;
-  camera.fx = sim.camera.camera.fx, camera.fy = sim.camera.camera.fy;
-  camera.cx = sim.camera.camera.cx, camera.cy = sim.camera.camera.cy;
   const RigidTransformd camera_from_world = sim.camera.world_from_camera.Inverse();
-  camera.rotation = camera_from_world.rotation;
-  camera.translation = camera_from_world.translation;
-  camera.has_floor = true;
   BodyFitOptions options;
+  options.floor = Plane{};  // the simulated room's floor, y = 0
   options.method = temporal ? BodyFitMethod::kTemporal : BodyFitMethod::kPerFrame;
   options.optimizer = adam ? BodyFitOptimizer::kAdam : BodyFitOptimizer::kLbfgs;
   double reprojection = 0.0;
   for (auto _ : state) {
-    const BodyFit fit = FitBodyToTrack(OpenBody(), OpenBodyTorch(), prior, camera, track, options);
+    const BodyFit fit = FitBodyToTrack(OpenBody(), OpenBodyTorch(), prior, sim.camera.camera,
+                                       camera_from_world, track, options);
     reprojection = fit.mean_reprojection_px;
   }
   state.counters["s/frame/person"] =

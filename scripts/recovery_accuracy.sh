@@ -19,7 +19,7 @@
 #      --joints JOINTS --json`),
 # and writes a markdown table of the means over clips per method (W-MPJPE,
 # MPJPE, PA-MPJPE in mm, acceleration error in mm/frame^2;
-# src/intersynth/eval/pose_error.h) to OUT/results.md and stdout. A recovery
+# src/intersynth/eval_metrics/pose_error.h) to OUT/results.md and stdout. A recovery
 # that fails is logged (OUT/<clip>/<method>.log) and counted, not averaged.
 #
 # Usage:

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes a tiny random body model in SMPL's .npz layout and the outputs of an
 independent linear-blend-skinning implementation on it, for
-src/intersynth/body/body_model_torch_test.cc.
+src/intersynth/body_torch/body_model_torch_test.cc.
 
 Run from the project root with Debian's python3-torch (1.13):
     /usr/bin/python3 testdata/body/make_tiny_body_model.py

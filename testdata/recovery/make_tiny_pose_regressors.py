@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""Writes the TorchScript fixtures of src/intersynth/recovery/torchscript_pose_regressor_test.cc.
+"""Writes the TorchScript fixtures of src/intersynth/recovery_torch/torchscript_pose_regressor_test.cc.
 
 No body-pose regressor weights (HMR2.0 / 4D-Humans and the like) can be
 obtained here (shared/DESIGN.md), so the adapter is tested on tiny
 TorchScript modules made by this script; they follow (or break) the
 contract of a user's exported regressor (see
-src/intersynth/recovery/torchscript_pose_regressor.h):
+src/intersynth/recovery_torch/torchscript_pose_regressor.h):
 forward(crops: float32 [N, 3, S, S], RGB in [0, 1]) -> Dict[str, Tensor]
 with "global_orient" [N, 1, 3, 3] or [N, 3, 3], "body_pose" [N, 23, 3, 3]
 (or [N, 21, 3, 3]), "betas" [N, B] and "pred_cam" [N, 3]; an int attribute

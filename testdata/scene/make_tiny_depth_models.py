@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Writes the TorchScript fixtures of src/intersynth/scene/torchscript_depth_model_test.cc.
+"""Writes the TorchScript fixtures of src/intersynth/scene_torch/torchscript_depth_model_test.cc.
 
 No depth-network weights can be obtained here (shared/DESIGN.md), so the
 adapter is tested on tiny TorchScript modules made by this script; they
 follow the contract of a user's exported depth model (see
-src/intersynth/scene/torchscript_depth_model.h):
+src/intersynth/scene_torch/torchscript_depth_model.h):
 forward(image: float32 [1, 3, H, W], RGB in [0, 1]) -> depth or disparity
 [1, 1, H', W'], [1, H', W'] or [H', W'], with a string attribute
 `output_kind` ("metric_depth" or "disparity") and optionally the int

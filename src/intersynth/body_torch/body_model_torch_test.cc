@@ -1,4 +1,4 @@
-#include "intersynth/body/body_model_torch.h"
+#include "intersynth/body_torch/body_model_torch.h"
 
 #include <gtest/gtest.h>
 

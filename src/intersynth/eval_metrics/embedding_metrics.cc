@@ -1,4 +1,4 @@
-#include "intersynth/eval/embedding_metrics.h"
+#include "intersynth/eval_metrics/embedding_metrics.h"
 
 #include <fmt/format.h>
 
@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -84,10 +85,13 @@ double Fid(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
   return FrechetDistance(FitGaussian(a), FitGaussian(b));
 }
 
+void RPrecisionOptions::Check() const { CheckAtLeast(batch_size, 2, "batch_size"); }
+
 RPrecisionResult RPrecision(const Eigen::MatrixXd& text,
                             const Eigen::MatrixXd& motion,
                             const std::vector<int>& caption_ids,
                             const RPrecisionOptions& options) {
+  options.Check();
   const int n = static_cast<int>(text.rows());
   if (motion.rows() != n || static_cast<int>(caption_ids.size()) != n ||
       text.cols() != motion.cols()) {
@@ -96,7 +100,6 @@ RPrecisionResult RPrecision(const Eigen::MatrixXd& text,
         "caption ids do not match",
         text.rows(), text.cols(), motion.rows(), motion.cols(), caption_ids.size()));
   }
-  if (options.batch_size < 2) throw Error("R-precision: batch_size must be at least 2");
 
   // Form batches of distinct captions: each batch takes one pair from each of
   // the batch_size captions with the most pairs left (ties in a seeded random

@@ -47,11 +47,15 @@ double FrechetDistance(const GaussianStats& a, const GaussianStats& b);
 /// FID between two embedding sets of the same width.
 double Fid(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b);
 
+/// Options of RPrecision.
 struct RPrecisionOptions {
-  /// Pairs per batch (the match and batch_size - 1 negatives).
+  /// Pairs per batch (the match and batch_size - 1 negatives; >= 2).
   int batch_size = 32;
   /// Seed of the shuffle that forms the batches.
   uint64_t seed = 0;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 struct RPrecisionResult {
@@ -69,7 +73,8 @@ struct RPrecisionResult {
 /// R-precision and MM-Dist of matched rows of `text` and `motion` ([N, D]
 /// each). caption_ids[i] names row i's caption: pairs that share a caption
 /// never meet in a batch. Needs at least one full batch of distinct captions
-/// (throws intersynth::Error otherwise, saying how many there are).
+/// (throws intersynth::Error otherwise, saying how many there are). Throws
+/// OptionError for bad options.
 RPrecisionResult RPrecision(const Eigen::MatrixXd& text,
                             const Eigen::MatrixXd& motion,
                             const std::vector<int>& caption_ids,

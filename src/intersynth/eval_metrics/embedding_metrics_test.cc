@@ -1,4 +1,4 @@
-#include "intersynth/eval/embedding_metrics.h"
+#include "intersynth/eval_metrics/embedding_metrics.h"
 
 #include <gtest/gtest.h>
 
@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -182,6 +183,19 @@ TEST(Summarize, MeanAndNinetyFivePercentInterval) {
   EXPECT_EQ(summary.replications, 4);
   EXPECT_DOUBLE_EQ(Summarize({7.0}).ci95, 0.0);
   EXPECT_THROW(Summarize({}), Error);
+}
+
+TEST(RPrecisionOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(RPrecisionOptions{}.Check());
+  RPrecisionOptions options;
+  options.batch_size = 1;
+  try {
+    RPrecision(Eigen::MatrixXd::Zero(4, 2), Eigen::MatrixXd::Zero(4, 2), {0, 1, 2, 3}, options);
+    ADD_FAILURE() << "a batch of 1 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"batch_size"});
+    EXPECT_STREQ(e.what(), "batch_size must be >= 2, got 1");
+  }
 }
 
 }  // namespace

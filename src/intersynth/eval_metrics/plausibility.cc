@@ -1,4 +1,4 @@
-#include "intersynth/eval/plausibility.h"
+#include "intersynth/eval_metrics/plausibility.h"
 
 #include <fmt/format.h>
 
@@ -7,6 +7,7 @@
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -228,7 +229,14 @@ double CapsulePenetration(const Eigen::Vector3d& a0,
   return std::max(0.0, ra + rb - SegmentDistance(a0, a1, b0, b1));
 }
 
+void PlausibilityOptions::Check() const {
+  CheckFinite(contact_height_m, "contact_height_m");
+  CheckAtLeast(skate_speed_m_s, 0.0, "skate_speed_m_s");
+  CheckFinite(skate_speed_m_s, "skate_speed_m_s");
+}
+
 ClipPlausibility MeasurePlausibility(const MotionClip& clip, const PlausibilityOptions& options) {
+  options.Check();
   // Check the clip: the figures need four frames (jerk) and finite joints.
   if (clip.num_persons < 1 || clip.num_frames < 4) {
     throw Error(fmt::format("plausibility needs at least 1 person and 4 frames, got {} and {}",

@@ -38,11 +38,15 @@ inline constexpr std::array<double, kNumJoints> kBodyCapsuleRadii = {
     0.0,  0.09, 0.09, 0.12, 0.07, 0.07, 0.12, 0.05,  0.05,  0.12, 0.04,
     0.04, 0.06, 0.06, 0.06, 0.09, 0.05, 0.05, 0.045, 0.045, 0.04, 0.04};
 
+/// Options of MeasurePlausibility.
 struct PlausibilityOptions {
   /// A toe lower than this (m) at two consecutive frames is in contact.
   double contact_height_m = 0.05;
-  /// Contact steps faster than this (m/s) count as skating in the ratio.
+  /// Contact steps faster than this (m/s, >= 0) count as skating in the ratio.
   double skate_speed_m_s = 0.5;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// The per-person figures (see the header comment for definitions).
@@ -71,7 +75,8 @@ struct ClipPlausibility {
 };
 
 /// Measures one clip (P >= 1, T >= 4, fps > 0; throws intersynth::Error
-/// otherwise, or when a joint position is not finite).
+/// otherwise, or when a joint position is not finite; OptionError for bad
+/// options).
 ClipPlausibility MeasurePlausibility(const MotionClip& clip,
                                      const PlausibilityOptions& options = {});
 

@@ -1,11 +1,13 @@
-#include "intersynth/eval/plausibility.h"
+#include "intersynth/eval_metrics/plausibility.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -220,6 +222,22 @@ TEST(Capsules, SegmentDistanceMatchesDenseSampling) {
     EXPECT_LE(exact, sampled + 1e-12) << "trial " << trial;
     EXPECT_NEAR(exact, sampled, 0.02) << "trial " << trial;
   }
+}
+
+TEST(PlausibilityOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(PlausibilityOptions{}.Check());
+  PlausibilityOptions options;
+  options.skate_speed_m_s = -0.5;
+  try {
+    MeasurePlausibility(StandingClip(1, 8, 20.0f, 0.0, Still), options);
+    ADD_FAILURE() << "a negative skate speed was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"skate_speed_m_s"});
+    EXPECT_STREQ(e.what(), "skate_speed_m_s must be >= 0, got -0.5");
+  }
+  options = {};
+  options.contact_height_m = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(options.Check(), OptionError);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "intersynth/eval/pose_error.h"
+#include "intersynth/eval_metrics/pose_error.h"
 
 #include <fmt/format.h>
 
@@ -8,6 +8,7 @@
 
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -158,14 +159,20 @@ Similarity UmeyamaSimilarity(const std::vector<Eigen::Vector3d>& from,
   return result;
 }
 
-std::vector<int> PoseErrorJointSet(const std::string& name) {
-  if (name == "all") {
-    std::vector<int> all(kNumJoints);
-    for (int j = 0; j < kNumJoints; ++j) all[static_cast<size_t>(j)] = j;
-    return all;
+void PoseErrorOptions::Check() const {
+  for (int j : joints) {
+    if (j < 0 || j >= kNumJoints)
+      throw OptionError(fmt::format("{{joints}} must be smpl22 joints (0-21), got {}", j));
   }
-  if (name == "coco12") return {kCoco12Smpl22Joints.begin(), kCoco12Smpl22Joints.end()};
-  throw Error(fmt::format("unknown joint set '{}': expected all or coco12", name));
+}
+
+std::vector<int> PoseErrorJointSet(PoseErrorJoints set) {
+  if (set == PoseErrorJoints::kCoco12) {
+    return {kCoco12Smpl22Joints.begin(), kCoco12Smpl22Joints.end()};
+  }
+  std::vector<int> all(kNumJoints);
+  for (int j = 0; j < kNumJoints; ++j) all[static_cast<size_t>(j)] = j;
+  return all;
 }
 
 PoseErrorReport ComputePoseError(const MotionClip& truth,
@@ -173,7 +180,8 @@ PoseErrorReport ComputePoseError(const MotionClip& truth,
                                  const PoseErrorOptions& options,
                                  const std::string& truth_name,
                                  const std::string& estimate_name) {
-  // Inputs that can be compared.
+  // Options, then inputs that can be compared.
+  options.Check();
   ValidateMotionClip(truth, truth_name);
   ValidateMotionClip(estimate, estimate_name);
   if (truth.num_frames != estimate.num_frames) {
@@ -189,12 +197,8 @@ PoseErrorReport ComputePoseError(const MotionClip& truth,
   }
   PoseErrorReport report;
   report.num_frames = truth.num_frames;
-  report.joints = options.joints.empty() ? PoseErrorJointSet("all") : options.joints;
-  for (int j : report.joints) {
-    if (j < 0 || j >= kNumJoints) {
-      throw Error(fmt::format("pose error: joint {} is not a smpl22 joint (0-21)", j));
-    }
-  }
+  report.joints =
+      options.joints.empty() ? PoseErrorJointSet(PoseErrorJoints::kAll) : options.joints;
 
   // Per person, then pooled.
   Sums all;

@@ -42,9 +42,11 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "intersynth/motion/motion_clip.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 
@@ -71,13 +73,29 @@ Similarity UmeyamaSimilarity(const std::vector<Eigen::Vector3d>& from,
 
 /// Options of ComputePoseError.
 struct PoseErrorOptions {
-  /// smpl22 joints measured; empty: all 22.
+  /// smpl22 joints measured (each in 0-21); empty: all 22.
   std::vector<int> joints;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
-/// The smpl22 joints of a named set: "all" (22) or "coco12"
-/// (kCoco12Smpl22Joints). Throws Error naming the set otherwise.
-std::vector<int> PoseErrorJointSet(const std::string& name);
+/// The named sets of joints: all 22, or the 12 COCO sees (kCoco12Smpl22Joints).
+enum class PoseErrorJoints { kAll, kCoco12 };
+inline constexpr EnumName<PoseErrorJoints> kPoseErrorJointsNames[] = {
+    {PoseErrorJoints::kAll, "all"}, {PoseErrorJoints::kCoco12, "coco12"}};
+/// "all" or "coco12".
+inline std::string_view ToString(PoseErrorJoints set) {
+  return EnumToString(set, kPoseErrorJointsNames);
+}
+/// "all" or "coco12"; throws OptionError naming `field` otherwise.
+inline PoseErrorJoints ParsePoseErrorJoints(std::string_view text,
+                                            std::string_view field = "joints") {
+  return EnumFromString(text, kPoseErrorJointsNames, field);
+}
+
+/// The smpl22 joints of a named set, for PoseErrorOptions::joints.
+std::vector<int> PoseErrorJointSet(PoseErrorJoints set);
 
 /// The four errors (mm; NaN when nothing counted) and how many (frame,
 /// joint) pairs each averages.
@@ -103,9 +121,9 @@ struct PoseErrorReport {
 };
 
 /// Compares `estimate` with `truth` (see the file comment). The names are for
-/// messages. Throws Error naming both when their frame or person counts
-/// differ, when a clip is empty or its arrays disagree with its sizes, or
-/// when a joint index is not a smpl22 joint.
+/// messages. Throws OptionError for bad options (a joint index that is not a
+/// smpl22 joint); Error naming both when their frame or person counts
+/// differ, or when a clip is empty or its arrays disagree with its sizes.
 PoseErrorReport ComputePoseError(const MotionClip& truth,
                                  const MotionClip& estimate,
                                  const PoseErrorOptions& options = {},

@@ -1,4 +1,4 @@
-#include "intersynth/eval/pose_error.h"
+#include "intersynth/eval_metrics/pose_error.h"
 
 #include <gtest/gtest.h>
 
@@ -7,6 +7,7 @@
 
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -164,9 +165,11 @@ TEST(PoseError, MismatchedClipsAreErrors) {
       {"est.npz has 2 person(s)", "gt.npz has 1"});
   PoseErrorOptions options;
   options.joints = {3, 22};
-  EXPECT_ERROR_CONTAINS(ComputePoseError(truth, truth, options), {"joint 22"});
-  EXPECT_ERROR_CONTAINS(PoseErrorJointSet("coco17"), {"coco17", "all or coco12"});
-  EXPECT_EQ(PoseErrorJointSet("coco12").size(), 12u);
+  EXPECT_ERROR_CONTAINS(ComputePoseError(truth, truth, options),
+                        {"joints must be smpl22 joints (0-21), got 22"});
+  EXPECT_ERROR_CONTAINS(ParsePoseErrorJoints("coco17"),
+                        {"joints must be all or coco12, got 'coco17'"});
+  EXPECT_EQ(PoseErrorJointSet(PoseErrorJoints::kCoco12).size(), 12u);
 }
 
 TEST(PoseError, TableNamesTheMetrics) {
@@ -175,6 +178,34 @@ TEST(PoseError, TableNamesTheMetrics) {
   EXPECT_NE(table.find("W-MPJPE"), std::string::npos);
   EXPECT_NE(table.find("PA-MPJPE"), std::string::npos);
   EXPECT_NE(table.find("all"), std::string::npos);
+}
+
+TEST(PoseErrorOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(PoseErrorOptions{}.Check());
+  PoseErrorOptions options;
+  options.joints = PoseErrorJointSet(PoseErrorJoints::kAll);
+  EXPECT_NO_THROW(options.Check());
+  options.joints = {-1};
+  try {
+    options.Check();
+    ADD_FAILURE() << "joint -1 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"joints"});
+  }
+}
+
+TEST(PoseErrorJoints, EverySetPrintsAndParsesBack) {
+  for (const EnumName<PoseErrorJoints>& n : kPoseErrorJointsNames) {
+    EXPECT_EQ(ToString(n.value), n.name);
+    EXPECT_EQ(ParsePoseErrorJoints(n.name), n.value);
+  }
+  EXPECT_EQ(PoseErrorJointSet(PoseErrorJoints::kAll).size(), 22u);
+  try {
+    ParsePoseErrorJoints("coco17", "set");
+    ADD_FAILURE() << "coco17 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"set"});
+  }
 }
 
 }  // namespace

@@ -13,9 +13,7 @@
 // No twist is in the data (joints only), so the prior says nothing about
 // twists: a fit should keep them small by other means.
 //
-// The file: the mixture's .npz (weights, means, covariances) plus `joints`
-// (int64 [16], the smpl22 index of each 3-dimension block), `rest_joints`
-// (float64 [22, 3]) and a `description`.
+// The file is body/pose_prior.h's (LoadPosePrior reads it).
 
 #include <array>
 #include <cstdint>
@@ -23,15 +21,13 @@
 #include <string>
 
 #include "intersynth/body/gaussian_mixture.h"
+#include "intersynth/body/pose_prior.h"
 
 namespace intersynth {
 
-/// The smpl22 joints a pose prior covers, in the order of its dimensions.
-inline constexpr std::array<int, 16> kPosePriorJoints = {1, 2,  3,  4,  5,  6,  7,  8,
-                                                         9, 12, 13, 14, 16, 17, 18, 19};
-
 /// Options of TrainPosePrior.
 struct PosePriorTrainOptions {
+  /// The dataset folder (motion/dataset.h) and the prior file to write.
   std::filesystem::path dataset;
   std::filesystem::path out;
   /// The split whose clips are used.
@@ -47,6 +43,9 @@ struct PosePriorTrainOptions {
   GaussianMixtureOptions mixture = {8, 200, 1e-5, 1e-2, 0};
   /// Progress bar on a terminal.
   bool progress = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// What TrainPosePrior did.
@@ -57,8 +56,9 @@ struct PosePriorTrainReport {
   std::string summary;
 };
 
-/// Collects the samples, fits the mixture and writes `out`. Throws Error for
-/// a missing dataset, a split with no clip, or fewer samples than components.
+/// Collects the samples, fits the mixture and writes `out`. Throws
+/// OptionError for bad options, Error for a missing dataset, a split with no
+/// clip, or fewer samples than components.
 PosePriorTrainReport TrainPosePrior(const PosePriorTrainOptions& options);
 
 }  // namespace intersynth

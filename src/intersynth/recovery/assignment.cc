@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 
@@ -72,10 +73,16 @@ std::vector<int> SolveAssignment(const Eigen::MatrixXd& cost) {
   return result;
 }
 
+void PredictionMatchOptions::Check() const {
+  // Infinity matches every pair: a valid "no limit".
+  CheckAtLeast(max_cost, 0.0, "max_cost");
+}
+
 std::vector<int> MatchPredictionsToPeople(
     const std::vector<PersonKeypoints>& people,
     const std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>>& predicted,
     const PredictionMatchOptions& options) {
+  options.Check();
   const int P = static_cast<int>(people.size());
   const int D = static_cast<int>(predicted.size());
   std::vector<int> result(P, -1);

@@ -24,12 +24,16 @@ struct PredictionMatchOptions {
   /// A pair whose cost (mean distance over the person's seen keypoints,
   /// relative to the person's keypoint box diagonal) is above this is no match.
   double max_cost = 0.5;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// For each person of `people`, the index of its prediction in `predicted`
 /// (per prediction, COCO-17 pixels), or -1: no prediction is close enough or
 /// the person has no seen keypoint. Each prediction matches at most one
-/// person; the rest are duplicates and match none.
+/// person; the rest are duplicates and match none. Throws OptionError for
+/// bad options.
 std::vector<int> MatchPredictionsToPeople(
     const std::vector<PersonKeypoints>& people,
     const std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>>& predicted,

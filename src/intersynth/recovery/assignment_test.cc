@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -88,6 +89,18 @@ TEST(Assignment, PredictionsMatchPeopleAndDuplicatesAreDropped) {
   EXPECT_EQ(MatchPredictionsToPeople(with_empty, predicted)[2], -1);
   std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> far = {Person(900, 900).xy};
   EXPECT_EQ(MatchPredictionsToPeople(people, far), (std::vector<int>{-1, -1}));
+}
+
+TEST(PredictionMatchOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(PredictionMatchOptions{}.Check());
+  EXPECT_NO_THROW(PredictionMatchOptions{.max_cost = 0.0}.Check());
+  try {
+    PredictionMatchOptions{.max_cost = -0.5}.Check();
+    ADD_FAILURE() << "a negative max_cost was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"max_cost"});
+    EXPECT_STREQ(e.what(), "max_cost must be >= 0, got -0.5");
+  }
 }
 
 }  // namespace

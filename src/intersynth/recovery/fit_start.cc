@@ -39,16 +39,15 @@ BodyFitStart StartFromRegression(const PoseRegression& regression,
 
 BodyFitStart StartFromJoints(const float* joints,
                              const std::array<Eigen::Vector3d, kSmpl22NumJoints>& rest,
-                             const Eigen::Matrix3d& rotation,
-                             const Eigen::Vector3d& translation,
+                             const RigidTransformd& camera_from_world,
                              int frame) {
   const std::array<Eigen::Matrix3d, kSmpl22NumJoints> local =
       SmplLocalRotationsFromJoints(joints, rest);
   BodyFitStart start;
   start.frame = frame;
-  start.camera_from_root = rotation * local[0];
+  start.camera_from_root = camera_from_world.rotation * local[0];
   for (int k = 1; k < kSmpl22NumJoints; ++k) start.local[k] = local[k];
-  start.root_position = rotation * Eigen::Vector3d(joints[0], joints[1], joints[2]) + translation;
+  start.root_position = camera_from_world * Eigen::Vector3d(joints[0], joints[1], joints[2]);
   return start;
 }
 

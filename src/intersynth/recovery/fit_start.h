@@ -1,6 +1,6 @@
 #pragma once
 // A starting pose for body fitting (the hybrid path of issue 14): what a
-// single-image regressor (recovery/torchscript_pose_regressor.h) predicts
+// single-image regressor (recovery_torch/torchscript_pose_regressor.h) predicts
 // for one person in one frame, in the terms the fit starts from. Rotations
 // keep SMPL's convention (local rotations relative to a T-pose rest, Y up,
 // facing +Z, camera frame with OpenCV axes for the root); the pose prior's
@@ -13,8 +13,9 @@
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/geometry/pinhole_camera.h"
+#include "intersynth/geometry/rigid_transform.h"
 #include "intersynth/recovery/crop_camera.h"
-#include "intersynth/recovery/torchscript_pose_regressor.h"
+#include "intersynth/recovery/pose_regression.h"
 
 namespace intersynth {
 
@@ -52,8 +53,7 @@ BodyFitStart StartFromRegression(const PoseRegression& regression,
 /// and experiments.
 BodyFitStart StartFromJoints(const float* joints,
                              const std::array<Eigen::Vector3d, kSmpl22NumJoints>& rest,
-                             const Eigen::Matrix3d& rotation,
-                             const Eigen::Vector3d& translation,
+                             const RigidTransformd& camera_from_world,
                              int frame);
 
 }  // namespace intersynth

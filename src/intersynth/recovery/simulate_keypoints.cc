@@ -9,6 +9,7 @@
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/scene/lift_scene.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -23,8 +24,6 @@ constexpr double kMaxFloorDepth = 30.0;
 constexpr int kScenePointStride = 4;
 /// Grey level of the simulated key frame.
 constexpr uint8_t kGrey = 128;
-
-bool IsFiniteNumber(double v) { return std::isfinite(v); }
 
 /// Whether joint j of person p at frame t is valid in the clip.
 bool JointValid(const MotionClip& clip, int p, int t, int j) {
@@ -42,45 +41,35 @@ double PrincipalY(const KeypointSimulationOptions& options) {
 
 }  // namespace
 
-void ValidateKeypointSimulationOptions(const KeypointSimulationOptions& options) {
-  if (options.width < 1 || options.height < 1) {
-    throw Error(fmt::format("keypoint simulation: the image size must be at least 1x1, got {}x{}",
-                            options.width, options.height));
+void KeypointSimulationOptions::Check() const {
+  CheckAtLeast(width, 1, "width");
+  CheckAtLeast(height, 1, "height");
+  CheckPositive(fx, "fx");
+  CheckFinite(fx, "fx");
+  CheckPositive(fy, "fy");
+  CheckFinite(fy, "fy");
+  if (cx) CheckFinite(*cx, "cx");
+  if (cy) CheckFinite(*cy, "cy");
+  if (!(pitch_down_deg > 0.0 && pitch_down_deg < 90.0)) {
+    throw OptionError(
+        fmt::format("{{pitch_down_deg}} must be in (0, 90) degrees below the "
+                    "horizon, got {}",
+                    pitch_down_deg));
   }
-  if (!(options.fx > 0.0) || !(options.fy > 0.0) || !IsFiniteNumber(options.fx) ||
-      !IsFiniteNumber(options.fy)) {
-    throw Error(fmt::format(
-        "keypoint simulation: the focal lengths must be positive and finite, got fx {} fy {}",
-        options.fx, options.fy));
+  CheckFinite(camera_height, "camera_height");
+  CheckFinite(aim_height, "aim_height");
+  if (!(camera_height > aim_height)) {
+    throw OptionError(fmt::format("{{camera_height}} ({} m) must be above {{aim_height}} ({} m)",
+                                  camera_height, aim_height));
   }
-  if (!IsFiniteNumber(PrincipalX(options)) || !IsFiniteNumber(PrincipalY(options))) {
-    throw Error("keypoint simulation: the principal point must be finite");
-  }
-  if (!(options.pitch_down_deg > 0.0 && options.pitch_down_deg < 90.0)) {
-    throw Error(fmt::format(
-        "keypoint simulation: the pitch must be in (0, 90) degrees below the horizon, got {}",
-        options.pitch_down_deg));
-  }
-  if (!IsFiniteNumber(options.camera_height) || !IsFiniteNumber(options.aim_height) ||
-      !(options.camera_height > options.aim_height)) {
-    throw Error(fmt::format(
-        "keypoint simulation: the camera height ({} m) must be finite and above the aim height "
-        "({} m)",
-        options.camera_height, options.aim_height));
-  }
-  if (!(options.noise_px >= 0.0) || !IsFiniteNumber(options.noise_px)) {
-    throw Error(fmt::format("keypoint simulation: the pixel noise must be finite and >= 0, got {}",
-                            options.noise_px));
-  }
-  if (!(options.drop_probability >= 0.0 && options.drop_probability <= 1.0)) {
-    throw Error(fmt::format("keypoint simulation: the drop probability must be in [0, 1], got {}",
-                            options.drop_probability));
-  }
+  CheckAtLeast(noise_px, 0.0, "noise_px");
+  CheckFinite(noise_px, "noise_px");
+  CheckInRange(drop_probability, 0.0, 1.0, "drop_probability");
 }
 
 SimulatedCamera PlaceSimulatedCamera(const MotionClip& clip,
                                      const KeypointSimulationOptions& options) {
-  ValidateKeypointSimulationOptions(options);
+  options.Check();
   if (clip.num_persons < 1 || clip.num_frames < 1) {
     throw Error(fmt::format("keypoint simulation: the clip has {} person(s) and {} frame(s)",
                             clip.num_persons, clip.num_frames));
@@ -133,7 +122,7 @@ KeypointSet ProjectSimulatedKeypoints(const MotionClip& clip,
                                       const SimulatedCamera& camera,
                                       const KeypointSimulationOptions& options,
                                       KeypointSimulationCounts* counts) {
-  ValidateKeypointSimulationOptions(options);
+  options.Check();
   ValidateMotionClip(clip, "keypoint simulation");
   const PinholeCamera& k = camera.camera;
   const RigidTransformd camera_from_world = camera.world_from_camera.Inverse();
@@ -206,6 +195,8 @@ KeypointSet ProjectSimulatedKeypoints(const MotionClip& clip,
 KeypointSimulation SimulateKeypoints(const MotionClip& clip,
                                      const KeypointSimulationOptions& options,
                                      const std::string& source) {
+  // Bad options are the caller's, not the clip's: they keep their fields.
+  options.Check();
   KeypointSimulation result;
   try {
     result.camera = PlaceSimulatedCamera(clip, options);

@@ -91,6 +91,9 @@ struct KeypointSimulationOptions {
   double drop_probability = 0.2;
   /// Seed of the noise and the drops.
   uint64_t seed = 0;
+
+  /// Throws OptionError naming the first bad field (see the fields).
+  void Check() const;
 };
 
 /// The simulated camera (see the file comment).
@@ -126,24 +129,23 @@ struct KeypointSimulation {
   std::string summary;
 };
 
-/// Throws Error naming the option that is out of range (see the fields).
-void ValidateKeypointSimulationOptions(const KeypointSimulationOptions& options);
-
-/// The camera for `clip` (see the file comment). Throws Error for bad
-/// options, an empty clip, or a clip with no valid pelvis.
+/// The camera for `clip` (see the file comment). Throws OptionError for bad
+/// options, Error for an empty clip or a clip with no valid pelvis.
 SimulatedCamera PlaceSimulatedCamera(const MotionClip& clip,
                                      const KeypointSimulationOptions& options = {});
 
 /// The keypoints of `clip` seen by `camera` with the noise, drops and seed of
 /// `options` (its camera fields are not used). `counts` may be null.
-/// Throws Error for bad options or a clip whose arrays disagree with its sizes.
+/// Throws OptionError for bad options, Error for a clip whose arrays disagree
+/// with its sizes.
 KeypointSet ProjectSimulatedKeypoints(const MotionClip& clip,
                                       const SimulatedCamera& camera,
                                       const KeypointSimulationOptions& options,
                                       KeypointSimulationCounts* counts = nullptr);
 
 /// PlaceSimulatedCamera, then ProjectSimulatedKeypoints. `source` names the
-/// clip in messages and in the keypoint set.
+/// clip in messages (not in OptionError's, which name the options' fields)
+/// and in the keypoint set.
 KeypointSimulation SimulateKeypoints(const MotionClip& clip,
                                      const KeypointSimulationOptions& options = {},
                                      const std::string& source = "motion");

@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/scene/depth_map.h"
 #include "intersynth/scene/lift_scene.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -263,7 +265,7 @@ TEST(SimulateKeypoints, SceneFolderReadsBackWithTheSameCamera) {
       camera.world_from_camera * camera.camera.Unproject(320.0, 239.0, z);
   EXPECT_NEAR(on_floor.y(), 0.0, 1e-4);
   // An existing folder is kept unless overwriting.
-  EXPECT_ERROR_CONTAINS(WriteSimulatedSceneFolder(dir / "scene", camera, false), {"--overwrite"});
+  EXPECT_ERROR_CONTAINS(WriteSimulatedSceneFolder(dir / "scene", camera, false), {"pass overwrite"});
   WriteSimulatedSceneFolder(dir / "scene", camera, true);
 }
 
@@ -272,13 +274,14 @@ TEST(SimulateKeypoints, BadOptionsNameTheOption) {
   KeypointSimulationOptions options;
   options.drop_probability = 1.5;
   EXPECT_ERROR_CONTAINS(SimulateKeypoints(clip, options, "clip.npz"),
-                        {"clip.npz", "drop probability", "1.5"});
+                        {"drop_probability must be in [0, 1], got 1.5"});
   options = {};
   options.pitch_down_deg = 0.0;
   EXPECT_ERROR_CONTAINS(SimulateKeypoints(clip, options), {"pitch"});
   options = {};
   options.camera_height = 0.8;
-  EXPECT_ERROR_CONTAINS(SimulateKeypoints(clip, options), {"camera height", "aim height"});
+  EXPECT_ERROR_CONTAINS(SimulateKeypoints(clip, options),
+                        {"camera_height (0.8 m) must be above aim_height (1 m)"});
   options = {};
   options.noise_px = -1.0;
   EXPECT_ERROR_CONTAINS(SimulateKeypoints(clip, options), {"noise"});
@@ -286,6 +289,27 @@ TEST(SimulateKeypoints, BadOptionsNameTheOption) {
   hidden.valid.assign(5 * kNumJoints, 1);
   for (int t = 0; t < 5; ++t) hidden.valid[static_cast<size_t>(t) * kNumJoints] = 0;
   EXPECT_ERROR_CONTAINS(SimulateKeypoints(hidden), {"no frame", "pelvis"});
+}
+
+TEST(KeypointSimulationOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(KeypointSimulationOptions{}.Check());
+  KeypointSimulationOptions options;
+  options.drop_probability = -0.1;
+  try {
+    options.Check();
+    ADD_FAILURE() << "a negative drop probability was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"drop_probability"});
+  }
+  options = {};
+  options.cx = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_ERROR_CONTAINS(options.Check(), {"cx must be finite, got nan"});
+  options = {};
+  options.fy = 0.0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"fy must be > 0, got 0"});
+  options = {};
+  options.width = 0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"width must be >= 1, got 0"});
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "intersynth/recovery/body_fit_optimizers_torch.h"
+#include "intersynth/recovery_torch/body_fit_optimizers_torch.h"
 
 namespace intersynth {
 

@@ -1,4 +1,4 @@
-#include "intersynth/recovery/body_fit_points_torch.h"
+#include "intersynth/recovery_torch/body_fit_points_torch.h"
 
 #include <vector>
 

@@ -1,11 +1,11 @@
-#include "intersynth/recovery/body_fit_smoothing_torch.h"
+#include "intersynth/recovery_torch/body_fit_smoothing_torch.h"
 
 #include <fmt/format.h>
 
 #include <Eigen/Core>
 
 #include "intersynth/geometry/rotation.h"
-#include "intersynth/recovery/body_fit_points_torch.h"
+#include "intersynth/recovery_torch/body_fit_points_torch.h"
 #include "intersynth/recovery/whittaker_smooth.h"
 #include "intersynth/util/error.h"
 
@@ -45,7 +45,8 @@ std::vector<float> BodyFitVertices(const BodyFit& fit, const BodyModelTorch& mod
 BodyFit SmoothBodyFit(const BodyFit& fit,
                       const BodyModelData& model_data,
                       const BodyModelTorch& model,
-                      const BodyFitCamera& camera,
+                      const PinholeCamera& camera,
+                      const RigidTransformd& camera_from_world,
                       double lambda) {
   const int F = fit.num_frames, J = model.num_joints(), B = fit.num_betas;
   const int D = J * 6 + 3 + B;
@@ -86,10 +87,11 @@ BodyFit SmoothBodyFit(const BodyFit& fit,
       torch::tensor(out.betas).view({F, B}), torch::tensor(rotations).view({F, J, 3, 3}),
       torch::tensor(out.transl).view({F, 3}), torch::tensor(face_ids, torch::kInt64),
       JointOffsets(fit, J));
-  const torch::Tensor r = Matrix3dToTensor(camera.rotation);
+  const torch::Tensor r = Matrix3dToTensor(camera_from_world.rotation);
   const torch::Tensor t = torch::tensor(std::vector<float>{
-      static_cast<float>(camera.translation.x()), static_cast<float>(camera.translation.y()),
-      static_cast<float>(camera.translation.z())});
+      static_cast<float>(camera_from_world.translation.x()),
+      static_cast<float>(camera_from_world.translation.y()),
+      static_cast<float>(camera_from_world.translation.z())});
   const torch::Tensor joints22 = model.Smpl22Joints(posed.joints);
   const torch::Tensor world = torch::matmul(joints22 - t, r).contiguous();
   out.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());

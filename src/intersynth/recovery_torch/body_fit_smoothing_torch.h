@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "intersynth/body/body_model.h"
-#include "intersynth/body/body_model_torch.h"
-#include "intersynth/recovery/body_fitting_torch.h"
+#include "intersynth/body_torch/body_model_torch.h"
+#include "intersynth/recovery_torch/body_fitting_torch.h"
 
 namespace intersynth {
 
@@ -19,13 +19,15 @@ std::vector<float> BodyFitVertices(const BodyFit& fit, const BodyModelTorch& mod
 /// translation, the 6D rotations of all joints and the betas is replaced by
 /// the Whittaker-Henderson smoother (whittaker_smooth.h) with `lambda`, the
 /// rotations re-orthonormalised, and the joints and projected keypoints
-/// recomputed (with the fit's joint offsets). (The source method's own
+/// recomputed (with the fit's joint offsets) for `camera` at
+/// camera_from_world. (The source method's own
 /// smoothing, its eq. 5.6, was not available; this is the standard
 /// penalised least-squares smoother.)
 BodyFit SmoothBodyFit(const BodyFit& fit,
                       const BodyModelData& model_data,
                       const BodyModelTorch& model,
-                      const BodyFitCamera& camera,
+                      const PinholeCamera& camera,
+                      const RigidTransformd& camera_from_world,
                       double lambda);
 
 }  // namespace intersynth

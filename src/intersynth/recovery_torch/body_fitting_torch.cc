@@ -1,20 +1,18 @@
-#include "intersynth/recovery/body_fitting_torch.h"
+#include "intersynth/recovery_torch/body_fitting_torch.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/body/smpl_pose.h"
 #include "intersynth/geometry/rotation.h"
-#include "intersynth/io/npz.h"
-#include "intersynth/motion/pose_prior_train.h"
-#include "intersynth/recovery/body_fit_optimizers_torch.h"
-#include "intersynth/recovery/body_fit_points_torch.h"
+#include "intersynth/recovery_torch/body_fit_optimizers_torch.h"
+#include "intersynth/recovery_torch/body_fit_points_torch.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/timer.h"
 
 namespace intersynth {
 namespace {
@@ -46,6 +44,10 @@ struct Context {
   int num_face = 0;
   int num_sole = 0;
   torch::Tensor cam_r, cam_t;  // camera_from_world
+  // The floor plane in the world (BodyFitOptions::floor): normal [3] and
+  // offset; floor_normal is undefined without a floor.
+  torch::Tensor floor_normal;
+  double floor_offset = 0.0;
   // Bone-length adaptation: bone_tie [22, kNumBoneLengths] maps the tied
   // lengths onto the smpl22 bones (row k: the bone that ends at k),
   // bone_direction [22, 3] the model's rest bone directions, and
@@ -138,9 +140,11 @@ torch::Tensor PriorTerm(const Context& c, const torch::Tensor& x) {
   return std::get<0>(energy.min(1));
 }
 
-torch::Tensor WorldY(const Context& c, const torch::Tensor& camera_points) {
-  // x_world = R^T (x_cam - t); its y.
-  return torch::matmul(camera_points - c.cam_t, c.cam_r).select(-1, 1);
+// Heights of camera-frame points above the floor plane (n, d) of the world:
+//   x_world = R^T (x_cam - t),  height = n . x_world + d.
+torch::Tensor FloorHeight(const Context& c, const torch::Tensor& camera_points) {
+  const torch::Tensor world = torch::matmul(camera_points - c.cam_t, c.cam_r);
+  return (world * c.floor_normal).sum(-1) + c.floor_offset;
 }
 
 // One stage's minimisation with the options' optimiser.
@@ -155,9 +159,6 @@ StageReport Minimise(std::vector<torch::Tensor> params,
   return RunLbfgs(std::move(params), iterations, loss_fn);
 }
 
-double Seconds(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 /// Sole points of the mean body: per foot, the lowest vertices' heel and toe.
 std::vector<int64_t> SolePoints(const BodyModelData& data) {
@@ -191,7 +192,9 @@ std::vector<int64_t> SolePoints(const BodyModelData& data) {
 Context MakeContext(const BodyModelData& data,
                     const BodyModelTorch& model,
                     const PosePrior& prior,
-                    const BodyFitCamera& camera) {
+                    const PinholeCamera& camera,
+                    const RigidTransformd& camera_from_world,
+                    const std::optional<Plane>& floor = std::nullopt) {
   if (data.smpl22_joints.size() != static_cast<size_t>(kSmpl22NumJoints))
     throw Error(fmt::format("{}: the body model has no smpl22 map", data.source));
   Context c;
@@ -246,11 +249,17 @@ Context MakeContext(const BodyModelData& data,
   ids.insert(ids.end(), sole.begin(), sole.end());
   c.num_sole = static_cast<int>(sole.size());
   c.vertex_ids = torch::tensor(ids, torch::kInt64);
-  c.cam_r = Matrix3dToTensor(camera.rotation);
-  c.cam_t = torch::tensor(std::vector<float>{static_cast<float>(camera.translation.x()),
-                                             static_cast<float>(camera.translation.y()),
-                                             static_cast<float>(camera.translation.z())});
+  c.cam_r = Matrix3dToTensor(camera_from_world.rotation);
+  c.cam_t = torch::tensor(std::vector<float>{static_cast<float>(camera_from_world.translation.x()),
+                                             static_cast<float>(camera_from_world.translation.y()),
+                                             static_cast<float>(camera_from_world.translation.z())});
   c.fx = camera.fx, c.fy = camera.fy, c.cx = camera.cx, c.cy = camera.cy;
+  if (floor) {
+    c.floor_normal = torch::tensor(std::vector<float>{static_cast<float>(floor->normal.x()),
+                                                      static_cast<float>(floor->normal.y()),
+                                                      static_cast<float>(floor->normal.z())});
+    c.floor_offset = floor->offset;
+  }
 
   const GaussianMixture& m = prior.mixture;
   const int K = m.components(), D = m.dimension();
@@ -288,29 +297,13 @@ Eigen::Matrix3d Yaw(double angle) {
 
 }  // namespace
 
-PosePrior LoadPosePrior(const std::filesystem::path& path) {
-  PosePrior prior;
-  prior.mixture = GaussianMixture::Read(path);
-  const NpzArchive archive = ReadNpz(path);
-  const std::vector<int64_t> joints = NpzRequire(archive, "joints", path).ToVector<int64_t>();
-  if (joints != std::vector<int64_t>(kPosePriorJoints.begin(), kPosePriorJoints.end())) {
-    throw Error(fmt::format("{}: key 'joints' is not the 16 prior joints of intersynth prior train",
-                            path.string()));
-  }
-  const NpyArray& rest = NpzRequire(archive, "rest_joints", path);
-  NpzRequireShape(rest, {kSmpl22NumJoints, 3}, "rest_joints", path);
-  const std::vector<double> values = rest.ToVector<double>();
-  for (int j = 0; j < kSmpl22NumJoints; ++j)
-    prior.rest_joints[j] = Eigen::Vector3d(values[3 * j], values[3 * j + 1], values[3 * j + 2]);
-  return prior;
-}
-
 torch::Tensor PriorPoseToModelRotations(const BodyModelData& model_data,
                                         const BodyModelTorch& model,
                                         const PosePrior& prior,
                                         const torch::Tensor& root6d,
                                         const torch::Tensor& x) {
-  const Context c = MakeContext(model_data, model, prior, BodyFitCamera{});
+  const Context c =
+      MakeContext(model_data, model, prior, PinholeCamera{}, CameraFromCameraCentredWorld());
   return ModelRotations(c, root6d, x);
 }
 
@@ -390,7 +383,7 @@ struct Placement {
 };
 
 Placement TorsoPlacement(const Context& c,
-                         const BodyFitCamera& camera,
+                         const PinholeCamera& camera,
                          const KeypointTrack& track,
                          const TrackTensors& k) {
   const int F = track.num_frames();
@@ -463,7 +456,8 @@ Placement TorsoPlacement(const Context& c,
 // detached variables with x at the mean pose.
 PoseVariables FitHeadings(const Context& c,
                           const BodyFitOptions& options,
-                          const BodyFitCamera& camera,
+                          const PinholeCamera& camera,
+                          const RigidTransformd& camera_from_world,
                           const TrackTensors& k,
                           const Placement& place,
                           const torch::Tensor& betas,
@@ -476,7 +470,7 @@ PoseVariables FitHeadings(const Context& c,
   const int H = static_cast<int>(headings.size());
   std::vector<float> root_init, transl_init;
   for (int h = 0; h < H; ++h) {
-    const Eigen::Matrix3d r = camera.rotation * Yaw(headings[h]);
+    const Eigen::Matrix3d r = camera_from_world.rotation * Yaw(headings[h]);
     for (int t = 0; t < F; ++t) {
       for (int col = 0; col < 2; ++col)
         for (int row = 0; row < 3; ++row) root_init.push_back(static_cast<float>(r(row, col)));
@@ -561,7 +555,6 @@ PoseVariables BestHypotheses(const Context& c,
 // penalised when `offsets_free`.
 torch::Tensor StageEnergy(const Context& c,
                           const BodyFitOptions& options,
-                          bool has_floor,
                           const TrackTensors& k,
                           const PoseVariables& v,
                           const torch::Tensor& betas,
@@ -584,8 +577,8 @@ torch::Tensor StageEnergy(const Context& c,
         j.narrow(0, 2, F - 2) - 2 * j.narrow(0, 1, F - 2) + j.narrow(0, 0, F - 2);
     total = total + options.smooth_weight * acc.pow(2).sum();
   }
-  if (has_floor && c.num_sole > 0) {
-    const torch::Tensor y = WorldY(c, p.sole);  // [F, s]
+  if (c.floor_normal.defined() && c.num_sole > 0) {
+    const torch::Tensor y = FloorHeight(c, p.sole);  // [F, s]
     total = total + options.floor_weight * torch::relu(-y).pow(2).sum();
     if (temporal && F >= 2) {
       const torch::Tensor speed =
@@ -647,12 +640,13 @@ std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartK
     const BodyModelData& model_data,
     const BodyModelTorch& model,
     const PosePrior& prior,
-    const BodyFitCamera& camera,
+    const PinholeCamera& camera,
+    const RigidTransformd& camera_from_world,
     const std::vector<BodyFitStart>& starts) {
   std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> result(starts.size());
   if (starts.empty()) return result;
   torch::NoGradGuard guard;
-  const Context c = MakeContext(model_data, model, prior, camera);
+  const Context c = MakeContext(model_data, model, prior, camera, camera_from_world);
   const PoseVariables v = StartTensors(starts, c.rest_joints[0]);
   const int64_t N = static_cast<int64_t>(starts.size());
   const Points p = Pose(c, torch::zeros({N, 0}), v.root6d, v.x, v.transl);
@@ -666,12 +660,15 @@ std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartK
 BodyFit FitBodyToTrack(const BodyModelData& model_data,
                        const BodyModelTorch& model,
                        const PosePrior& prior,
-                       const BodyFitCamera& camera,
+                       const PinholeCamera& camera,
+                       const RigidTransformd& camera_from_world,
                        const KeypointTrack& track,
                        const BodyFitOptions& options,
                        const std::vector<BodyFitStart>& starts) {
-  const auto start = std::chrono::steady_clock::now();
-  const Context c = MakeContext(model_data, model, prior, camera);
+  options.Check();
+  const Timer timer;
+  const Context c =
+      MakeContext(model_data, model, prior, camera, camera_from_world, options.floor);
   const int F = track.num_frames();
   const int B = std::min(options.num_betas, model.num_betas());
   const bool temporal = options.method == BodyFitMethod::kTemporal;
@@ -710,10 +707,11 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
   for (int round = 0; round < rounds; ++round) {
     const bool free_offsets = adapt && round == 0;
     const torch::Tensor fixed_offsets = adapt ? offsets.detach() : torch::Tensor();
-    v = FitHeadings(c, options, camera, k, place, betas.detach(), fixed_offsets);
+    v = FitHeadings(c, options, camera, camera_from_world, k, place, betas.detach(),
+                    fixed_offsets);
     if (options.progress) {
       std::fprintf(stderr, "  track %lld: %d frames (%zu seen), stage 0 done in %.1f s\n",
-                   static_cast<long long>(track.track_id), F, k.seen_frames.size(), Seconds(start));
+                   static_cast<long long>(track.track_id), F, k.seen_frames.size(), timer.Seconds());
     }
     if (options.pose_hypotheses && !all_started)
       v = BestHypotheses(c, options, k, v, betas.detach(), fixed_offsets);
@@ -738,7 +736,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
       if (free_offsets && stage >= static_cast<size_t>(options.adapt_from_stage))
         params.push_back(offsets);
       const StageReport r = Minimise(params, options.stage_iterations, options, [&] {
-        return StageEnergy(c, options, camera.has_floor, k, v, betas, use_offsets, free_offsets,
+        return StageEnergy(c, options, k, v, betas, use_offsets, free_offsets,
                            options.stage_multipliers[stage]);
       });
       if (options.progress) {
@@ -746,7 +744,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
             stderr,
             "  track %lld: round %d stage %zu: energy %.4g -> %.4g (%d evaluations), %.1f s\n",
             static_cast<long long>(track.track_id), round + 1, stage + 1, r.before, r.after,
-            r.evaluations, Seconds(start));
+            r.evaluations, timer.Seconds());
       }
     }
   }  // rounds
@@ -755,7 +753,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
       MakeBodyFit(c, track, k, v, temporal ? betas.detach().expand({F, B}) : betas.detach(),
                   adapt ? offsets.detach() : torch::Tensor());
   fit.started_frames = static_cast<int>(starts.size());
-  fit.seconds = Seconds(start);
+  fit.seconds = timer.Seconds();
   return fit;
 }
 

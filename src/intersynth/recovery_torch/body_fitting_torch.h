@@ -1,8 +1,13 @@
 #pragma once
 // Fitting a body model to one person's tracked 2D keypoints (SMPLify, Bogo et
-// al. 2016, extended in time; issue 14). Torch target only. The tracks it
-// fits come from keypoint_tracks.h; smoothing a fit as its own step and its
-// meshes are in body_fit_smoothing_torch.h.
+// al. 2016, extended in time; issue 14). Torch target only; its options and
+// result are in the Torch-free body_fit.h. The tracks it fits come from
+// recovery/keypoint_tracks.h; smoothing a fit as its own step and its meshes
+// are in body_fit_smoothing_torch.h; the whole recover pipeline is recover.h.
+//
+// The camera: a PinholeCamera (intrinsics) and camera_from_world (x_cam =
+// R x_world + t); without a scene, CameraFromCameraCentredWorld(). The floor
+// is a property of the scene: BodyFitOptions::floor, a plane in the world.
 //
 // Variables, per frame t of the person's span [first seen, last seen]:
 //   transl_t    [3]        camera frame (OpenCV axes: x right, y down, z forward)
@@ -30,8 +35,10 @@
 //       + w_smooth sum_t,j |X_t+1,j - 2 X_t,j + X_t-1,j|^2      (temporal only;
 //                                                  constant velocity)
 //       + w_floor sum_t,s [relu(-y_ts)^2 + exp(-|v_ts|^2/tau^2) y_ts^2]
-//                            (with a scene: sole points s in world, no ground
-//                            penetration, and contact when the point is still)
+//                            (with a floor: y_ts = n . X_ts,world + d, the
+//                            height of sole point s above the floor plane
+//                            (n, d); no ground penetration, and contact when
+//                            the point is still)
 // where X are the model's COCO-17 points in the camera frame: body points are
 // smpl22 joints (shoulders 16/17, elbows 18/19, wrists 20/21, hips 1/2,
 // knees 4/5, ankles 7/8), face points are the model's coco17_face_vertices.
@@ -54,117 +61,20 @@
 // joints are 0.21 m apart, the Bandai Namco retargets' 0.13 m), and a fit
 // that cannot change them turns the pelvis and bends limbs in depth instead.
 
-#include <Eigen/Core>
 #include <array>
-#include <optional>
-#include <string>
 #include <vector>
 
 #include "intersynth/body/body_model.h"
-#include "intersynth/body/body_model_torch.h"
-#include "intersynth/body/gaussian_mixture.h"
+#include "intersynth/body/pose_prior.h"
+#include "intersynth/body_torch/body_model_torch.h"
+#include "intersynth/geometry/pinhole_camera.h"
+#include "intersynth/geometry/rigid_transform.h"
+#include "intersynth/recovery_torch/body_fit.h"
 #include "intersynth/recovery/fit_start.h"
 #include "intersynth/recovery/keypoint_tracks.h"
 #include "intersynth/recovery/keypoints.h"
 
 namespace intersynth {
-
-enum class BodyFitMethod { kTemporal, kPerFrame };
-
-/// The optimiser of every stage (stage 0, the pose hypotheses, stages 1-3):
-/// Adam (adam_steps_per_iteration steps of adam_learning_rate per
-/// iteration) or L-BFGS (strong Wolfe line search; an iteration evaluates
-/// the energy a few times). Adam is the default: on the 12-clip benchmark
-/// (docs/recovery.md; prior pose_gmm32 at pose weight 2) its temporal fits
-/// have PA-MPJPE 51 mm where L-BFGS's have 63, at about 9 times the time.
-/// The gain is in the pose hypotheses' fits: L-BFGS there and Adam in
-/// stages 1-3 was worse than L-BFGS alone.
-enum class BodyFitOptimizer { kLbfgs, kAdam };
-
-struct BodyFitOptions {
-  BodyFitMethod method = BodyFitMethod::kTemporal;
-  BodyFitOptimizer optimizer = BodyFitOptimizer::kAdam;
-  int adam_steps_per_iteration = 10;
-  double adam_learning_rate = 0.02;
-  int num_betas = 10;
-  /// Geman-McClure scale (pixels).
-  double sigma_px = 100.0;
-  /// Weights of the last stage; earlier stages multiply pose and shape by
-  /// stage_multipliers. Pose weight 2 suits a sharp prior (pose_gmm32:
-  /// PA-MPJPE 62.7 mm at 2 against 70.5 at 0.5 with L-BFGS; docs/recovery.md).
-  double pose_weight = 2.0;
-  double head_weight = 20.0;
-  double shape_weight = 5.0;
-  double smooth_weight = 1.0e3;
-  double floor_weight = 1.0e5;
-  /// Skeleton adaptation of temporal fitting (see the file comment): weight
-  /// of |bone-length changes|^2 per frame; 0 turns it off (one round).
-  double offset_weight = 1.0e3;
-  /// First stage (0-based among stages 1-3) in which the adaptation is free.
-  int adapt_from_stage = 1;
-  /// After adapting, fit again from stage 0 on the adapted skeleton.
-  bool refit_after_adapting = true;
-  /// Contact speed scale tau (metres per frame).
-  double contact_speed = 0.01;
-  std::array<double, 3> stage_multipliers = {25.0, 5.0, 1.0};
-  int init_iterations = 40;
-  /// Before stage 1: fit every frame from each prior component's mean pose
-  /// and keep the frame's best (hypothesis_iterations L-BFGS iterations).
-  bool pose_hypotheses = true;
-  int hypothesis_iterations = 40;
-  int stage_iterations = 60;
-  /// A frame with fewer visible keypoints counts as not seen.
-  int min_visible = 4;
-  bool progress = false;
-};
-
-/// The camera and, when a scene is given, the floor y = 0 of its world.
-struct BodyFitCamera {
-  double fx = 0.0, fy = 0.0, cx = 0.0, cy = 0.0;
-  /// camera_from_world (x_cam = R x_world + t). Without a scene: a world
-  /// with Y up whose origin is the camera (R = diag(1, -1, -1)).
-  Eigen::Matrix3d rotation = Eigen::Vector3d(1.0, -1.0, -1.0).asDiagonal();
-  Eigen::Vector3d translation = Eigen::Vector3d::Zero();
-  bool has_floor = false;
-};
-
-/// What a fit gives, per frame of the track.
-struct BodyFit {
-  int64_t track_id = 0;
-  int first_frame = 0;
-  int num_frames = 0;
-  int num_betas = 0;
-  /// [F, B] (temporal: every row the same).
-  std::vector<float> betas;
-  /// [F, J, 3] the model's local rotations (axis-angle, the model's own
-  /// convention: body_model.h) with root orientation in the camera frame.
-  std::vector<float> pose;
-  /// [F, 3] camera frame.
-  std::vector<float> transl;
-  /// [J, 3] metres added to the model's rest joint positions by the skeleton
-  /// adaptation (all 0 without it); ForwardRotations' joint_offsets.
-  std::vector<float> joint_offsets;
-  /// [F, 22, 3] smpl22 joints in the world frame of the camera.
-  std::vector<float> joints_world;
-  /// [F, 17, 2] the fitted model's COCO-17 points projected (pixels).
-  std::vector<float> keypoints_fitted;
-  /// [F] 1 where the frame had at least min_visible keypoints.
-  std::vector<uint8_t> seen;
-  /// Mean distance (pixels) between the visible keypoints and the fitted
-  /// points, over seen frames.
-  double mean_reprojection_px = 0.0;
-  /// Frames that started from a BodyFitStart.
-  int started_frames = 0;
-  double seconds = 0.0;
-};
-
-/// The pose prior with its rest skeleton (the file of `intersynth prior
-/// train`: joints must be kPosePriorJoints).
-struct PosePrior {
-  GaussianMixture mixture;
-  std::array<Eigen::Vector3d, 22> rest_joints;
-};
-PosePrior LoadPosePrior(const std::filesystem::path& path);
 
 /// The model's local rotations [N, J, 3, 3] for prior-convention root
 /// orientations `root6d` [N, 6] and fitted-joint rotations `x` [N, 17, 3]
@@ -187,20 +97,22 @@ torch::Tensor PriorPoseToModelRotations(const BodyModelData& model_data,
 BodyFit FitBodyToTrack(const BodyModelData& model_data,
                        const BodyModelTorch& model,
                        const PosePrior& prior,
-                       const BodyFitCamera& camera,
+                       const PinholeCamera& camera,
+                       const RigidTransformd& camera_from_world,
                        const KeypointTrack& track,
                        const BodyFitOptions& options,
                        const std::vector<BodyFitStart>& starts = {});
 
 /// The COCO-17 pixels of the model (zero shape) posed at each start, seen
-/// by `camera`: what a start claims the keypoints are, for matching a
+/// by `camera` at camera_from_world: what a start claims the keypoints are, for matching a
 /// regressor's predictions to the annotated people
 /// (MatchPredictionsToPeople).
 std::vector<std::array<std::array<float, 2>, kCoco17NumKeypoints>> BodyFitStartKeypoints(
     const BodyModelData& model_data,
     const BodyModelTorch& model,
     const PosePrior& prior,
-    const BodyFitCamera& camera,
+    const PinholeCamera& camera,
+    const RigidTransformd& camera_from_world,
     const std::vector<BodyFitStart>& starts);
 
 }  // namespace intersynth

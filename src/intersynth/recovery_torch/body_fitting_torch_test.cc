@@ -1,4 +1,4 @@
-#include "intersynth/recovery/body_fitting_torch.h"
+#include "intersynth/recovery_torch/body_fitting_torch.h"
 
 #include <gtest/gtest.h>
 
@@ -6,10 +6,10 @@
 #include <cstdio>
 
 #include "intersynth/body/smpl22.h"
-#include "intersynth/eval/pose_error.h"
+#include "intersynth/eval_metrics/pose_error.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/recovery/assignment.h"
-#include "intersynth/recovery/body_fit_smoothing_torch.h"
+#include "intersynth/recovery_torch/body_fit_smoothing_torch.h"
 #include "intersynth/recovery/simulate_keypoints.h"
 #include "intersynth/testing/testing.h"
 
@@ -66,8 +66,16 @@ struct SimulatedWalk {
   MotionClip truth;
   KeypointSimulation sim;
   KeypointTrack track;
-  BodyFitCamera camera;
+  PinholeCamera camera;
+  RigidTransformd camera_from_world;
 };
+
+// The fit's options for a walk: the floor is the world's y = 0.
+BodyFitOptions WalkOptions() {
+  BodyFitOptions options;
+  options.floor = Plane{};
+  return options;
+}
 
 SimulatedWalk SimulateWalk(int frames, double noise_px, double drop_probability) {
   SimulatedWalk walk;
@@ -79,12 +87,8 @@ SimulatedWalk SimulateWalk(int frames, double noise_px, double drop_probability)
   const std::vector<KeypointTrack> tracks = GroupKeypointTracks(walk.sim.keypoints);
   EXPECT_EQ(tracks.size(), 1u);
   walk.track = tracks.at(0);
-  const PinholeCamera& k = walk.sim.camera.camera;
-  walk.camera.fx = k.fx, walk.camera.fy = k.fy, walk.camera.cx = k.cx, walk.camera.cy = k.cy;
-  const RigidTransformd camera_from_world = walk.sim.camera.world_from_camera.Inverse();
-  walk.camera.rotation = camera_from_world.rotation;
-  walk.camera.translation = camera_from_world.translation;
-  walk.camera.has_floor = true;
+  walk.camera = walk.sim.camera.camera;
+  walk.camera_from_world = walk.sim.camera.world_from_camera.Inverse();
   return walk;
 }
 
@@ -94,8 +98,8 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
   const PosePrior prior = LoadPosePrior(Asset("priors/pose_gmm8.npz"));
   const SimulatedWalk walk = SimulateWalk(40, 1.0, 0.1);
   const MotionClip& truth = walk.truth;
-  const BodyFitCamera& camera = walk.camera;
-  const BodyFit fit = FitBodyToTrack(data, model, prior, camera, walk.track, BodyFitOptions{});
+  const BodyFit fit = FitBodyToTrack(data, model, prior, walk.camera, walk.camera_from_world,
+                                     walk.track, WalkOptions());
   ASSERT_EQ(fit.num_frames, 40);
   EXPECT_LT(fit.mean_reprojection_px, 8.0);
   MotionClip estimate = MotionClip::Zeros(1, 40, truth.fps);
@@ -109,7 +113,7 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
   EXPECT_LT(error.all.pa_mpjpe_mm, 110.0);
   // The written parameters (shape, pose, translation and the adapted
   // skeleton's joint offsets) give back the fitted joints and keypoints.
-  const BodyFit same = SmoothBodyFit(fit, data, model, camera, 0.0);
+  const BodyFit same = SmoothBodyFit(fit, data, model, walk.camera, walk.camera_from_world, 0.0);
   ASSERT_EQ(same.keypoints_fitted.size(), fit.keypoints_fitted.size());
   float joint_gap = 0.0f, pixel_gap = 0.0f;
   for (size_t i = 0; i < fit.joints_world.size(); ++i)
@@ -119,7 +123,8 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
   EXPECT_LT(joint_gap, 1e-3f);
   EXPECT_LT(pixel_gap, 0.05f);
   // Smoothing keeps it there and lowers the acceleration error.
-  const BodyFit smooth = SmoothBodyFit(fit, data, model, camera, 50.0);
+  const BodyFit smooth =
+      SmoothBodyFit(fit, data, model, walk.camera, walk.camera_from_world, 50.0);
   estimate.joints = smooth.joints_world;
   const PoseErrorReport smoothed = ComputePoseError(truth, estimate);
   std::printf("  then smoothed: PA-MPJPE %.1f mm, accel %.1f mm/frame^2\n",
@@ -132,9 +137,8 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
 // SMPL-convention local rotations of the true joints on the prior's rest
 // skeleton, the true root, in the camera.
 BodyFitStart TruthStart(const MotionClip& truth, int p, int t, const PosePrior& prior,
-                        const BodyFitCamera& camera) {
-  return StartFromJoints(truth.joint(p, t, 0), prior.rest_joints, camera.rotation,
-                         camera.translation, t);
+                        const RigidTransformd& camera_from_world) {
+  return StartFromJoints(truth.joint(p, t, 0), prior.rest_joints, camera_from_world, t);
 }
 
 // Starts (the hybrid path) made from the truth, as a perfect regressor
@@ -148,8 +152,10 @@ TEST(BodyFitting, StartsFromTheTruth) {
   const int F = 40;
   const SimulatedWalk walk = SimulateWalk(F, 1.0, 0.1);
   std::vector<BodyFitStart> starts;
-  for (int t = 0; t < F; ++t) starts.push_back(TruthStart(walk.truth, 0, t, prior, walk.camera));
-  const auto projected = BodyFitStartKeypoints(data, model, prior, walk.camera, starts);
+  for (int t = 0; t < F; ++t)
+    starts.push_back(TruthStart(walk.truth, 0, t, prior, walk.camera_from_world));
+  const auto projected =
+      BodyFitStartKeypoints(data, model, prior, walk.camera, walk.camera_from_world, starts);
   ASSERT_EQ(projected.size(), starts.size());
   double body_sum = 0.0;
   int body_count = 0;
@@ -163,9 +169,10 @@ TEST(BodyFitting, StartsFromTheTruth) {
     }
   }
   const double body_px = body_sum / body_count;
-  BodyFitOptions options;
+  BodyFitOptions options = WalkOptions();
   options.optimizer = BodyFitOptimizer::kLbfgs;  // the starts are under test, and L-BFGS is quick
-  const BodyFit fit = FitBodyToTrack(data, model, prior, walk.camera, walk.track, options, starts);
+  const BodyFit fit = FitBodyToTrack(data, model, prior, walk.camera, walk.camera_from_world,
+                                     walk.track, options, starts);
   EXPECT_EQ(fit.started_frames, F);
   MotionClip estimate = MotionClip::Zeros(1, F, walk.truth.fps);
   estimate.joints = fit.joints_world;
@@ -179,13 +186,13 @@ TEST(BodyFitting, StartsFromTheTruth) {
   // A start outside the track, or two for a frame, is a clear error.
   std::vector<BodyFitStart> bad = {starts[0]};
   bad[0].frame = F + 3;
-  EXPECT_ERROR_CONTAINS(
-      FitBodyToTrack(data, model, prior, walk.camera, walk.track, BodyFitOptions{}, bad),
-      {"start for frame 43", "outside"});
+  EXPECT_ERROR_CONTAINS(FitBodyToTrack(data, model, prior, walk.camera, walk.camera_from_world,
+                                       walk.track, WalkOptions(), bad),
+                        {"start for frame 43", "outside"});
   bad = {starts[2], starts[2]};
-  EXPECT_ERROR_CONTAINS(
-      FitBodyToTrack(data, model, prior, walk.camera, walk.track, BodyFitOptions{}, bad),
-      {"two starts for frame 2"});
+  EXPECT_ERROR_CONTAINS(FitBodyToTrack(data, model, prior, walk.camera, walk.camera_from_world,
+                                       walk.track, WalkOptions(), bad),
+                        {"two starts for frame 2"});
 }
 
 // The hybrid path's occlusion handling: predictions that come in another
@@ -198,12 +205,8 @@ TEST(BodyFitting, StartKeypointsMatchPredictionsToTheirPeople) {
   const PosePrior prior = LoadPosePrior(Asset("priors/pose_gmm8.npz"));
   const MotionClip truth = SyntheticSmpl22Motion(3, 10, 5);  // 2 of 3 in view at frame 4
   const KeypointSimulation sim = SimulateKeypoints(truth, KeypointSimulationOptions{});
-  BodyFitCamera camera;
-  const PinholeCamera& k = sim.camera.camera;
-  camera.fx = k.fx, camera.fy = k.fy, camera.cx = k.cx, camera.cy = k.cy;
+  const PinholeCamera& camera = sim.camera.camera;
   const RigidTransformd camera_from_world = sim.camera.world_from_camera.Inverse();
-  camera.rotation = camera_from_world.rotation;
-  camera.translation = camera_from_world.translation;
   // The people well in view in frame 4.
   const int t = 4;
   std::vector<PersonKeypoints> people;
@@ -217,8 +220,10 @@ TEST(BodyFitting, StartKeypointsMatchPredictionsToTheirPeople) {
   shown.push_back(n - 1);
   std::vector<BodyFitStart> starts;
   for (int p : shown)
-    starts.push_back(TruthStart(truth, static_cast<int>(people[p].track_id), t, prior, camera));
-  const auto predicted = BodyFitStartKeypoints(data, model, prior, camera, starts);
+    starts.push_back(
+        TruthStart(truth, static_cast<int>(people[p].track_id), t, prior, camera_from_world));
+  const auto predicted =
+      BodyFitStartKeypoints(data, model, prior, camera, camera_from_world, starts);
   const std::vector<int> match = MatchPredictionsToPeople(people, predicted);
   ASSERT_EQ(match.size(), static_cast<size_t>(n));
   for (int p = 0; p + 1 < n; ++p) EXPECT_EQ(match[p], n - 1 - p) << "person " << p;

@@ -1,4 +1,4 @@
-#include "intersynth/recovery/torchscript_pose_regressor.h"
+#include "intersynth/recovery_torch/torchscript_pose_regressor.h"
 
 #include <fmt/format.h>
 #include <torch/script.h>

@@ -10,9 +10,10 @@
 
 #include "intersynth/render/image_write.h"
 #include "intersynth/scene/depth_map.h"
-#include "intersynth/scene/lift_scene.h"
+#include "intersynth/scene/scene_folder.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -67,12 +68,20 @@ void DrawWorldSegment(cv::Mat& image,
 
 }  // namespace
 
-ScenePreviewReport RenderScenePreview(const ScenePreviewOptions& options) {
-  if (!(options.grid_step > 0.0) || !(options.grid_extent >= options.grid_step)) {
-    throw Error(fmt::format(
-        "scene preview: the grid step must be positive and at most the extent, got {} and {}",
-        options.grid_step, options.grid_extent));
+void ScenePreviewOptions::Check() const {
+  CheckRequired(scene_dir.string(), "scene_dir");
+  CheckRequired(output.string(), "output");
+  CheckPositive(grid_step, "grid_step");
+  CheckFinite(grid_step, "grid_step");
+  CheckFinite(grid_extent, "grid_extent");
+  if (!(grid_extent >= grid_step)) {
+    throw OptionError(fmt::format("{{grid_extent}} must be >= {{grid_step}} ({}), got {}",
+                                  grid_step, grid_extent));
   }
+}
+
+ScenePreviewReport RenderScenePreview(const ScenePreviewOptions& options) {
+  options.Check();
   const SceneDescription scene = ReadSceneDescription(options.scene_dir);
   cv::Mat image = cv::imread(scene.image.string(), cv::IMREAD_COLOR);
   if (image.empty())

@@ -19,10 +19,10 @@
 //     beta are fitted over all K, and the first pair's disparity, fused to
 //     metric depth, is the key frame's depth (resampled to the image grid by
 //     nearest neighbour when its size differs).
-// Depth networks run before this (scene/torchscript_depth_model.h, in the
+// Depth networks run before this (scene_torch/torchscript_depth_model.h, in the
 // Torch target) and hand their maps in here.
 //
-// The scene folder (WriteSceneFolder), written atomically:
+// The scene folder (WriteSceneFolder; scene_folder.h reads it), written atomically:
 //   scene.json          intrinsics, world_from_camera (4x4 row-major), the
 //                       floor plane in the camera frame, alpha and beta, the
 //                       fit statistics, camera_height_m (see the keys there)
@@ -46,20 +46,9 @@
 #include "intersynth/scene/depth_map.h"
 #include "intersynth/scene/floor.h"
 #include "intersynth/scene/point_cloud.h"
+#include "intersynth/scene/scene_folder.h"
 
 namespace intersynth {
-
-/// Horizontal field of view assumed when no intrinsics are given, degrees.
-inline constexpr double kDefaultHorizontalFovDeg = 60.0;
-
-/// Reads intrinsics from JSON for an image of width x height:
-///   {"fx": 518.86, "fy": 519.47, "cx": 284.58, "cy": 208.74}
-/// with optional "width"/"height" (must equal the image's) and optional
-/// "pixel_convention": "opencv" (0-based, default) or "one_based" (MATLAB:
-/// cx and cy are reduced by 1); or {"horizontal_fov_deg": 60}; or a
-/// scene.json, whose "intrinsics" object is read. Throws Error naming the file
-/// and the key that is missing, of the wrong type or out of range.
-PinholeCamera ReadIntrinsicsJson(const std::filesystem::path& path, int width, int height);
 
 /// The inputs of LiftScene, in memory. Names (file paths) are for messages.
 struct LiftSceneInputs {
@@ -84,6 +73,7 @@ struct LiftSceneInputs {
 
 /// Options of LiftScene.
 struct LiftSceneOptions {
+  /// The fit of the disparity to the metric depth, and the floor search.
   DisparityFitOptions fusion;
   FloorSearchOptions floor;
   /// Back-project every n-th pixel in each direction (1: all).
@@ -91,6 +81,9 @@ struct LiftSceneOptions {
   /// Called as each stage starts ("fitting the disparity to the metric
   /// depth", ...), for progress output; may be empty.
   std::function<void(const std::string& stage)> on_stage;
+
+  /// Throws OptionError naming the first bad field ("floor.max_tilt_deg").
+  void Check() const;
 };
 
 /// The lifted scene (success false, with the reason, when no floor was found).
@@ -118,10 +111,12 @@ struct LiftSceneResult {
   std::string summary;
 };
 
-/// Lifts the scene. Throws Error for bad inputs (sizes that disagree, no
-/// valid depth, an empty mask, both or neither depth source, ...), naming the
-/// input; returns success = false when the depth fit or the floor search
-/// fails, with the reason in `message`.
+/// Lifts the scene. Throws OptionError for bad options and for depth sources
+/// that do not go together (both or neither; naming the inputs' fields
+/// {depth}, {metric}, {disparity}), Error for bad inputs (sizes that
+/// disagree, no valid depth, an empty mask, ...), naming the input; returns
+/// success = false when the depth fit or the floor search fails, with the
+/// reason in `message` (which may name those fields in braces too).
 LiftSceneResult LiftScene(const LiftSceneInputs& inputs, const LiftSceneOptions& options = {});
 
 /// Writes the scene folder (see the file comment) atomically; `inputs` gives
@@ -132,21 +127,6 @@ void WriteSceneFolder(const std::filesystem::path& out,
                       const LiftSceneInputs& inputs,
                       const LiftSceneResult& result,
                       bool overwrite);
-
-/// What a scene folder's scene.json says (enough to draw and to place people).
-struct SceneDescription {
-  PinholeCamera camera;
-  RigidTransformd world_from_camera;
-  Plane floor_in_camera;
-  double camera_height = 0.0;
-  std::filesystem::path image;
-  /// depth.npy (metric depth on the image grid), or empty.
-  std::filesystem::path depth;
-  std::filesystem::path floor_inliers;
-};
-
-/// Reads SCENE_DIR/scene.json. Throws Error naming the file and key.
-SceneDescription ReadSceneDescription(const std::filesystem::path& scene_dir);
 
 /// The file inputs of `intersynth lift-scene` (the CLI adds depth-network
 /// outputs to the result of LoadLiftSceneInputs).
@@ -161,7 +141,8 @@ struct LiftSceneFiles {
   DepthReadOptions depth_read;
 };
 
-/// Reads every file of `files`. Throws Error naming the file that is missing or unreadable.
+/// Reads every file of `files`. Throws OptionError for bad depth_read
+/// options, Error naming the file that is missing or unreadable.
 LiftSceneInputs LoadLiftSceneInputs(const LiftSceneFiles& files);
 
 }  // namespace intersynth

@@ -11,6 +11,7 @@
 #include "intersynth/scene/scene_test_util.h"
 #include "intersynth/scene/synthetic_room.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 #include "intersynth/util/statistics.h"
 
@@ -143,7 +144,7 @@ TEST(LiftScene, SyntheticRoomEndToEndThroughTheFolder) {
   const nlohmann::json json = ReadJson(dir / "scene" / "scene.json");
   EXPECT_TRUE(json.at("floor").at("from_mask").get<bool>());
   // Writing again without overwrite refuses.
-  EXPECT_ERROR_CONTAINS(WriteSceneFolder(dir / "scene", inputs, result, false), {"--overwrite"});
+  EXPECT_ERROR_CONTAINS(WriteSceneFolder(dir / "scene", inputs, result, false), {"pass overwrite"});
 }
 
 TEST(LiftScene, FusionPathRecoversAlphaBetaAndDepth) {
@@ -218,38 +219,6 @@ TEST(LiftScene, NoFloorIsAReportAndWritesNothing) {
   const LiftSceneResult result = LiftScene(RoomInputs(room));
   EXPECT_FALSE(result.success);
   EXPECT_NE(result.message.find("no floor found"), std::string::npos) << result.message;
-}
-
-TEST(ReadIntrinsicsJson, FieldsConventionsAndErrors) {
-  testing::TempDir dir;
-  const std::string path = (dir / "K.json").string();
-  WriteJson(path, {{"fx", 500.0},
-                   {"fy", 501.0},
-                   {"cx", 320.0},
-                   {"cy", 240.0},
-                   {"pixel_convention", "one_based"}});
-  PinholeCamera camera = ReadIntrinsicsJson(path, 640, 480);
-  EXPECT_EQ(camera.cx, 319.0);
-  EXPECT_EQ(camera.cy, 239.0);
-  EXPECT_EQ(camera.width, 640);
-
-  WriteJson(path, {{"horizontal_fov_deg", 90.0}});
-  camera = ReadIntrinsicsJson(path, 640, 480);
-  EXPECT_NEAR(camera.fx, 320.0, 1e-9);
-
-  WriteJson(path, {{"fx", 500.0}, {"fy", 501.0}, {"cx", 320.0}});
-  EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(path, 640, 480), {path, "missing key 'cy'"});
-  WriteJson(path, {{"fx", "five hundred"}, {"fy", 501.0}, {"cx", 320.0}, {"cy", 240.0}});
-  EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(path, 640, 480), {path, "'fx'", "wrong type"});
-  WriteJson(path, {{"fx", 500.0}, {"fy", 501.0}, {"cx", 320.0}, {"cy", 240.0}, {"width", 320}});
-  EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(path, 640, 480), {path, "'width'", "640x480"});
-  WriteJson(path, {{"fx", -500.0}, {"fy", 501.0}, {"cx", 320.0}, {"cy", 240.0}});
-  EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(path, 640, 480), {path});
-  WriteJson(
-      path,
-      {{"fx", 500.0}, {"fy", 501.0}, {"cx", 320.0}, {"cy", 240.0}, {"pixel_convention", "matlab"}});
-  EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(path, 640, 480), {path, "pixel_convention"});
-  EXPECT_ERROR_CONTAINS(ReadIntrinsicsJson(dir / "none.json", 640, 480), {"none.json"});
 }
 
 TEST(LiftScene, BundledNyuIntrinsicsAreTheCropOfTheOneBasedCalibration) {
@@ -401,6 +370,34 @@ TEST(LiftScene, NyuDiningRoomSimulatedFusion) {
   // 1% disparity noise is 1% depth noise: 2-4 cm at 2-4 m, so fewer floor
   // inliers than with the sensor depth lie within 3 cm.
   EXPECT_GT(result.floor_within_3cm, 0.8);
+}
+
+TEST(LiftSceneOptions, CheckNamesTheNestedField) {
+  EXPECT_NO_THROW(LiftSceneOptions{}.Check());
+  LiftSceneOptions options;
+  options.floor.max_tilt_deg = 0.0;
+  try {
+    options.Check();
+    ADD_FAILURE() << "a floor tilt of 0 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"floor.max_tilt_deg"});
+  }
+  options = {};
+  options.fusion.inlier_sigmas = -1.0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"fusion.inlier_sigmas must be > 0, got -1"});
+  options = {};
+  options.point_stride = 0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"point_stride must be >= 1, got 0"});
+  // The depth sources name the inputs' fields.
+  LiftSceneInputs inputs;
+  inputs.image.width = inputs.image.height = 2;
+  inputs.image.rgb.assign(12, 0);
+  try {
+    LiftScene(inputs);
+    ADD_FAILURE() << "no depth source was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), (std::vector<std::string>{"depth", "metric", "disparity"}));
+  }
 }
 
 }  // namespace

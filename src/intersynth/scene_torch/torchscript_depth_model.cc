@@ -1,4 +1,4 @@
-#include "intersynth/scene/torchscript_depth_model.h"
+#include "intersynth/scene_torch/torchscript_depth_model.h"
 
 #include <fmt/format.h>
 #include <torch/script.h>
@@ -38,8 +38,7 @@ std::string ShapeString(const torch::Tensor& tensor) {
 // The module's `output_kind` attribute, which must be one of the two names.
 DepthOutputKind ReadOutputKind(torch::jit::Module& module, const std::string& source) {
   const std::string expected =
-      fmt::format("expected \"{}\" or \"{}\"", ToString(DepthOutputKind::kMetricDepth),
-                  ToString(DepthOutputKind::kDisparity));
+      fmt::format("expected \"{}\" or \"{}\"", kDepthOutputKindNames[0].name, kDepthOutputKindNames[1].name);
   if (!module.hasattr("output_kind")) {
     throw Error(fmt::format("{}: the TorchScript module has no attribute output_kind ({})", source,
                             expected));
@@ -49,8 +48,8 @@ DepthOutputKind ReadOutputKind(torch::jit::Module& module, const std::string& so
     throw Error(fmt::format("{}: output_kind is {}, {}", source, value.tagKind(), expected));
   }
   const std::string name = value.toStringRef();
-  for (const DepthOutputKind kind : {DepthOutputKind::kMetricDepth, DepthOutputKind::kDisparity}) {
-    if (name == ToString(kind)) return kind;
+  for (const EnumName<DepthOutputKind>& kind : kDepthOutputKindNames) {
+    if (name == kind.name) return kind.value;
   }
   throw Error(fmt::format("{}: output_kind is \"{}\", {}", source, name, expected));
 }
@@ -122,13 +121,7 @@ torch::Tensor TorchScriptDepthModel::Impl::Run(torch::Tensor image,
 }
 
 std::string ToString(DepthOutputKind kind) {
-  switch (kind) {
-    case DepthOutputKind::kMetricDepth:
-      return "metric_depth";
-    case DepthOutputKind::kDisparity:
-      return "disparity";
-  }
-  return "unknown";
+  return std::string(EnumToString(kind, kDepthOutputKindNames));
 }
 
 TorchScriptDepthModel::TorchScriptDepthModel(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -69,6 +69,7 @@
 #include <string>
 
 #include "intersynth/scene/depth_map.h"
+#include "intersynth/util/options.h"
 
 namespace at {
 class Tensor;
@@ -81,6 +82,9 @@ enum class DepthOutputKind {
   kMetricDepth,  ///< "metric_depth": camera-frame z in metres.
   kDisparity,    ///< "disparity": relative inverse depth, unknown scale and shift.
 };
+
+inline constexpr EnumName<DepthOutputKind> kDepthOutputKindNames[] = {
+    {DepthOutputKind::kMetricDepth, "metric_depth"}, {DepthOutputKind::kDisparity, "disparity"}};
 
 /// The attribute value of `kind`: "metric_depth" or "disparity".
 std::string ToString(DepthOutputKind kind);

@@ -1,4 +1,4 @@
-#include "intersynth/scene/torchscript_depth_model.h"
+#include "intersynth/scene_torch/torchscript_depth_model.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
