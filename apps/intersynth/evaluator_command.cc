@@ -8,6 +8,7 @@
 #include <string>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/eval/evaluator_io.h"
 #include "intersynth/eval/evaluator_train.h"
 
@@ -39,36 +40,40 @@ void SetupEvaluatorTrain(CLI::App* command) {
       "Examples:\n"
       "  intersynth evaluator train --data ds --out evals/cpu1\n"
       "  intersynth evaluator train --data ds --out evals/cpu1 --resume --max-minutes 30");
-  command->add_option("--data", *data, "dataset folder (intersynth data build --out)")->required();
-  command->add_option("--out", *out, "evaluator folder (new, or an existing one with --resume)")->required();
-  command->add_option("--config", *config, "cpu or a config JSON file (default cpu; on --resume: the folder's)");
-  command->add_option("--steps", options->steps, "total steps (overrides train.steps)");
-  command->add_option("--batch", options->batch, "batch size, at least 2 (overrides train.batch)");
-  command->add_option("--device", options->device, "cpu or cuda")->capture_default_str();
-  command->add_option("--threads", options->threads, "LibTorch threads (default: every core)");
-  command->add_flag("--resume", options->resume, "continue the evaluator in --out from its checkpoint");
-  command->add_option("--stop-after", options->stop_after_steps,
-                      "stop with a checkpoint after this many steps of this call");
-  command->add_option("--max-minutes", options->max_minutes,
-                      "stop with a checkpoint after this many minutes (resume later with --resume)");
-  command->add_option("--jobs", options->load_jobs, "threads that load the dataset")->capture_default_str();
-  command->callback([=] {
+  auto flags = std::make_shared<FieldFlags>(command);
+  EvaluatorTrainOptions& o = *options;
+  flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")->required();
+  flags->Add("--out", "out_dir", out.get(), "evaluator folder (new, or an existing one with --resume)")
+      ->required();
+  flags->Add("--config", "config", config.get(),
+             "cpu or a config JSON file (default cpu; on --resume: the folder's)");
+  flags->Add("--steps", "steps", &o.steps, "total steps (overrides train.steps)");
+  flags->Add("--batch", "batch", &o.batch, "batch size, at least 2 (overrides train.batch)");
+  flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
+  flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
+  flags->AddFlag("--resume", "resume", &o.resume, "continue the evaluator in --out from its checkpoint");
+  flags->Add("--stop-after", "stop_after_steps", &o.stop_after_steps,
+             "stop with a checkpoint after this many steps of this call");
+  flags->Add("--max-minutes", "max_minutes", &o.max_minutes,
+             "stop with a checkpoint after this many minutes (resume later with --resume)");
+  flags->Add("--jobs", "load_jobs", &o.load_jobs, "threads that load the dataset")->capture_default_str();
+  command->callback([=] { flags->Run([&] {
     options->data_dir = *data;
     options->out_dir = *out;
     options->config = *config;
     if (options->config.empty() && !options->resume) options->config = "cpu";
     const EvaluatorTrainReport report = TrainEvaluator(*options);
     if (report.interrupted) {
-      std::printf("%s\n", report.message.c_str());
+      std::printf("%s, continue with --resume\n", report.message.c_str());
       std::fflush(stdout);
       std::exit(130);
     }
-    if (report.paused) std::printf("%s\n", report.message.c_str());
+    if (report.paused) std::printf("%s, continue with --resume\n", report.message.c_str());
     std::printf("trained the evaluator to step %lld (%lld this run); loss %.4f, val loss %.4f, val R-precision "
                 "top-1 %.3f top-3 %.3f; folder %s\n",
                 static_cast<long long>(report.step), static_cast<long long>(report.steps_trained), report.loss,
                 report.val_loss, report.val_top1, report.val_top3, out->c_str());
-  });
+  }); });
 }
 
 void SetupEvaluatorExport(CLI::App* command) {
@@ -86,10 +91,13 @@ void SetupEvaluatorExport(CLI::App* command) {
   command->add_option("--evaluator", *from, "evaluator folder (intersynth evaluator train --out)")->required();
   command->add_option("--out", *out, "output folder")->required();
   command->add_flag("--half", *half, "store the weights as float16");
-  command->add_flag("--overwrite", *overwrite, "replace an existing output folder");
+  auto flags = std::make_shared<FieldFlags>(command);
+  flags->AddFlag("--overwrite", "overwrite", overwrite.get(), "replace an existing output folder");
   command->callback([=] {
-    ExportEvaluatorFolder(*from, *out, *half, *overwrite);
-    std::printf("wrote %s (%s weights)\n", out->c_str(), *half ? "float16" : "float32");
+    flags->Run([&] {
+      ExportEvaluatorFolder(*from, *out, *half, *overwrite);
+      std::printf("wrote %s (%s weights)\n", out->c_str(), *half ? "float16" : "float32");
+    });
   });
 }
 

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/diffusion/trainer.h"
 #include "intersynth/util/error.h"
 
@@ -106,21 +107,24 @@ void SetupTrain(CLI::App* command) {
       "  intersynth train --data ds --out runs/cpu1 --resume --max-minutes 60   # in chunks\n"
       "  intersynth train --data ds --out runs/dp --nproc 2 --threads 1\n"
       "  intersynth train --data ds --out runs/gpu1 --config gpu --device cuda");
-  command->add_option("--data", *data, "dataset folder (intersynth data build --out)")->required();
-  command->add_option("--out", *out, "run folder (new, or an existing one with --resume)")->required();
-  command->add_option("--config", *config_given, "cpu, gpu or a config JSON file (default cpu; on --resume: the run's)");
-  command->add_option("--steps", options->steps, "total steps of the run (overrides train.steps)");
-  command->add_option("--batch", options->batch, "global batch size (overrides train.batch)");
-  command->add_option("--device", options->device, "cpu or cuda")->capture_default_str();
-  command->add_option("--threads", options->threads, "LibTorch threads per process (default: cores / processes)");
-  command->add_flag("--resume", options->resume, "continue the run in --out from its checkpoint");
-  command->add_option("--stop-after", options->stop_after_steps,
-                      "stop with a checkpoint after this many steps of this call (the schedule still ends at --steps)");
-  command->add_option("--max-minutes", options->max_minutes,
-                      "stop with a checkpoint after this many minutes (resume later with --resume)");
-  command->add_option("--jobs", options->load_jobs, "threads that load the dataset")->capture_default_str();
+  auto flags = std::make_shared<FieldFlags>(command);
+  TrainOptions& o = *options;
+  flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")->required();
+  flags->Add("--out", "out_dir", out.get(), "run folder (new, or an existing one with --resume)")->required();
+  flags->Add("--config", "config", config_given.get(),
+             "cpu, gpu or a config JSON file (default cpu; on --resume: the run's)");
+  flags->Add("--steps", "steps", &o.steps, "total steps of the run (overrides train.steps)");
+  flags->Add("--batch", "batch", &o.batch, "global batch size (overrides train.batch)");
+  flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
+  flags->Add("--threads", "threads", &o.threads, "LibTorch threads per process (default: cores / processes)");
+  flags->AddFlag("--resume", "resume", &o.resume, "continue the run in --out from its checkpoint");
+  flags->Add("--stop-after", "stop_after_steps", &o.stop_after_steps,
+             "stop with a checkpoint after this many steps of this call (the schedule still ends at --steps)");
+  flags->Add("--max-minutes", "max_minutes", &o.max_minutes,
+             "stop with a checkpoint after this many minutes (resume later with --resume)");
+  flags->Add("--jobs", "load_jobs", &o.load_jobs, "threads that load the dataset")->capture_default_str();
   command->add_option("--nproc", *nproc, "data-parallel processes on this machine")->capture_default_str();
-  command->callback([=] {
+  command->callback([=] { flags->Run([&] {
     if (*nproc < 1) throw Error("--nproc must be at least 1");
     if (*nproc > 1) {
       if (std::getenv("WORLD_SIZE") != nullptr && std::string(std::getenv("WORLD_SIZE")) != "1") {
@@ -128,7 +132,8 @@ void SetupTrain(CLI::App* command) {
       }
       // Re-run this command line without --nproc in N processes.
       std::vector<std::string> args = {"intersynth", "train", "--data", *data, "--out", *out,
-                                       "--device", options->device, "--jobs", std::to_string(options->load_jobs)};
+                                       "--device", std::string(ToString(options->device)), "--jobs",
+                                       std::to_string(options->load_jobs)};
       if (!config_given->empty()) args.insert(args.end(), {"--config", *config_given});
       if (options->steps > 0) args.insert(args.end(), {"--steps", std::to_string(options->steps)});
       if (options->batch > 0) args.insert(args.end(), {"--batch", std::to_string(options->batch)});
@@ -141,22 +146,22 @@ void SetupTrain(CLI::App* command) {
       return;
     }
     options->data_dir = *data;
-    options->run_dir = *out;
+    options->out_dir = *out;
     options->config = *config_given;
     if (options->config.empty() && !options->resume) options->config = "cpu";
     options->distributed = DistributedOptionsFromEnvironment();
     const TrainReport report = Train(*options);
     if (options->distributed.rank != 0) return;
     if (report.interrupted) {
-      std::printf("%s\n", report.message.c_str());
+      std::printf("%s, continue with --resume\n", report.message.c_str());
       std::fflush(stdout);
       std::exit(130);
     }
-    if (report.paused) std::printf("%s\n", report.message.c_str());
+    if (report.paused) std::printf("%s, continue with --resume\n", report.message.c_str());
     std::printf("trained to step %lld (%lld steps this run, %.1f samples/s); loss %.4f, val loss %.4f; run in %s\n",
                 static_cast<long long>(report.step), static_cast<long long>(report.steps_trained),
                 report.samples_per_s, report.loss, report.val_loss, out->c_str());
-  });
+  }); });
 }
 
 }  // namespace intersynth::cli

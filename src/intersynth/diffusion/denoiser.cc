@@ -1,5 +1,7 @@
 #include "intersynth/diffusion/denoiser.h"
 
+#include "intersynth/nn_torch/attention.h"
+
 #include <cmath>
 
 namespace intersynth {
@@ -25,20 +27,9 @@ MaskedSelfAttentionImpl::MaskedSelfAttentionImpl(int64_t d_model, int64_t heads,
 }
 
 torch::Tensor MaskedSelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& key_mask) {
-  const int64_t batch = x.size(0), length = x.size(1), d_model = x.size(2);
-  const int64_t head_dim = d_model / heads_;
-  TORCH_CHECK(key_mask.sizes() == torch::IntArrayRef({batch, length}), "key_mask must be [B, L]");
-  // [B, L, 3, H, dh] -> three [B, H, L, dh].
-  const torch::Tensor qkv = qkv_(x).reshape({batch, length, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
-  const torch::Tensor q = qkv[0], k = qkv[1], v = qkv[2];
-  // scores[b, h, i, j] = q_i . k_j / sqrt(dh); padded keys j get -inf, so
-  // their softmax weight is exactly 0 and their values never reach a query.
-  torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim));
-  scores = scores.masked_fill(key_mask.logical_not().view({batch, 1, 1, length}),
-                              -std::numeric_limits<float>::infinity());
-  const torch::Tensor weights = dropout_(torch::softmax(scores, -1));
-  const torch::Tensor mixed = torch::matmul(weights, v).permute({0, 2, 1, 3}).reshape({batch, length, d_model});
-  return out_(mixed);
+  // The shared implementation (nn_torch/attention.h) takes padding, the
+  // keys not to attend to.
+  return MultiHeadSelfAttention(x, key_mask.logical_not(), heads_, qkv_, out_, dropout_);
 }
 
 AdaLnBlockImpl::AdaLnBlockImpl(int64_t d_model, int64_t heads, int64_t ff_dim, double dropout) {

@@ -43,7 +43,9 @@ namespace intersynth {
 ///   PE[n, 2i] = sin(pos_n / 10000^(2i/dim)), PE[n, 2i+1] = cos(...). dim even.
 torch::Tensor SinusoidalEncoding(const torch::Tensor& positions, int64_t dim);
 
-/// Multi-head self-attention with a key padding mask.
+/// Multi-head self-attention with a key mask: the module that owns the
+/// projections under the checkpoint's names ("qkv", "out"); the attention
+/// itself is nn_torch/attention.h's MultiHeadSelfAttention.
 class MaskedSelfAttentionImpl : public torch::nn::Module {
  public:
   MaskedSelfAttentionImpl(int64_t d_model, int64_t heads, double dropout);

@@ -2,11 +2,11 @@
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/motion/features_262.h"
+#include "intersynth/motion/motion_clip.h"
 
 namespace intersynth {
 namespace {
 
-constexpr int kJoints = 22;
 
 // sum(mask * value) / sum(mask) over every dimension but the batch; 0 where
 // the mask is empty. value and mask broadcast to the same shape.
@@ -21,13 +21,13 @@ torch::Tensor PerSampleMean(const torch::Tensor& value, const torch::Tensor& mas
 // depends on (the parent for a rotation channel, else the same joint).
 std::pair<torch::Tensor, torch::Tensor> ChannelJoints() {
   std::vector<int64_t> primary(InterGenLayout::kDim), secondary(InterGenLayout::kDim);
-  for (int j = 0; j < kJoints; ++j) {
+  for (int j = 0; j < kNumJoints; ++j) {
     for (int k = 0; k < 3; ++k) {
       primary[InterGenLayout::kPositions + 3 * j + k] = secondary[InterGenLayout::kPositions + 3 * j + k] = j;
       primary[InterGenLayout::kVelocities + 3 * j + k] = secondary[InterGenLayout::kVelocities + 3 * j + k] = j;
     }
   }
-  for (int j = 1; j < kJoints; ++j) {
+  for (int j = 1; j < kNumJoints; ++j) {
     for (int k = 0; k < 6; ++k) {
       primary[InterGenLayout::kRotations + 6 * (j - 1) + k] = j;
       secondary[InterGenLayout::kRotations + 6 * (j - 1) + k] = kSmpl22Parents[j];
@@ -93,7 +93,7 @@ LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, 
   TORCH_CHECK(pred.sizes() == target.sizes() && pred.dim() == 4 && pred.size(3) == InterGenLayout::kDim,
               "pred and target must be [B, P, T, 262]");
   const int64_t batch = pred.size(0), persons = pred.size(1), rows = pred.size(2);
-  TORCH_CHECK(joint_valid.sizes() == torch::IntArrayRef({batch, persons, rows, kJoints}),
+  TORCH_CHECK(joint_valid.sizes() == torch::IntArrayRef({batch, persons, rows, kNumJoints}),
               "joint_valid must be [B, P, T, 22]");
   LossTerms out;
 
@@ -103,9 +103,9 @@ LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, 
 
   // De-normalised positions [B, P, T, 22, 3] and the joints that count.
   const torch::Tensor pos_hat = (pred.narrow(3, 0, 66) * std.narrow(0, 0, 66) + mean.narrow(0, 0, 66))
-                                    .reshape({batch, persons, rows, kJoints, 3});
+                                    .reshape({batch, persons, rows, kNumJoints, 3});
   const torch::Tensor pos = (target.narrow(3, 0, 66) * std.narrow(0, 0, 66) + mean.narrow(0, 0, 66))
-                                .reshape({batch, persons, rows, kJoints, 3});
+                                .reshape({batch, persons, rows, kNumJoints, 3});
   const torch::Tensor jmask = joint_valid * token_mask.to(joint_valid.dtype()).unsqueeze(-1);  // [B,P,T,22]
   const torch::Tensor geometric = (t <= t_bar).to(pred.dtype());                                // [B]
 
@@ -133,7 +133,7 @@ LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, 
 
   // Bone lengths of joints 1..21 to their parents.
   std::vector<int64_t> children, parents;
-  for (int j = 1; j < kJoints; ++j) {
+  for (int j = 1; j < kNumJoints; ++j) {
     children.push_back(j);
     parents.push_back(kSmpl22Parents[j]);
   }

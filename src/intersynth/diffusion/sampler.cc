@@ -3,8 +3,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "intersynth/diffusion/gaussian_diffusion.h"
-#include "intersynth/diffusion/training_data.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/random.h"
 
 namespace intersynth {
 
@@ -31,10 +31,16 @@ torch::Tensor GuidedPrediction(MotionDiffusion& model, const torch::Tensor& x_t,
   return GuidedX0(both.narrow(0, 0, n), both.narrow(0, n, n), guidance);
 }
 
+void SamplerOptions::Check() const {
+  CheckAtLeast(steps, 1, "steps");
+  CheckAtLeast(guidance, 0.0, "guidance");
+}
+
 torch::Tensor SampleX0(MotionDiffusion& model, const NoiseSchedule& schedule, const torch::Tensor& cond,
                        const torch::Tensor& uncond, const torch::Tensor& token_mask, const torch::Tensor& person_ids,
                        const SamplerOptions& options, const Inpainting& inpainting,
                        const SamplerProgress& progress) {
+  options.Check();
   torch::NoGradGuard no_grad;
   model->eval();
   const int64_t n = token_mask.size(0), persons = token_mask.size(1), rows = token_mask.size(2);
@@ -49,7 +55,7 @@ torch::Tensor SampleX0(MotionDiffusion& model, const NoiseSchedule& schedule, co
   };
 
   torch::Tensor x0;
-  if (options.kind == "ddim") {
+  if (options.kind == SamplerKind::kDdim) {
     const std::vector<int> timesteps = schedule.SpacedTimesteps(options.steps);
     for (size_t i = 0; i < timesteps.size(); ++i) {
       const int t = timesteps[i];
@@ -58,7 +64,7 @@ torch::Tensor SampleX0(MotionDiffusion& model, const NoiseSchedule& schedule, co
       x = DdimStep(schedule, x, t, t_prev, x0) * mask;
       if (progress) progress(static_cast<int>(i) + 1, static_cast<int>(timesteps.size()));
     }
-  } else if (options.kind == "ddpm") {
+  } else {
     const int total = schedule.steps();
     for (int t = total - 1; t >= 0; --t) {
       x0 = inpaint(GuidedPrediction(model, x, t, cond, uncond, token_mask, person_ids, options.guidance));
@@ -68,8 +74,6 @@ torch::Tensor SampleX0(MotionDiffusion& model, const NoiseSchedule& schedule, co
       x = DdpmStep(schedule, x, steps, x0, noise) * mask;
       if (progress) progress(total - t, total);
     }
-  } else {
-    throw Error("--sampler must be ddim or ddpm, got '" + options.kind + "'");
   }
   // The last step returns x_0 itself (DDIM to abar = 1; DDPM's t = 0 step is
   // the posterior mean with coefficient 1 on x0); known entries exactly.

@@ -1,6 +1,5 @@
 #include "intersynth/diffusion/trainer.h"
 
-#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -16,6 +15,7 @@
 #include "intersynth/diffusion/motion_model.h"
 #include "intersynth/diffusion/run_files.h"
 #include "intersynth/diffusion/training_data.h"
+#include "intersynth/diffusion/training_loop.h"
 #include "intersynth/diffusion/training_step.h"
 #include "intersynth/io/json.h"
 #include "intersynth/text/tokenizer.h"
@@ -27,18 +27,6 @@
 
 namespace intersynth {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-std::vector<std::string> ClipIds(const TrainingCorpus& corpus) {
-  std::vector<std::string> ids;
-  for (const TrainingClip& clip : corpus.clips) ids.push_back(clip.id);
-  return ids;
-}
 
 // The fixed validation set: sample i drawn as step -1 - i of the val seed,
 // text never dropped.
@@ -55,37 +43,30 @@ std::vector<TrainingSample> ValidationSamples(const TrainingCorpus& corpus, cons
 }
 
 
-// Resolves the config of a new or resumed run and checks the folder.
+// The config of a new or resumed run.
 DiffusionConfig ResolveConfig(const TrainOptions& options, const RunPaths& paths) {
   DiffusionConfig config;
   if (options.resume) {
-    if (!std::filesystem::exists(paths.config())) {
-      throw Error(fmt::format("{}: no run to resume here (config.json is missing)", paths.dir.string()));
-    }
     const DiffusionConfig saved = DiffusionConfigFromJson(ReadJson(paths.config()), paths.config().string());
     config = saved;
     if (!options.config.empty()) {
       config = LoadDiffusionConfig(options.config);
       if (ArchitectureSignature(config) != ArchitectureSignature(saved)) {
-        throw Error(fmt::format(
-            "{}: the run was trained with another architecture than --config {} (model, text and diffusion "
-            "sections differ); resume without --config, or start a new run",
+        throw OptionError(fmt::format(
+            "{}: the run was trained with another architecture than {{config}} {} (model, text and diffusion "
+            "sections differ); resume without {{config}}, or start a new run",
             paths.dir.string(), options.config));
       }
     }
   } else {
-    if (std::filesystem::exists(paths.dir) && !std::filesystem::is_empty(paths.dir)) {
-      throw Error(fmt::format("{}: already exists; pass --resume to continue that run, or choose another --out",
-                              paths.dir.string()));
-    }
     config = LoadDiffusionConfig(options.config.empty() ? "cpu" : options.config);
   }
   if (options.steps > 0) config.train.steps = options.steps;
   if (options.batch > 0) config.train.batch = options.batch;
-  ValidateDiffusionConfig(config, "train options");
+  config.Check();
   if (config.train.batch % options.distributed.world_size != 0) {
-    throw Error(fmt::format("--batch {} must be divisible by the number of processes ({})", config.train.batch,
-                            options.distributed.world_size));
+    throw OptionError(fmt::format("{{batch}} {} must be divisible by the number of processes ({})",
+                                  config.train.batch, options.distributed.world_size));
   }
   return config;
 }
@@ -111,46 +92,35 @@ double LearningRate(const TrainConfig& c, int64_t step) {
   return c.lr * (c.min_lr_ratio + (1.0 - c.min_lr_ratio) * 0.5 * (1.0 + std::cos(pi * progress)));
 }
 
+void TrainOptions::Check() const {
+  TrainingRunOptions::Check();
+  CheckNested("distributed", [&] { distributed.Check(); });
+}
+
 TrainReport Train(const TrainOptions& options) {
-  const RunPaths paths(options.run_dir);
+  options.Check();
+  const RunPaths paths(options.out_dir);
   const DistributedOptions& dist = options.distributed;
   const bool leader = dist.rank == 0;
   // Rendezvous first: every process checks the run folder before the leader
   // writes into it (the barrier below).
   ProcessGroup group(dist);
+  CheckRunFolder(options, paths, "run");
   DiffusionConfig config = ResolveConfig(options, paths);
   group.Barrier();
-  const torch::Device device = ParseDevice(options.device, dist.rank);
+  const torch::Device device = ToTorchDevice(options.device, dist.rank);
   const int threads = options.threads > 0
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / dist.world_size);
   torch::set_num_threads(threads);
 
-  // Data: the train split (and the val split when it has clips).
-  TrainingCorpus train = LoadTrainingCorpus(options.data_dir, "train", options.load_jobs);
-  std::optional<TrainingCorpus> val;
-  try {
-    val = LoadTrainingCorpus(options.data_dir, "val", options.load_jobs);
-  } catch (const Error& e) {
-    if (leader) LogWarn("no validation loss: {}", e.what());
-  }
-  const std::vector<std::string> clip_ids = ClipIds(train);
-
-  // The run folder: new files, or the saved ones checked against the data.
-  std::optional<Tokenizer> loaded_tokenizer;
-  if (options.resume) {
-    loaded_tokenizer = Tokenizer::Load(paths.tokenizer());
-    if (ReadNonEmptyLines(paths.train_clips()) != clip_ids) {
-      throw Error(fmt::format("{}: the train split of {} differs from the clips this run started on ({}); "
-                              "resume on the same dataset",
-                              paths.dir.string(), options.data_dir.string(), paths.train_clips().string()));
-    }
-    train.normalizer = FeatureNormalizer::Load(paths.mean(), paths.std());
-    if (val) val->normalizer = train.normalizer;
-  } else {
-    loaded_tokenizer = Tokenizer::Build(TokenizerCaptions(train, static_cast<int>(config.model.max_persons)));
-  }
-  const Tokenizer& tokenizer = *loaded_tokenizer;
+  // Data (the train split, and the val split when it has clips) and the
+  // run's tokenizer and feature statistics.
+  TrainingSplits splits = LoadTrainingSplits(options, leader);
+  const Tokenizer tokenizer =
+      RunTokenizer(options, paths, "run", static_cast<int>(config.model.max_persons), &splits);
+  const TrainingCorpus& train = splits.train;
+  const std::optional<TrainingCorpus>& val = splits.val;
   if (!options.resume && !config.text.torchscript.empty()) {
     // The run keeps its own copy of the user's text encoder, so that the run
     // folder alone can generate; every process reads the original until then.
@@ -170,9 +140,7 @@ TrainReport Train(const TrainOptions& options) {
   if (leader && !options.resume) {
     std::filesystem::create_directories(paths.dir);
     WriteJson(paths.config(), DiffusionConfigToJson(config));
-    tokenizer.Save(paths.tokenizer());
-    train.normalizer.Save(paths.mean(), paths.std());
-    WriteLinesAtomic(paths.train_clips(), clip_ids);
+    WriteRunData(paths, tokenizer, splits);
   }
 
   // Model, EMA copy and optimiser; the seed fixes the initial weights.
@@ -183,21 +151,17 @@ TrainReport Train(const TrainOptions& options) {
   ema->to(device);
   CopyWeights(*model, *ema);
   for (auto& p : ema->parameters()) p.set_requires_grad(false);
-  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(config.train.lr)
-                                                         .betas({config.train.adam_beta1, config.train.adam_beta2})
-                                                         .weight_decay(config.train.weight_decay));
+  torch::optim::AdamW optimizer = MakeAdamW(model->parameters(), config.train);
+  TrainingLoop loop(options, paths, config.train.steps, leader);
   int64_t step = 0;
-  double elapsed_before = 0.0;
   int64_t samples_before = 0;
   if (options.resume) {
-    const std::filesystem::path checkpoint = paths.checkpoint();
-    const nlohmann::json state = ReadJson(checkpoint / RunPaths::kState);
-    step = JsonRequire<int64_t>(state, "step", (checkpoint / RunPaths::kState).string());
-    elapsed_before = state.value("elapsed_s", 0.0);
+    const nlohmann::json state = loop.Resume();
+    step = loop.first_step();
     samples_before = state.value("samples", int64_t{0});
-    LoadModuleWeights(*model, checkpoint / RunPaths::kModel);
-    LoadModuleWeights(*ema, checkpoint / RunPaths::kEma);
-    LoadOptimizerState(optimizer, checkpoint / RunPaths::kOptimizer);
+    LoadModuleWeights(*model, paths.checkpoint() / RunPaths::kModel);
+    LoadModuleWeights(*ema, paths.checkpoint() / RunPaths::kEma);
+    LoadOptimizerState(optimizer, paths.checkpoint() / RunPaths::kOptimizer);
   }
   if (leader) {
     WriteJson(paths.run(), {{"dataset", std::filesystem::absolute(options.data_dir).string()},
@@ -207,29 +171,25 @@ TrainReport Train(const TrainOptions& options) {
                             {"parameters", CountParameters(*model)},
                             {"vocabulary", tokenizer.vocab_size()},
                             {"processes", dist.world_size},
-                            {"device", options.device}});
+                            {"device", std::string(ToString(options.device))}});
   }
   const NoiseSchedule schedule = NoiseSchedule::Cosine(config.diffusion.steps, config.diffusion.cosine_s);
   const auto [mean, std] = NormalizerTensors(train.normalizer, device);
   const std::vector<TrainingSample> val_samples =
       val ? ValidationSamples(*val, config) : std::vector<TrainingSample>{};
 
-  // Saves the checkpoint folder atomically (leader only).
-  const auto start = Clock::now();
+  // The checkpoint: weights, EMA, optimiser, and the samples seen.
   const int64_t resumed_step = step;
   auto save_checkpoint = [&](int64_t at_step) {
-    if (!leader) return;
-    AtomicFolderWriter out(paths.checkpoint(), /*overwrite=*/true);
-    std::filesystem::create_directories(out.temp_path());
-    torch::save(model, (out.temp_path() / RunPaths::kModel).string());
-    torch::save(ema, (out.temp_path() / RunPaths::kEma).string());
-    torch::save(optimizer, (out.temp_path() / RunPaths::kOptimizer).string());
-    WriteJson(out.temp_path() / RunPaths::kState,
-              {{"step", at_step},
-               {"samples", samples_before + (at_step - resumed_step) * config.train.batch},
-               {"elapsed_s", elapsed_before + Seconds(start)},
-               {"architecture", nlohmann::json::parse(ArchitectureSignature(config))}});
-    out.Commit();
+    loop.SaveCheckpoint(
+        at_step,
+        [&](const std::filesystem::path& folder) {
+          torch::save(model, (folder / RunPaths::kModel).string());
+          torch::save(ema, (folder / RunPaths::kEma).string());
+          torch::save(optimizer, (folder / RunPaths::kOptimizer).string());
+        },
+        {{"samples", samples_before + (at_step - resumed_step) * config.train.batch},
+         {"architecture", nlohmann::json::parse(ArchitectureSignature(config))}});
   };
 
   // Validation loss of the EMA weights on the fixed val samples.
@@ -263,16 +223,13 @@ TrainReport Train(const TrainOptions& options) {
   std::vector<double> interval_sums;
   int64_t interval_steps = 0;
   double interval_data_s = 0.0;
-  auto interval_start = Clock::now();
-  InterruptGuard interrupt_guard;
-  std::ofstream metrics;
-  if (leader) metrics.open(paths.metrics(), std::ios::app);
+  Timer interval;
   if (leader) {
     fmt::print("training {} parameters on {} clips ({} val) from step {} to {}, batch {} on {} process{} x {} "
                "thread{} ({})\n",
                CountParameters(*model), train.clips.size(), val ? val->clips.size() : 0, step,
                config.train.steps, config.train.batch, dist.world_size, dist.world_size == 1 ? "" : "es",
-               threads, threads == 1 ? "" : "s", options.device);
+               threads, threads == 1 ? "" : "s", ToString(options.device));
     std::fflush(stdout);
   }
 
@@ -281,14 +238,14 @@ TrainReport Train(const TrainOptions& options) {
     torch::manual_seed(MixSeed(config.train.seed, static_cast<uint64_t>(step), 0xD40ULL + dist.rank));
     model->train();
     const StepPlan plan = PlanStep(train, config.train, config.train.seed, step);
-    const auto draw_start = Clock::now();
+    const Timer draw;
     std::vector<TrainingSample> samples;
     for (int64_t i = dist.rank * shard; i < (dist.rank + 1) * shard; ++i) {
       samples.push_back(DrawSample(train, config, plan, config.train.seed, step, static_cast<int>(i)));
     }
     const BatchTensors tensors =
         ToTensors(CollateSamples(samples, config.model.max_persons), device);
-    interval_data_s += Seconds(draw_start);
+    interval_data_s += draw.Seconds();
     const LossTerms loss = TrainingLoss(model, tensors, schedule, mean, std, config);
     optimizer.zero_grad();
     loss.total.backward();
@@ -305,9 +262,7 @@ TrainReport Train(const TrainOptions& options) {
       grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), config.train.grad_clip);
     }
     const double lr = LearningRate(config.train, step);
-    for (auto& group_options : optimizer.param_groups()) {
-      static_cast<torch::optim::AdamWOptions&>(group_options.options()).lr(lr);
-    }
+    SetLearningRate(optimizer, lr);
     optimizer.step();
     // EMA warm-up (as TensorFlow's ExponentialMovingAverage with num_updates):
     // the decay ramps up as (1 + s) / (10 + s) to ema_decay, so that a short
@@ -322,22 +277,20 @@ TrainReport Train(const TrainOptions& options) {
     for (const auto& term : terms) values.push_back(term.second);
     values.push_back(InterruptRequested() ? 1.0 : 0.0);
     // The time limit is the leader's clock, shared like the interrupt flag.
-    values.push_back(leader && options.max_minutes > 0 && Seconds(start) > 60.0 * options.max_minutes ? 1.0 : 0.0);
+    values.push_back(leader && loop.OutOfTime() ? 1.0 : 0.0);
     values = group.AllReduceSum(values);
     const bool out_of_time = values.back() > 0;
     values.pop_back();
     const bool interrupted = values.back() > 0;
     values.pop_back();
-    const bool paused = !interrupted && step < config.train.steps &&
-                        (out_of_time || (options.stop_after_steps > 0 && step - first_step >= options.stop_after_steps));
+    const TrainingLoop::StepEnd end = loop.EndOfStep(step, interrupted, out_of_time);
     if (interval_sums.empty()) interval_sums.assign(values.size(), 0.0);
     for (size_t i = 0; i < values.size(); ++i) interval_sums[i] += values[i] / dist.world_size;
     ++interval_steps;
 
     // Progress line and metrics record.
-    const bool last = step == config.train.steps || paused;
-    if (leader && (step % config.train.log_every == 0 || last || interrupted)) {
-      const double interval_s = Seconds(interval_start);
+    if (leader && (step % config.train.log_every == 0 || end.last || interrupted)) {
+      const double interval_s = interval.Seconds();
       const double rate = interval_steps * config.train.batch / std::max(1e-9, interval_s);
       std::vector<std::pair<std::string, double>> means = terms;
       for (size_t i = 0; i < means.size(); ++i) means[i].second = interval_sums[i] / interval_steps;
@@ -350,43 +303,32 @@ TrainReport Train(const TrainOptions& options) {
       }
       nlohmann::json record = {{"step", step},       {"lr", lr},
                                {"grad_norm", grad_norm}, {"samples_per_s", rate},
-                               {"elapsed_s", elapsed_before + Seconds(start)}};
+                               {"elapsed_s", loop.ElapsedSeconds()}};
       for (const auto& [name, value] : means) record["loss_" + name] = value;
-      metrics << record.dump() << "\n" << std::flush;
+      loop.Log(record);
       report.loss = means[0].second;
       interval_sums.assign(interval_sums.size(), 0.0);
       interval_steps = 0;
       interval_data_s = 0.0;
-      interval_start = Clock::now();
+      interval.Restart();
     }
 
-    if (leader && val && config.train.val_every > 0 && (step % config.train.val_every == 0 || last)) {
+    if (leader && val && config.train.val_every > 0 && (step % config.train.val_every == 0 || end.last)) {
       const auto val_terms = validate();
       report.val_loss = val_terms[0].second;
       nlohmann::json record = {{"step", step}, {"split", "val"}};
       for (const auto& [name, value] : val_terms) record["val_" + name] = value;
-      metrics << record.dump() << "\n" << std::flush;
+      loop.Log(record);
       if (options.progress) fmt::print("step {}  val loss {:.4f} ({})\n", step, val_terms[0].second, FormatTerms(val_terms));
     }
 
-    if (step % config.train.checkpoint_every == 0 || last || interrupted) save_checkpoint(step);
-    if (paused) {
-      report.paused = true;
-      report.message = fmt::format("paused at step {} of {}; checkpoint written, continue with --resume", step,
-                                   config.train.steps);
-      break;
-    }
-    if (interrupted) {
-      report.interrupted = true;
-      report.success = false;
-      report.message = fmt::format("interrupted at step {}; checkpoint written, continue with --resume", step);
-      break;
-    }
+    if (step % config.train.checkpoint_every == 0 || end.last || interrupted) save_checkpoint(step);
+    if (loop.Stop(end, step, &report)) break;
   }
   if (step == first_step) save_checkpoint(step);
   report.step = step;
   report.steps_trained = step - first_step;
-  report.samples_per_s = report.steps_trained * config.train.batch / std::max(1e-9, Seconds(start));
+  report.samples_per_s = report.steps_trained * config.train.batch / std::max(1e-9, loop.Seconds());
   return report;
 }
 

@@ -11,6 +11,7 @@
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/feature_augment.h"
 #include "intersynth/motion/features_262.h"
+#include "intersynth/motion/motion_clip.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/scene_compose.h"
 #include "intersynth/util/error.h"
@@ -22,7 +23,6 @@ namespace intersynth {
 namespace {
 
 constexpr int kDim = InterGenLayout::kDim;
-constexpr int kJoints = 22;
 
 // A random crop of `rows` rows of every person of `clip`, starting at `start`,
 // re-canonicalised on person 0 at its first row.
@@ -37,10 +37,10 @@ std::vector<float> CropRows(const TrainingClip& clip, int64_t start, int64_t row
 }
 
 std::vector<float> CropValid(const TrainingClip& clip, int64_t start, int64_t rows) {
-  std::vector<float> out(static_cast<size_t>(clip.persons) * rows * kJoints);
+  std::vector<float> out(static_cast<size_t>(clip.persons) * rows * kNumJoints);
   for (int p = 0; p < clip.persons; ++p) {
-    const uint8_t* src = clip.joint_valid.data() + (static_cast<size_t>(p) * clip.rows + start) * kJoints;
-    std::transform(src, src + rows * kJoints, out.data() + static_cast<size_t>(p) * rows * kJoints,
+    const uint8_t* src = clip.joint_valid.data() + (static_cast<size_t>(p) * clip.rows + start) * kNumJoints;
+    std::transform(src, src + rows * kNumJoints, out.data() + static_cast<size_t>(p) * rows * kNumJoints,
                    [](uint8_t v) { return v ? 1.0f : 0.0f; });
   }
   return out;
@@ -51,7 +51,7 @@ std::vector<float> CropValid(const TrainingClip& clip, int64_t start, int64_t ro
 void MirrorValid(float* valid, int64_t rows) {
   static constexpr int kPairs[8][2] = {{1, 2}, {4, 5}, {7, 8}, {10, 11}, {13, 14}, {16, 17}, {18, 19}, {20, 21}};
   for (int64_t n = 0; n < rows; ++n) {
-    for (const auto& pair : kPairs) std::swap(valid[n * kJoints + pair[0]], valid[n * kJoints + pair[1]]);
+    for (const auto& pair : kPairs) std::swap(valid[n * kNumJoints + pair[0]], valid[n * kNumJoints + pair[1]]);
   }
 }
 
@@ -71,17 +71,6 @@ std::vector<std::string> TrainingCorpus::AllTexts() const {
   return texts;
 }
 
-uint64_t MixSeed(uint64_t a, uint64_t b, uint64_t c) {
-  // SplitMix64 finaliser over a running combination.
-  auto mix = [](uint64_t z) {
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  };
-  return mix(mix(mix(a) ^ b) ^ c);
-}
-
 TrainingClip MakeTrainingClip(const std::string& id, const MotionClip& clip) {
   TrainingClip out;
   out.id = id;
@@ -90,14 +79,14 @@ TrainingClip MakeTrainingClip(const std::string& id, const MotionClip& clip) {
   const InterGenFeatures features = EncodeInterGen(clip);
   out.rows = features.num_rows;
   out.features = features.values;
-  out.joint_valid.assign(static_cast<size_t>(out.persons) * out.rows * kJoints, 1);
+  out.joint_valid.assign(static_cast<size_t>(out.persons) * out.rows * kNumJoints, 1);
   if (!clip.valid.empty()) {
     for (int p = 0; p < out.persons; ++p) {
       for (int64_t n = 0; n < out.rows; ++n) {
-        for (int j = 0; j < kJoints; ++j) {
-          const size_t a = (static_cast<size_t>(p) * clip.num_frames + n) * kJoints + j;
-          out.joint_valid[(static_cast<size_t>(p) * out.rows + n) * kJoints + j] =
-              clip.valid[a] && clip.valid[a + kJoints];
+        for (int j = 0; j < kNumJoints; ++j) {
+          const size_t a = (static_cast<size_t>(p) * clip.num_frames + n) * kNumJoints + j;
+          out.joint_valid[(static_cast<size_t>(p) * out.rows + n) * kNumJoints + j] =
+              clip.valid[a] && clip.valid[a + kNumJoints];
         }
       }
     }
@@ -275,7 +264,7 @@ TrainingSample DrawSample(const TrainingCorpus& corpus, const DiffusionConfig& c
   std::iota(order.begin(), order.end(), 0);
   if (train.shuffle_persons) rng.Shuffle(order);
   std::vector<float> values(sample.values.size()), valid(sample.joint_valid.size());
-  const size_t block = static_cast<size_t>(sample.rows) * kDim, vblock = static_cast<size_t>(sample.rows) * kJoints;
+  const size_t block = static_cast<size_t>(sample.rows) * kDim, vblock = static_cast<size_t>(sample.rows) * kNumJoints;
   for (int p = 0; p < sample.persons; ++p) {
     std::copy_n(sample.values.data() + order[p] * block, block, values.data() + p * block);
     std::copy_n(sample.joint_valid.data() + order[p] * vblock, vblock, valid.data() + p * vblock);
@@ -305,15 +294,15 @@ TrainingBatch CollateSamples(const std::vector<TrainingSample>& samples, int64_t
   const int64_t B = batch.batch, P = batch.persons, T = batch.rows;
   batch.values.assign(B * P * T * kDim, 0.0f);
   batch.token_mask.assign(B * P * T, 0);
-  batch.joint_valid.assign(B * P * T * kJoints, 0.0f);
+  batch.joint_valid.assign(B * P * T * kNumJoints, 0.0f);
   batch.person_ids.assign(B * P, 0);
   for (int64_t b = 0; b < B; ++b) {
     const TrainingSample& s = samples[b];
     for (int p = 0; p < s.persons; ++p) {
       for (int64_t n = 0; n < s.rows; ++n) {
         std::copy_n(s.values.data() + (p * s.rows + n) * kDim, kDim, batch.values.data() + ((b * P + p) * T + n) * kDim);
-        std::copy_n(s.joint_valid.data() + (p * s.rows + n) * kJoints, kJoints,
-                    batch.joint_valid.data() + ((b * P + p) * T + n) * kJoints);
+        std::copy_n(s.joint_valid.data() + (p * s.rows + n) * kNumJoints, kNumJoints,
+                    batch.joint_valid.data() + ((b * P + p) * T + n) * kNumJoints);
         batch.token_mask[(b * P + p) * T + n] = 1;
       }
     }

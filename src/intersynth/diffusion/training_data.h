@@ -28,6 +28,7 @@
 
 #include "intersynth/diffusion/config.h"
 #include "intersynth/motion/normalization.h"
+#include "intersynth/util/random.h"
 
 namespace intersynth {
 
@@ -77,9 +78,6 @@ TrainingCorpus MakeTrainingCorpus(std::vector<TrainingClip> clips, FeatureNormal
 
 /// A clip's features and validity from its motion (EncodeInterGen).
 TrainingClip MakeTrainingClip(const std::string& id, const struct MotionClip& clip);
-
-/// A generator seed from three numbers (SplitMix64 mixing).
-uint64_t MixSeed(uint64_t a, uint64_t b, uint64_t c);
 
 enum class SceneKind { kSingle, kComposed, kReal };
 

@@ -1,6 +1,5 @@
 #include "intersynth/eval/evaluator_train.h"
 
-#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -14,7 +13,8 @@
 #include "intersynth/diffusion/run_files.h"
 #include "intersynth/diffusion/trainer.h"
 #include "intersynth/diffusion/training_data.h"
-#include "intersynth/eval/embedding_metrics.h"
+#include "intersynth/diffusion/training_loop.h"
+#include "intersynth/eval_metrics/embedding_metrics.h"
 #include "intersynth/eval/evaluator.h"
 #include "intersynth/eval/evaluator_batch.h"
 #include "intersynth/io/json.h"
@@ -27,29 +27,16 @@
 namespace intersynth {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
-
-// The config of a new or resumed evaluator; the folder must suit the mode.
+// The config of a new or resumed evaluator.
 EvaluatorConfig ResolveConfig(const EvaluatorTrainOptions& options, const RunPaths& paths) {
-  EvaluatorConfig config;
-  if (options.resume) {
-    if (!std::filesystem::exists(paths.config())) {
-      throw Error(fmt::format("{}: no evaluator to resume here (config.json is missing)", paths.dir.string()));
-    }
-    config = EvaluatorConfigFromJson(ReadJson(paths.config()), paths.config().string());
-  } else {
-    if (std::filesystem::exists(paths.dir) && !std::filesystem::is_empty(paths.dir)) {
-      throw Error(fmt::format("{}: already exists; pass --resume to continue that evaluator, or choose another --out",
-                              paths.dir.string()));
-    }
-    config = LoadEvaluatorConfig(options.config.empty() ? "cpu" : options.config);
-  }
+  EvaluatorConfig config =
+      options.resume ? EvaluatorConfigFromJson(ReadJson(paths.config()), paths.config().string())
+                     : LoadEvaluatorConfig(options.config.empty() ? "cpu" : options.config);
   if (options.steps > 0) config.base.train.steps = options.steps;
   if (options.batch > 0) config.base.train.batch = options.batch;
-  if (config.base.train.batch < 2) throw Error("--batch: a contrastive loss needs at least 2 samples per batch");
-  ValidateDiffusionConfig(config.base, "evaluator train options");
+  if (config.base.train.batch < 2)
+    throw OptionError("{batch}: a contrastive loss needs at least 2 samples per batch");
+  config.base.Check();
   // The evaluator always sees the caption.
   config.base.train.cond_drop = 0.0;
   return config;
@@ -113,73 +100,53 @@ ValidationFigures Validate(MotionTextEvaluator& model,
 
 }  // namespace
 
+void EvaluatorTrainOptions::Check() const { TrainingRunOptions::Check(); }
+
 EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
+  options.Check();
   const RunPaths paths(options.out_dir);
+  CheckRunFolder(options, paths, "evaluator");
   EvaluatorConfig config = ResolveConfig(options, paths);
   const DiffusionConfig& base = config.base;
-  const torch::Device device = ParseDevice(options.device);
+  const torch::Device device = ToTorchDevice(options.device);
   const int threads =
       options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
 
-  // Data: the train split, and the val split when it has clips.
-  TrainingCorpus train = LoadTrainingCorpus(options.data_dir, "train", options.load_jobs);
-  std::optional<TrainingCorpus> val;
-  try {
-    val = LoadTrainingCorpus(options.data_dir, "val", options.load_jobs);
-  } catch (const Error& e) {
-    LogWarn("no validation: {}", e.what());
-  }
-  std::vector<std::string> clip_ids;
-  for (const TrainingClip& clip : train.clips) clip_ids.push_back(clip.id);
-
-  // The folder: new files, or the saved ones checked against the data.
-  std::optional<Tokenizer> tokenizer;
-  if (options.resume) {
-    tokenizer = Tokenizer::Load(paths.tokenizer());
-    if (ReadNonEmptyLines(paths.train_clips()) != clip_ids) {
-      throw Error(fmt::format("{}: the train split of {} differs from the clips this evaluator started on; resume "
-                              "on the same dataset",
-                              paths.dir.string(), options.data_dir.string()));
-    }
-    train.normalizer = FeatureNormalizer::Load(paths.mean(), paths.std());
-    if (val) val->normalizer = train.normalizer;
-  } else {
-    tokenizer = Tokenizer::Build(TokenizerCaptions(train, static_cast<int>(base.model.max_persons)));
+  // Data (the train split, and the val split when it has clips) and the
+  // folder's tokenizer and feature statistics.
+  TrainingSplits splits = LoadTrainingSplits(options, /*warn=*/true);
+  const Tokenizer tokenizer =
+      RunTokenizer(options, paths, "evaluator", static_cast<int>(base.model.max_persons), &splits);
+  const TrainingCorpus& train = splits.train;
+  const std::optional<TrainingCorpus>& val = splits.val;
+  if (!options.resume) {
     std::filesystem::create_directories(paths.dir);
     WriteJson(paths.config(), EvaluatorConfigToJson(config));
     WriteJson(paths.dir / kEvaluatorDescriptionFile, EvaluatorDescription(config, train.fps));
-    tokenizer->Save(paths.tokenizer());
-    train.normalizer.Save(paths.mean(), paths.std());
-    WriteLinesAtomic(paths.train_clips(), clip_ids);
+    WriteRunData(paths, tokenizer, splits);
   }
 
   // Model and optimiser; the seed fixes the initial weights.
   torch::manual_seed(base.train.seed);
-  MotionTextEvaluator model(config, *tokenizer);
+  MotionTextEvaluator model(config, tokenizer);
   model->to(device);
-  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(base.train.lr)
-                                                         .betas({base.train.adam_beta1, base.train.adam_beta2})
-                                                         .weight_decay(base.train.weight_decay));
+  torch::optim::AdamW optimizer = MakeAdamW(model->parameters(), base.train);
+  TrainingLoop loop(options, paths, base.train.steps, /*leader=*/true);
   int64_t step = 0;
-  double elapsed_before = 0.0;
   if (options.resume) {
-    const nlohmann::json state = ReadJson(paths.checkpoint() / RunPaths::kState);
-    step = JsonRequire<int64_t>(state, "step", (paths.checkpoint() / RunPaths::kState).string());
-    elapsed_before = state.value("elapsed_s", 0.0);
+    loop.Resume();
+    step = loop.first_step();
     LoadModuleWeights(*model, paths.checkpoint() / RunPaths::kModel);
     LoadOptimizerState(optimizer, paths.checkpoint() / RunPaths::kOptimizer);
   }
   const std::vector<TrainingSample> val_samples = val ? ValidationSamples(*val, base) : std::vector<TrainingSample>{};
 
-  const auto start = Clock::now();
   auto save_checkpoint = [&](int64_t at_step) {
-    AtomicFolderWriter out(paths.checkpoint(), /*overwrite=*/true);
-    std::filesystem::create_directories(out.temp_path());
-    torch::save(model, (out.temp_path() / RunPaths::kModel).string());
-    torch::save(optimizer, (out.temp_path() / RunPaths::kOptimizer).string());
-    WriteJson(out.temp_path() / RunPaths::kState, {{"step", at_step}, {"elapsed_s", elapsed_before + Seconds(start)}});
-    out.Commit();
+    loop.SaveCheckpoint(at_step, [&](const std::filesystem::path& folder) {
+      torch::save(model, (folder / RunPaths::kModel).string());
+      torch::save(optimizer, (folder / RunPaths::kOptimizer).string());
+    });
   };
   if (!options.resume) save_checkpoint(step);
 
@@ -188,9 +155,7 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
   const int64_t first_step = step;
   double interval_loss = 0.0;
   int64_t interval_steps = 0;
-  auto interval_start = Clock::now();
-  InterruptGuard interrupt_guard;
-  std::ofstream metrics(paths.metrics(), std::ios::app);
+  Timer interval;
   if (options.progress) {
     fmt::print("training the evaluator ({} parameters) on {} clips ({} val) from step {} to {}, batch {}, {} thread{}\n",
                CountParameters(*model), train.clips.size(), val ? val->clips.size() : 0, step, base.train.steps,
@@ -215,21 +180,16 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
     const double grad_norm =
         base.train.grad_clip > 0 ? torch::nn::utils::clip_grad_norm_(model->parameters(), base.train.grad_clip) : 0.0;
     const double lr = LearningRate(base.train, step);
-    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    SetLearningRate(optimizer, lr);
     optimizer.step();
     ++step;
     interval_loss += loss.item<double>();
     ++interval_steps;
-
-    const bool interrupted = InterruptRequested();
-    const bool paused = !interrupted && step < base.train.steps &&
-                        ((options.max_minutes > 0 && Seconds(start) > 60.0 * options.max_minutes) ||
-                         (options.stop_after_steps > 0 && step - first_step >= options.stop_after_steps));
-    const bool last = step == base.train.steps || paused;
+    const TrainingLoop::StepEnd end = loop.EndOfStep(step, InterruptRequested(), loop.OutOfTime());
 
     // Progress line and metrics record.
-    if (step % base.train.log_every == 0 || last || interrupted) {
-      const double rate = interval_steps * base.train.batch / std::max(1e-9, Seconds(interval_start));
+    if (step % base.train.log_every == 0 || end.last || end.interrupted) {
+      const double rate = interval_steps * base.train.batch / std::max(1e-9, interval.Seconds());
       report.loss = interval_loss / interval_steps;
       if (options.progress) {
         fmt::print("step {}/{}  loss {:.4f}  scale {:.1f}  lr {:.2e}  |g| {:.3g}  {:.1f} samples/s  ETA {}\n", step,
@@ -237,20 +197,17 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
                    FormatDuration((base.train.steps - step) * base.train.batch / std::max(1e-9, rate)));
         std::fflush(stdout);
       }
-      metrics << nlohmann::json({{"step", step},
-                                 {"lr", lr},
-                                 {"grad_norm", grad_norm},
-                                 {"samples_per_s", rate},
-                                 {"elapsed_s", elapsed_before + Seconds(start)},
-                                 {"loss_total", report.loss}})
-                     .dump()
-              << "\n"
-              << std::flush;
+      loop.Log({{"step", step},
+                {"lr", lr},
+                {"grad_norm", grad_norm},
+                {"samples_per_s", rate},
+                {"elapsed_s", loop.ElapsedSeconds()},
+                {"loss_total", report.loss}});
       interval_loss = 0.0;
       interval_steps = 0;
-      interval_start = Clock::now();
+      interval.Restart();
     }
-    if (val && base.train.val_every > 0 && (step % base.train.val_every == 0 || last)) {
+    if (val && base.train.val_every > 0 && (step % base.train.val_every == 0 || end.last)) {
       const ValidationFigures v = Validate(model, val_samples, config, device);
       report.val_loss = v.loss;
       report.val_top1 = v.top1;
@@ -260,24 +217,13 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
         record["val_r_precision_top1"] = v.top1;
         record["val_r_precision_top3"] = v.top3;
       }
-      metrics << record.dump() << "\n" << std::flush;
+      loop.Log(record);
       if (options.progress) {
         fmt::print("step {}  val loss {:.4f}  R-precision top-1 {:.3f} top-3 {:.3f}\n", step, v.loss, v.top1, v.top3);
       }
     }
-    if (step % base.train.checkpoint_every == 0 || last || interrupted) save_checkpoint(step);
-    if (paused) {
-      report.paused = true;
-      report.message = fmt::format("paused at step {} of {}; checkpoint written, continue with --resume", step,
-                                   base.train.steps);
-      break;
-    }
-    if (interrupted) {
-      report.interrupted = true;
-      report.success = false;
-      report.message = fmt::format("interrupted at step {}; checkpoint written, continue with --resume", step);
-      break;
-    }
+    if (step % base.train.checkpoint_every == 0 || end.last || end.interrupted) save_checkpoint(step);
+    if (loop.Stop(end, step, &report)) break;
   }
   report.step = step;
   report.steps_trained = step - first_step;

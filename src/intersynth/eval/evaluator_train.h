@@ -14,52 +14,27 @@
 // every train.checkpoint_every steps, at the end and at Ctrl-C; --resume
 // continues exactly (CPU).
 
-#include <cstdint>
-#include <filesystem>
-#include <string>
+#include "intersynth/diffusion/training_run.h"
 
 namespace intersynth {
 
-struct EvaluatorTrainOptions {
-  /// The dataset folder (data build output).
-  std::filesystem::path data_dir;
-  /// The evaluator folder; must not exist (or be empty) unless `resume`.
-  std::filesystem::path out_dir;
-  /// "cpu" or a config file (ignored on resume: the folder's config is used).
-  std::string config = "cpu";
-  /// Override train.steps / train.batch when > 0.
-  int64_t steps = 0;
-  int batch = 0;
-  /// "cpu" or "cuda".
-  std::string device = "cpu";
-  /// LibTorch threads; <= 0: every hardware core.
-  int threads = 0;
-  bool resume = false;
-  /// Threads that load the dataset.
-  int load_jobs = 2;
-  /// Stop with a checkpoint after this many steps of this call / minutes, when > 0.
-  int64_t stop_after_steps = 0;
-  double max_minutes = 0.0;
-  bool progress = true;
+/// Options of TrainEvaluator: the run folder's (diffusion/training_run.h).
+/// Its `config` is "cpu" or a config file, ignored on resume (the folder's
+/// config is used).
+struct EvaluatorTrainOptions : TrainingRunOptions {
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
-struct EvaluatorTrainReport {
-  bool success = true;
-  std::string message;
-  int64_t step = 0;
-  int64_t steps_trained = 0;
-  /// Mean loss over the last log interval.
-  double loss = 0.0;
-  /// Last validation figures (NaN when there were none).
-  double val_loss = 0.0;
+/// What TrainEvaluator did.
+struct EvaluatorTrainReport : TrainingRunReport {
+  /// Last validation R-precision top-1 and top-3 (NaN when there were none).
   double val_top1 = 0.0;
   double val_top3 = 0.0;
-  bool interrupted = false;
-  bool paused = false;
 };
 
-/// Trains (see the header comment). Throws Error for bad options, a bad
-/// dataset or a folder in the wrong state.
+/// Trains (see the header comment). Throws OptionError for bad options or a
+/// folder in the wrong state, and Error for a bad dataset.
 EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options);
 
 }  // namespace intersynth

@@ -1,5 +1,9 @@
 #include "intersynth/text/text_encoder.h"
 
+#include "intersynth/nn_torch/attention.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,30 +32,11 @@ PreNormEncoderLayerImpl::PreNormEncoderLayerImpl(int64_t d_model,
 
 torch::Tensor PreNormEncoderLayerImpl::forward(const torch::Tensor& x,
                                                const torch::Tensor& padding) {
-  const int64_t batch = x.size(0);
-  const int64_t length = x.size(1);
-  const int64_t d_model = x.size(2);
-  const int64_t d_head = d_model / heads_;
-
-  // Q, K, V per head: [B, L, 3 d] -> 3 x [B, H, L, d_head].
-  const std::vector<torch::Tensor> qkv = qkv_(attention_norm_(x))
-                                             .view({batch, length, 3, heads_, d_head})
-                                             .permute({2, 0, 3, 1, 4})
-                                             .unbind(0);
-  const torch::Tensor& q = qkv[0];
-  const torch::Tensor& k = qkv[1];
-  const torch::Tensor& v = qkv[2];
-
-  // Scaled dot products; padded keys get -inf, so their softmax weight is
-  // exactly 0 and padding cannot change a real token.
-  torch::Tensor scores =
-      torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(d_head));
-  scores = scores.masked_fill(padding.view({batch, 1, 1, length}),
-                              -std::numeric_limits<float>::infinity());
-  const torch::Tensor weights = attention_dropout_(torch::softmax(scores, -1));
-  const torch::Tensor attended =
-      torch::matmul(weights, v).transpose(1, 2).reshape({batch, length, d_model});
-  const torch::Tensor h = x + residual_dropout_(attention_out_(attended));
+  // Self-attention on the normalised stream; padded keys get no weight
+  // (nn_torch/attention.h).
+  const torch::Tensor attended = MultiHeadSelfAttention(attention_norm_(x), padding, heads_, qkv_,
+                                                        attention_out_, attention_dropout_);
+  const torch::Tensor h = x + residual_dropout_(attended);
 
   // Position-wise feed-forward block on the normalised residual stream.
   const torch::Tensor hidden =
@@ -61,18 +46,22 @@ torch::Tensor PreNormEncoderLayerImpl::forward(const torch::Tensor& x,
 
 }  // namespace internal
 
+void TextEncoderOptions::Check() const {
+  CheckPositive(vocab_size, "vocab_size");
+  CheckPositive(d_model, "d_model");
+  CheckPositive(ff_dim, "ff_dim");
+  CheckPositive(max_tokens, "max_tokens");
+  CheckPositive(out_dim, "out_dim");
+  CheckAtLeast<int64_t>(layers, 0, "layers");
+  CheckPositive(heads, "heads");
+  if (d_model % heads != 0)
+    throw OptionError(fmt::format("{{heads}} ({}) must divide {{d_model}} ({})", heads, d_model));
+  if (!(dropout >= 0.0 && dropout < 1.0))
+    throw OptionError(fmt::format("{{dropout}} must be in [0, 1), got {}", dropout));
+}
+
 TextEncoderImpl::TextEncoderImpl(const TextEncoderOptions& options) : options_(options) {
-  TORCH_CHECK(options.vocab_size > 0, "TextEncoderOptions.vocab_size must be > 0, got ",
-              options.vocab_size);
-  TORCH_CHECK(
-      options.d_model > 0 && options.ff_dim > 0 && options.max_tokens > 0 && options.out_dim > 0,
-      "TextEncoderOptions: d_model, ff_dim, max_tokens and out_dim must be > 0");
-  TORCH_CHECK(options.layers >= 0, "TextEncoderOptions.layers must be >= 0, got ", options.layers);
-  TORCH_CHECK(options.heads > 0 && options.d_model % options.heads == 0,
-              "TextEncoderOptions.heads (", options.heads, ") must divide d_model (",
-              options.d_model, ")");
-  TORCH_CHECK(options.dropout >= 0.0 && options.dropout < 1.0,
-              "TextEncoderOptions.dropout must be in [0, 1), got ", options.dropout);
+  options.Check();
 
   token_embedding_ = register_module(
       "token_embedding",
