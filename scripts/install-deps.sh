@@ -5,8 +5,8 @@
 set -euo pipefail
 
 packages=(
-  # toolchain
-  g++ cmake ninja-build ccache pkg-config git
+  # toolchain (clang-format: scripts/check_format.sh)
+  g++ cmake ninja-build ccache pkg-config git clang-format
   # libraries
   libeigen3-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
   libzip-dev zlib1g-dev libarchive-dev

@@ -27,7 +27,8 @@ intersynth_cli_test(unknown_flag EXIT nonzero ONE_LINE OUTPUT "--bogus" ARGS con
 intersynth_cli_test(convert_missing_input EXIT nonzero ONE_LINE
   OUTPUT "missing.npz: no such file" NOT_EXIST "${w}/convert_missing_input/out.npz"
   ARGS convert missing.npz "${w}/convert_missing_input/out.npz")
-intersynth_cli_test(convert_unknown_kind EXIT nonzero ONE_LINE OUTPUT "unknown motion kind 'bvhx'"
+intersynth_cli_test(convert_unknown_kind EXIT nonzero ONE_LINE
+  OUTPUT "--to must be motion, joints, hml263, ig262 or mocap, got 'bvhx'"
   ARGS convert "${_assets}/humanml3d/012314_joints.npy" "${w}/x.npy" --to bvhx)
 intersynth_cli_test(convert_npy_needs_to EXIT nonzero ONE_LINE OUTPUT "pass --to"
   NOT_EXIST "${w}/convert_npy_needs_to/out.npy"
@@ -247,11 +248,14 @@ if(TARGET diffusion_make_tiny_dataset)
     ARGS generate --model "${_run}" --text "a person walks" --persons 9 --out "${w}/generate_too_many_persons/x.npz")
   intersynth_cli_test(generate_too_long EXIT nonzero ONE_LINE OUTPUT "--frames.*got 500"
     ARGS generate --model "${_run}" --text "a person walks" --frames 500 --out "${w}/generate_too_long/x.npz")
+  intersynth_cli_test(generate_bad_steps EXIT nonzero ONE_LINE OUTPUT "--steps must be >= 1, got 0"
+    NOT_EXIST "${w}/generate_bad_steps/x.npz"
+    ARGS generate --model "${_run}" --text "a person walks" --steps 0 --out "${w}/generate_bad_steps/x.npz")
   intersynth_cli_test(generate_not_a_model EXIT nonzero ONE_LINE OUTPUT "no such model folder"
     ARGS generate --model "${w}/nothing" --text "a person walks" --out "${w}/generate_not_a_model/x.npz")
   # After the resume test, which replaces the run's checkpoint folder.
   set_tests_properties(cli.generate_tiny cli.generate_empty_text cli.generate_too_many_persons
-    cli.generate_too_long PROPERTIES FIXTURES_REQUIRED tiny_run DEPENDS cli.train_resume)
+    cli.generate_too_long cli.generate_bad_steps PROPERTIES FIXTURES_REQUIRED tiny_run DEPENDS cli.train_resume)
 endif()
 if(TARGET diffusion_make_tiny_dataset)
   intersynth_cli_test(model_info EXIT 0 OUTPUT "motion diffusion model.*resumable: yes"
@@ -277,10 +281,16 @@ if(TARGET diffusion_make_tiny_dataset)
     NOT_EXIST "${w}/evaluate_leakage/report"
     ARGS evaluate --model "${w}/train_tiny/run" --evaluator "${_scripted}" --data "${_tiny}/ds" --split train
          --out "${w}/evaluate_leakage/report")
+  intersynth_cli_test(evaluate_bad_multimodality EXIT nonzero ONE_LINE
+    OUTPUT "multimodality needs --mm-prompts >= 0, --mm-samples >= 2 and 1 <= --mm-pairs <= --mm-samples, got 0, 2 and 5"
+    NOT_EXIST "${w}/evaluate_bad_multimodality/report"
+    ARGS evaluate --model "${w}/train_tiny/run" --evaluator "${_scripted}" --data "${_tiny}/ds" --split val
+         --mm-samples 2 --mm-pairs 5 --out "${w}/evaluate_bad_multimodality/report")
   intersynth_cli_test(evaluate_missing_evaluator EXIT nonzero ONE_LINE OUTPUT "no such evaluator folder"
     ARGS evaluate --model "${w}/train_tiny/run" --evaluator "${w}/nothing" --data "${_tiny}/ds"
          --out "${w}/evaluate_missing_evaluator/report")
-  set_tests_properties(cli.evaluate_tiny cli.evaluate_leakage cli.evaluate_missing_evaluator PROPERTIES
+  set_tests_properties(cli.evaluate_tiny cli.evaluate_leakage cli.evaluate_missing_evaluator
+    cli.evaluate_bad_multimodality PROPERTIES
     FIXTURES_REQUIRED "tiny_dataset;tiny_run" DEPENDS cli.train_resume)
 endif()
 
@@ -305,7 +315,7 @@ intersynth_cli_test(keypoints_simulate_missing_motion EXIT nonzero ONE_LINE OUTP
   ARGS keypoints simulate --motion missing.npz --out "${w}/keypoints_simulate_missing_motion/kp.json"
        --scene-out "${w}/keypoints_simulate_missing_motion/scene")
 intersynth_cli_test(keypoints_simulate_bad_drop EXIT nonzero ONE_LINE
-  OUTPUT "drop probability must be in \\[0, 1\\], got 1.5" NOT_EXIST "${w}/keypoints_simulate_bad_drop/scene"
+  OUTPUT "--drop must be in \\[0, 1\\], got 1.5" NOT_EXIST "${w}/keypoints_simulate_bad_drop/scene"
   ARGS keypoints simulate --motion "${_motion}" --out "${w}/keypoints_simulate_bad_drop/kp.json"
        --scene-out "${w}/keypoints_simulate_bad_drop/scene" --drop 1.5)
 intersynth_cli_test(pose_error_help EXIT 0 OUTPUT "--truth.*--estimate.*--joints.*PA-MPJPE.*Example"
@@ -316,7 +326,8 @@ intersynth_cli_test(pose_error_self EXIT 0
        --json "${w}/pose_error_self/e.json")
 intersynth_cli_test(pose_error_missing_file EXIT nonzero ONE_LINE OUTPUT "missing.npz: no such file"
   ARGS pose-error --truth "${_motion}" --estimate missing.npz)
-intersynth_cli_test(pose_error_unknown_joints EXIT nonzero ONE_LINE OUTPUT "unknown joint set 'coco17'"
+intersynth_cli_test(pose_error_unknown_joints EXIT nonzero ONE_LINE
+  OUTPUT "--joints must be all or coco12, got 'coco17'"
   ARGS pose-error --truth "${_motion}" --estimate "${_motion}" --joints coco17)
 intersynth_cli_test(pose_error_frame_mismatch EXIT nonzero ONE_LINE
   OUTPUT "take.npz has 4 frames but .*012314.npz has 170: the frame counts must match"
@@ -351,6 +362,12 @@ if(INTERSYNTH_WITH_TORCH)
     OUTPUT "--optimizer must be lbfgs or adam, got 'sgd'" NOT_EXIST "${w}/recover_bad_optimizer/r.npz"
     ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --optimizer sgd
          --out "${w}/recover_bad_optimizer/r.npz")
+  # A library field error comes out with the flag that sets the field
+  # (apps/intersynth/field_flags.h): fit.adam_learning_rate -> --adam-lr.
+  intersynth_cli_test(recover_bad_adam_lr EXIT nonzero ONE_LINE
+    OUTPUT "--adam-lr must be > 0, got -1" NOT_EXIST "${w}/recover_bad_adam_lr/r.npz"
+    ARGS recover --keypoints "${_kp}/kp.json" --scene "${_kp}/scene" --adam-lr -1
+         --out "${w}/recover_bad_adam_lr/r.npz")
   intersynth_cli_test(recover_no_camera EXIT nonzero ONE_LINE
     OUTPUT "give the camera with --intrinsics K.json or --scene SCENE_DIR"
     NOT_EXIST "${w}/recover_no_camera/r.npz"

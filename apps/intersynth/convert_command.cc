@@ -1,14 +1,19 @@
 // intersynth convert IN OUT [--from KIND] [--to KIND] [--mean F --std F]
+// Flags into ConvertOptions, then one call: ConvertMotion (motion/convert.h).
 
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/motion/convert.h"
 
 namespace intersynth::cli {
 
 void SetupConvert(CLI::App* command) {
   auto options = std::make_shared<ConvertOptions>();
+  auto flags = std::make_shared<FieldFlags>(command);
   auto from = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
   auto input = std::make_shared<std::string>();
@@ -30,34 +35,40 @@ void SetupConvert(CLI::App* command) {
       "  intersynth convert take.amc take.npz --asf subject.asf");
   command->add_option("input", *input, "input file")->required();
   command->add_option("output", *output, "output file (written atomically)")->required();
-  command->add_option("--from", *from, "input kind: motion, joints, hml263, ig262, mocap");
-  command->add_option("--to", *to, "output kind: motion, joints, hml263, ig262");
-  command->add_option("--mean", options->mean, "feature mean .npy (normalised features)");
-  command->add_option("--std", options->std, "feature std .npy (normalised features)");
-  command->add_option("--fps", options->fps, "frame rate of inputs that store none")
+  // --from and --to are parsed when the command runs (ParseMotionFormat), so
+  // that an unknown kind is reported with its flag.
+  flags->Add("--from", "from", from.get(), "input kind: motion, joints, hml263, ig262, mocap");
+  flags->Add("--to", "to", to.get(), "output kind: motion, joints, hml263, ig262");
+  flags->Add("--mean", "mean", &options->mean, "feature mean .npy (normalised features)");
+  flags->Add("--std", "std", &options->std, "feature std .npy (normalised features)");
+  flags->Add("--fps", "fps", &options->fps, "frame rate of inputs that store none")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  command->add_option("--metres-per-unit", options->metres_per_unit,
-                      "mocap input: metres per file unit (default: guessed from the body)")
+  flags
+      ->Add("--metres-per-unit", "metres_per_unit", &options->metres_per_unit,
+            "mocap input: metres per file unit (default: guessed from the body)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--source-fps", options->source_fps,
-                      "mocap input: the take's real frame rate when its header is wrong")
+  flags
+      ->Add("--source-fps", "source_fps", &options->source_fps,
+            "mocap input: the take's real frame rate when its header is wrong")
       ->check(CLI::PositiveNumber);
-  command->add_option("--joint-map", options->joint_map,
-                      "mocap input: a joint map JSON for another rig (data/joint_maps/README.md)");
-  command->add_option("--asf", options->asf, "mocap input: the ASF skeleton of an .amc take");
-  command->add_option("--text", options->text, "caption for a motion output (repeat for more)")
+  flags->Add("--joint-map", "joint_map", &options->joint_map,
+             "mocap input: a joint map JSON for another rig (data/joint_maps/README.md)");
+  flags->Add("--asf", "asf", &options->asf, "mocap input: the ASF skeleton of an .amc take");
+  flags->Add("--text", "text", &options->text, "caption for a motion output (repeat for more)")
       ->allow_extra_args(false);
   auto no_compress = std::make_shared<bool>(false);
   command->add_flag("--no-compress", *no_compress, "store the .npz members uncompressed");
   command->callback([=] {
-    options->input = *input;
-    options->output = *output;
-    options->compress = !*no_compress;
-    if (!from->empty()) options->from = ParseMotionFormat(*from);
-    if (!to->empty()) options->to = ParseMotionFormat(*to);
-    const ConvertReport report = ConvertMotion(*options);
-    std::printf("%s\n", report.summary.c_str());
+    flags->Run([&] {
+      options->input = *input;
+      options->output = *output;
+      options->compress = !*no_compress;
+      if (!from->empty()) options->from = ParseMotionFormat(*from, "from");
+      if (!to->empty()) options->to = ParseMotionFormat(*to, "to");
+      const ConvertReport report = ConvertMotion(*options);
+      std::printf("%s\n", report.summary.c_str());
+    });
   });
 }
 

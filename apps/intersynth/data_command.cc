@@ -1,8 +1,14 @@
 // intersynth data build --out DIR --source KIND=PATH ... | intersynth data info DIR
+// data build: flags into DatasetBuildOptions, then one call: BuildDataset
+// (motion/dataset_build.h).
 
 #include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/dataset_build.h"
 
@@ -11,6 +17,7 @@ namespace {
 
 void SetupDataBuild(CLI::App* command) {
   auto options = std::make_shared<DatasetBuildOptions>();
+  auto flags = std::make_shared<FieldFlags>(command);
   auto out = std::make_shared<std::string>();
   auto sources = std::make_shared<std::vector<std::string>>();
   auto overrides = std::make_shared<std::vector<std::string>>();
@@ -41,41 +48,50 @@ void SetupDataBuild(CLI::App* command) {
       "    --source cmu=../shared/data/mocap/cmu \\\n"
       "    --source reactidle=../shared/data/mocap/reactidle.tar.xz \\\n"
       "    --source nuisi=../shared/data/mocap/nuisi --jobs 2");
-  command->add_option("--out", *out, "output dataset folder (must not exist, see --overwrite)")
+  // --source and --fps-override are parsed into `sources` and
+  // `fps_overrides` when the command runs (ParseDatasetSource, ParseFpsOverride).
+  flags->Add("--out", "out", out.get(), "output dataset folder (must not exist, see --overwrite)")
       ->required();
-  command->add_option("--source", *sources, "KIND=PATH (repeatable)")->required();
-  command->add_option("--fps", options->fps, "dataset frame rate")
+  flags->Add("--source", "sources", sources.get(), "KIND=PATH (repeatable)")->required();
+  flags->Add("--fps", "fps", &options->fps, "dataset frame rate")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  command->add_option("--max-frames", options->max_frames, "longest clip; longer takes are cut")
+  flags
+      ->Add("--max-frames", "max_frames", &options->max_frames,
+            "longest clip; longer takes are cut")
       ->capture_default_str();
-  command->add_option("--min-frames", options->min_frames, "shortest take kept")
+  flags->Add("--min-frames", "min_frames", &options->min_frames, "shortest take kept")
       ->capture_default_str();
-  command->add_option("--joint-map", *joint_map,
-                      "joint map JSON for another rig, tried first (data/joint_maps/README.md)");
-  command->add_option("--fps-override", *overrides,
-                      "[KIND:]STEM=FPS: the real frame rate of takes whose header is wrong");
-  command->add_option("--jobs", options->jobs, "parallel workers (0 = one per core)")
+  flags->Add("--joint-map", "joint_map", joint_map.get(),
+             "joint map JSON for another rig, tried first (data/joint_maps/README.md)");
+  flags->Add("--fps-override", "fps_overrides", overrides.get(),
+             "[KIND:]STEM=FPS: the real frame rate of takes whose header is wrong");
+  flags->Add("--jobs", "jobs", &options->jobs, "parallel workers (0 = one per core)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--limit", options->limit, "at most N files per source (0 = all)")
+  flags->Add("--limit", "limit", &options->limit, "at most N files per source (0 = all)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--max-texts", options->max_texts, "captions per mocap clip")
+  flags->Add("--max-texts", "max_texts", &options->max_texts, "captions per mocap clip")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  command->add_flag("--overwrite", options->overwrite, "replace an existing output folder");
+  flags->AddFlag("--overwrite", "overwrite", &options->overwrite,
+                 "replace an existing output folder");
   command->add_flag("--no-progress", *no_progress, "no progress bar");
   command->callback([=] {
-    options->out = *out;
-    options->joint_map = *joint_map;
-    options->progress = !*no_progress;
-    options->sources.clear();
-    for (const std::string& spec : *sources) options->sources.push_back(ParseDatasetSource(spec));
-    options->fps_overrides.clear();
-    for (const std::string& rule : *overrides) options->fps_overrides.push_back(ParseFpsOverride(rule));
-    const DatasetBuildReport report = BuildDataset(*options);
-    std::printf("%s", report.summary.c_str());
+    flags->Run([&] {
+      options->out = *out;
+      options->joint_map = *joint_map;
+      options->progress = !*no_progress;
+      options->sources.clear();
+      for (const std::string& spec : *sources)
+        options->sources.push_back(ParseDatasetSource(spec, "sources"));
+      options->fps_overrides.clear();
+      for (const std::string& rule : *overrides)
+        options->fps_overrides.push_back(ParseFpsOverride(rule, "fps_overrides"));
+      const DatasetBuildReport report = BuildDataset(*options);
+      std::printf("%s", report.summary.c_str());
+    });
   });
 }
 

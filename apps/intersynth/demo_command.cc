@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/motion/demo.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/render/scene_preview.h"
@@ -94,6 +95,7 @@ void RunGenerationDemo(const std::filesystem::path& model, const std::filesystem
 
 void SetupDemo(CLI::App* command) {
   auto options = std::make_shared<DemoOptions>();
+  auto flags = std::make_shared<FieldFlags>(command);
   command->footer(
       "Runs the demo on the bundled assets: converts the HumanML3D sample 012314\n"
       "to an intersynth motion file and back to both feature layouts, checking each\n"
@@ -104,22 +106,25 @@ void SetupDemo(CLI::App* command) {
       "OUT/generated (motion files and stick-figure MP4s). Prints what it did and\n"
       "where the files are.\n\n"
       "Example:\n  intersynth demo --assets assets --out out/demo");
-  command->add_option("--assets", options->assets, "bundled assets folder")
+  flags->Add("--assets", "assets", &options->assets, "bundled assets folder")
       ->capture_default_str();
-  command->add_option("--out", options->out, "output folder (created)")->capture_default_str();
+  flags->Add("--out", "out", &options->out, "output folder (created)")->capture_default_str();
   command->callback([=] {
-    const DemoReport report = RunDemo(*options);
-    for (const std::string& line : report.lines) std::printf("%s\n", line.c_str());
-    if (!report.success) throw Error("demo: " + report.message);
-    RunSceneDemo(options->assets, options->out);
+    flags->Run([&] {
+      const DemoReport report = RunDemo(*options);
+      for (const std::string& line : report.lines) std::printf("%s\n", line.c_str());
+      if (!report.success) throw Error("demo: " + report.message);
+      RunSceneDemo(options->assets, options->out);
 #ifdef INTERSYNTH_WITH_TORCH
-    const std::filesystem::path model = std::filesystem::path(options->assets) / "models" / "intersynth-cpu";
-    if (std::filesystem::exists(model / "config.json")) {
-      RunGenerationDemo(model, std::filesystem::path(options->out) / "generated");
-    } else {
-      std::printf("skipped generation: no bundled model at %s\n", model.c_str());
-    }
+      const std::filesystem::path model =
+          std::filesystem::path(options->assets) / "models" / "intersynth-cpu";
+      if (std::filesystem::exists(model / "config.json")) {
+        RunGenerationDemo(model, std::filesystem::path(options->out) / "generated");
+      } else {
+        std::printf("skipped generation: no bundled model at %s\n", model.c_str());
+      }
 #endif
+    });
   });
 }
 

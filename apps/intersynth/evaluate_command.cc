@@ -8,6 +8,7 @@
 #include <string>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/eval/evaluate.h"
 
 namespace intersynth::cli {
@@ -41,27 +42,32 @@ void SetupEvaluate(CLI::App* command) {
       "  intersynth evaluate --model runs/gpu1 --evaluator evals/cpu1 --data ds --out reports/gpu1\n"
       "  intersynth evaluate --model assets/models/intersynth-cpu --evaluator assets/models/evaluator-cpu \\\n"
       "      --data ds --replications 3 --samples 128 --mm-prompts 4 --mm-samples 10 --steps 20 --out r");
-  command->add_option("--model", *model, "generator: a run or model folder")->required();
-  command->add_option("--evaluator", *evaluator, "evaluator folder or TorchScript evaluator file")->required();
-  command->add_option("--data", *data, "dataset folder (intersynth data build --out)")->required();
-  command->add_option("--out", *out, "report folder (replaced)")->required();
-  command->add_option("--split", options->split, "split to measure on")->capture_default_str();
-  command->add_option("--replications", options->replications, "replications")->capture_default_str();
-  command->add_option("--samples", options->samples, "items per replication (capped at the split's clips)")
+  auto flags = std::make_shared<FieldFlags>(command);
+  EvaluateOptions& o = *options;
+  flags->Add("--model", "model_dir", model.get(), "generator: a run or model folder")->required();
+  flags->Add("--evaluator", "evaluator_dir", evaluator.get(), "evaluator folder or TorchScript evaluator file")
+      ->required();
+  flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")->required();
+  flags->Add("--out", "out_dir", out.get(), "report folder (replaced)")->required();
+  flags->Add("--split", "split", &o.split, "split to measure on")->capture_default_str();
+  flags->Add("--replications", "replications", &o.replications, "replications")->capture_default_str();
+  flags->Add("--samples", "samples", &o.samples, "items per replication (capped at the split's clips)")
       ->capture_default_str();
-  command->add_option("--mm-prompts", options->mm_prompts,
-                      "multimodality prompts (default 0: 100 x split clips / 4,384, at least 2)");
-  command->add_option("--mm-samples", options->mm_samples, "motions per multimodality prompt")->capture_default_str();
-  command->add_option("--mm-pairs", options->mm_pairs, "pairs per multimodality prompt")->capture_default_str();
-  command->add_option("--diversity-pairs", options->diversity_pairs, "diversity pairs")->capture_default_str();
-  command->add_option("--guidance", options->guidance, "classifier-free guidance scale")->capture_default_str();
-  command->add_option("--sampler", options->sampler, "ddim or ddpm")->capture_default_str();
-  command->add_option("--steps", options->sampler_steps, "sampler steps")->capture_default_str();
-  command->add_option("--seed", options->seed, "seed of items, crops and sampling")->capture_default_str();
-  command->add_option("--device", options->device, "cpu or cuda")->capture_default_str();
-  command->add_option("--threads", options->threads, "LibTorch threads (default: every core)");
+  flags->Add("--mm-prompts", "mm_prompts", &o.mm_prompts,
+             "multimodality prompts (default 0: 100 x split clips / 4,384, at least 2)");
+  flags->Add("--mm-samples", "mm_samples", &o.mm_samples, "motions per multimodality prompt")
+      ->capture_default_str();
+  flags->Add("--mm-pairs", "mm_pairs", &o.mm_pairs, "pairs per multimodality prompt")->capture_default_str();
+  flags->Add("--diversity-pairs", "diversity_pairs", &o.diversity_pairs, "diversity pairs")
+      ->capture_default_str();
+  flags->Add("--guidance", "guidance", &o.guidance, "classifier-free guidance scale")->capture_default_str();
+  flags->AddEnum("--sampler", "sampler", &o.sampler, ParseSamplerKind, "ddim or ddpm");
+  flags->Add("--steps", "sampler_steps", &o.sampler_steps, "sampler steps")->capture_default_str();
+  flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
+  flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
+  flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
   command->add_flag("--no-baselines", *no_baselines, "leave out the random-clip and mean-pose baselines");
-  command->callback([=] {
+  command->callback([=] { flags->Run([&] {
     options->model_dir = *model;
     options->evaluator_dir = *evaluator;
     options->data_dir = *data;
@@ -86,7 +92,7 @@ void SetupEvaluate(CLI::App* command) {
     }
     std::printf("%d items per replication from %d clips with %d distinct captions; wrote %s and %s\n", report.items,
                 report.split_clips, report.distinct_captions, report.report_json.c_str(), report.report_md.c_str());
-  });
+  }); });
 }
 
 }  // namespace intersynth::cli

@@ -1,14 +1,21 @@
 // intersynth export --motion CLIP.npz --out FILE [--format bvh|json]
+// Flags into MotionExportOptions, then one call: ExportMotion
+// (render/motion_export.h).
 
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/render/motion_export.h"
 
 namespace intersynth::cli {
 
 void SetupExport(CLI::App* command) {
+  auto options = std::make_shared<MotionExportOptions>();
+  auto flags = std::make_shared<FieldFlags>(command);
   auto motion = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>();
@@ -33,14 +40,17 @@ void SetupExport(CLI::App* command) {
   command->add_option("--motion", *motion, "motion file (.npz) to export")->required();
   command->add_option("--out", *output, "output file (per person for BVH with several persons)")
       ->required();
-  command->add_option("--format", *format, "bvh or json (default: from the --out extension)");
+  // Parsed when the command runs (ParseMotionExportFormat), so that an
+  // unknown format is reported with its flag.
+  flags->Add("--format", "format", format.get(), "bvh or json (default: from the --out extension)");
   command->callback([=] {
-    MotionExportOptions options;
-    options.source = *motion;
-    if (!format->empty()) options.format = ParseMotionExportFormat(*format);
-    const MotionClip clip = ReadMotionFile(*motion);
-    const MotionExportReport report = ExportMotion(clip, *output, options);
-    std::printf("%s\n", report.summary.c_str());
+    flags->Run([&] {
+      options->source = *motion;
+      if (!format->empty()) options->format = ParseMotionExportFormat(*format, "format");
+      const MotionClip clip = ReadMotionFile(*motion);
+      const MotionExportReport report = ExportMotion(clip, *output, *options);
+      std::printf("%s\n", report.summary.c_str());
+    });
   });
 }
 

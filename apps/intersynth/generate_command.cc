@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/diffusion/generate.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/render/motion_export.h"
@@ -44,25 +45,28 @@ void SetupGenerate(CLI::App* command) {
       "      --seconds 5 --samples 4 --seed 7 --out pair.npz --bvh\n"
       "  intersynth generate --model runs/cpu1 --text \"a person walks\" --motion walk.npz \\\n"
       "      --keep-frames 0:20,100:120 --out inbetween.npz");
-  command->add_option("--model", *model, "run folder or bundled model folder")->required();
-  command->add_option("--text", options->text, "the prompt")->required();
-  command->add_option("--persons", options->persons, "people in the scene")->capture_default_str();
-  auto frames = command->add_option("--frames", options->frames, "frames per motion (at the training data's frame rate, 20 fps by default)");
-  command->add_option("--seconds", options->seconds, "duration instead of --frames (default 6)")->excludes(frames);
-  command->add_option("--samples", options->samples, "motions to draw")->capture_default_str();
-  command->add_option("--seed", options->seed, "seed of the noise")->capture_default_str();
-  command->add_option("--guidance", options->guidance, "classifier-free guidance scale")->capture_default_str();
-  command->add_option("--sampler", options->sampler, "ddim or ddpm")->capture_default_str();
-  command->add_option("--steps", options->sampler_steps, "DDIM steps")->capture_default_str();
-  command->add_option("--device", options->device, "cpu or cuda")->capture_default_str();
-  command->add_option("--threads", options->threads, "LibTorch threads (default: every core)");
-  command->add_option("--motion", *motion, "input motion for inpainting (.npz)");
-  command->add_option("--keep-frames", *keep_frames, "frame ranges of --motion to keep, FIRST:LAST,...");
-  command->add_option("--keep-person", options->keep_person, "person of --motion to keep whole");
-  command->add_option("--out", *out, "output motion file (.npz)")->required();
+  auto flags = std::make_shared<FieldFlags>(command);
+  GenerateOptions& o = *options;
+  flags->Add("--model", "model_dir", model.get(), "run folder or bundled model folder")->required();
+  flags->Add("--text", "text", &o.text, "the prompt")->required();
+  flags->Add("--persons", "persons", &o.persons, "people in the scene")->capture_default_str();
+  auto frames = flags->Add("--frames", "frames", &o.frames,
+                           "frames per motion (at the training data's frame rate, 20 fps by default)");
+  flags->Add("--seconds", "seconds", &o.seconds, "duration instead of --frames (default 6)")->excludes(frames);
+  flags->Add("--samples", "samples", &o.samples, "motions to draw")->capture_default_str();
+  flags->Add("--seed", "seed", &o.seed, "seed of the noise")->capture_default_str();
+  flags->Add("--guidance", "guidance", &o.guidance, "classifier-free guidance scale")->capture_default_str();
+  flags->AddEnum("--sampler", "sampler", &o.sampler, ParseSamplerKind, "ddim or ddpm");
+  flags->Add("--steps", "sampler_steps", &o.sampler_steps, "DDIM steps")->capture_default_str();
+  flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
+  flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
+  flags->Add("--motion", "motion", motion.get(), "input motion for inpainting (.npz)");
+  flags->Add("--keep-frames", "keep_frames", keep_frames.get(), "frame ranges of --motion to keep, FIRST:LAST,...");
+  flags->Add("--keep-person", "keep_person", &o.keep_person, "person of --motion to keep whole");
+  flags->Add("--out", "out", out.get(), "output motion file (.npz)")->required();
   command->add_flag("--bvh", *bvh, "also write a BVH per person and sample next to --out");
   command->add_flag("--preview", *preview, "also write a stick-figure MP4 per sample next to --out");
-  command->callback([=] {
+  command->callback([=] { flags->Run([&] {
     const std::filesystem::path out_path = *out;
     if (out_path.extension() != ".npz") throw Error("--out must end in .npz, got " + *out);
     options->model_dir = *model;
@@ -99,9 +103,9 @@ void SetupGenerate(CLI::App* command) {
       }
     }
     std::printf("sampled %zu motion%s in %.2f s (%s, %d steps, guidance %.2f)\n", result.motions.size(),
-                result.motions.size() == 1 ? "" : "s", result.sampling_s, options->sampler.c_str(),
-                options->sampler == "ddpm" ? 1000 : options->sampler_steps, options->guidance);
-  });
+                result.motions.size() == 1 ? "" : "s", result.sampling_s,
+                std::string(ToString(options->sampler)).c_str(), result.sampler_steps, options->guidance);
+  }); });
 }
 
 }  // namespace intersynth::cli

@@ -1,11 +1,16 @@
 // intersynth keypoints simulate --motion M.npz --out KP.json --scene-out DIR [options]
+// Flags into KeypointSimulationOptions, then SimulateKeypoints
+// (recovery/simulate_keypoints.h) and its writers.
 
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <string>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/recovery/keypoints.h"
 #include "intersynth/recovery/simulate_keypoints.h"
@@ -23,6 +28,7 @@ void RequireWritable(const std::string& path, bool overwrite) {
 
 void SetupKeypointsSimulate(CLI::App* command) {
   auto options = std::make_shared<KeypointSimulationOptions>();
+  auto flags = std::make_shared<FieldFlags>(command);
   auto motion = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto scene_out = std::make_shared<std::string>();
@@ -49,39 +55,47 @@ void SetupKeypointsSimulate(CLI::App* command) {
       ->required();
   command->add_option("--out", *out, "keypoint file to write (COCO JSON)")->required();
   command->add_option("--scene-out", *scene_out, "scene folder to write (the camera)")->required();
-  command->add_option("--noise-px", options->noise_px, "pixel noise, standard deviation")
+  flags->Add("--noise-px", "noise_px", &options->noise_px, "pixel noise, standard deviation")
       ->capture_default_str();
-  command->add_option("--drop", options->drop_probability, "probability of dropping a point")
+  flags
+      ->Add("--drop", "drop_probability", &options->drop_probability,
+            "probability of dropping a point")
       ->capture_default_str();
-  command->add_option("--seed", options->seed, "seed of the noise and the drops")
+  flags->Add("--seed", "seed", &options->seed, "seed of the noise and the drops")
       ->capture_default_str();
-  command
-      ->add_option("--camera-height", options->camera_height, "camera centre above the floor (m)")
+  flags
+      ->Add("--camera-height", "camera_height", &options->camera_height,
+            "camera centre above the floor (m)")
       ->capture_default_str();
-  command->add_option("--pitch-deg", options->pitch_down_deg, "camera pitch below the horizon")
+  flags
+      ->Add("--pitch-deg", "pitch_down_deg", &options->pitch_down_deg,
+            "camera pitch below the horizon")
       ->capture_default_str();
-  command
-      ->add_option("--aim-height", options->aim_height,
-                   "height (m) where the optical axis crosses the vertical through the "
-                   "trajectory's centre")
+  flags
+      ->Add("--aim-height", "aim_height", &options->aim_height,
+            "height (m) where the optical axis crosses the vertical through the "
+            "trajectory's centre")
       ->capture_default_str();
-  command->add_option("--width", options->width, "image width (pixels)")->capture_default_str();
-  command->add_option("--height", options->height, "image height (pixels)")->capture_default_str();
+  flags->Add("--width", "width", &options->width, "image width (pixels)")->capture_default_str();
+  flags->Add("--height", "height", &options->height, "image height (pixels)")
+      ->capture_default_str();
   command->add_flag("--overwrite", *overwrite, "replace existing outputs");
   command->callback([=] {
-    // Everything that can fail before anything is written.
-    ValidateKeypointSimulationOptions(*options);
-    RequireWritable(*out, *overwrite);
-    RequireWritable(*scene_out, *overwrite);
-    const MotionClip clip = ReadMotionFile(*motion);
-    const KeypointSimulation simulation = SimulateKeypoints(clip, *options, *motion);
+    flags->Run([&] {
+      // Everything that can fail before anything is written.
+      options->Check();
+      RequireWritable(*out, *overwrite);
+      RequireWritable(*scene_out, *overwrite);
+      const MotionClip clip = ReadMotionFile(*motion);
+      const KeypointSimulation simulation = SimulateKeypoints(clip, *options, *motion);
 
-    // The outputs, each written atomically.
-    WriteSimulatedSceneFolder(*scene_out, simulation.camera, *overwrite);
-    WriteKeypointsJson(*out, simulation.keypoints);
-    std::printf("%s\nwrote %s (%d frames, %d person(s)) and the scene folder %s\n",
-                simulation.summary.c_str(), out->c_str(), clip.num_frames, clip.num_persons,
-                scene_out->c_str());
+      // The outputs, each written atomically.
+      WriteSimulatedSceneFolder(*scene_out, simulation.camera, *overwrite);
+      WriteKeypointsJson(*out, simulation.keypoints);
+      std::printf("%s\nwrote %s (%d frames, %d person(s)) and the scene folder %s\n",
+                  simulation.summary.c_str(), out->c_str(), clip.num_frames, clip.num_persons,
+                  scene_out->c_str());
+    });
   });
 }
 

@@ -9,10 +9,12 @@
 #include <memory>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/scene/lift_scene.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #ifdef INTERSYNTH_WITH_TORCH
-#include "intersynth/scene/torchscript_depth_model.h"
+#include "intersynth/scene_torch/torchscript_depth_model.h"
 #endif
 
 namespace intersynth::cli {
@@ -63,6 +65,8 @@ void SetupLiftScene(CLI::App* command) {
   auto flags = std::make_shared<LiftSceneFlags>();
   auto options = std::make_shared<LiftSceneOptions>();
   auto files = std::make_shared<LiftSceneFiles>();
+  // Fields of LiftSceneOptions, LiftSceneFiles and LiftSceneInputs.
+  auto field_flags = std::make_shared<FieldFlags>(command);
   command->footer(
       "Rebuilds the room seen by a fixed camera in metric 3D from one key frame and\n"
       "puts its floor on the world plane y = 0 (Y up; the camera looks towards -Z and\n"
@@ -94,74 +98,82 @@ void SetupLiftScene(CLI::App* command) {
       "    --intrinsics assets/scenes/nyu_dining/intrinsics.json --out out/nyu_dining\n"
       "  intersynth lift-scene --image ward.png --metric-depth ward_metric.npy \\\n"
       "    --disparity ward_disparity.npy --floor-mask ward_floor.png --fov-deg 75 --out out/ward");
-  command->add_option("--image", flags->image, "key frame (RGB image)")->required();
-  command->add_option("--depth", flags->depth,
-                      "metric depth of the key frame (.npy metres, .png mm)");
-  command->add_option("--metric-depth", flags->metric,
-                      "low-resolution metric depth (repeat per key frame)");
-  command->add_option("--disparity", flags->disparity, "relative disparity (repeat per key frame)");
+  field_flags->Add("--image", "image", &flags->image, "key frame (RGB image)")->required();
+  field_flags->Add("--depth", "depth", &flags->depth,
+                   "metric depth of the key frame (.npy metres, .png mm)");
+  field_flags->Add("--metric-depth", "metric", &flags->metric,
+                   "low-resolution metric depth (repeat per key frame)");
+  field_flags->Add("--disparity", "disparity", &flags->disparity,
+                   "relative disparity (repeat per key frame)");
 #ifdef INTERSYNTH_WITH_TORCH
   command->add_option("--depth-model", flags->models,
                       "TorchScript depth network (metric or disparity)");
 #endif
-  command
-      ->add_option("--png-depth-scale", files->depth_read.png_scale,
-                   "metres per unit of a 16-bit depth PNG")
+  field_flags
+      ->Add("--png-depth-scale", "depth_read.png_scale", &files->depth_read.png_scale,
+            "metres per unit of a 16-bit depth PNG")
       ->capture_default_str();
-  command->add_option("--floor-mask", flags->mask, "floor mask image (non-zero = floor)");
-  command->add_option("--intrinsics", flags->intrinsics, "intrinsics JSON (or a scene.json)");
-  command
-      ->add_option("--fov-deg", files->horizontal_fov_deg,
-                   "horizontal field of view without --intrinsics")
+  field_flags->Add("--floor-mask", "mask", &flags->mask, "floor mask image (non-zero = floor)");
+  field_flags->Add("--intrinsics", "intrinsics", &flags->intrinsics,
+                   "intrinsics JSON (or a scene.json)");
+  field_flags
+      ->Add("--fov-deg", "horizontal_fov_deg", &files->horizontal_fov_deg,
+            "horizontal field of view without --intrinsics")
       ->capture_default_str();
-  command
-      ->add_option("--inlier-threshold", options->floor.inlier_threshold,
-                   "floor RANSAC inlier distance, metres")
+  field_flags
+      ->Add("--inlier-threshold", "floor.inlier_threshold", &options->floor.inlier_threshold,
+            "floor RANSAC inlier distance, metres")
       ->capture_default_str();
-  command
-      ->add_option("--max-floor-tilt", options->floor.max_tilt_deg,
-                   "without a mask: largest angle of the floor from the camera's level, degrees")
+  field_flags
+      ->Add("--max-floor-tilt", "floor.max_tilt_deg", &options->floor.max_tilt_deg,
+            "without a mask: largest angle of the floor from the camera's level, degrees")
       ->capture_default_str();
-  command
-      ->add_option("--point-stride", options->point_stride, "keep every n-th pixel in points.ply")
+  field_flags
+      ->Add("--point-stride", "point_stride", &options->point_stride,
+            "keep every n-th pixel in points.ply")
       ->capture_default_str();
-  command->add_option("--seed", options->floor.seed, "seed of the RANSAC fits")
+  field_flags->Add("--seed", "floor.seed", &options->floor.seed, "seed of the RANSAC fits")
       ->capture_default_str();
-  command->add_option("--out", flags->out, "scene folder to write")->required();
-  command->add_flag("--overwrite", flags->overwrite, "replace an existing scene folder");
+  field_flags->Add("--out", "out", &flags->out, "scene folder to write")->required();
+  field_flags->AddFlag("--overwrite", "overwrite", &flags->overwrite, "replace an existing scene folder");
   command->callback([=] {
-    const auto start = std::chrono::steady_clock::now();
-    auto stage = [start](const std::string& what) {
-      const double s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::printf("lift-scene: [%5.2f s] %s\n", s, what.c_str());
-      std::fflush(stdout);
-    };
-    options->fusion.seed = options->floor.seed;
-    options->on_stage = stage;
+    field_flags->Run([&] {
+      const auto start = std::chrono::steady_clock::now();
+      auto stage = [start](const std::string& what) {
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::printf("lift-scene: [%5.2f s] %s\n", s, what.c_str());
+        std::fflush(stdout);
+      };
+      options->fusion.seed = options->floor.seed;
+      options->on_stage = stage;
 
-    // Inputs: files, then depth networks.
-    stage("reading the inputs");
-    files->image = flags->image;
-    if (!flags->intrinsics.empty()) files->intrinsics = flags->intrinsics;
-    if (!flags->depth.empty()) files->depth = flags->depth;
-    files->metric.assign(flags->metric.begin(), flags->metric.end());
-    files->disparity.assign(flags->disparity.begin(), flags->disparity.end());
-    if (!flags->mask.empty()) files->mask = flags->mask;
-    LiftSceneInputs inputs = LoadLiftSceneInputs(*files);
+      // Inputs: files, then depth networks.
+      stage("reading the inputs");
+      files->image = flags->image;
+      if (!flags->intrinsics.empty()) files->intrinsics = flags->intrinsics;
+      if (!flags->depth.empty()) files->depth = flags->depth;
+      files->metric.assign(flags->metric.begin(), flags->metric.end());
+      files->disparity.assign(flags->disparity.begin(), flags->disparity.end());
+      if (!flags->mask.empty()) files->mask = flags->mask;
+      LiftSceneInputs inputs = LoadLiftSceneInputs(*files);
 #ifdef INTERSYNTH_WITH_TORCH
-    AddModelPredictions(flags->models, &inputs);
+      AddModelPredictions(flags->models, &inputs);
 #endif
 
-    // Lift, then write all or nothing.
-    const LiftSceneResult result = LiftScene(inputs, *options);
-    if (!result.success) throw Error("lift-scene: " + result.message + "; nothing was written");
-    stage("writing " + flags->out);
-    WriteSceneFolder(flags->out, inputs, result, flags->overwrite);
-    stage("done");
-    std::printf(
-        "\n%s\n\nWrote %s/{scene.json, points.ply, depth.npy, image.png, floor_inliers.png}.\n",
-        result.summary.c_str(), flags->out.c_str());
+      // Lift, then write all or nothing. The failure's message may name the
+      // inputs' fields ({metric}, {depth}): an OptionError shows their flags.
+      const LiftSceneResult result = LiftScene(inputs, *options);
+      if (!result.success) {
+        throw OptionError("lift-scene: " + result.message + "; nothing was written");
+      }
+      stage("writing " + flags->out);
+      WriteSceneFolder(flags->out, inputs, result, flags->overwrite);
+      stage("done");
+      std::printf(
+          "\n%s\n\nWrote %s/{scene.json, points.ply, depth.npy, image.png, floor_inliers.png}.\n",
+          result.summary.c_str(), flags->out.c_str());
+    });
   });
 }
 

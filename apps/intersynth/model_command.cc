@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/diffusion/model_folder.h"
 #include "intersynth/eval/evaluate_report.h"
 #include "intersynth/util/error.h"
@@ -47,10 +48,13 @@ void SetupModel(CLI::App* command) {
   exporter->add_option("--model", *run, "run folder")->required();
   exporter->add_option("--out", *out, "output folder")->required();
   exporter->add_flag("--half", *half, "store the weights as float16");
-  exporter->add_flag("--overwrite", *overwrite, "replace an existing output folder");
+  auto flags = std::make_shared<FieldFlags>(exporter);
+  flags->AddFlag("--overwrite", "overwrite", overwrite.get(), "replace an existing output folder");
   exporter->callback([=] {
-    ExportModelFolder(*run, *out, *half, *overwrite);
-    std::printf("%s", FormatModelSummary(DescribeModelFolder(*out)).c_str());
+    flags->Run([&] {
+      ExportModelFolder(*run, *out, *half, *overwrite);
+      std::printf("%s", FormatModelSummary(DescribeModelFolder(*out)).c_str());
+    });
   });
 }
 

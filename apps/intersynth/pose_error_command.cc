@@ -5,7 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/intersynth/commands.h"
-#include "intersynth/eval/pose_error.h"
+#include "apps/intersynth/field_flags.h"
+#include "intersynth/eval_metrics/pose_error.h"
 #include "intersynth/io/json.h"
 #include "intersynth/motion/motion_file.h"
 
@@ -35,8 +36,9 @@ nlohmann::json ErrorJson(const PoseError& e) {
 void SetupPoseError(CLI::App* command) {
   auto truth = std::make_shared<std::string>();
   auto estimate = std::make_shared<std::string>();
-  auto joints = std::make_shared<std::string>("all");
+  auto joints = std::make_shared<PoseErrorJoints>(PoseErrorJoints::kAll);
   auto json = std::make_shared<std::string>();
+  auto flags = std::make_shared<FieldFlags>(command);
   command->footer(
       "Compares an estimated motion with the true one, person p with person p, frame by\n"
       "frame (both motion files; the frame and person counts must match), over the joints\n"
@@ -49,39 +51,43 @@ void SetupPoseError(CLI::App* command) {
       "--joints coco12 measures the 12 joints COCO keypoints see (shoulders, elbows,\n"
       "wrists, hips, knees, ankles). --json writes the numbers, per person and pooled\n"
       "(null where nothing could be measured).\n"
-      "Definitions: src/intersynth/eval/pose_error.h.\n\n"
+      "Definitions: src/intersynth/eval_metrics/pose_error.h.\n\n"
       "Example:\n"
       "  intersynth pose-error --truth clip.npz --estimate recovered.npz --joints coco12 \\\n"
       "      --json error.json");
   command->add_option("--truth", *truth, "the true motion file (.npz)")->required();
   command->add_option("--estimate", *estimate, "the estimated motion file (.npz)")->required();
-  command->add_option("--joints", *joints, "all or coco12")->capture_default_str();
+  // The set becomes PoseErrorOptions::joints, so both are the field `joints`.
+  flags->AddEnum("--joints", "joints", joints.get(), ParsePoseErrorJoints, "all or coco12");
   command->add_option("--json", *json, "also write the numbers as JSON here");
   command->callback([=] {
-    PoseErrorOptions options;
-    options.joints = PoseErrorJointSet(*joints);
-    const MotionClip truth_clip = ReadMotionFile(*truth);
-    const MotionClip estimate_clip = ReadMotionFile(*estimate);
-    const PoseErrorReport report =
-        ComputePoseError(truth_clip, estimate_clip, options, *truth, *estimate);
-    std::printf("pose error of %s against %s (%s joints, %d frames):\n%s", estimate->c_str(),
-                truth->c_str(), joints->c_str(), report.num_frames,
-                FormatPoseErrorTable(report).c_str());
-    if (!json->empty()) {
-      nlohmann::json out = ErrorJson(report.all);
-      out["truth"] = *truth;
-      out["estimate"] = *estimate;
-      out["joints"] = *joints;
-      out["joint_indices"] = report.joints;
-      out["num_frames"] = report.num_frames;
-      out["persons"] = nlohmann::json::array();
-      for (const PoseError& e : report.persons) out["persons"].push_back(ErrorJson(e));
-      out["units"] =
-          "millimetres; accel_error_mm in mm/frame^2 (second differences of pelvis-relative "
-          "joints, per frame)";
-      WriteJson(*json, out);
-      std::printf("wrote %s\n", json->c_str());
-    }
+    flags->Run([&] {
+      PoseErrorOptions options;
+      options.joints = PoseErrorJointSet(*joints);
+      const std::string joints_name(ToString(*joints));
+      const MotionClip truth_clip = ReadMotionFile(*truth);
+      const MotionClip estimate_clip = ReadMotionFile(*estimate);
+      const PoseErrorReport report =
+          ComputePoseError(truth_clip, estimate_clip, options, *truth, *estimate);
+      std::printf("pose error of %s against %s (%s joints, %d frames):\n%s", estimate->c_str(),
+                  truth->c_str(), joints_name.c_str(), report.num_frames,
+                  FormatPoseErrorTable(report).c_str());
+      if (!json->empty()) {
+        nlohmann::json out = ErrorJson(report.all);
+        out["truth"] = *truth;
+        out["estimate"] = *estimate;
+        out["joints"] = joints_name;
+        out["joint_indices"] = report.joints;
+        out["num_frames"] = report.num_frames;
+        out["persons"] = nlohmann::json::array();
+        for (const PoseError& e : report.persons) out["persons"].push_back(ErrorJson(e));
+        out["units"] =
+            "millimetres; accel_error_mm in mm/frame^2 (second differences of pelvis-relative "
+            "joints, per frame)";
+        WriteJson(*json, out);
+        std::printf("wrote %s\n", json->c_str());
+      }
+    });
   });
 }
 

@@ -1,9 +1,14 @@
 // intersynth preview --motion CLIP.npz --out preview.mp4 [--frame N] [--width W --height H]
 // intersynth preview --scene SCENE_DIR --out scene.png
+// Flags into StickPreviewOptions or ScenePreviewOptions, then one call:
+// RenderStickPreview or RenderScenePreview (render/).
 
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/render/scene_preview.h"
 #include "intersynth/render/stick_preview.h"
@@ -14,6 +19,8 @@ namespace intersynth::cli {
 void SetupPreview(CLI::App* command) {
   auto options = std::make_shared<StickPreviewOptions>();
   auto scene_options = std::make_shared<ScenePreviewOptions>();
+  // Both structs' fields: `output` is the same flag in each.
+  auto flags = std::make_shared<FieldFlags>(command);
   auto motion = std::make_shared<std::string>();
   auto scene = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
@@ -37,31 +44,37 @@ void SetupPreview(CLI::App* command) {
   CLI::Option* motion_option =
       command->add_option("--motion", *motion, "motion file (.npz) to preview");
   CLI::Option* scene_option =
-      command->add_option("--scene", *scene, "scene folder (lift-scene output) to draw");
+      flags->Add("--scene", "scene_dir", scene.get(), "scene folder (lift-scene output) to draw");
   motion_option->excludes(scene_option);
-  command->add_option("--out", *output, "output .mp4 (or .png with --frame or --scene)")
+  flags->Add("--out", "output", output.get(), "output .mp4 (or .png with --frame or --scene)")
       ->required();
-  command->add_option("--frame", options->frame, "render only this frame (0-based) into a PNG")
+  flags->Add("--frame", "frame", &options->frame, "render only this frame (0-based) into a PNG")
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--width", options->width, "image width in pixels")->capture_default_str();
-  command->add_option("--height", options->height, "image height in pixels")->capture_default_str();
-  command->add_option("--caption", *caption, "caption to print instead of the clip's first one");
-  command->add_option("--grid-step", scene_options->grid_step, "scene: floor grid spacing, metres")
+  flags->Add("--width", "width", &options->width, "image width in pixels")->capture_default_str();
+  flags->Add("--height", "height", &options->height, "image height in pixels")
+      ->capture_default_str();
+  flags->Add("--caption", "caption", caption.get(),
+             "caption to print instead of the clip's first one");
+  flags
+      ->Add("--grid-step", "grid_step", &scene_options->grid_step,
+            "scene: floor grid spacing, metres")
       ->capture_default_str();
   command->callback([=] {
-    if (!scene->empty()) {
-      scene_options->scene_dir = *scene;
-      scene_options->output = *output;
-      std::printf("%s\n", RenderScenePreview(*scene_options).summary.c_str());
-      return;
-    }
-    if (motion->empty()) throw Error("preview: give --motion CLIP.npz or --scene SCENE_DIR");
-    options->source = *motion;
-    options->output = *output;
-    if (!caption->empty()) options->caption = *caption;
-    const MotionClip clip = ReadMotionFile(*motion);
-    const StickPreviewReport report = RenderStickPreview(clip, *options);
-    std::printf("%s\n", report.summary.c_str());
+    flags->Run([&] {
+      if (!scene->empty()) {
+        scene_options->scene_dir = *scene;
+        scene_options->output = *output;
+        std::printf("%s\n", RenderScenePreview(*scene_options).summary.c_str());
+        return;
+      }
+      if (motion->empty()) throw Error("preview: give --motion CLIP.npz or --scene SCENE_DIR");
+      options->source = *motion;
+      options->output = *output;
+      if (!caption->empty()) options->caption = *caption;
+      const MotionClip clip = ReadMotionFile(*motion);
+      const StickPreviewReport report = RenderStickPreview(clip, *options);
+      std::printf("%s\n", report.summary.c_str());
+    });
   });
 }
 

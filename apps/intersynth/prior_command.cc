@@ -1,10 +1,15 @@
 // intersynth prior train --data DATASET --out PRIOR.npz | intersynth prior info PRIOR.npz
+// prior train: flags into PosePriorTrainOptions, then one call: TrainPosePrior
+// (motion/pose_prior_train.h).
 
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "apps/intersynth/commands.h"
+#include "apps/intersynth/field_flags.h"
 #include "intersynth/body/gaussian_mixture.h"
 #include "intersynth/io/npz.h"
 #include "intersynth/motion/pose_prior_train.h"
@@ -14,6 +19,7 @@ namespace {
 
 void SetupPriorTrain(CLI::App* command) {
   auto options = std::make_shared<PosePriorTrainOptions>();
+  auto flags = std::make_shared<FieldFlags>(command);
   auto data = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto no_progress = std::make_shared<bool>(false);
@@ -28,29 +34,37 @@ void SetupPriorTrain(CLI::App* command) {
       "  intersynth prior train --data data/mocap20 --out assets/priors/pose_gmm32.npz \\\n"
       "      --components 32 --reg-covar 0.001\n"
       "  intersynth prior train --data data/mocap20 --out assets/priors/pose_gmm8.npz");
-  command->add_option("--data", *data, "dataset folder (intersynth data build)")->required();
-  command->add_option("--out", *out, "prior file to write (.npz)")->required();
-  command->add_option("--split", options->split, "split whose clips are used")
+  flags->Add("--data", "dataset", data.get(), "dataset folder (intersynth data build)")->required();
+  flags->Add("--out", "out", out.get(), "prior file to write (.npz)")->required();
+  flags->Add("--split", "split", &options->split, "split whose clips are used")
       ->capture_default_str();
-  command->add_option("--components", options->mixture.components, "Gaussians in the mixture")
+  flags
+      ->Add("--components", "mixture.components", &options->mixture.components,
+            "Gaussians in the mixture")
       ->capture_default_str();
-  command->add_option("--stride", options->stride, "use every n-th frame")->capture_default_str();
-  command
-      ->add_option("--max-samples", options->max_samples, "at most this many poses (random subset)")
+  flags->Add("--stride", "stride", &options->stride, "use every n-th frame")->capture_default_str();
+  flags
+      ->Add("--max-samples", "max_samples", &options->max_samples,
+            "at most this many poses (random subset)")
       ->capture_default_str();
-  command->add_option("--iterations", options->mixture.max_iterations, "EM iterations at most")
+  flags
+      ->Add("--iterations", "mixture.max_iterations", &options->mixture.max_iterations,
+            "EM iterations at most")
       ->capture_default_str();
-  command->add_option("--reg-covar", options->mixture.reg_covar,
-                      "added to every covariance's diagonal (rad^2): the floor of each direction's spread")
+  flags
+      ->Add("--reg-covar", "mixture.reg_covar", &options->mixture.reg_covar,
+            "added to every covariance's diagonal (rad^2): the floor of each direction's spread")
       ->capture_default_str();
-  command->add_option("--seed", options->mixture.seed, "seed of the seeding and the subset")
+  flags->Add("--seed", "mixture.seed", &options->mixture.seed, "seed of the seeding and the subset")
       ->capture_default_str();
   command->add_flag("--no-progress", *no_progress, "no progress bar");
   command->callback([=] {
-    options->dataset = *data;
-    options->out = *out;
-    options->progress = !*no_progress;
-    std::printf("%s\n", TrainPosePrior(*options).summary.c_str());
+    flags->Run([&] {
+      options->dataset = *data;
+      options->out = *out;
+      options->progress = !*no_progress;
+      std::printf("%s\n", TrainPosePrior(*options).summary.c_str());
+    });
   });
 }
 

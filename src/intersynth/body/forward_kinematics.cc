@@ -10,6 +10,7 @@
 #include "intersynth/geometry/euler.h"
 #include "intersynth/geometry/rigid_transform.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -37,9 +38,14 @@ Eigen::Matrix3d AcclaimRotation(const Eigen::Vector3d& xyz_rad,
 
 }  // namespace
 
+void BvhFkOptions::Check() const {
+  // Every value of every field is valid.
+}
+
 NamedJointPositions BvhForwardKinematics(const BvhMotion& motion,
                                          double metres_per_unit,
                                          const BvhFkOptions& options) {
+  options.Check();
   // Validate what the caller controls before touching any frame.
   if (!std::isfinite(metres_per_unit) || metres_per_unit <= 0.0) {
     throw Error(

@@ -57,6 +57,9 @@ struct BvhFkOptions {
   /// Keep End Sites as joints ("<parent>_End"). When false they are dropped
   /// and the remaining joints keep file order (parents re-indexed).
   bool include_end_sites = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// World position of every joint of `motion` (End Sites included unless

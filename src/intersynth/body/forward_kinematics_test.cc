@@ -14,6 +14,7 @@
 
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -423,6 +424,11 @@ TEST(AmcForwardKinematics, RejectsBadFps) {
   const AmcMotion motion = ParseAmc(":DEGREES\n1\nroot 0 0 0 0 0 0\na 0\n", two, "two.amc");
   EXPECT_ERROR_CONTAINS(AmcForwardKinematics(two, motion, 0.0), {"fps"});
   EXPECT_ERROR_CONTAINS(AmcForwardKinematics(two, motion, std::nan("")), {"fps"});
+}
+
+TEST(BvhFkOptions, CheckAcceptsEveryValue) {
+  EXPECT_NO_THROW(BvhFkOptions{}.Check());
+  EXPECT_NO_THROW(BvhFkOptions{.include_end_sites = false}.Check());
 }
 
 }  // namespace

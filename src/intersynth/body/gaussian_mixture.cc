@@ -9,6 +9,7 @@
 
 #include "intersynth/io/npz.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -151,18 +152,22 @@ GaussianMixture GaussianMixture::Read(const std::filesystem::path& path) {
   }
 }
 
+void GaussianMixtureOptions::Check() const {
+  CheckAtLeast(components, 1, "components");
+  CheckAtLeast(max_iterations, 1, "max_iterations");
+  CheckPositive(tolerance, "tolerance");
+  CheckFinite(tolerance, "tolerance");
+  CheckAtLeast(reg_covar, 0.0, "reg_covar");
+  CheckFinite(reg_covar, "reg_covar");
+}
+
 GaussianMixture FitGaussianMixture(const Eigen::MatrixXd& samples,
                                    const GaussianMixtureOptions& options,
                                    GaussianMixtureReport* report) {
+  options.Check();
   const int64_t N = samples.rows();
   const int64_t D = samples.cols();
   const int K = options.components;
-  if (K < 1 || options.max_iterations < 1 || !(options.reg_covar >= 0.0) ||
-      !(options.tolerance > 0.0)) {
-    throw Error(
-        "Gaussian mixture: need at least one component and iteration, reg_covar >= 0, tolerance > "
-        "0");
-  }
   if (N < K || D < 1) {
     throw Error(fmt::format("Gaussian mixture: {} samples of dimension {} cannot fit {} components",
                             N, D, K));

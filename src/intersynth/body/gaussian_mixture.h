@@ -41,6 +41,9 @@ struct GaussianMixtureOptions {
   /// Added to every covariance's diagonal.
   double reg_covar = 1e-6;
   uint64_t seed = 0;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// A fitted mixture; immutable (the precomputed factors follow the parameters).
@@ -92,8 +95,9 @@ struct GaussianMixtureReport {
   double mean_log_likelihood = 0.0;
 };
 
-/// Fits a mixture to the rows of `samples` [N, D] by EM. Throws Error for
-/// fewer samples than components, non-finite samples or bad options.
+/// Fits a mixture to the rows of `samples` [N, D] by EM. Throws OptionError
+/// for bad options, Error for fewer samples than components or non-finite
+/// samples.
 GaussianMixture FitGaussianMixture(const Eigen::MatrixXd& samples,
                                    const GaussianMixtureOptions& options = {},
                                    GaussianMixtureReport* report = nullptr);

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -106,6 +107,24 @@ TEST(GaussianMixture, DegenerateDataStayPositiveDefinite) {
   options.reg_covar = 1e-6;
   const GaussianMixture gmm = FitGaussianMixture(line, options);
   EXPECT_TRUE(std::isfinite(gmm.NegativeLogLikelihood(Eigen::Vector3d(0.5, 1.0, 0.0))));
+}
+
+TEST(GaussianMixtureOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(GaussianMixtureOptions{}.Check());
+  GaussianMixtureOptions options;
+  options.components = 0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"components must be >= 1, got 0"});
+  options = {};
+  options.tolerance = 0.0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"tolerance must be > 0, got 0"});
+  options = {};
+  options.reg_covar = -1e-6;
+  try {
+    FitGaussianMixture(Eigen::MatrixXd::Zero(10, 2), options);
+    ADD_FAILURE() << "reg_covar < 0 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"reg_covar"});
+  }
 }
 
 }  // namespace

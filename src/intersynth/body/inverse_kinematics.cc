@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -20,11 +21,16 @@ Vec3 JointAt(const float* joints, int t, int j) {
 
 }  // namespace
 
+void SwingIkOptions::Check() const {
+  // Every value of every field is valid.
+}
+
 std::vector<Quaternion<double>> SwingInverseKinematics(
     const float* joints,
     int num_frames,
     const std::vector<Quaternion<double>>& root_rotations,
     const SwingIkOptions& options) {
+  options.Check();
   INTERSYNTH_CHECK(static_cast<int>(root_rotations.size()) == num_frames)
       << root_rotations.size() << " root rotations for " << num_frames << " frames";
   std::vector<Quat> local(static_cast<size_t>(num_frames) * kJ, QuaternionIdentity<double>());

@@ -16,11 +16,15 @@
 
 namespace intersynth {
 
+/// Options of SwingInverseKinematics.
 struct SwingIkOptions {
   /// HumanML3D compatibility: the arm chains (13, 14, ...) start from the root
   /// rotation instead of spine3's (joint 9) accumulated rotation. false makes
   /// every local rotation relative to its smpl22 parent.
   bool arm_chains_from_root = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Swing-only inverse kinematics on HumanML3D's kinematic chains

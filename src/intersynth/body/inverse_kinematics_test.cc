@@ -6,6 +6,7 @@
 
 #include "intersynth/io/npy.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -138,6 +139,11 @@ TEST(BoneLengthStd, ConstantBonesHaveNoSpreadAndAKnownStretchHasItsOwn) {
   }
   const double spread = BoneLengthStd(joints.data(), num_frames)[kSmpl22Head];
   EXPECT_NEAR(spread, 0.01, 1e-5);
+}
+
+TEST(SwingIkOptions, CheckAcceptsEveryValue) {
+  EXPECT_NO_THROW(SwingIkOptions{}.Check());
+  EXPECT_NO_THROW(SwingIkOptions{.arm_chains_from_root = false}.Check());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "intersynth/io/json.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 #ifndef INTERSYNTH_JOINT_MAP_DIR
 #define INTERSYNTH_JOINT_MAP_DIR "data/joint_maps"
@@ -219,8 +220,8 @@ const JointMap& FindJointMap(const NamedJointPositions& source,
   }
   message += ". A map must name, for each smpl22 joint (" + ValidNames() +
              "), a source joint (or End Site) or two joints to interpolate between; write one (see "
-             "data/joint_maps/README.md) and pass it with --joint-map FILE";
-  throw Error(message);
+             "data/joint_maps/README.md) and pass it as {joint_map}";
+  throw OptionError(message);
 }
 
 }  // namespace intersynth

@@ -79,10 +79,10 @@ std::vector<JointMap> LoadJointMaps(const std::filesystem::path& folder);
 std::filesystem::path DefaultJointMapDir();
 
 /// The first map of `maps` (in order) whose RequiredSourceNames() all exist
-/// in `source.names`. Otherwise throws Error: "<what>: unknown skeleton
+/// in `source.names`. Otherwise throws OptionError: "<what>: unknown skeleton
 /// (joints: ...); no joint map fits ..." listing the source's joint names,
 /// the map that came closest and the names it missed, and pointing to
-/// data/joint_maps/README.md and the --joint-map flag.
+/// data/joint_maps/README.md and the {joint_map} option.
 const JointMap& FindJointMap(const NamedJointPositions& source,
                              const std::vector<JointMap>& maps,
                              const std::string& what);

@@ -202,9 +202,9 @@ TEST(FindJointMap, UnknownSkeletonListsNamesClosestMapAndTheFlag) {
   }
   EXPECT_ERROR_CONTAINS(FindJointMap(Skeleton(names), maps, "odd.bvh"),
                         {"odd.bvh: unknown skeleton", "Root, src_left_hip", "near.json",
-                         "needs Skull", "data/joint_maps/README.md", "--joint-map FILE"});
+                         "needs Skull", "data/joint_maps/README.md", "pass it as joint_map"});
   EXPECT_ERROR_CONTAINS(FindJointMap(Skeleton({"a", "b"}), {}, "x.bvh"),
-                        {"x.bvh: unknown skeleton (joints: a, b)", "--joint-map"});
+                        {"x.bvh: unknown skeleton (joints: a, b)", "joint_map"});
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "intersynth/io/bvh.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -69,8 +70,10 @@ fs::path FindAsfFor(const fs::path& amc, const fs::path& given) {
     if (LowerExtension(entry.path()) == "asf") candidates.push_back(entry.path());
   }
   if (candidates.size() != 1) {
-    throw Error(fmt::format("{}: an AMC take needs its ASF skeleton; found {} .asf files beside "
-                            "it, pass --asf", amc.string(), candidates.size()));
+    throw OptionError(
+        fmt::format("{}: an AMC take needs its ASF skeleton; found {} .asf files "
+                    "beside it, pass {{asf}}",
+                    amc.string(), candidates.size()));
   }
   return candidates.front();
 }
@@ -86,19 +89,26 @@ double GuessMetresPerUnit(double height_in_units, const std::string& what) {
     }
   }
   if (!best) {
-    throw Error(fmt::format("{}: cannot tell the length unit: the head stands {:.4g} units above "
-                            "the feet, which is no plausible height in m, cm, mm, inch or the ASF "
-                            "unit; pass the metres per unit (--metres-per-unit)", what,
-                            height_in_units));
+    throw OptionError(fmt::format(
+        "{}: cannot tell the length unit: the head stands {:.4g} units above the feet, which is "
+        "no plausible height in m, cm, mm, inch or the ASF unit; pass the metres per unit "
+        "({{metres_per_unit}})",
+        what, height_in_units));
   }
   return best->metres;
 }
 
+void MocapImportOptions::Check() const {
+  CheckAtLeast(metres_per_unit, 0.0, "metres_per_unit");
+  CheckFinite(metres_per_unit, "metres_per_unit");
+  CheckPositive(amc_fps, "amc_fps");
+  CheckFinite(amc_fps, "amc_fps");
+  CheckAtLeast(fps_override, 0.0, "fps_override");
+  CheckFinite(fps_override, "fps_override");
+}
+
 ImportedTake ImportMocapTake(const fs::path& path, const MocapImportOptions& options) {
-  if (!(options.fps_override >= 0.0) || !std::isfinite(options.fps_override)) {
-    throw Error(fmt::format("{}: fps override {} is not a frame rate", path.string(),
-                            options.fps_override));
-  }
+  options.Check();
   const std::string ext = LowerExtension(path);
   const std::vector<JointMap> maps = CandidateMaps(options);
   ImportedTake take;

@@ -19,10 +19,11 @@
 
 namespace intersynth {
 
+/// Options of ImportMocapTake.
 struct MocapImportOptions {
   /// Metres per file unit; 0 guesses it (BVH only; ASF/AMC state theirs).
   double metres_per_unit = 0.0;
-  /// A joint map tried before the bundled ones (`--joint-map FILE`).
+  /// A joint map tried before the bundled ones.
   std::filesystem::path joint_map;
   /// Folder of bundled maps; empty = DefaultJointMapDir().
   std::filesystem::path joint_map_dir;
@@ -35,6 +36,9 @@ struct MocapImportOptions {
   double fps_override = 0.0;
   /// Drop frame 0 when it is a T-pose added before the take (IsAddedTPose).
   bool drop_added_t_pose = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// A take on smpl22: joints [T, 22, 3] float metres, floor at y = 0.
@@ -51,13 +55,15 @@ struct ImportedTake {
   bool dropped_t_pose = false;
 };
 
-/// Imports a .bvh or .amc take. Throws Error naming the file for unreadable
-/// input, an unknown skeleton (listing the names a map needs) or a length
-/// unit that cannot be told (asking for metres_per_unit).
+/// Imports a .bvh or .amc take. Throws OptionError for bad options, and
+/// naming the file for an unknown skeleton (listing the names a map needs,
+/// asking for {joint_map}), a length unit that cannot be told (asking for
+/// {metres_per_unit}) or an .amc take without its skeleton (asking for
+/// {asf}); Error naming the file for unreadable input.
 ImportedTake ImportMocapTake(const std::filesystem::path& path, const MocapImportOptions& options = {});
 
 /// The ASF skeleton of an .amc take: `given` when not empty, else the only
-/// .asf file beside the take. Throws Error (asking for --asf) otherwise.
+/// .asf file beside the take. Throws OptionError (asking for {asf}) otherwise.
 std::filesystem::path FindAsfFor(const std::filesystem::path& amc, const std::filesystem::path& given);
 
 /// The guess described above from the median head height `height_in_units`

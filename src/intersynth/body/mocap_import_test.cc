@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 
 #include "intersynth/body/retarget.h"
 #include "intersynth/body/smpl22.h"
 #include "intersynth/io/npy.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -31,7 +33,7 @@ TEST(GuessMetresPerUnit, PicksTheOnePlausibleUnit) {
 }
 
 TEST(GuessMetresPerUnit, ImplausibleHeightAsksForTheFlag) {
-  EXPECT_ERROR_CONTAINS(GuessMetresPerUnit(5.0, "tiny.bvh"), {"tiny.bvh", "--metres-per-unit"});
+  EXPECT_ERROR_CONTAINS(GuessMetresPerUnit(5.0, "tiny.bvh"), {"tiny.bvh", "(metres_per_unit)"});
   EXPECT_ERROR_CONTAINS(GuessMetresPerUnit(-1.0, "neg.bvh"), {"neg.bvh"});
 }
 
@@ -59,7 +61,7 @@ TEST(MocapImport, FpsOverrideReplacesTheHeader) {
   EXPECT_DOUBLE_EQ(ImportMocapTake(Fixture("bvh/reactidle_001_acted_first4.bvh"), options).fps, 120.0);
   options.fps_override = -1.0;
   EXPECT_ERROR_CONTAINS(ImportMocapTake(Fixture("bvh/reactidle_001_acted_first4.bvh"), options),
-                        {"reactidle_001_acted_first4.bvh", "fps override"});
+                        {"fps_override must be >= 0, got -1"});
 }
 
 TEST(MocapImport, AmcWithItsAsfUsesTheAsfUnit) {
@@ -76,12 +78,12 @@ TEST(MocapImport, AmcWithItsAsfUsesTheAsfUnit) {
 
 TEST(MocapImport, AmcWithTwoAsfFilesBesideAsksForAsf) {
   EXPECT_ERROR_CONTAINS(ImportMocapTake(Fixture("asf_amc/HDM_tr_grabHighR_023_120_first10.amc")),
-                        {"HDM_tr_grabHighR_023_120_first10.amc", "--asf"});
+                        {"HDM_tr_grabHighR_023_120_first10.amc", "pass asf"});
 }
 
 TEST(MocapImport, UnknownSkeletonPointsToJointMapFlag) {
   EXPECT_ERROR_CONTAINS(ImportMocapTake(Fixture("bvh/bandai_like.bvh")),
-                        {"bandai_like.bvh", "joint_Root", "--joint-map"});
+                        {"bandai_like.bvh", "joint_Root", "joint_map"});
 }
 
 TEST(MocapImport, UserJointMapIsTriedFirst) {
@@ -155,6 +157,24 @@ TEST(MocapImport, CmuAddedTPoseIsDropped) {
   keep.drop_added_t_pose = false;
   EXPECT_EQ(ImportMocapTake(cmu / "13_14.bvh", keep).num_frames, 2425);
   EXPECT_FALSE(ImportMocapTake(cmu / "131_01.bvh").dropped_t_pose);
+}
+
+TEST(MocapImportOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(MocapImportOptions{}.Check());
+  MocapImportOptions options;
+  options.amc_fps = 0.0;
+  try {
+    options.Check();
+    ADD_FAILURE() << "amc_fps 0 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"amc_fps"});
+  }
+  options = {};
+  options.metres_per_unit = -0.01;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"metres_per_unit must be >= 0, got -0.01"});
+  options = {};
+  options.fps_override = std::numeric_limits<double>::infinity();
+  EXPECT_ERROR_CONTAINS(options.Check(), {"fps_override must be finite, got inf"});
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "intersynth/body/smpl22.h"
 #include "intersynth/io/json.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -188,16 +189,25 @@ const std::vector<std::string>& CmuMbSmpl22Bones() {
   return bones;
 }
 
+void OpenBodyBuildOptions::Check() const {
+  CheckAtLeast(num_betas, 1, "num_betas");
+  if (num_samples < num_betas + 2) {
+    throw OptionError(fmt::format(
+        "{{num_samples}} ({}) cannot give {{num_betas}} ({}) shape directions: it must be at "
+        "least {}",
+        num_samples, num_betas, num_betas + 2));
+  }
+  CheckInRange(min_age, 0.0, 1.0, "min_age");
+  CheckAtLeast(height_sd, 0.0, "height_sd");
+  CheckFinite(height_sd, "height_sd");
+  CheckAtLeast(regressor_vertices, 4, "regressor_vertices");
+}
+
 BodyModelData BuildOpenBodyModel(const fs::path& mpfb_dir,
                                  const OpenBodyBuildOptions& options,
                                  OpenBodyBuildReport* report,
                                  bool progress) {
-  if (options.num_samples < options.num_betas + 2 || options.num_betas < 1) {
-    throw Error(fmt::format("body build: {} samples cannot give {} shape directions",
-                            options.num_samples, options.num_betas));
-  }
-  if (options.regressor_vertices < 4)
-    throw Error("body build: a joint needs at least 4 regressor vertices");
+  options.Check();
   OpenBodyBuildReport local_report;
   OpenBodyBuildReport& rep = report != nullptr ? *report : local_report;
   const fs::path targets_dir = mpfb_dir / "targets" / "macrodetails";

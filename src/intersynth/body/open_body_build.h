@@ -54,8 +54,11 @@
 
 namespace intersynth {
 
+/// Options of BuildOpenBodyModel.
 struct OpenBodyBuildOptions {
+  /// Bodies sampled for the shape space (at least num_betas + 2).
   int num_samples = 600;
+  /// Shape directions kept (>= 1).
   int num_betas = 16;
   /// Lowest MakeHuman age value (0 = 1 year, 0.1875 = 11, 0.5 = 25,
   /// 1 = 90 years; linear between): 0.44 is about 21 years.
@@ -63,8 +66,13 @@ struct OpenBodyBuildOptions {
   /// Spread of the height macro around 0.5: 0.1 gives about +-0.1 m of
   /// standing height per standard deviation.
   double height_sd = 0.1;
+  /// Vertices each joint's regressor uses (>= 4).
   int regressor_vertices = 300;
+  /// Seed of the sampled bodies.
   uint64_t seed = 0;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// What the build measured, for the model card and the command's summary.

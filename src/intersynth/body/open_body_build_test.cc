@@ -8,6 +8,7 @@
 
 #include "intersynth/body/body_model.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -89,6 +90,30 @@ TEST(OpenBodyBuild, BuildsACheckedModelFromTheSharedAssets) {
 
 TEST(OpenBodyBuild, MissingFolderIsAClearError) {
   EXPECT_ERROR_CONTAINS(BuildOpenBodyModel("/nonexistent/mpfb2", {}, nullptr), {"base.obj"});
+}
+
+TEST(OpenBodyBuildOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(OpenBodyBuildOptions{}.Check());
+  OpenBodyBuildOptions options;
+  options.num_samples = 10;
+  options.num_betas = 16;
+  try {
+    options.Check();
+    ADD_FAILURE() << "10 samples for 16 betas were accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), (std::vector<std::string>{"num_samples", "num_betas"}));
+    EXPECT_STREQ(e.what(),
+                 "num_samples (10) cannot give num_betas (16) shape directions: it must be at "
+                 "least 18");
+  }
+  options = {};
+  options.min_age = 1.5;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"min_age must be in [0, 1], got 1.5"});
+  options = {};
+  options.regressor_vertices = 3;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"regressor_vertices must be >= 4, got 3"});
+  // Checked before any file is read.
+  EXPECT_THROW(BuildOpenBodyModel("/nonexistent/mpfb2", options, nullptr), OptionError);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/statistics.h"
 
 namespace intersynth {
@@ -64,14 +65,13 @@ std::vector<float> RetargetToSmpl22(const NamedJointPositions& source, const Joi
   return joints;
 }
 
+void PutOnFloorOptions::Check() const { CheckInRange(percentile, 0.0, 100.0, "percentile"); }
+
 double PutOnFloor(std::vector<float>& joints, int num_frames, const PutOnFloorOptions& options) {
+  options.Check();
   if (num_frames < 0 || joints.size() != static_cast<size_t>(num_frames) * kSmpl22NumJoints * 3) {
     throw Error("PutOnFloor: joints hold " + std::to_string(joints.size()) + " values, expected " +
                 std::to_string(num_frames) + " frames x 22 x 3");
-  }
-  if (!(options.percentile >= 0.0 && options.percentile <= 100.0)) {
-    throw Error("PutOnFloor: percentile " + std::to_string(options.percentile) +
-                " is outside [0, 100]");
   }
   if (num_frames == 0) return 0.0;
 

@@ -34,6 +34,9 @@ struct PutOnFloorOptions {
   /// both feet are up) do not matter as long as the feet are down in more
   /// than this share of the frames.
   double percentile = 5.0;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Shifts `joints` [T, 22, 3] (Y up) vertically so that the floor is y = 0.
@@ -47,8 +50,8 @@ struct PutOnFloorOptions {
 /// and subtracted from every y. So the lowest foot joint touches y = 0 in a
 /// typical supported frame (foot joints, not soles: the floor is where the
 /// lowest foot JOINT is, as in HumanML3D). Returns the floor height removed
-/// (metres). No-op returning 0 when num_frames is 0. Throws Error when
-/// joints.size() != num_frames * 66 or the percentile is outside [0, 100].
+/// (metres). No-op returning 0 when num_frames is 0. Throws OptionError for
+/// bad options, Error when joints.size() != num_frames * 66.
 double PutOnFloor(std::vector<float>& joints, int num_frames, const PutOnFloorOptions& options = {});
 
 /// Whether frame 0 of `joints` [T, 22, 3] is a T-pose added before the take

@@ -18,6 +18,7 @@
 #include "intersynth/io/asf_amc.h"
 #include "intersynth/io/bvh.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -136,7 +137,8 @@ TEST(PutOnFloor, RejectsBadShapeAndPercentile) {
   EXPECT_ERROR_CONTAINS(PutOnFloor(joints, 3), {"3 frames x 22 x 3"});
   PutOnFloorOptions options;
   options.percentile = 101;
-  EXPECT_ERROR_CONTAINS(PutOnFloor(joints, 2, options), {"percentile", "[0, 100]"});
+  EXPECT_ERROR_CONTAINS(PutOnFloor(joints, 2, options),
+                        {"percentile must be in [0, 100], got 101"});
   std::vector<float> none;
   EXPECT_EQ(PutOnFloor(none, 0), 0.0);
 }
@@ -372,7 +374,19 @@ TEST(Retarget, UnknownRealSkeletonListsItsJointsAndTheFlag) {
              maps.end());
   EXPECT_ERROR_CONTAINS(FindJointMap(p, maps, "reactidle_001.bvh"),
                         {"reactidle_001.bvh: unknown skeleton (joints: pelvis, spine, spine.001",
-                         "foot.R_End", "--joint-map FILE"});
+                         "foot.R_End", "pass it as joint_map"});
+}
+
+TEST(PutOnFloorOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(PutOnFloorOptions{}.Check());
+  EXPECT_NO_THROW(PutOnFloorOptions{.percentile = 0.0}.Check());
+  EXPECT_NO_THROW(PutOnFloorOptions{.percentile = 100.0}.Check());
+  try {
+    PutOnFloorOptions{.percentile = -1.0}.Check();
+    ADD_FAILURE() << "percentile -1 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"percentile"});
+  }
 }
 
 }  // namespace

@@ -110,12 +110,6 @@ std::vector<std::pair<std::string, Section>> Sections(DiffusionConfig& c) {
   };
 }
 
-void Require(bool ok, const std::string& source, const std::string& what) {
-  if (!ok) throw Error(source + ": " + what);
-}
-
-bool IsProbability(double p) { return p >= 0.0 && p <= 1.0; }
-
 }  // namespace
 
 std::filesystem::path DefaultConfigDir() {
@@ -150,7 +144,11 @@ DiffusionConfig DiffusionConfigFromJson(const nlohmann::json& json, const std::s
       field->second.read(value, fmt::format("{}: {}.{}", source, section_name, key));
     }
   }
-  ValidateDiffusionConfig(config, source);
+  try {
+    config.Check();
+  } catch (const OptionError& e) {
+    throw Error(fmt::format("{}: {}", source, e.what()));
+  }
   return config;
 }
 
@@ -173,53 +171,92 @@ DiffusionConfig LoadDiffusionConfig(const std::string& name_or_path) {
   return DiffusionConfigFromJson(ReadJson(path), path.string());
 }
 
-void ValidateDiffusionConfig(const DiffusionConfig& c, const std::string& source) {
-  Require(c.model.d_model > 0 && c.model.layers > 0 && c.model.heads > 0 && c.model.ff_dim > 0, source,
-          "model.d_model, layers, heads and ff_dim must be positive");
-  Require(c.model.d_model % c.model.heads == 0, source,
-          fmt::format("model.d_model ({}) must be divisible by model.heads ({})", c.model.d_model,
-                      c.model.heads));
-  Require(c.model.max_persons >= 1 && c.model.max_persons <= 64, source, "model.max_persons must be in [1, 64]");
-  Require(c.model.max_frames >= 2, source, "model.max_frames must be at least 2");
-  Require(c.model.person_embedding_init_std > 0, source, "model.person_embedding_init_std must be positive");
-  Require(c.text.d_model > 0 && c.text.layers > 0 && c.text.heads > 0 && c.text.ff_dim > 0 &&
-              c.text.max_tokens > 0,
-          source, "text.d_model, layers, heads, ff_dim and max_tokens must be positive");
-  Require(c.text.d_model % c.text.heads == 0, source, "text.d_model must be divisible by text.heads");
-  Require(c.model.dropout >= 0 && c.model.dropout < 1 && c.text.dropout >= 0 && c.text.dropout < 1, source,
-          "dropout must be in [0, 1)");
-  Require(c.diffusion.steps >= 2, source, "diffusion.steps must be at least 2");
-  Require(c.diffusion.cosine_s > 0, source, "diffusion.cosine_s must be positive");
-  Require(c.diffusion.t_bar >= 0 && c.diffusion.t_bar < c.diffusion.steps, source,
-          "diffusion.t_bar must be in [0, diffusion.steps)");
-  for (double w : {c.loss.mse, c.loss.velocity, c.loss.foot_contact, c.loss.bone_length, c.loss.distance_map,
-                   c.loss.joint_affinity, c.loss.relative_orientation}) {
-    Require(w >= 0, source, "loss weights must be non-negative");
-  }
-  Require(c.loss.distance_map_threshold_m > 0 && c.loss.joint_affinity_threshold_m > 0, source,
-          "loss thresholds must be positive");
-  Require(c.train.batch >= 1, source, "train.batch must be at least 1");
-  Require(c.train.steps >= 1, source, "train.steps must be at least 1");
-  Require(c.train.lr > 0, source, "train.lr must be positive");
-  Require(c.train.warmup_steps >= 0 && c.train.min_lr_ratio >= 0 && c.train.min_lr_ratio <= 1, source,
-          "train.warmup_steps must be >= 0 and train.min_lr_ratio in [0, 1]");
-  Require(c.train.ema_decay >= 0 && c.train.ema_decay < 1, source, "train.ema_decay must be in [0, 1)");
-  Require(c.train.crop_frames >= 2 && c.train.crop_frames <= c.model.max_frames, source,
-          fmt::format("train.crop_frames must be in [2, model.max_frames = {}]", c.model.max_frames));
-  Require(IsProbability(c.train.cond_drop) && IsProbability(c.train.mirror_rate) &&
-              IsProbability(c.train.composed_rate) && IsProbability(c.train.real_multi_person_rate) &&
-              c.train.composed_rate + c.train.real_multi_person_rate <= 1.0,
-          source,
-          "train.cond_drop, mirror_rate, composed_rate and real_multi_person_rate must be probabilities "
-          "(composed_rate + real_multi_person_rate <= 1)");
-  Require(c.train.max_composed_persons >= 2 && c.train.max_composed_persons <= c.model.max_persons, source,
-          fmt::format("train.max_composed_persons must be in [2, model.max_persons = {}]", c.model.max_persons));
-  Require(c.train.composed_max_tokens >= 2 * c.train.max_composed_persons, source,
-          "train.composed_max_tokens must allow at least 2 rows per person");
-  Require(c.train.composed_min_separation_m >= 0, source, "train.composed_min_separation_m must be >= 0");
-  Require(c.train.checkpoint_every >= 1 && c.train.log_every >= 1 && c.train.val_every >= 0 &&
-              c.train.val_samples >= 1,
-          source, "train.checkpoint_every, log_every and val_samples must be positive, val_every >= 0");
+void DenoiserConfig::Check() const {
+  CheckPositive(d_model, "d_model");
+  CheckPositive(layers, "layers");
+  CheckPositive(heads, "heads");
+  CheckPositive(ff_dim, "ff_dim");
+  if (d_model % heads != 0)
+    throw OptionError(fmt::format("{{d_model}} ({}) must be divisible by {{heads}} ({})", d_model, heads));
+  CheckInRange(dropout, 0.0, 1.0, "dropout");
+  if (dropout == 1.0) throw OptionError("{dropout} must be below 1");
+  CheckInRange<int64_t>(max_persons, 1, 64, "max_persons");
+  CheckAtLeast<int64_t>(max_frames, 2, "max_frames");
+  CheckPositive(person_embedding_init_std, "person_embedding_init_std");
+}
+
+void TextConfig::Check() const {
+  CheckPositive(d_model, "d_model");
+  CheckPositive(layers, "layers");
+  CheckPositive(heads, "heads");
+  CheckPositive(ff_dim, "ff_dim");
+  CheckPositive(max_tokens, "max_tokens");
+  if (d_model % heads != 0)
+    throw OptionError(fmt::format("{{d_model}} ({}) must be divisible by {{heads}} ({})", d_model, heads));
+  CheckInRange(dropout, 0.0, 1.0, "dropout");
+  if (dropout == 1.0) throw OptionError("{dropout} must be below 1");
+}
+
+void DiffusionProcessConfig::Check() const {
+  CheckAtLeast(steps, 2, "steps");
+  CheckPositive(cosine_s, "cosine_s");
+  if (t_bar < 0 || t_bar >= steps)
+    throw OptionError(fmt::format("{{t_bar}} must be in [0, {{steps}}) = [0, {}), got {}", steps, t_bar));
+}
+
+void LossConfig::Check() const {
+  CheckAtLeast(mse, 0.0, "mse");
+  CheckAtLeast(velocity, 0.0, "velocity");
+  CheckAtLeast(foot_contact, 0.0, "foot_contact");
+  CheckAtLeast(bone_length, 0.0, "bone_length");
+  CheckAtLeast(distance_map, 0.0, "distance_map");
+  CheckAtLeast(joint_affinity, 0.0, "joint_affinity");
+  CheckAtLeast(relative_orientation, 0.0, "relative_orientation");
+  CheckPositive(distance_map_threshold_m, "distance_map_threshold_m");
+  CheckPositive(joint_affinity_threshold_m, "joint_affinity_threshold_m");
+}
+
+void TrainConfig::Check() const {
+  CheckAtLeast(batch, 1, "batch");
+  CheckAtLeast<int64_t>(steps, 1, "steps");
+  CheckPositive(lr, "lr");
+  CheckAtLeast<int64_t>(warmup_steps, 0, "warmup_steps");
+  CheckInRange(min_lr_ratio, 0.0, 1.0, "min_lr_ratio");
+  CheckInRange(ema_decay, 0.0, 1.0, "ema_decay");
+  if (ema_decay == 1.0) throw OptionError("{ema_decay} must be below 1");
+  CheckAtLeast(crop_frames, 2, "crop_frames");
+  CheckInRange(cond_drop, 0.0, 1.0, "cond_drop");
+  CheckInRange(mirror_rate, 0.0, 1.0, "mirror_rate");
+  CheckInRange(composed_rate, 0.0, 1.0, "composed_rate");
+  CheckInRange(real_multi_person_rate, 0.0, 1.0, "real_multi_person_rate");
+  if (composed_rate + real_multi_person_rate > 1.0)
+    throw OptionError(fmt::format("{{composed_rate}} + {{real_multi_person_rate}} must be <= 1, got {} + {}",
+                                  composed_rate, real_multi_person_rate));
+  CheckAtLeast(max_composed_persons, 2, "max_composed_persons");
+  if (composed_max_tokens < 2 * max_composed_persons)
+    throw OptionError(fmt::format("{{composed_max_tokens}} ({}) must allow at least 2 rows per person "
+                                  "(2 x {{max_composed_persons}} = {})",
+                                  composed_max_tokens, 2 * max_composed_persons));
+  CheckAtLeast(composed_min_separation_m, 0.0, "composed_min_separation_m");
+  CheckAtLeast<int64_t>(checkpoint_every, 1, "checkpoint_every");
+  CheckAtLeast<int64_t>(log_every, 1, "log_every");
+  CheckAtLeast<int64_t>(val_every, 0, "val_every");
+  CheckAtLeast(val_samples, 1, "val_samples");
+}
+
+void DiffusionConfig::Check() const {
+  CheckNested("model", [&] { model.Check(); });
+  CheckNested("text", [&] { text.Check(); });
+  CheckNested("diffusion", [&] { diffusion.Check(); });
+  CheckNested("loss", [&] { loss.Check(); });
+  CheckNested("train", [&] { train.Check(); });
+  if (train.crop_frames > model.max_frames)
+    throw OptionError(fmt::format("{{train.crop_frames}} must be in [2, {{model.max_frames}} = {}], got {}",
+                                  model.max_frames, train.crop_frames));
+  if (train.max_composed_persons > model.max_persons)
+    throw OptionError(fmt::format(
+        "{{train.max_composed_persons}} must be in [2, {{model.max_persons}} = {}], got {}", model.max_persons,
+        train.max_composed_persons));
 }
 
 std::string ArchitectureSignature(const DiffusionConfig& config) {

@@ -26,7 +26,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "intersynth/util/options.h"
+
 namespace intersynth {
+
+/// The reverse process of generation (diffusion/sampler.h): DDIM (a spaced
+/// subset of the steps, eta = 0) or DDPM (every step).
+enum class SamplerKind { kDdim, kDdpm };
+inline constexpr EnumName<SamplerKind> kSamplerKindNames[] = {{SamplerKind::kDdim, "ddim"},
+                                                               {SamplerKind::kDdpm, "ddpm"}};
+inline std::string_view ToString(SamplerKind kind) { return EnumToString(kind, kSamplerKindNames); }
+/// "ddim" or "ddpm"; throws OptionError naming `field` otherwise.
+inline SamplerKind ParseSamplerKind(std::string_view text, std::string_view field = "sampler") {
+  return EnumFromString(text, kSamplerKindNames, field);
+}
 
 /// The multi-person denoiser (diffusion/denoiser.h).
 struct DenoiserConfig {
@@ -51,6 +64,8 @@ struct DenoiserConfig {
   /// ~3% of their norm, and a 5,500-step model mixed the persons of 3-person
   /// scenes token by token (pelvis speeds of 50 m/s).
   double person_embedding_init_std = 0.5;
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// The text encoder: the learned one (text/text_encoder.h), or a user's
@@ -68,6 +83,8 @@ struct TextConfig {
   /// Words kept per caption (longer captions are cut, with a warning at generation).
   int64_t max_tokens = 32;
   double dropout = 0.1;
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// The forward process (diffusion/noise_schedule.h).
@@ -78,6 +95,8 @@ struct DiffusionProcessConfig {
   double cosine_s = 0.008;
   /// The geometric loss terms apply only for t <= t_bar (InterGen's T_BAR).
   int t_bar = 700;
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Loss weights (diffusion/losses.h). Defaults: InterGen's (models/losses.py,
@@ -102,6 +121,8 @@ struct LossConfig {
   double distance_map_threshold_m = 1.0;
   /// Metres.
   double joint_affinity_threshold_m = 0.1;
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// The training schedule and the data drawn for it (diffusion/trainer.h).
@@ -157,14 +178,23 @@ struct TrainConfig {
   int64_t log_every = 10;
   /// Seed of everything random in the run.
   uint64_t seed = 1;
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
+/// The whole config: one file of data/configs (see the file comment).
 struct DiffusionConfig {
   DenoiserConfig model;
   TextConfig text;
   DiffusionProcessConfig diffusion;
   LossConfig loss;
   TrainConfig train;
+
+  /// Every section's Check(), then what ties sections together
+  /// (train.crop_frames <= model.max_frames, train.max_composed_persons <=
+  /// model.max_persons). Fields are named with their section:
+  /// "{train.lr} must be > 0, got 0".
+  void Check() const;
 };
 
 /// The folder of the shipped config files (data/configs; the environment
@@ -173,19 +203,15 @@ std::filesystem::path DefaultConfigDir();
 
 /// "cpu" or "gpu" -> the shipped file; anything else is a path to a JSON file.
 /// Throws Error naming the file and key for unreadable files, unknown
-/// sections or keys, wrong types and values out of range (Validate).
+/// sections or keys, wrong types and values out of range (Check).
 DiffusionConfig LoadDiffusionConfig(const std::string& name_or_path);
 
-/// Parses a config from JSON over the defaults; `source` names it in errors.
+/// Parses a config from JSON over the defaults and checks it; `source`
+/// names it in errors ("test.json: model.heads must be ...").
 DiffusionConfig DiffusionConfigFromJson(const nlohmann::json& json, const std::string& source);
 
 /// Every field, as the file format above.
 nlohmann::json DiffusionConfigToJson(const DiffusionConfig& config);
-
-/// Throws Error (prefixed by `source`) when a value is out of range:
-/// non-positive sizes, d_model not divisible by heads, t_bar outside [0, steps),
-/// probabilities outside [0, 1], and so on.
-void ValidateDiffusionConfig(const DiffusionConfig& config, const std::string& source);
 
 /// The "model", "text" and "diffusion" sections as one JSON string: two
 /// configs can share weights exactly when their signatures are equal.

@@ -34,6 +34,15 @@ int EnvInt(const char* name, int fallback) {
 
 }  // namespace
 
+void DistributedOptions::Check() const {
+  CheckAtLeast(world_size, 1, "world_size");
+  if (rank < 0 || rank >= world_size)
+    throw OptionError(fmt::format("{{rank}} must be in [0, {{world_size}}) = [0, {}), got {}", world_size, rank));
+  CheckInRange(master_port, 1, 65535, "master_port");
+  CheckPositive(timeout_s, "timeout_s");
+  CheckRequired(master_addr, "master_addr");
+}
+
 int FindFreeLoopbackPort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw Error("cannot open a socket to find a free port");
@@ -78,6 +87,7 @@ DistributedOptions DistributedOptionsFromEnvironment() {
 }
 
 ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options), impl_(new Impl) {
+  options.Check();
   if (options.world_size <= 1) return;
 #ifndef INTERSYNTH_HAVE_GLOO
   throw Error(fmt::format("WORLD_SIZE={}: this build has no Gloo (install libgloo-dev and rebuild) and can only "

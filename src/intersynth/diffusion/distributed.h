@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "intersynth/util/options.h"
+
 namespace at {
 class Tensor;
 }
@@ -31,6 +33,9 @@ struct DistributedOptions {
   int timeout_s = 300;
   /// "gloo" or "nccl".
   std::string backend = "gloo";
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Reads RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT (absent: one process).

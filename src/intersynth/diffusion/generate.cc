@@ -1,7 +1,6 @@
 #include "intersynth/diffusion/generate.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,6 +18,7 @@
 #include "intersynth/text/tokenizer.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/progress.h"
+#include "intersynth/util/timer.h"
 
 namespace intersynth {
 namespace {
@@ -63,13 +63,37 @@ InpaintingInput EncodeInput(MotionClip clip, int only_person) {
   return input;
 }
 
-void CheckRange(int value, int low, int high, const std::string& what) {
-  if (value < low || value > high) throw Error(fmt::format("{} must be in [{}, {}], got {}", what, low, high, value));
+// "{field} (why) must be in [low, high], got value": the model's limits.
+void CheckModelRange(int value, int low, int high, const std::string& field_and_why) {
+  if (value < low || value > high)
+    throw OptionError(fmt::format("{} must be in [{}, {}], got {}", field_and_why, low, high, value));
 }
 
 }  // namespace
 
-std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text) {
+void GenerateOptions::Check() const {
+  if (SplitWords(text).empty())
+    throw OptionError("{text} is empty: give a sentence such as \"a person walks in a circle\"");
+  CheckAtLeast(persons, 1, "persons");
+  CheckAtLeast(frames, 0, "frames");
+  CheckAtLeast(seconds, 0.0, "seconds");
+  CheckInRange(samples, 1, 1024, "samples");
+  CheckAtLeast(guidance, 0.0, "guidance");
+  CheckAtLeast(sampler_steps, 1, "sampler_steps");
+  const bool inpainting = !motion.empty();
+  if (!inpainting && (!keep_frames.empty() || keep_person >= 0))
+    throw OptionError("{keep_frames} and {keep_person} need {motion} IN.npz");
+  if (inpainting && keep_frames.empty() && keep_person < 0)
+    throw OptionError("{motion} needs {keep_frames} or {keep_person} (what to keep of it)");
+  if (inpainting && !keep_frames.empty() && keep_person >= 0)
+    throw OptionError("{keep_frames} and {keep_person} cannot be combined");
+  for (const auto& [first, last] : keep_frames)
+    if (first < 0 || last <= first)
+      throw OptionError(fmt::format("{{keep_frames}}: {}:{} is not a range FIRST:LAST with 0 <= FIRST < LAST",
+                                    first, last));
+}
+
+std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text, std::string_view field) {
   std::vector<std::pair<int, int>> ranges;
   size_t begin = 0;
   while (begin <= text.size()) {
@@ -86,9 +110,9 @@ std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text) {
       }
       ranges.emplace_back(first, last);
     } catch (const std::exception&) {
-      throw Error(fmt::format("--keep-frames: '{}' is not a range FIRST:LAST with 0 <= FIRST < LAST "
-                              "(e.g. 0:20,100:120)",
-                              part));
+      throw OptionError(fmt::format("{{{}}}: '{}' is not a range FIRST:LAST with 0 <= FIRST < LAST "
+                                    "(e.g. 0:20,100:120)",
+                                    field, part));
     }
     begin = end + 1;
   }
@@ -101,9 +125,9 @@ struct Generator::Impl {
   LoadedModel loaded;
 };
 
-Generator::Generator(const std::filesystem::path& model_dir, const std::string& device, int threads)
+Generator::Generator(const std::filesystem::path& model_dir, ComputeDevice device, int threads)
     : impl_(std::make_unique<Impl>()) {
-  impl_->device = ParseDevice(device);
+  impl_->device = ToTorchDevice(device);
   torch::set_num_threads(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
   impl_->model_dir = model_dir;
   impl_->loaded = LoadModelFolder(model_dir, impl_->device);
@@ -116,6 +140,8 @@ int Generator::max_persons() const { return static_cast<int>(impl_->loaded.confi
 int Generator::max_frames() const { return static_cast<int>(impl_->loaded.config.model.max_frames); }
 
 GenerateResult Generate(const GenerateOptions& options) {
+  CheckRequired(options.model_dir.string(), "model_dir");
+  options.Check();
   Generator generator(options.model_dir, options.device, options.threads);
   return generator.Generate(options);
 }
@@ -128,9 +154,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
   const float fps = loaded.fps;
 
   // The prompt.
-  if (SplitWords(options.text).empty()) {
-    throw Error("--text is empty: give a sentence such as \"a person walks in a circle\"");
-  }
+  options.Check();
   GenerateResult result;
   if (!loaded.model->external_text_encoder()) {
     tokenizer.Encode(options.text, static_cast<int>(config.text.max_tokens), &result.unknown_words);
@@ -140,15 +164,6 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
 
   // Inpainting input and the scene's size.
   const bool inpainting = !options.motion.empty();
-  if (!inpainting && (!options.keep_frames.empty() || options.keep_person >= 0)) {
-    throw Error("--keep-frames and --keep-person need --motion IN.npz");
-  }
-  if (inpainting && options.keep_frames.empty() && options.keep_person < 0) {
-    throw Error("--motion needs --keep-frames or --keep-person (what to keep of it)");
-  }
-  if (inpainting && !options.keep_frames.empty() && options.keep_person >= 0) {
-    throw Error("--keep-frames and --keep-person cannot be combined");
-  }
   std::optional<InpaintingInput> input;
   int persons = options.persons;
   int frames = options.frames > 0 ? options.frames
@@ -161,31 +176,30 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
     }
     if (clip.num_frames < 2) throw Error(options.motion.string() + ": needs at least 2 frames");
     if (options.frames > 0 && options.frames != clip.num_frames) {
-      throw Error(fmt::format("--frames {} differs from the {} frames of --motion {}", options.frames,
-                              clip.num_frames, options.motion.string()));
+      throw OptionError(fmt::format("{{frames}} {} differs from the {} frames of {{motion}} {}", options.frames,
+                                    clip.num_frames, options.motion.string()));
     }
     frames = clip.num_frames;
     if (options.keep_person >= 0) {
-      CheckRange(options.keep_person, 0, clip.num_persons - 1,
-                 fmt::format("--keep-person (persons of {})", options.motion.string()));
+      CheckModelRange(options.keep_person, 0, clip.num_persons - 1,
+                      fmt::format("{{keep_person}} (persons of {})", options.motion.string()));
       persons = std::max(options.persons, 2);
     } else {
       persons = clip.num_persons;
       for (const auto& [first, last] : options.keep_frames) {
         if (last > clip.num_frames) {
-          throw Error(fmt::format("--keep-frames {}:{} goes past the {} frames of {}", first, last, clip.num_frames,
-                                  options.motion.string()));
+          throw OptionError(fmt::format("{{keep_frames}} {}:{} goes past the {} frames of {}", first, last,
+                                        clip.num_frames, options.motion.string()));
         }
       }
     }
     input = EncodeInput(std::move(clip), options.keep_person);
   }
-  CheckRange(persons, 1, static_cast<int>(config.model.max_persons), "--persons (this model's max_persons)");
-  CheckRange(frames, 2, static_cast<int>(config.model.max_frames),
-             fmt::format("--frames (this model's max_frames at {} fps; --seconds up to {:.1f})", fps,
-                         config.model.max_frames / fps));
-  CheckRange(options.samples, 1, 1024, "--samples");
-  if (options.guidance < 0) throw Error("--guidance must be >= 0");
+  CheckModelRange(persons, 1, static_cast<int>(config.model.max_persons),
+                  "{persons} (this model's max_persons)");
+  CheckModelRange(frames, 2, static_cast<int>(config.model.max_frames),
+                  fmt::format("{{frames}} (this model's max_frames at {} fps; {{seconds}} up to {:.1f})", fps,
+                              config.model.max_frames / fps));
 
   // Conditions, masks and identities: persons take ids 0..P-1.
   const int64_t n = options.samples;
@@ -225,18 +239,19 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
   sampler.guidance = options.guidance;
   sampler.seed = options.seed;
   const NoiseSchedule schedule = NoiseSchedule::Cosine(config.diffusion.steps, config.diffusion.cosine_s);
-  if (sampler.kind == "ddim") {
-    CheckRange(sampler.steps, 1, schedule.steps(), "--steps (DDIM)");
+  if (sampler.kind == SamplerKind::kDdim) {
+    CheckModelRange(sampler.steps, 1, schedule.steps(), "{sampler_steps} (DDIM)");
   }
-  const int total_steps = sampler.kind == "ddpm" ? schedule.steps() : sampler.steps;
+  const int total_steps = sampler.kind == SamplerKind::kDdpm ? schedule.steps() : sampler.steps;
   ProgressBar bar("sample", total_steps, ProgressOptions{});
-  const auto start = std::chrono::steady_clock::now();
+  const Timer timer;
   torch::Tensor x0 = SampleX0(loaded.model, schedule, cond, uncond, token_mask, person_ids, sampler, inpaint,
                               [&](int, int) {
                                 if (options.progress) bar.Tick();
                               });
   bar.Finish();
-  result.sampling_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.sampling_s = timer.Seconds();
+  result.sampler_steps = total_steps;
 
   // Decode every sample into a world motion.
   x0 = (x0 * std + mean).to(torch::kCPU).contiguous();
@@ -247,7 +262,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
                              {"frames", frames},
                              {"fps", fps},
                              {"guidance", options.guidance},
-                             {"sampler", options.sampler},
+                             {"sampler", std::string(ToString(options.sampler))},
                              {"sampler_steps", total_steps},
                              {"seed", options.seed},
                              {"samples", options.samples}};

@@ -24,7 +24,9 @@
 #include <utility>
 #include <vector>
 
+#include "intersynth/diffusion/config.h"
 #include "intersynth/motion/motion_clip.h"
+#include "intersynth/util/device.h"
 
 namespace intersynth {
 
@@ -44,11 +46,11 @@ struct GenerateOptions {
   uint64_t seed = 0;
   /// Classifier-free guidance scale (MDM's default 2.5).
   double guidance = 2.5;
-  /// "ddim" (default, `sampler_steps` steps) or "ddpm" (every step).
-  std::string sampler = "ddim";
+  /// DDIM (default, `sampler_steps` steps) or DDPM (every step).
+  SamplerKind sampler = SamplerKind::kDdim;
   int sampler_steps = 50;
-  /// "cpu" or "cuda"; threads <= 0: every core.
-  std::string device = "cpu";
+  /// Where the model runs; threads <= 0: every core.
+  ComputeDevice device = ComputeDevice::kCpu;
   int threads = 0;
   /// Inpainting input (see the header comment); empty: none.
   std::filesystem::path motion;
@@ -58,6 +60,12 @@ struct GenerateOptions {
   int keep_person = -1;
   /// Show the sampler's progress bar.
   bool progress = true;
+
+  /// Throws OptionError naming the first bad field. The limits of the
+  /// model (max_persons, max_frames) are checked by Generate, and model_dir
+  /// (which a Generator does not read from these options) by the free
+  /// Generate.
+  void Check() const;
 };
 
 struct GenerateResult {
@@ -68,13 +76,16 @@ struct GenerateResult {
   std::vector<std::string> unknown_words;
   /// Prompt words beyond the text encoder's max_tokens (dropped).
   int dropped_words = 0;
-  /// Seconds spent sampling (without loading).
+  /// Seconds spent sampling (without loading), and the reverse steps taken
+  /// (DDIM: sampler_steps; DDPM: every step of the schedule).
   double sampling_s = 0.0;
+  int sampler_steps = 0;
 };
 
-/// Parses "0:20,100:120" into frame ranges [first, last). Throws Error
-/// naming the bad part.
-std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text);
+/// Parses "0:20,100:120" into frame ranges [first, last). Throws
+/// OptionError naming the field `field` and the bad part.
+std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text,
+                                                  std::string_view field = "keep_frames");
 
 /// A loaded model that generates many prompts without reloading (evaluation
 /// draws thousands). GenerateOptions' model_dir, device and threads are the
@@ -83,7 +94,9 @@ class Generator {
  public:
   /// Loads the model folder (throws Error as Generate does) and sets the
   /// LibTorch threads (<= 0: every core).
-  explicit Generator(const std::filesystem::path& model_dir, const std::string& device = "cpu", int threads = 0);
+  explicit Generator(const std::filesystem::path& model_dir,
+                     ComputeDevice device = ComputeDevice::kCpu,
+                     int threads = 0);
   ~Generator();
   Generator(const Generator&) = delete;
   Generator& operator=(const Generator&) = delete;
@@ -101,10 +114,11 @@ class Generator {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Generates (see the header comment). Throws Error for an unreadable model
-/// folder, a checkpoint that does not fit its config, empty text, persons
-/// outside [1, max_persons], frames outside [2, max_frames], bad sampler
-/// settings, or inpainting inputs that do not fit.
+/// Generates (see the header comment). Throws OptionError for bad options
+/// (GenerateOptions::Check), persons outside [1, max_persons], frames
+/// outside [2, max_frames] or inpainting inputs that do not fit, and Error
+/// for an unreadable model folder or a checkpoint that does not fit its
+/// config.
 GenerateResult Generate(const GenerateOptions& options);
 
 }  // namespace intersynth

@@ -29,7 +29,7 @@ class TinyRun : public ::testing::Test {
     testing::WriteTinyConfig(*dir_ / "tiny.json");
     TrainOptions options;
     options.data_dir = *dir_ / "data";
-    options.run_dir = *dir_ / "run";
+    options.out_dir = *dir_ / "run";
     options.config = (*dir_ / "tiny.json").string();
     options.steps = 3;
     options.threads = 1;
@@ -100,7 +100,7 @@ TEST_F(TinyRun, SameSeedSameSampleWhateverTheBatch) {
 
 TEST_F(TinyRun, DdpmSamplerRuns) {
   GenerateOptions options = Options();
-  options.sampler = "ddpm";
+  options.sampler = SamplerKind::kDdpm;
   const GenerateResult result = Generate(options);
   ASSERT_EQ(result.motions.size(), 1u);
   for (float v : result.motions[0].joints) ASSERT_TRUE(std::isfinite(v));
@@ -142,20 +142,20 @@ TEST_F(TinyRun, InpaintedFramesAndPersonsEqualTheGivenOnesExactly) {
 }
 
 TEST_F(TinyRun, BadInputsAreClearErrors) {
-  EXPECT_THAT(ErrorOf(Options("   ")), HasSubstr("--text is empty"));
+  EXPECT_THAT(ErrorOf(Options("   ")), HasSubstr("text is empty"));
   GenerateOptions persons = Options();
   persons.persons = 9;
-  EXPECT_THAT(ErrorOf(persons), HasSubstr("--persons (this model's max_persons) must be in [1, 8], got 9"));
+  EXPECT_THAT(ErrorOf(persons), HasSubstr("persons (this model's max_persons) must be in [1, 8], got 9"));
   GenerateOptions frames = Options();
   frames.frames = 65;
-  EXPECT_THAT(ErrorOf(frames), HasSubstr("--frames"));
+  EXPECT_THAT(ErrorOf(frames), HasSubstr("frames (this model's max_frames"));
   EXPECT_THAT(ErrorOf(frames), HasSubstr("got 65"));
   GenerateOptions sampler = Options();
-  sampler.sampler = "euler";
-  EXPECT_THAT(ErrorOf(sampler), HasSubstr("--sampler must be ddim or ddpm"));
+  sampler.sampler_steps = 0;
+  EXPECT_THAT(ErrorOf(sampler), HasSubstr("sampler_steps must be >= 1, got 0"));
   GenerateOptions keep = Options();
   keep.keep_person = 0;
-  EXPECT_THAT(ErrorOf(keep), HasSubstr("need --motion"));
+  EXPECT_THAT(ErrorOf(keep), HasSubstr("keep_frames and keep_person need motion IN.npz"));
   GenerateOptions missing = Options();
   missing.model_dir = *dir_ / "nothing";
   EXPECT_THAT(ErrorOf(missing), HasSubstr("no such model folder"));
@@ -203,6 +203,38 @@ TEST_F(TinyRun, FrameRangesParse) {
   EXPECT_THROW(ParseFrameRanges("a:b"), Error);
   EXPECT_THROW(ParseFrameRanges("3"), Error);
   EXPECT_THROW(ParseFrameRanges("1:4,"), Error);
+  try {
+    ParseFrameRanges("0:10,9:3");
+    FAIL() << "no error";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"keep_frames"});
+    EXPECT_THAT(e.what(), HasSubstr("keep_frames: '9:3' is not a range"));
+  }
+}
+
+TEST(GenerateOptions, EnumsParseAndCheckNamesTheField) {
+  EXPECT_EQ(ParseSamplerKind("ddpm"), SamplerKind::kDdpm);
+  EXPECT_EQ(ToString(SamplerKind::kDdim), "ddim");
+  EXPECT_EQ(ParseComputeDevice("cuda"), ComputeDevice::kCuda);
+  try {
+    ParseSamplerKind("euler");
+    FAIL() << "no error";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.message_with_fields(), "{sampler} must be ddim or ddpm, got 'euler'");
+  }
+  GenerateOptions options;
+  options.text = "a person walks";
+  EXPECT_NO_THROW(options.Check());
+  options.samples = 0;
+  EXPECT_THROW(options.Check(), OptionError);
+  options.samples = 1;
+  options.keep_person = 0;  // without a motion to keep it from
+  try {
+    options.Check();
+    FAIL() << "no error";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), (std::vector<std::string>{"keep_frames", "keep_person", "motion"}));
+  }
 }
 
 }  // namespace
@@ -221,7 +253,7 @@ TEST(TorchScriptTextRun, TrainsAndGeneratesWithAnExportedEncoder) {
   testing::WriteTinyConfig(dir / "ts.json", config);
   TrainOptions train;
   train.data_dir = dir / "data";
-  train.run_dir = dir / "run";
+  train.out_dir = dir / "run";
   train.config = (dir / "ts.json").string();
   train.steps = 2;
   train.threads = 1;
@@ -246,7 +278,7 @@ TEST(TorchScriptTextRun, TrainsAndGeneratesWithAnExportedEncoder) {
   // A missing encoder file is an error that names it.
   config.text.torchscript = (dir / "missing.pt").string();
   testing::WriteTinyConfig(dir / "missing.json", config);
-  train.run_dir = dir / "run2";
+  train.out_dir = dir / "run2";
   train.config = (dir / "missing.json").string();
   try {
     Train(train);

@@ -76,15 +76,13 @@ void LoadOptimizerState(torch::optim::Optimizer& optimizer, const std::filesyste
   }
 }
 
-torch::Device ParseDevice(const std::string& device, int index) {
-  if (device == "cpu") return torch::Device(torch::kCPU);
-  if (device == "cuda") {
-    if (!torch::cuda::is_available()) {
-      throw Error("--device cuda: LibTorch sees no CUDA device (this build or machine has none); use --device cpu");
-    }
-    return torch::Device(torch::kCUDA, static_cast<int16_t>(index % torch::cuda::device_count()));
+torch::Device ToTorchDevice(ComputeDevice device, int index) {
+  if (device == ComputeDevice::kCpu) return torch::Device(torch::kCPU);
+  if (!torch::cuda::is_available()) {
+    throw OptionError(
+        "{device} cuda: LibTorch sees no CUDA device (this build or machine has none); use {device} cpu");
   }
-  throw Error(fmt::format("--device must be cpu or cuda, got '{}'", device));
+  return torch::Device(torch::kCUDA, static_cast<int16_t>(index % torch::cuda::device_count()));
 }
 
 LoadedModel LoadModelFolder(const std::filesystem::path& dir, const torch::Device& device) {

@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include "intersynth/util/device.h"
+
 #include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/motion_model.h"
 #include "intersynth/motion/normalization.h"
@@ -36,7 +38,8 @@ void LoadModuleWeights(torch::nn::Module& module, const std::filesystem::path& p
 /// The same for an optimizer's state.
 void LoadOptimizerState(torch::optim::Optimizer& optimizer, const std::filesystem::path& path);
 
-/// "cpu" or "cuda" (device `index`); Error when CUDA is asked for but absent.
-torch::Device ParseDevice(const std::string& device, int index = 0);
+/// The torch::Device of `device` (CUDA device `index` modulo the devices
+/// there are); OptionError naming `device` when CUDA is asked for but absent.
+torch::Device ToTorchDevice(ComputeDevice device, int index = 0);
 
 }  // namespace intersynth

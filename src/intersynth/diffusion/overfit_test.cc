@@ -122,7 +122,7 @@ TEST(Overfit, TinyModelReproducesOneTwoPersonClip) {
 
   TrainOptions train;
   train.data_dir = dir / "data";
-  train.run_dir = dir / "run";
+  train.out_dir = dir / "run";
   train.config = (dir / "overfit.json").string();
   train.steps = 800;
   train.threads = 1;

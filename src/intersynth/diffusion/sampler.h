@@ -19,20 +19,24 @@
 
 #include <torch/torch.h>
 
+#include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/motion_model.h"
 #include "intersynth/diffusion/noise_schedule.h"
 
 namespace intersynth {
 
 struct SamplerOptions {
-  /// "ddim" or "ddpm".
-  std::string kind = "ddim";
+  SamplerKind kind = SamplerKind::kDdim;
   /// DDIM steps (DDPM always runs every step of the schedule).
   int steps = 50;
   /// Classifier-free guidance scale g.
   double guidance = 2.5;
   /// Seed of the initial noise (and of DDPM's per-step noise).
   uint64_t seed = 0;
+
+  /// Throws OptionError naming the first bad field (DDIM steps are checked
+  /// against the schedule by SampleX0).
+  void Check() const;
 };
 
 /// Known values for inpainting (both [N, P, T, C]; `known` bool). Undefined

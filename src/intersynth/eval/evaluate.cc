@@ -12,10 +12,10 @@
 #include "intersynth/diffusion/generate.h"
 #include "intersynth/diffusion/run_files.h"
 #include "intersynth/diffusion/training_data.h"
-#include "intersynth/eval/embedding_metrics.h"
+#include "intersynth/eval_metrics/embedding_metrics.h"
 #include "intersynth/eval/evaluate_report.h"
 #include "intersynth/eval/evaluator_io.h"
-#include "intersynth/eval/plausibility.h"
+#include "intersynth/eval_metrics/plausibility.h"
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/normalization.h"
@@ -199,20 +199,29 @@ std::map<std::string, double> Measure(const Evaluator& evaluator,
   return figures;
 }
 
-void CheckOptions(const EvaluateOptions& o) {
-  if (o.replications < 1) throw Error("--replications must be at least 1");
-  if (o.samples < 2) throw Error("--samples must be at least 2");
-  if (o.mm_prompts < 0 || o.mm_samples < 2 || o.mm_pairs < 1 || o.mm_pairs > o.mm_samples) {
-    throw Error("multimodality needs --mm-prompts >= 0, --mm-samples >= 2 and 1 <= --mm-pairs <= --mm-samples");
-  }
-  if (o.diversity_pairs < 1) throw Error("--diversity-pairs must be at least 1");
-  if (o.out_dir.empty()) throw Error("--out is required");
-}
-
 }  // namespace
 
+void EvaluateOptions::Check() const {
+  CheckRequired(model_dir.string(), "model_dir");
+  CheckRequired(evaluator_dir.string(), "evaluator_dir");
+  CheckRequired(data_dir.string(), "data_dir");
+  CheckRequired(split, "split");
+  CheckAtLeast(replications, 1, "replications");
+  CheckAtLeast(samples, 2, "samples");
+  if (mm_prompts < 0 || mm_samples < 2 || mm_pairs < 1 || mm_pairs > mm_samples) {
+    throw OptionError(fmt::format(
+        "multimodality needs {{mm_prompts}} >= 0, {{mm_samples}} >= 2 and 1 <= {{mm_pairs}} <= {{mm_samples}}, "
+        "got {}, {} and {}",
+        mm_prompts, mm_samples, mm_pairs));
+  }
+  CheckAtLeast(diversity_pairs, 1, "diversity_pairs");
+  CheckAtLeast(guidance, 0.0, "guidance");
+  CheckAtLeast(sampler_steps, 1, "sampler_steps");
+  CheckRequired(out_dir.string(), "out_dir");
+}
+
 EvaluateReport Evaluate(const EvaluateOptions& options) {
-  CheckOptions(options);
+  options.Check();
   EvaluateReport report;
 
   // The evaluator, the generator and the data, checked against each other.
@@ -266,8 +275,9 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   // Sizes: items, crops and multimodality prompts.
   const int n = std::min<int>(options.samples, static_cast<int>(split.size()));
   if (n < options.samples) {
-    report.notes.push_back(fmt::format("--samples {} capped at the {} clips of the {} split", options.samples, n,
-                                       options.split));
+    report.notes.push_back(fmt::format("{} items per replication asked for, capped at the {} clips of the {} "
+                                       "split",
+                                       options.samples, n, options.split));
   }
   const int longest = std::min(evaluator.crop_frames(), generator.max_frames());
   const int mm_prompts =
@@ -403,7 +413,7 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
                                        report.distinct_captions, kRPrecisionBatch));
   } else if (fewest_item_captions < kRPrecisionBatch) {
     report.notes.push_back(fmt::format("a replication's {} items had only {} distinct captions: R-precision "
-                                       "(batches of {} distinct captions) left out there; raise --samples",
+                                       "(batches of {} distinct captions) left out there; draw more items per replication",
                                        n, fewest_item_captions, kRPrecisionBatch));
   }
   WriteEvaluationReport(options, ReportContext{mm_prompts, longest, fps}, report);

@@ -24,7 +24,7 @@
 //               min(300, n) pairs, multimodality over mm_prompts prompts with
 //               mm_samples motions each and mm_pairs pairs (HumanML3D's 100 x
 //               30 x 10 at 4,384 test clips, prompts scaled to the split),
-//               physical plausibility (eval/plausibility.h)
+//               physical plausibility (eval_metrics/plausibility.h)
 // Every figure is the mean over replications with its 95% interval.
 // The generator's train_clips.txt must not name a clip of the split
 // (leakage); when the model folder has no such file the report says so.
@@ -33,6 +33,9 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "intersynth/diffusion/config.h"
+#include "intersynth/util/device.h"
 
 namespace intersynth {
 
@@ -57,11 +60,11 @@ struct EvaluateOptions {
   int diversity_pairs = 300;
   /// Sampling of the generator.
   double guidance = 2.5;
-  std::string sampler = "ddim";
+  SamplerKind sampler = SamplerKind::kDdim;
   int sampler_steps = 50;
   uint64_t seed = 0;
-  /// "cpu" or "cuda"; threads <= 0: every core.
-  std::string device = "cpu";
+  /// Where the networks run; threads <= 0: every core.
+  ComputeDevice device = ComputeDevice::kCpu;
   int threads = 0;
   /// Measure the two baselines too.
   bool baselines = true;
@@ -69,6 +72,9 @@ struct EvaluateOptions {
   /// atomically.
   std::filesystem::path out_dir;
   bool progress = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// One figure of one set: mean and 95% half-interval over replications (NaN

@@ -80,10 +80,10 @@ nlohmann::json Settings(const EvaluateOptions& o, const ReportContext& c) {
           {"crop_frames", c.crop_frames},
           {"fps", c.fps},
           {"guidance", o.guidance},
-          {"sampler", o.sampler},
+          {"sampler", std::string(ToString(o.sampler))},
           {"sampler_steps", o.sampler_steps},
           {"seed", o.seed},
-          {"device", o.device}};
+          {"device", std::string(ToString(o.device))}};
 }
 
 }  // namespace
@@ -130,7 +130,7 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
       "diversity over {} pairs\n",
       context.crop_frames, context.crop_frames / context.fps, context.fps, context.mm_prompts, options.mm_samples,
       options.mm_pairs, std::min(options.diversity_pairs, report.items));
-  md += fmt::format("- sampling: {} with {} steps, guidance {}, seed {}\n", options.sampler, options.sampler_steps,
+  md += fmt::format("- sampling: {} with {} steps, guidance {}, seed {}\n", ToString(options.sampler), options.sampler_steps,
                     options.guidance, options.seed);
   for (const std::string& note : report.notes) md += "- note: " + note + "\n";
 

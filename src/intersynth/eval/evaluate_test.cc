@@ -32,7 +32,7 @@ class TinyEvaluation : public ::testing::Test {
     testing::WriteTinyConfig(*dir_ / "tiny.json");
     TrainOptions train;
     train.data_dir = *dir_ / "data";
-    train.run_dir = *dir_ / "run";
+    train.out_dir = *dir_ / "run";
     train.config = (*dir_ / "tiny.json").string();
     train.steps = 2;
     train.threads = 1;
@@ -179,7 +179,7 @@ TEST_F(TinyEvaluation, AnExportedEvaluatorEmbedsAsTheOriginal) {
   EXPECT_LT((a - b).cwiseAbs().maxCoeff(), 5e-3);
   EXPECT_LT((original.EmbedTexts({"a person walks"}) - exported.EmbedTexts({"a person walks"})).cwiseAbs().maxCoeff(),
             5e-3);
-  EXPECT_ERROR_CONTAINS(ExportEvaluatorFolder(*dir_ / "eval", *dir_ / "eval_half", true, false), {"--overwrite"});
+  EXPECT_ERROR_CONTAINS(ExportEvaluatorFolder(*dir_ / "eval", *dir_ / "eval_half", true, false), {"pass overwrite"});
 }
 
 // The TorchScript adapter passes world joints and the frame mask as the

@@ -13,6 +13,21 @@ constexpr int kVersion = 1;
 
 }  // namespace
 
+void EvaluatorSettings::Check() const {
+  CheckAtLeast<int64_t>(embed_dim, 1, "embed_dim");
+  if (!(temperature > 0.0 && temperature <= 1.0))
+    throw OptionError(fmt::format("{{temperature}} must be in (0, 1], got {}", temperature));
+}
+
+void EvaluatorConfig::Check() const {
+  base.Check();
+  if (!base.text.torchscript.empty())
+    throw OptionError(
+        "{text.torchscript}: an evaluator learns its own text encoder (external evaluators are loaded whole "
+        "through the TorchScript adapter)");
+  CheckNested("evaluator", [&] { evaluator.Check(); });
+}
+
 EvaluatorConfig EvaluatorConfigFromJson(const nlohmann::json& json, const std::string& source) {
   if (!json.is_object()) throw Error(source + ": expected a JSON object with config sections");
   EvaluatorConfig config;
@@ -43,13 +58,10 @@ EvaluatorConfig EvaluatorConfigFromJson(const nlohmann::json& json, const std::s
     base.erase("evaluator");
   }
   config.base = DiffusionConfigFromJson(base, source);
-  if (!config.base.text.torchscript.empty()) {
-    throw Error(source + ": text.torchscript: an evaluator learns its own text encoder (external evaluators are "
-                         "loaded whole through the TorchScript adapter)");
-  }
-  if (config.evaluator.embed_dim < 1) throw Error(source + ": evaluator.embed_dim must be positive");
-  if (!(config.evaluator.temperature > 0.0 && config.evaluator.temperature <= 1.0)) {
-    throw Error(source + ": evaluator.temperature must be in (0, 1]");
+  try {
+    config.Check();
+  } catch (const OptionError& e) {
+    throw Error(fmt::format("{}: {}", source, e.what()));
   }
   return config;
 }

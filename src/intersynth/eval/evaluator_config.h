@@ -37,12 +37,20 @@ struct EvaluatorSettings {
   int64_t embed_dim = 256;
   /// Initial softmax temperature (CLIP's 0.07); its log inverse is learned.
   double temperature = 0.07;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
+/// An evaluator's whole config (data/configs/evaluator_cpu.json).
 struct EvaluatorConfig {
   /// The model, text and train sections (the others keep their defaults).
   DiffusionConfig base;
   EvaluatorSettings evaluator;
+
+  /// base.Check() (its fields named as in the file: "{train.lr}"), an
+  /// evaluator without an external text encoder, and evaluator.Check().
+  void Check() const;
 };
 
 /// Number of feature channels the motion encoder reads (262 - 4 contacts).

@@ -152,9 +152,9 @@ torch::Tensor Evaluator::Impl::EmbedNativeChunk(const std::vector<const MotionCl
   return model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids).to(torch::kCPU, torch::kFloat64);
 }
 
-Evaluator::Evaluator(const std::filesystem::path& dir, const std::string& device) : impl_(std::make_unique<Impl>()) {
+Evaluator::Evaluator(const std::filesystem::path& dir, ComputeDevice device) : impl_(std::make_unique<Impl>()) {
   const RunPaths paths(dir);
-  impl_->device = ParseDevice(device);
+  impl_->device = ToTorchDevice(device);
   if (std::filesystem::is_regular_file(dir)) {
     impl_->LoadScript(dir);
     return;

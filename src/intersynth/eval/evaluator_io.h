@@ -1,6 +1,6 @@
 #pragma once
 // The evaluator that embeds motions and captions for the metrics
-// (eval/embedding_metrics.h): a trained intersynth evaluator folder
+// (eval_metrics/embedding_metrics.h): a trained intersynth evaluator folder
 // (eval/evaluator_config.h) or an external evaluator exported as TorchScript.
 // Torch-free header.
 //
@@ -38,6 +38,7 @@
 #include <Eigen/Core>
 
 #include "intersynth/motion/motion_clip.h"
+#include "intersynth/util/device.h"
 
 namespace intersynth {
 
@@ -47,7 +48,7 @@ class Evaluator {
   /// tokenizer.json, mean/std_262 and checkpoint/model.pt. A file: loads it
   /// as a TorchScript evaluator (see above). Throws Error naming the file
   /// that is missing or does not fit (a missing attribute or method too).
-  explicit Evaluator(const std::filesystem::path& dir, const std::string& device = "cpu");
+  explicit Evaluator(const std::filesystem::path& dir, ComputeDevice device = ComputeDevice::kCpu);
   ~Evaluator();
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;

@@ -1,5 +1,7 @@
 #include "intersynth/geometry/euler.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -10,27 +12,15 @@
 namespace intersynth {
 namespace {
 
-struct OrderInfo {
-  EulerOrder order;
-  std::string_view name;
-  std::array<int, 3> axes;
-};
-
-// One table for parsing, naming and axes, in the enum's order.
-constexpr std::array<OrderInfo, 6> kOrders = {{
-    {EulerOrder::kXYZ, "XYZ", {0, 1, 2}},
-    {EulerOrder::kXZY, "XZY", {0, 2, 1}},
-    {EulerOrder::kYXZ, "YXZ", {1, 0, 2}},
-    {EulerOrder::kYZX, "YZX", {1, 2, 0}},
-    {EulerOrder::kZXY, "ZXY", {2, 0, 1}},
-    {EulerOrder::kZYX, "ZYX", {2, 1, 0}},
+// The axes of each order, in the enum's order (the names are kEulerOrderNames).
+constexpr std::array<std::array<int, 3>, 6> kOrderAxes = {{
+    {0, 1, 2},  // XYZ
+    {0, 2, 1},  // XZY
+    {1, 0, 2},  // YXZ
+    {1, 2, 0},  // YZX
+    {2, 0, 1},  // ZXY
+    {2, 1, 0},  // ZYX
 }};
-
-const OrderInfo& Info(EulerOrder order) {
-  const auto index = static_cast<size_t>(order);
-  INTERSYNTH_CHECK(index < kOrders.size()) << "invalid EulerOrder " << index;
-  return kOrders[index];
-}
 
 // R_axis(angle) for axis 0 = X, 1 = Y, 2 = Z (right-hand rule).
 template <typename T>
@@ -50,30 +40,33 @@ Matrix3<T> ElementaryRotation(int axis, T angle) {
 
 }  // namespace
 
-EulerOrder ParseEulerOrder(std::string_view name) {
-  std::string upper(name);
+EulerOrder ParseEulerOrder(std::string_view text, std::string_view field) {
+  // Any case: "zxy" is ZXY.
+  std::string upper(text);
   for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  for (const OrderInfo& info : kOrders) {
-    if (upper == info.name) return info.order;
+  for (const EnumName<EulerOrder>& n : kEulerOrderNames) {
+    if (upper == n.name) return n.value;
   }
-  throw Error("unknown Euler angle order '" + std::string(name) +
-              "': expected one of XYZ, XZY, YXZ, YZX, ZXY, ZYX");
+  throw OptionError(
+      fmt::format("{{{}}} must be {}, got '{}'", field, EnumChoices(kEulerOrderNames), text));
 }
 
-std::string_view EulerOrderName(EulerOrder order) { return Info(order).name; }
-
-std::array<int, 3> EulerOrderAxes(EulerOrder order) { return Info(order).axes; }
+std::array<int, 3> EulerOrderAxes(EulerOrder order) {
+  const auto index = static_cast<size_t>(order);
+  INTERSYNTH_CHECK(index < kOrderAxes.size()) << "invalid EulerOrder " << index;
+  return kOrderAxes[index];
+}
 
 template <typename T>
 Matrix3<T> EulerToMatrix(const Vector3<T>& angles_rad, EulerOrder order) {
-  const std::array<int, 3>& axes = Info(order).axes;
+  const std::array<int, 3> axes = EulerOrderAxes(order);
   return ElementaryRotation(axes[0], angles_rad[0]) * ElementaryRotation(axes[1], angles_rad[1]) *
          ElementaryRotation(axes[2], angles_rad[2]);
 }
 
 template <typename T>
 Vector3<T> MatrixToEuler(const Matrix3<T>& r, EulerOrder order) {
-  const std::array<int, 3>& axes = Info(order).axes;
+  const std::array<int, 3> axes = EulerOrderAxes(order);
   const int i = axes[0], j = axes[1], k = axes[2];
   // Parity: +1 when (i, j, k) is a cyclic shift of (0, 1, 2).
   const T s = (j == (i + 1) % 3) ? T(1) : T(-1);

@@ -32,19 +32,23 @@
 #include <string_view>
 
 #include "intersynth/geometry/rotation.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 
 /// The six Tait-Bryan orders, named left to right as in EulerToMatrix.
 enum class EulerOrder { kXYZ, kXZY, kYXZ, kYZX, kZXY, kZYX };
-
-/// "XYZ", "XZY", "YXZ", "YZX", "ZXY" or "ZYX" (case-insensitive) -> the
-/// order. Throws intersynth::Error naming the bad text and the six valid
-/// names otherwise (callers reading a file add its name and line).
-EulerOrder ParseEulerOrder(std::string_view name);
+inline constexpr EnumName<EulerOrder> kEulerOrderNames[] = {
+    {EulerOrder::kXYZ, "XYZ"}, {EulerOrder::kXZY, "XZY"}, {EulerOrder::kYXZ, "YXZ"},
+    {EulerOrder::kYZX, "YZX"}, {EulerOrder::kZXY, "ZXY"}, {EulerOrder::kZYX, "ZYX"}};
 
 /// The upper-case name of an order, e.g. "ZXY".
-std::string_view EulerOrderName(EulerOrder order);
+inline std::string_view ToString(EulerOrder order) { return EnumToString(order, kEulerOrderNames); }
+
+/// "XYZ", "XZY", "YXZ", "YZX", "ZXY" or "ZYX" (case-insensitive) -> the
+/// order. Throws OptionError "{field} must be XYZ, ..., got 'text'" otherwise
+/// (callers reading a file add its name and line).
+EulerOrder ParseEulerOrder(std::string_view text, std::string_view field = "order");
 
 /// The axis indices (0 = X, 1 = Y, 2 = Z) of an order, left to right.
 std::array<int, 3> EulerOrderAxes(EulerOrder order);

@@ -48,7 +48,7 @@ TYPED_TEST_SUITE(EulerTyped, testing::FloatAndDouble);
 
 TEST(Euler, ParseEulerOrderAllSixAnyCase) {
   for (EulerOrder order : kAllOrders) {
-    const std::string name(EulerOrderName(order));
+    const std::string name(ToString(order));
     EXPECT_EQ(ParseEulerOrder(name), order);
     std::string lower = name;
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -61,7 +61,21 @@ TEST(Euler, ParseEulerOrderRejectsBadNames) {
   for (const std::string bad : {"", "XY", "XYZW", "XYX", "ZZY", "ABC", "X Y Z"}) {
     SCOPED_TRACE("name '" + bad + "'");
     // The message quotes the bad name and lists the six valid ones.
-    EXPECT_ERROR_CONTAINS(ParseEulerOrder(bad), {"'" + bad + "'", "XYZ, XZY, YXZ, YZX, ZXY, ZYX"});
+    EXPECT_ERROR_CONTAINS(ParseEulerOrder(bad),
+                          {"order must be XYZ, XZY, YXZ, YZX, ZXY or ZYX, got '" + bad + "'"});
+  }
+  try {
+    ParseEulerOrder("XYX", "axis_order");
+    ADD_FAILURE() << "XYX was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"axis_order"});
+  }
+}
+
+TEST(Euler, EveryOrderPrintsAndParsesBack) {
+  for (const EnumName<EulerOrder>& n : kEulerOrderNames) {
+    EXPECT_EQ(ToString(n.value), n.name);
+    EXPECT_EQ(ParseEulerOrder(n.name), n.value);
   }
 }
 
@@ -73,7 +87,7 @@ TYPED_TEST(EulerTyped, EulerToMatrixIsLeftToRightProduct) {
       const Vector3<T> angles(T(rng.Uniform(-4, 4)), T(rng.Uniform(-4, 4)), T(rng.Uniform(-4, 4)));
       EXPECT_LE(MaxAbsDiff(EulerToMatrix(angles, order), ReferenceEulerMatrix(angles, order)),
                 Tol<T>())
-          << EulerOrderName(order);
+          << ToString(order);
     }
   }
 }
@@ -103,7 +117,7 @@ TYPED_TEST(EulerTyped, AnglesRoundTripInPrincipalRangeAllOrders) {
                               T(rng.Uniform(-3.1, 3.1)));
       const Vector3<T> back = MatrixToEuler(EulerToMatrix(angles, order), order);
       EXPECT_LE(MaxAbsDiff(back, angles), T(20) * Tol<T>())
-          << EulerOrderName(order) << " " << angles.transpose() << " -> " << back.transpose();
+          << ToString(order) << " " << angles.transpose() << " -> " << back.transpose();
     }
   }
 }
@@ -118,8 +132,7 @@ TYPED_TEST(EulerTyped, MatrixRoundTripRandomRotationsAllOrders) {
       EXPECT_LE(std::abs(angles[0]), T(kPi));
       EXPECT_LE(std::abs(angles[1]), T(kPi / 2));
       EXPECT_LE(std::abs(angles[2]), T(kPi));
-      EXPECT_LE(MaxAbsDiff(EulerToMatrix(angles, order), r), T(4) * Tol<T>())
-          << EulerOrderName(order);
+      EXPECT_LE(MaxAbsDiff(EulerToMatrix(angles, order), r), T(4) * Tol<T>()) << ToString(order);
     }
   }
 }
@@ -133,12 +146,12 @@ TYPED_TEST(EulerTyped, GimbalLockSetsThirdAngleToZero) {
         const Vector3<T> angles(T(rng.Uniform(-3, 3)), T(middle), T(rng.Uniform(-3, 3)));
         const Matrix3<T> r = EulerToMatrix(angles, order);
         const Vector3<T> back = MatrixToEuler(r, order);
-        ASSERT_TRUE(back.allFinite()) << EulerOrderName(order);
+        ASSERT_TRUE(back.allFinite()) << ToString(order);
         EXPECT_NEAR(back[1], T(middle), T(1e-3));  // float cos(pi/2) is 4e-8
-        EXPECT_EQ(back[2], T(0)) << EulerOrderName(order);
+        EXPECT_EQ(back[2], T(0)) << ToString(order);
         // Angles are not unique here: compare the matrices.
         EXPECT_LE(MaxAbsDiff(EulerToMatrix(back, order), r), T(4) * Tol<T>())
-            << EulerOrderName(order) << " " << angles.transpose() << " -> " << back.transpose();
+            << ToString(order) << " " << angles.transpose() << " -> " << back.transpose();
       }
     }
   }
@@ -161,8 +174,8 @@ TYPED_TEST(EulerTyped, GimbalLockExactFromConstruction) {
       const Matrix3<T> r = ReferenceEulerMatrix(Vector3<T>(T(0.7), T(0), T(0)), order) * rj;
       const Vector3<T> back = MatrixToEuler(r, order);
       ASSERT_TRUE(back.allFinite());
-      EXPECT_EQ(back[2], T(0)) << EulerOrderName(order);
-      EXPECT_NEAR(back[0], T(0.7), Tol<T>()) << EulerOrderName(order);
+      EXPECT_EQ(back[2], T(0)) << ToString(order);
+      EXPECT_NEAR(back[0], T(0.7), Tol<T>()) << ToString(order);
       EXPECT_NEAR(back[1], T(sign * kPi / 2), Tol<T>());
       EXPECT_LE(MaxAbsDiff(EulerToMatrix(back, order), r), T(4) * Tol<T>());
     }
@@ -184,7 +197,7 @@ TYPED_TEST(EulerTyped, NearGimbalLockMatrixRoundTrip) {
         const Vector3<T> back = MatrixToEuler(r, order);
         ASSERT_TRUE(back.allFinite());
         EXPECT_LE(MaxAbsDiff(EulerToMatrix(back, order), r), T(4) * Tol<T>())
-            << EulerOrderName(order) << " delta " << delta;
+            << ToString(order) << " delta " << delta;
       }
     }
   }

@@ -9,6 +9,7 @@
 
 #include "intersynth/geometry/rotation.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -103,17 +104,22 @@ PlaneFitReport FitPlaneLeastSquares(const std::vector<Eigen::Vector3d>& points) 
   return FitPlaneLeastSquares(points, all);
 }
 
-PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points, const RansacPlaneOptions& options) {
-  if (!(options.inlier_threshold > 0.0) || !std::isfinite(options.inlier_threshold)) {
-    throw Error(fmt::format("RANSAC inlier threshold must be positive, got {}", options.inlier_threshold));
+void RansacPlaneOptions::Check() const {
+  CheckPositive(inlier_threshold, "inlier_threshold");
+  CheckFinite(inlier_threshold, "inlier_threshold");
+  if (!(confidence > 0.0 && confidence < 1.0))
+    throw OptionError(fmt::format("{{confidence}} must be in (0, 1), got {}", confidence));
+  CheckAtLeast(min_iterations, 1, "min_iterations");
+  if (max_iterations < min_iterations) {
+    throw OptionError(fmt::format("{{max_iterations}} must be >= {{min_iterations}} ({}), got {}",
+                                  min_iterations, max_iterations));
   }
-  if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
-    throw Error(fmt::format("RANSAC confidence must lie in (0, 1), got {}", options.confidence));
-  }
-  if (options.min_iterations < 1 || options.max_iterations < options.min_iterations) {
-    throw Error(fmt::format("RANSAC iterations: need 1 <= min ({}) <= max ({})", options.min_iterations,
-                            options.max_iterations));
-  }
+  CheckInRange(min_inlier_ratio, 0.0, 1.0, "min_inlier_ratio");
+}
+
+PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points,
+                              const RansacPlaneOptions& options) {
+  options.Check();
   const int64_t n = static_cast<int64_t>(points.size());
   if (n < 3) return Failure(fmt::format("a plane needs at least 3 points, got {}", n));
   for (int64_t i = 0; i < n; ++i) {

@@ -97,12 +97,15 @@ struct RansacPlaneOptions {
   /// 30 degrees of down and below the camera"); hypotheses it rejects are not
   /// counted as found planes. Applied to the refit plane too.
   std::function<bool(const Plane&)> accept;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Robust plane fit. Fails (success = false, with the reason) for fewer than
 /// 3 points, when no hypothesis passes `accept`, or when the best plane has
-/// fewer inliers than min_inlier_ratio or than 3. Throws Error for options
-/// out of range (programmer or user option error, not a data failure).
+/// fewer inliers than min_inlier_ratio or than 3. Throws OptionError for
+/// options out of range (a user option error, not a data failure).
 PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points, const RansacPlaneOptions& options);
 
 /// The rigid transform world_from_a that puts `floor` (given in frame a,

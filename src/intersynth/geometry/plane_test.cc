@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "intersynth/geometry/geometry_test_util.h"
+#include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -235,6 +237,24 @@ TEST(Plane, WorldFromFloorHandlesTheAntiparallelNormal) {
   EXPECT_NEAR((down.rotation * Eigen::Vector3d(0, 0, 1)).y(), -1.0, 1e-12);  // forward is down
 
   EXPECT_THROW(WorldFromFloor(looking_down, Eigen::Vector3d(0, 0, 2)), Error);
+}
+
+TEST(RansacPlaneOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(RansacPlaneOptions{}.Check());
+  RansacPlaneOptions options;
+  options.confidence = 1.0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"confidence must be in (0, 1), got 1"});
+  options = {};
+  options.max_iterations = 10;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"max_iterations must be >= min_iterations (20), got 10"});
+  options = {};
+  options.min_inlier_ratio = 1.5;
+  try {
+    options.Check();
+    ADD_FAILURE() << "min_inlier_ratio 1.5 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"min_inlier_ratio"});
+  }
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "intersynth/io/text_parse.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -506,16 +507,20 @@ BvhMotion ReadBvh(const std::filesystem::path& path) {
   return ParseBvh(ReadFileToString(path), path.string());
 }
 
+void BvhWriteOptions::Check() const {
+  if (decimals < -1 || decimals > 20) {
+    throw OptionError(
+        fmt::format("{{decimals}} must be -1 (shortest) or in [0, 20], got {}", decimals));
+  }
+}
+
 std::string SerializeBvh(const BvhMotion& motion, const BvhWriteOptions& options) {
+  options.Check();
   const int num_joints = static_cast<int>(motion.joints.size());
   const int num_channels = motion.NumChannels();
 
   // Check what the reader would reject, so that every written file reads back.
   if (num_joints == 0) throw Error("cannot write BVH: the motion has no joints");
-  if (options.decimals < -1 || options.decimals > 20) {
-    throw Error(fmt::format("cannot write BVH: decimals {}, expected -1 (shortest) or 0..20",
-                            options.decimals));
-  }
   if (motion.values.rows() != motion.num_frames || motion.values.cols() != num_channels) {
     throw Error(
         fmt::format("cannot write BVH: values are {}x{}, expected {}x{} (frames x "

@@ -107,6 +107,9 @@ struct BvhWriteOptions {
   /// The frame time is always written in the shortest exact form (1/120 s
   /// must not drift).
   int decimals = 6;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Serialises to BVH text: tab indentation, LF line ends, one frame per line,

@@ -13,6 +13,7 @@
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -662,6 +663,15 @@ TEST(BvhSharedData, CmuFilesWithThreeNamingSchemes) {
     EXPECT_EQ(motion.joints[0].channels[3], BvhChannel::kZrotation);
     EXPECT_EQ(motion.joints[0].channels[5], BvhChannel::kXrotation);
   }
+}
+
+TEST(BvhWriteOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(BvhWriteOptions{}.Check());
+  EXPECT_NO_THROW(BvhWriteOptions{.decimals = -1}.Check());
+  EXPECT_NO_THROW(BvhWriteOptions{.decimals = 20}.Check());
+  EXPECT_ERROR_CONTAINS(BvhWriteOptions{.decimals = 21}.Check(),
+                        {"decimals must be -1 (shortest) or in [0, 20], got 21"});
+  EXPECT_THROW(BvhWriteOptions{.decimals = -2}.Check(), OptionError);
 }
 
 }  // namespace

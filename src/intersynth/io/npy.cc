@@ -14,6 +14,7 @@
 #include "intersynth/io/utf8.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 // The in-memory payload is little-endian and is reinterpreted with memcpy, so
 // the host must be little-endian too (x86-64, AArch64).
@@ -364,9 +365,14 @@ std::string SerializeNpy(const NpyArray& array, const NpyWriteOptions& options) 
   return SerializeNpy(array, options, "npy array");
 }
 
+void NpyWriteOptions::Check() const {
+  // Every value of every field is valid.
+}
+
 std::string SerializeNpy(const NpyArray& array,
                          const NpyWriteOptions& options,
                          const std::string& source) {
+  options.Check();
   const int64_t count = array.size();
   const bool unicode = array.dtype == NpyDType::kUnicode;
   if (unicode) {

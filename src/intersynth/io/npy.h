@@ -77,9 +77,13 @@ bool operator==(const NpyArray& a, const NpyArray& b);
 /// Negation of ==.
 inline bool operator!=(const NpyArray& a, const NpyArray& b) { return !(a == b); }
 
+/// Options of SerializeNpy and WriteNpy.
 struct NpyWriteOptions {
   /// Write in Fortran (column-major) order with fortran_order: True.
   bool fortran_order = false;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Parses .npy bytes. `source` names the file (or npz member) in errors.

@@ -12,6 +12,7 @@
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -478,6 +479,11 @@ TEST(NpyNumpy, NumpyReadsIntersynthFiles) {
   WriteNpy(dir / "fortran.npy", NpyArray::Float64({2, 3, 4}, Halves24()), fortran);
 
   EXPECT_TRUE(testing::RunNumpyScript(python, "npy_check_written.py", dir.path()));
+}
+
+TEST(NpyWriteOptions, CheckAcceptsEveryValue) {
+  EXPECT_NO_THROW(NpyWriteOptions{}.Check());
+  EXPECT_NO_THROW(NpyWriteOptions{.fortran_order = true}.Check());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -142,7 +143,12 @@ NpzArchive ReadNpz(const fs::path& path) {
   return archive;
 }
 
+void NpzWriteOptions::Check() const {
+  // Every value of every field is valid.
+}
+
 void WriteNpz(const fs::path& path, const NpzArchive& archive, const NpzWriteOptions& options) {
+  options.Check();
   const std::string file = path.string();
 
   // Serialise every member first, so that a bad array fails before any file

@@ -26,10 +26,14 @@ namespace intersynth {
 /// Arrays by key (member name without ".npy"), sorted by key.
 using NpzArchive = std::map<std::string, NpyArray>;
 
+/// Options of WriteNpz.
 struct NpzWriteOptions {
   /// true: deflate every member, like np.savez_compressed; false: store them
   /// uncompressed, like np.savez.
   bool compress = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Reads every .npy member of an .npz file. Throws Error naming the file when

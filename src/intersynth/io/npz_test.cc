@@ -12,6 +12,7 @@
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -279,6 +280,11 @@ TEST(NpzNumpy, NumpyReadsIntersynthArchives) {
   WriteNpz(dir / "clip_compressed.npz", clip);
   WriteNpz(dir / "clip_stored.npz", clip, stored);
   EXPECT_TRUE(testing::RunNumpyScript(python, "npy_check_written.py", dir.path()));
+}
+
+TEST(NpzWriteOptions, CheckAcceptsEveryValue) {
+  EXPECT_NO_THROW(NpzWriteOptions{}.Check());
+  EXPECT_NO_THROW(NpzWriteOptions{.compress = false}.Check());
 }
 
 }  // namespace

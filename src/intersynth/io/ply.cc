@@ -8,6 +8,7 @@
 
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -50,9 +51,16 @@ double ReadScalar(const char* p, const std::string& type) {
 
 }  // namespace
 
+void PlyWriteOptions::Check() const {
+  // A line break would end the comment line and corrupt the header.
+  if (comment.find_first_of("\r\n") != std::string::npos)
+    throw OptionError("{comment} must be one line, got a line break in it");
+}
+
 void WritePly(const std::filesystem::path& path,
               const PlyPointCloud& cloud,
               const PlyWriteOptions& options) {
+  options.Check();
   INTERSYNTH_CHECK(cloud.xyz.size() % 3 == 0) << "PLY xyz holds " << cloud.xyz.size() << " floats";
   const bool colour = !cloud.rgb.empty();
   INTERSYNTH_CHECK(!colour || cloud.rgb.size() == cloud.xyz.size())

@@ -33,8 +33,12 @@ struct PlyPointCloud {
 struct PlyWriteOptions {
   /// ASCII instead of binary little-endian (larger, for reading by eye).
   bool ascii = false;
-  /// A comment line written into the header (e.g. the frame of the points).
+  /// A comment line written into the header (e.g. the frame of the points);
+  /// one line: no line break.
   std::string comment;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Writes `cloud` atomically. `cloud.rgb` must be empty or hold 3 bytes per

@@ -4,6 +4,7 @@
 
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -83,6 +84,18 @@ TEST(Ply, BadFilesAreNamed) {
   EXPECT_ERROR_CONTAINS(ReadPly(no_z), {no_z, "x, y or z"});
 
   EXPECT_ERROR_CONTAINS(ReadPly(dir / "missing.ply"), {"missing.ply"});
+}
+
+TEST(PlyWriteOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(PlyWriteOptions{}.Check());
+  PlyWriteOptions options;
+  options.comment = "two\nlines";
+  try {
+    options.Check();
+    ADD_FAILURE() << "a comment with a line break was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"comment"});
+  }
 }
 
 }  // namespace

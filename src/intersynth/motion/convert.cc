@@ -12,6 +12,7 @@
 #include "intersynth/motion/normalization.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -47,7 +48,7 @@ void FeatureShape(const NpyArray& array, int dim, const fs::path& path, int* per
 std::optional<FeatureNormalizer> LoadNormalizer(const ConvertOptions& options, int dim) {
   if (options.mean.empty() && options.std.empty()) return std::nullopt;
   if (options.mean.empty() || options.std.empty()) {
-    throw Error("normalisation needs both --mean and --std");
+    throw OptionError("normalisation needs both {mean} and {std}");
   }
   FeatureNormalizer normalizer = FeatureNormalizer::Load(options.mean, options.std);
   if (normalizer.dim() != dim) {
@@ -64,25 +65,29 @@ std::vector<int64_t> PersonShape(int persons, std::vector<int64_t> per_person) {
 
 }  // namespace
 
-std::string MotionFormatName(MotionFormat format) {
-  switch (format) {
-    case MotionFormat::kMotion: return "motion";
-    case MotionFormat::kJoints: return "joints";
-    case MotionFormat::kHumanML3D: return "hml263";
-    case MotionFormat::kInterGen: return "ig262";
-    case MotionFormat::kMocap: return "mocap";
+MotionFormat ParseMotionFormat(std::string_view text, std::string_view field) {
+  for (const EnumName<MotionFormat>& alias : kMotionFormatAliases) {
+    if (alias.name == text) return alias.value;
   }
-  return "?";
+  return EnumFromString(text, kMotionFormatNames, field);
 }
 
-MotionFormat ParseMotionFormat(const std::string& name) {
-  if (name == "motion" || name == "npz") return MotionFormat::kMotion;
-  if (name == "joints") return MotionFormat::kJoints;
-  if (name == "hml263" || name == "263" || name == "humanml3d") return MotionFormat::kHumanML3D;
-  if (name == "ig262" || name == "262" || name == "intergen") return MotionFormat::kInterGen;
-  if (name == "mocap" || name == "bvh" || name == "amc") return MotionFormat::kMocap;
-  throw Error(fmt::format(
-      "unknown motion kind '{}' (expected motion, joints, hml263, ig262 or mocap)", name));
+void ConvertOptions::Check() const {
+  CheckRequired(input.string(), "input");
+  CheckRequired(output.string(), "output");
+  if (to == MotionFormat::kMocap) {
+    throw OptionError(
+        fmt::format("{}: {{to}} mocap (.bvh/.amc) is an input kind only; write "
+                    "motion, joints, hml263 or ig262",
+                    output.string()));
+  }
+  if (mean.empty() != std.empty()) throw OptionError("normalisation needs both {mean} and {std}");
+  CheckPositive(fps, "fps");
+  CheckFinite(fps, "fps");
+  CheckAtLeast(metres_per_unit, 0.0, "metres_per_unit");
+  CheckFinite(metres_per_unit, "metres_per_unit");
+  CheckAtLeast(source_fps, 0.0, "source_fps");
+  CheckFinite(source_fps, "source_fps");
 }
 
 MotionFormat DetectInputFormat(const fs::path& path) {
@@ -90,8 +95,10 @@ MotionFormat DetectInputFormat(const fs::path& path) {
   if (ext == "npz") return MotionFormat::kMotion;
   if (ext == "bvh" || ext == "amc") return MotionFormat::kMocap;
   if (ext != "npy") {
-    throw Error(fmt::format("{}: cannot tell the motion kind from extension '.{}' "
-                            "(expected .npz, .npy, .bvh or .amc; pass --from)", path.string(), ext));
+    throw OptionError(
+        fmt::format("{}: cannot tell the motion kind from extension '.{}' "
+                    "(expected .npz, .npy, .bvh or .amc; pass {{from}})",
+                    path.string(), ext));
   }
   const NpyArray array = ReadNpy(path);
   const auto& s = array.shape;
@@ -100,8 +107,10 @@ MotionFormat DetectInputFormat(const fs::path& path) {
   }
   if (!s.empty() && s.back() == kHumanML3DDim) return MotionFormat::kHumanML3D;
   if (!s.empty() && s.back() == kInterGenDim) return MotionFormat::kInterGen;
-  throw Error(fmt::format("{}: array of shape {} is neither joints (.., 22, 3) nor 263/262 "
-                          "features; pass --from", path.string(), NpyShapeString(s)));
+  throw OptionError(
+      fmt::format("{}: array of shape {} is neither joints (.., 22, 3) nor 263/262 "
+                  "features; pass {{from}}",
+                  path.string(), NpyShapeString(s)));
 }
 
 MotionClip ReadMotionAs(const fs::path& path, MotionFormat format, const ConvertOptions& options) {
@@ -218,6 +227,7 @@ void WriteMotionAs(const MotionClip& clip,
 }
 
 ConvertReport ConvertMotion(const ConvertOptions& options) {
+  options.Check();
   ConvertReport report;
   report.from = options.from ? *options.from : DetectInputFormat(options.input);
 
@@ -230,21 +240,20 @@ ConvertReport ConvertMotion(const ConvertOptions& options) {
   } else if (out_ext == "npy" && IsFeatures(report.from)) {
     report.to = MotionFormat::kJoints;
   } else {
-    throw Error(fmt::format("{}: cannot tell which kind to write; pass --to "
-                            "(motion, joints, hml263 or ig262)", options.output.string()));
-  }
-  if (report.to == MotionFormat::kMocap) {
-    throw Error(fmt::format("{}: mocap (.bvh/.amc) is an input kind only; write motion, joints, "
-                            "hml263 or ig262", options.output.string()));
+    throw OptionError(
+        fmt::format("{}: cannot tell which kind to write; pass {{to}} "
+                    "(motion, joints, hml263 or ig262)",
+                    options.output.string()));
   }
   const std::string want_ext = report.to == MotionFormat::kMotion ? "npz" : "npy";
   if (out_ext != want_ext) {
     throw Error(fmt::format("{}: a {} output must end in .{}", options.output.string(),
-                            MotionFormatName(report.to), want_ext));
+                            ToString(report.to), want_ext));
   }
   if (IsFeatures(report.from) && IsFeatures(report.to) && !options.mean.empty()) {
-    throw Error("--mean/--std are ambiguous when both sides are features; convert in two steps "
-                "through joints");
+    throw OptionError(
+        "{mean}/{std} are ambiguous when both sides are features; convert in two steps through "
+        "joints");
   }
 
   MotionClip clip = ReadMotionAs(options.input, report.from, options);
@@ -258,10 +267,12 @@ ConvertReport ConvertMotion(const ConvertOptions& options) {
   report.frames_out = out_rows ? clip.num_frames - 1 : clip.num_frames;
   report.summary = fmt::format(
       "{} ({}) -> {} ({}): {} person{}, {} {} in, {} {} out{}", options.input.string(),
-      MotionFormatName(report.from), options.output.string(), MotionFormatName(report.to),
-      report.num_persons, report.num_persons == 1 ? "" : "s", report.frames_in,
-      in_rows ? "feature rows" : "frames", report.frames_out, out_rows ? "feature rows" : "frames",
-      options.mean.empty() ? "" : " (normalised side: " + std::string(in_rows ? "input" : "output") + ")");
+      ToString(report.from), options.output.string(), ToString(report.to), report.num_persons,
+      report.num_persons == 1 ? "" : "s", report.frames_in, in_rows ? "feature rows" : "frames",
+      report.frames_out, out_rows ? "feature rows" : "frames",
+      options.mean.empty()
+          ? ""
+          : " (normalised side: " + std::string(in_rows ? "input" : "output") + ")");
   return report;
 }
 

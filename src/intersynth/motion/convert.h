@@ -23,31 +23,56 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "intersynth/motion/motion_clip.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 
+/// The kinds of the table in the file comment.
 enum class MotionFormat { kMotion, kJoints, kHumanML3D, kInterGen, kMocap };
+inline constexpr EnumName<MotionFormat> kMotionFormatNames[] = {
+    {MotionFormat::kMotion, "motion"},
+    {MotionFormat::kJoints, "joints"},
+    {MotionFormat::kHumanML3D, "hml263"},
+    {MotionFormat::kInterGen, "ig262"},
+    {MotionFormat::kMocap, "mocap"}};
+/// Further spellings that ParseMotionFormat accepts (never printed).
+inline constexpr EnumName<MotionFormat> kMotionFormatAliases[] = {
+    {MotionFormat::kMotion, "npz"},
+    {MotionFormat::kHumanML3D, "263"},
+    {MotionFormat::kHumanML3D, "humanml3d"},
+    {MotionFormat::kInterGen, "262"},
+    {MotionFormat::kInterGen, "intergen"},
+    {MotionFormat::kMocap, "bvh"},
+    {MotionFormat::kMocap, "amc"}};
 
 /// "motion", "joints", "hml263", "ig262" or "mocap".
-std::string MotionFormatName(MotionFormat format);
-/// Parses a kind name (also accepts "npz", "263", "262"); throws Error listing the kinds.
-MotionFormat ParseMotionFormat(const std::string& name);
+inline std::string_view ToString(MotionFormat format) {
+  return EnumToString(format, kMotionFormatNames);
+}
+/// A kind name of kMotionFormatNames or kMotionFormatAliases; throws
+/// OptionError "{field} must be motion, joints, hml263, ig262 or mocap, got
+/// 'text'" otherwise.
+MotionFormat ParseMotionFormat(std::string_view text, std::string_view field = "format");
 /// Guesses the kind of an existing file from its extension and array shape.
-/// Throws Error when it cannot tell (and says to pass --from).
+/// Throws OptionError when it cannot tell (saying to pass {from}).
 MotionFormat DetectInputFormat(const std::filesystem::path& path);
 
+/// Options of ConvertMotion.
 struct ConvertOptions {
+  /// The file to read and the file to write (atomically).
   std::filesystem::path input;
   std::filesystem::path output;
   /// Input kind; detected from the file when empty.
   std::optional<MotionFormat> from;
   /// Output kind; from the extension (.npz = motion) when empty. A .npy output
-  /// needs it unless the input is features (then joints).
+  /// needs it unless the input is features (then joints). Never mocap.
   std::optional<MotionFormat> to;
-  /// Normalisation statistics (.npy, [263] or [262]) for the feature side.
+  /// Normalisation statistics (.npy, [263] or [262]) for the feature side:
+  /// both or neither.
   std::filesystem::path mean;
   std::filesystem::path std;
   /// Frame rate of inputs that do not store one (joint and feature .npy).
@@ -63,6 +88,10 @@ struct ConvertOptions {
   double source_fps = 0.0;
   std::filesystem::path joint_map;
   std::filesystem::path asf;
+
+  /// Throws OptionError naming the first bad field (values only; the files
+  /// are checked when ConvertMotion opens them).
+  void Check() const;
 };
 
 struct ConvertReport {
@@ -76,19 +105,20 @@ struct ConvertReport {
   std::string summary;
 };
 
-/// Reads any supported kind into a clip.
+/// Reads any supported kind into a clip; `options` gives the fps, mean, std
+/// and mocap fields (its input and output are not used, nor checked).
 MotionClip ReadMotionAs(const std::filesystem::path& path,
                         MotionFormat format,
                         const ConvertOptions& options);
 
-/// Writes a clip as any supported kind, atomically.
+/// Writes a clip as any supported kind, atomically; `options` as above.
 void WriteMotionAs(const MotionClip& clip,
                    const std::filesystem::path& path,
                    MotionFormat format,
                    const ConvertOptions& options);
 
-/// Converts options.input into options.output. Throws Error on bad input; no
-/// output file is left behind then.
+/// Converts options.input into options.output. Throws OptionError for bad
+/// options, Error on bad input; no output file is left behind then.
 ConvertReport ConvertMotion(const ConvertOptions& options);
 
 }  // namespace intersynth

@@ -5,10 +5,12 @@
 #include <cmath>
 
 #include "intersynth/io/npy.h"
+#include "intersynth/motion/demo.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/normalization.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -202,6 +204,56 @@ TEST(Convert, WrongFeatureWidthNamesShape) {
   options.from = MotionFormat::kHumanML3D;
   EXPECT_ERROR_CONTAINS(ConvertMotion(options), {"bad.npy", "(3, 4, 5, 263)"});
   EXPECT_FALSE(std::filesystem::exists(dir / "out.npz"));
+}
+
+TEST(MotionFormat, EveryKindPrintsAndParsesBack) {
+  for (const EnumName<MotionFormat>& n : kMotionFormatNames) {
+    EXPECT_EQ(ToString(n.value), n.name);
+    EXPECT_EQ(ParseMotionFormat(n.name), n.value);
+  }
+  // The aliases keep working.
+  EXPECT_EQ(ParseMotionFormat("npz"), MotionFormat::kMotion);
+  EXPECT_EQ(ParseMotionFormat("263"), MotionFormat::kHumanML3D);
+  EXPECT_EQ(ParseMotionFormat("humanml3d"), MotionFormat::kHumanML3D);
+  EXPECT_EQ(ParseMotionFormat("intergen"), MotionFormat::kInterGen);
+  EXPECT_EQ(ParseMotionFormat("bvh"), MotionFormat::kMocap);
+  EXPECT_EQ(ParseMotionFormat("amc"), MotionFormat::kMocap);
+  try {
+    ParseMotionFormat("fbx", "to");
+    ADD_FAILURE() << "fbx was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"to"});
+    EXPECT_STREQ(e.what(), "to must be motion, joints, hml263, ig262 or mocap, got 'fbx'");
+  }
+}
+
+TEST(ConvertOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(Options("in.npy", "out.npz").Check());
+  EXPECT_ERROR_CONTAINS(ConvertOptions{}.Check(), {"input is required"});
+  ConvertOptions options = Options("in.npy", "out.npz");
+  options.mean = "Mean.npy";
+  try {
+    options.Check();
+    ADD_FAILURE() << "a mean without a std was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), (std::vector<std::string>{"mean", "std"}));
+  }
+  options = Options("in.npy", "out.npz");
+  options.fps = 0.0f;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"fps must be > 0, got 0"});
+  options = Options("in.npy", "out.npz");
+  options.source_fps = -30.0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"source_fps must be >= 0, got -30"});
+}
+
+TEST(DemoOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(DemoOptions{}.Check());
+  DemoOptions options;
+  options.out.clear();
+  EXPECT_ERROR_CONTAINS(options.Check(), {"out is required"});
+  options = {};
+  options.assets.clear();
+  EXPECT_THROW(RunDemo(options), OptionError);
 }
 
 }  // namespace

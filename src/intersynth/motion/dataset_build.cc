@@ -25,6 +25,7 @@
 #include "intersynth/util/file_util.h"
 #include "intersynth/util/interrupt.h"
 #include "intersynth/util/logging.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/progress.h"
 
 namespace intersynth {
@@ -182,6 +183,21 @@ std::string FormatSummary(const DatasetBuildReport& report, const fs::path& out)
   return text;
 }
 
+// Throws OptionError "{field} 'given': unknown source kind 'kind' (known: ...)"
+// unless `kind` is one of DatasetSourceKinds().
+void CheckKnownKind(const std::string& kind, std::string_view field, const std::string& given) {
+  const std::vector<std::string>& kinds = DatasetSourceKinds();
+  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+    throw OptionError(fmt::format("{{{}}} '{}': unknown source kind '{}' (known: {})", field, given,
+                                  kind, fmt::join(kinds, ", ")));
+  }
+}
+
+// A rule as it is written: "[KIND:]STEM=FPS".
+std::string FpsOverrideText(const FpsOverride& rule) {
+  return fmt::format("{}{}{}={}", rule.kind, rule.kind.empty() ? "" : ":", rule.stem, rule.fps);
+}
+
 }  // namespace
 
 const std::vector<std::string>& DatasetSourceKinds() {
@@ -193,21 +209,22 @@ const std::vector<std::string>& DatasetSourceKinds() {
   return kinds;
 }
 
-DatasetSource ParseDatasetSource(const std::string& spec) {
+DatasetSource ParseDatasetSource(const std::string& spec, std::string_view field) {
   const size_t eq = spec.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-    throw Error(fmt::format("--source '{}': expected KIND=PATH with KIND one of {}", spec,
-                            fmt::join(DatasetSourceKinds(), ", ")));
+    throw OptionError(fmt::format("{{{}}} '{}': expected KIND=PATH with KIND one of {}", field,
+                                  spec, fmt::join(DatasetSourceKinds(), ", ")));
   }
   DatasetSource source{spec.substr(0, eq), spec.substr(eq + 1)};
-  FindKind(source.kind);
+  CheckKnownKind(source.kind, field, spec);
   return source;
 }
 
-FpsOverride ParseFpsOverride(const std::string& rule) {
+FpsOverride ParseFpsOverride(const std::string& rule, std::string_view field) {
   const size_t eq = rule.rfind('=');
   if (eq == std::string::npos || eq == 0) {
-    throw Error(fmt::format("--fps-override '{}': expected [KIND:]STEM=FPS, e.g. cmu:18_01=120", rule));
+    throw OptionError(
+        fmt::format("{{{}}} '{}': expected [KIND:]STEM=FPS, e.g. cmu:18_01=120", field, rule));
   }
   FpsOverride out;
   std::string name = rule.substr(0, eq);
@@ -215,7 +232,7 @@ FpsOverride ParseFpsOverride(const std::string& rule) {
   if (colon != std::string::npos) {
     out.kind = name.substr(0, colon);
     name = name.substr(colon + 1);
-    FindKind(out.kind);
+    CheckKnownKind(out.kind, field, rule);
   }
   out.stem = name;
   const std::string number = rule.substr(eq + 1);
@@ -223,7 +240,8 @@ FpsOverride ParseFpsOverride(const std::string& rule) {
   out.fps = std::strtod(number.c_str(), &end);
   if (out.stem.empty() || number.empty() || end != number.c_str() + number.size() ||
       !std::isfinite(out.fps) || out.fps <= 0.0) {
-    throw Error(fmt::format("--fps-override '{}': expected [KIND:]STEM=FPS with FPS > 0", rule));
+    throw OptionError(
+        fmt::format("{{{}}} '{}': expected [KIND:]STEM=FPS with FPS > 0", field, rule));
   }
   return out;
 }
@@ -252,31 +270,54 @@ std::string HashSplit(const std::string& group, double val_fraction, double test
   return "train";
 }
 
+void DatasetBuildOptions::Check() const {
+  CheckRequired(out.string(), "out");
+  if (sources.empty()) {
+    throw OptionError(fmt::format("no {{sources}} given (KIND=PATH, KIND one of {})",
+                                  fmt::join(DatasetSourceKinds(), ", ")));
+  }
+  for (const DatasetSource& source : sources) {
+    const std::string spec = fmt::format("{}={}", source.kind, source.path.string());
+    CheckKnownKind(source.kind, "sources", spec);
+    if (source.path.empty())
+      throw OptionError(
+          fmt::format("{{sources}} '{}': expected KIND=PATH, the path is empty", spec));
+  }
+  CheckPositive(fps, "fps");
+  CheckFinite(fps, "fps");
+  if (max_frames < 2 || min_frames < 2 || min_frames > max_frames) {
+    throw OptionError(fmt::format("expected 2 <= {{min_frames}} ({}) <= {{max_frames}} ({})",
+                                  min_frames, max_frames));
+  }
+  for (const FpsOverride& rule : fps_overrides) {
+    if (!rule.kind.empty()) CheckKnownKind(rule.kind, "fps_overrides", FpsOverrideText(rule));
+    if (rule.stem.empty() || !(rule.fps > 0.0) || !std::isfinite(rule.fps)) {
+      throw OptionError(fmt::format("{{fps_overrides}} '{}': expected [KIND:]STEM=FPS with FPS > 0",
+                                    FpsOverrideText(rule)));
+    }
+  }
+  CheckAtLeast(jobs, 0, "jobs");
+  CheckAtLeast(limit, 0, "limit");
+  CheckInRange(val_fraction, 0.0, 1.0, "val_fraction");
+  CheckInRange(test_fraction, 0.0, 1.0, "test_fraction");
+  if (!(val_fraction + test_fraction < 1.0)) {
+    throw OptionError(fmt::format(
+        "{{val_fraction}} + {{test_fraction}} must leave room for train (< 1), got {} + {}",
+        val_fraction, test_fraction));
+  }
+  CheckAtLeast(max_texts, 1, "max_texts");
+}
+
 DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   InterruptGuard interrupt_guard;  // Ctrl-C stops unpacking and the workers; nothing is written
   // Options first, so that nothing is unpacked for a build that cannot run.
-  if (options.sources.empty()) {
-    throw Error(fmt::format("data build: no --source given (KIND=PATH, KIND one of {})",
-                            fmt::join(DatasetSourceKinds(), ", ")));
-  }
-  if (!(options.fps > 0.0) || !std::isfinite(options.fps)) {
-    throw Error(fmt::format("data build: --fps {} is not a positive frame rate", options.fps));
-  }
-  if (options.max_frames < 2 || options.min_frames < 2 || options.min_frames > options.max_frames) {
-    throw Error(fmt::format("data build: expected 2 <= --min-frames ({}) <= --max-frames ({})",
-                            options.min_frames, options.max_frames));
-  }
-  if (options.val_fraction < 0 || options.test_fraction < 0 ||
-      options.val_fraction + options.test_fraction >= 1.0) {
-    throw Error("data build: val and test fractions must be >= 0 and leave room for train");
-  }
+  options.Check();
   for (const DatasetSource& source : options.sources) {
-    FindKind(source.kind);
     std::error_code ec;
     if (!fs::exists(source.path, ec)) {
-      throw Error(fmt::format("--source {}={}: no such folder or archive", source.kind,
-                              source.path.string()));
+      throw OptionError(fmt::format("{{sources}} {}={}: no such folder or archive", source.kind,
+                                    source.path.string()));
     }
   }
   if (!options.joint_map.empty()) LoadJointMap(options.joint_map);  // fail early on a bad map

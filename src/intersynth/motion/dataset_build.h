@@ -38,6 +38,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace intersynth {
@@ -51,9 +52,10 @@ struct DatasetSource {
   std::filesystem::path path;
 };
 
-/// Parses "KIND=PATH". Throws Error for a missing '=', an empty path or an
-/// unknown kind (listing the known ones). Does not touch the file system.
-DatasetSource ParseDatasetSource(const std::string& spec);
+/// Parses "KIND=PATH". Throws OptionError naming `field` for a missing '=',
+/// an empty path or an unknown kind (listing the known ones). Does not touch
+/// the file system.
+DatasetSource ParseDatasetSource(const std::string& spec, std::string_view field = "sources");
 
 /// A frame rate for the takes of one source whose file name stem matches:
 /// "cmu:18_01=120" (KIND:STEM=FPS) or "18_01=120" (any source).
@@ -63,17 +65,20 @@ struct FpsOverride {
   double fps = 0.0;
 };
 
-/// Parses an --fps-override rule (see FpsOverride). Throws Error when it is
-/// malformed or the rate is not a positive number.
-FpsOverride ParseFpsOverride(const std::string& rule);
+/// Parses a rule "[KIND:]STEM=FPS" (see FpsOverride). Throws OptionError
+/// naming `field` when it is malformed, names an unknown kind or the rate is
+/// not a positive number.
+FpsOverride ParseFpsOverride(const std::string& rule, std::string_view field = "fps_overrides");
 
 /// Frame rates known to be wrong in the shared files' headers: CMU 18_01.bvh
 /// says 30 fps but is 120 fps (its 303 frames, ../shared/data/README.md).
 const std::vector<FpsOverride>& KnownFpsOverrides();
 
+/// Options of BuildDataset.
 struct DatasetBuildOptions {
   /// Output folder; must not exist unless `overwrite`.
   std::filesystem::path out;
+  /// The sources, at least one (KIND=PATH on the command line).
   std::vector<DatasetSource> sources;
   /// Dataset frame rate.
   double fps = 20.0;
@@ -81,8 +86,9 @@ struct DatasetBuildOptions {
   int max_frames = 196;
   /// Shortest take kept, frames: 1 s at 20 fps. HumanML3D keeps 40 (2 s), but
   /// the HDM05 cuts are short actions (median 1.7 s; 173 of 288 under 2 s).
+  /// 2 <= min_frames <= max_frames.
   int min_frames = 20;
-  /// A joint map tried before the bundled ones (--joint-map).
+  /// A joint map tried before the bundled ones.
   std::filesystem::path joint_map;
   /// Folder of the bundled joint maps; empty = DefaultJointMapDir().
   std::filesystem::path joint_map_dir;
@@ -92,7 +98,8 @@ struct DatasetBuildOptions {
   int jobs = 0;
   /// At most this many source files per source (first in sorted order); 0 = all.
   int limit = 0;
-  /// Shares of the hashed split groups that go to val and test.
+  /// Shares of the hashed split groups that go to val and test (each in
+  /// [0, 1], less than 1 together).
   double val_fraction = 0.1;
   double test_fraction = 0.1;
   /// Captions per mocap clip made from its labels (motion/label_text.h).
@@ -101,6 +108,10 @@ struct DatasetBuildOptions {
   bool overwrite = false;
   /// Draw a progress bar (on a terminal only).
   bool progress = true;
+
+  /// Throws OptionError naming the first bad field (values only; the source
+  /// paths are checked when BuildDataset opens them).
+  void Check() const;
 };
 
 /// A source file that was not built, and why (file, line and reason).
@@ -138,10 +149,10 @@ struct DatasetBuildReport {
   std::string summary;
 };
 
-/// Builds the dataset (see the file comment). Throws Error before any work
-/// for bad options (unknown kind, missing source path, existing output
-/// without overwrite, max_frames < min_frames, fps not positive), and at the
-/// end when no clip at all could be built (nothing is written then).
+/// Builds the dataset (see the file comment). Throws before any work for bad
+/// options (OptionError: unknown kind, missing source path, max_frames <
+/// min_frames, fps not positive; Error: existing output without overwrite),
+/// and at the end when no clip at all could be built (nothing is written then).
 DatasetBuildReport BuildDataset(const DatasetBuildOptions& options);
 
 /// The clips a take of `num_frames` frames is cut into: [start, end) ranges

@@ -21,6 +21,7 @@
 #include "intersynth/motion/normalization.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/statistics.h"
 
 namespace intersynth {
@@ -286,7 +287,8 @@ TEST(BuildDataset, BadFilesAreSkippedWithTheirReasonAndTheRestIsBuilt) {
   EXPECT_NE(reasons["003_acted.bvh"].find("003_acted.bvh:"), std::string::npos) << reasons["003_acted.bvh"];
   EXPECT_NE(reasons["004_acted.bvh"].find("expected a finite number"), std::string::npos)
       << reasons["004_acted.bvh"];
-  EXPECT_NE(reasons["005_acted.bvh"].find("--joint-map"), std::string::npos) << reasons["005_acted.bvh"];
+  EXPECT_NE(reasons["005_acted.bvh"].find("joint_map"), std::string::npos)
+      << reasons["005_acted.bvh"];
   EXPECT_NE(reasons["walking.bvh"].find("walking.bvh"), std::string::npos);
   EXPECT_NE(report.summary.find("skipped 4 files"), std::string::npos);
   EXPECT_NE(report.summary.find("003_acted.bvh"), std::string::npos);
@@ -347,15 +349,16 @@ TEST(BuildDataset, NothingIsWrittenWhenNoClipCanBeBuiltOrTheInputIsWrong) {
   EXPECT_EQ(testing::CountEntries(dir.path()), 1);  // no temp folder left beside it
 
   options.sources = {{"bandai", dir / "missing"}};
-  EXPECT_ERROR_CONTAINS(BuildDataset(options), {"--source bandai=", "missing", "no such folder"});
+  EXPECT_ERROR_CONTAINS(BuildDataset(options), {"sources bandai=", "missing", "no such folder"});
   options.sources = {{"bandai", dir / "empty"}};
   options.max_frames = 10;
-  EXPECT_ERROR_CONTAINS(BuildDataset(options), {"--min-frames", "--max-frames"});
+  EXPECT_ERROR_CONTAINS(BuildDataset(options),
+                        {"expected 2 <= min_frames (20) <= max_frames (10)"});
   options.max_frames = 196;
   fs::create_directories(dir / "ds");
-  EXPECT_ERROR_CONTAINS(BuildDataset(options), {"already exists", "--overwrite"});
+  EXPECT_ERROR_CONTAINS(BuildDataset(options), {"already exists", "pass overwrite"});
   options.sources.clear();
-  EXPECT_ERROR_CONTAINS(BuildDataset(options), {"no --source"});
+  EXPECT_ERROR_CONTAINS(BuildDataset(options), {"no sources given"});
 }
 
 TEST(BuildDataset, SharedHumanML3DSampleKeepsItsMotion) {
@@ -555,6 +558,39 @@ TEST(BuildDataset, RealSourcesMeetTheDatasetContract) {
                                   [](const DatasetEntry& e) { return e.take == "18_01"; });
   ASSERT_NE(cmu18, entries.end());
   EXPECT_EQ(cmu18->frames, 51);
+}
+
+TEST(DatasetBuildOptions, CheckNamesTheBadField) {
+  DatasetBuildOptions options = Options("ds");
+  options.sources = {{"bandai", "somewhere"}};
+  EXPECT_NO_THROW(options.Check());
+  options.sources = {{"mixamo", "somewhere"}};
+  try {
+    options.Check();
+    ADD_FAILURE() << "the kind mixamo was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"sources"});
+    EXPECT_NE(std::string(e.what()).find("unknown source kind 'mixamo'"), std::string::npos);
+  }
+  options.sources = {{"bandai", "somewhere"}};
+  options.val_fraction = 0.5;
+  options.test_fraction = 0.5;
+  EXPECT_ERROR_CONTAINS(options.Check(),
+                        {"val_fraction + test_fraction must leave room for train (< 1), got 0.5 "
+                         "+ 0.5"});
+  options.val_fraction = options.test_fraction = 0.1;
+  options.fps_overrides = {{"cmu", "18_01", 0.0}};
+  EXPECT_ERROR_CONTAINS(options.Check(), {"fps_overrides 'cmu:18_01=0'", "FPS > 0"});
+  options.fps_overrides.clear();
+  options.max_texts = 0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"max_texts must be >= 1, got 0"});
+  // The parsers name the field they are given.
+  try {
+    ParseDatasetSource("hdm05", "source");
+    ADD_FAILURE() << "'hdm05' was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"source"});
+  }
 }
 
 }  // namespace

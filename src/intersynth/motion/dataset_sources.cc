@@ -20,6 +20,7 @@
 #include "intersynth/motion/source_labels.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/logging.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth::internal {
 namespace fs = std::filesystem;
@@ -405,8 +406,9 @@ PreparedSource PrepareSource(const DatasetSource& source) {
     return prepared;
   }
   if (!fs::is_regular_file(source.path, ec) || !IsArchivePath(source.path)) {
-    throw Error(fmt::format("--source {}={}: no such folder or archive (.tar.xz, .tar.gz, .zip)",
-                            source.kind, source.path.string()));
+    throw OptionError(
+        fmt::format("{{sources}} {}={}: no such folder or archive (.tar.xz, .tar.gz, .zip)",
+                    source.kind, source.path.string()));
   }
   const KindInfo& info = FindKind(source.kind);
   prepared.scratch = std::make_unique<ScratchFolder>("intersynth-" + source.kind);

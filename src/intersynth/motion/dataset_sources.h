@@ -68,7 +68,8 @@ uint64_t Fnv1a64(const std::string& text);
 std::string ForUser(std::string message, const PreparedSource& source);
 
 /// A folder source as it is; an archive unpacked (only the files its kind
-/// needs) into a scratch folder. Throws Error for anything else.
+/// needs) into a scratch folder. Throws OptionError ({sources}) for anything
+/// else.
 PreparedSource PrepareSource(const DatasetSource& source);
 
 /// Appends the jobs of source `index` (options.sources[index], prepared) to

@@ -9,6 +9,7 @@
 #include "intersynth/motion/convert.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -49,7 +50,13 @@ float MaxRigidInvariantError(const MotionClip& a, const MotionClip& b) {
 
 }  // namespace
 
+void DemoOptions::Check() const {
+  CheckRequired(assets.string(), "assets");
+  CheckRequired(out.string(), "out");
+}
+
 DemoReport RunDemo(const DemoOptions& options) {
+  options.Check();
   DemoReport report;
   auto say = [&](std::string line) { report.lines.push_back(std::move(line)); };
   auto check = [&](bool ok, const std::string& what) {
@@ -66,8 +73,10 @@ DemoReport RunDemo(const DemoOptions& options) {
   std::error_code ec;
   for (const fs::path& required : {features_path, joints_path}) {
     if (!fs::exists(required, ec)) {
-      throw Error(fmt::format("{}: bundled demo asset not found (pass --assets, the project's "
-                              "assets/ folder)", required.string()));
+      throw OptionError(
+          fmt::format("{}: bundled demo asset not found (pass {{assets}}, the "
+                      "project's assets/ folder)",
+                      required.string()));
     }
   }
   fs::create_directories(options.out, ec);

@@ -12,11 +12,15 @@
 
 namespace intersynth {
 
+/// Options of RunDemo.
 struct DemoOptions {
   /// The bundled assets folder (holds humanml3d/).
   std::filesystem::path assets = "assets";
   /// Output folder; created when missing.
   std::filesystem::path out = "out/demo";
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 struct DemoReport : Report {
@@ -24,8 +28,8 @@ struct DemoReport : Report {
   std::vector<std::string> lines;
 };
 
-/// Runs the demo. Throws Error for missing assets; returns success = false
-/// when a check against the reference fails.
+/// Runs the demo. Throws OptionError for bad options or missing assets;
+/// returns success = false when a check against the reference fails.
 DemoReport RunDemo(const DemoOptions& options);
 
 }  // namespace intersynth

@@ -9,6 +9,7 @@
 #include "intersynth/motion/foot_contact.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -141,7 +142,15 @@ YawTransform CanonicalizeClip(MotionClip& clip) {
   return world_from_canonical;
 }
 
+void InterGenOptions::Check() const {
+  CheckAtLeast(foot_contact_threshold, 0.0f, "foot_contact_threshold");
+  CheckFinite(foot_contact_threshold, "foot_contact_threshold");
+  CheckFinite(ankle_height_threshold, "ankle_height_threshold");
+  CheckFinite(foot_height_threshold, "foot_height_threshold");
+}
+
 InterGenFeatures EncodeInterGen(const MotionClip& clip, const InterGenOptions& options) {
+  options.Check();
   CheckClip(clip);
   const int P = clip.num_persons;
   const int T = clip.num_frames;

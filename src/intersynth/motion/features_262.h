@@ -57,6 +57,7 @@ struct InterGenLayout {
   static constexpr int kFootContacts = 258;  ///< 4 channels
 };
 
+/// Options of EncodeInterGen.
 struct InterGenOptions {
   /// Contact when the squared per-frame displacement is below this, m^2 (strict <).
   float foot_contact_threshold = 0.001f;
@@ -66,6 +67,9 @@ struct InterGenOptions {
   float foot_height_threshold = 0.05f;
   /// Copy MotionClip::rotations when present; false always computes them by IK.
   bool use_clip_rotations = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// A rotation about +Y followed by a horizontal translation:
@@ -126,10 +130,11 @@ YawTransform CanonicalizeClip(MotionClip& clip);
 
 /// Encodes every person of `clip` (T >= 2 frames) into [P, T - 1, 262]
 /// features in the canonical frame of person 0 at frame 0 (see above).
-/// Throws Error for no persons, fewer than 2 frames, array sizes that do not
-/// match the clip's sizes, a NaN or infinite joint (naming person, frame and
-/// joint) or person 0's hips vertically aligned at frame 0. MotionClip::valid
-/// is ignored: every joint must hold a finite position.
+/// Throws OptionError for bad options; Error for no persons, fewer than 2
+/// frames, array sizes that do not match the clip's sizes, a NaN or infinite
+/// joint (naming person, frame and joint) or person 0's hips vertically
+/// aligned at frame 0. MotionClip::valid is ignored: every joint must hold a
+/// finite position.
 InterGenFeatures EncodeInterGen(const MotionClip& clip, const InterGenOptions& options = {});
 
 /// Decodes features into a clip of N frames: joints [P, N, 22, 3] from the

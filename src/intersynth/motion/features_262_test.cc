@@ -10,6 +10,7 @@
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -304,6 +305,21 @@ TEST(InterGen, RejectsBadInput) {
   features = EncodeInterGen(SyntheticSmpl22Motion(1, 5, 1));
   features.row(0, 2)[L::kVelocities] = std::nanf("");
   EXPECT_NO_THROW(DecodeInterGen(features));
+}
+
+TEST(InterGenOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(InterGenOptions{}.Check());
+  InterGenOptions options;
+  options.foot_contact_threshold = -0.001f;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"foot_contact_threshold must be >= 0, got -0.001"});
+  options = {};
+  options.ankle_height_threshold = std::nanf("");
+  try {
+    options.Check();
+    ADD_FAILURE() << "a NaN ankle height was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"ankle_height_threshold"});
+  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "intersynth/motion/foot_contact.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -61,9 +62,18 @@ void CheckEncoderInput(const float* joints, int num_frames, const char* what) {
 
 }  // namespace
 
+void HumanML3DOptions::Check() const {
+  CheckAtLeast(foot_contact_threshold, 0.0f, "foot_contact_threshold");
+  CheckFinite(foot_contact_threshold, "foot_contact_threshold");
+  CheckFinite(facing_smooth_sigma, "facing_smooth_sigma");
+  CheckAtLeast(facing_smooth_truncate, 0.0f, "facing_smooth_truncate");
+  CheckFinite(facing_smooth_truncate, "facing_smooth_truncate");
+}
+
 std::vector<float> EncodeHumanML3D(const float* joints,
                                    int num_frames,
                                    const HumanML3DOptions& options) {
+  options.Check();
   CheckEncoderInput(joints, num_frames, "EncodeHumanML3D");
   const int T = num_frames;
   const int N = T - 1;

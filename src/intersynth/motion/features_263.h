@@ -72,6 +72,7 @@ struct HumanML3DLayout {
   static constexpr int kFootContacts = 259;       ///< 4 channels
 };
 
+/// Options of EncodeHumanML3D.
 struct HumanML3DOptions {
   /// Foot contact when the squared per-frame displacement is below this, m^2
   /// (strict <).
@@ -87,12 +88,16 @@ struct HumanML3DOptions {
   /// that step). true flips r[t+1] into r[t]'s hemisphere first (qfix), which
   /// gives the true step; decoding is unchanged.
   bool continuous_root_rotation = false;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Encodes one person's joints [T, 22, 3] (C order; processed like
 /// HumanML3D's new_joints, see above) into [T - 1, 263] features.
-/// Throws Error when num_frames < 2 or a value is not finite (naming frame
-/// and joint). Computed in double, returned as float.
+/// Throws OptionError for bad options, Error when num_frames < 2 or a value
+/// is not finite (naming frame and joint). Computed in double, returned as
+/// float.
 std::vector<float> EncodeHumanML3D(const float* joints,
                                    int num_frames,
                                    const HumanML3DOptions& options = {});

@@ -11,6 +11,7 @@
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -324,6 +325,23 @@ TEST(HumanML3D, SwingIkHandlesZeroLengthAndAntiparallelBones) {
   for (int j : {13, 16, 18, 20}) r = QuaternionMultiply(r, local[22 + j]);
   const Vector3<double> up = QuaternionRotate(r, Vector3<double>(0, -1, 0));
   EXPECT_NEAR(up.y(), 1.0, 1e-9);
+}
+
+TEST(HumanML3DOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(HumanML3DOptions{}.Check());
+  HumanML3DOptions options;
+  options.facing_smooth_sigma = 0.0f;  // no smoothing: valid
+  EXPECT_NO_THROW(options.Check());
+  options.facing_smooth_truncate = -1.0f;
+  try {
+    options.Check();
+    ADD_FAILURE() << "a negative truncation was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"facing_smooth_truncate"});
+  }
+  options = {};
+  options.foot_contact_threshold = -1.0f;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"foot_contact_threshold must be >= 0, got -1"});
 }
 
 }  // namespace

@@ -1,17 +1,33 @@
 #include "intersynth/motion/foot_contact.h"
 
+#include <fmt/format.h>
+
+#include <cmath>
+
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
+
+void FootContactOptions::Check() const {
+  for (int joint : joints) {
+    if (joint < 0 || joint >= kSmpl22NumJoints)
+      throw OptionError(fmt::format("{{joints}} must be smpl22 joints (0-21), got {}", joint));
+  }
+  CheckAtLeast(max_squared_displacement, 0.0f, "max_squared_displacement");
+  CheckFinite(max_squared_displacement, "max_squared_displacement");
+  // Infinity turns the height test off; NaN would turn every contact off.
+  for (float height : max_height) {
+    if (std::isnan(height)) throw OptionError("{max_height} must be a number or infinity, got nan");
+  }
+}
 
 void DetectFootContactsInto(const float* joints,
                             int num_frames,
                             const FootContactOptions& options,
                             float* out,
                             int out_stride) {
-  for (int joint : options.joints) {
-    INTERSYNTH_CHECK(joint >= 0 && joint < kSmpl22NumJoints) << "foot joint index " << joint;
-  }
+  options.Check();
   for (int t = 0; t + 1 < num_frames; ++t) {
     for (int k = 0; k < 4; ++k) {
       const float* now =
@@ -34,6 +50,7 @@ void DetectFootContactsInto(const float* joints,
 std::vector<float> DetectFootContacts(const float* joints,
                                       int num_frames,
                                       const FootContactOptions& options) {
+  options.Check();
   if (num_frames < 2) return {};
   std::vector<float> contacts(static_cast<size_t>(num_frames - 1) * 4);
   DetectFootContactsInto(joints, num_frames, options, contacts.data(), 4);

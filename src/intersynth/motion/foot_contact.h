@@ -22,6 +22,7 @@
 
 namespace intersynth {
 
+/// Options of DetectFootContacts.
 struct FootContactOptions {
   /// The four joints, in output-channel order (default: left ankle 7, left
   /// foot 10, right ankle 8, right foot 11).
@@ -34,12 +35,15 @@ struct FootContactOptions {
   std::array<float, 4> max_height = {
       std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity(),
       std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()};
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Contacts of one person. `joints` is [T, 22, 3] (C order, metres, Y up);
 /// returns [T - 1, 4] values, each exactly 0.0f or 1.0f, channels in the
 /// order of options.joints. Returns an empty vector when num_frames < 2.
-/// The joint indices must be in [0, 22) (checked).
+/// Throws OptionError for bad options (a joint index outside [0, 22), ...).
 std::vector<float> DetectFootContacts(const float* joints,
                                       int num_frames,
                                       const FootContactOptions& options = {});

@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+#include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
+
 namespace intersynth {
 namespace {
 
@@ -76,6 +79,23 @@ TEST(FootContact, FewerThanTwoFramesGiveNoRows) {
   std::vector<float> joints = StillJoints(1);
   EXPECT_TRUE(DetectFootContacts(joints.data(), 1).empty());
   EXPECT_TRUE(DetectFootContacts(joints.data(), 0).empty());
+}
+
+TEST(FootContactOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(FootContactOptions{}.Check());
+  FootContactOptions options;
+  options.joints = {7, 10, 8, 22};
+  EXPECT_ERROR_CONTAINS(options.Check(), {"joints must be smpl22 joints (0-21), got 22"});
+  const std::vector<float> joints = StillJoints(2);
+  EXPECT_THROW(DetectFootContacts(joints.data(), 2, options), OptionError);
+  options = {};
+  options.max_height[1] = std::nanf("");
+  try {
+    options.Check();
+    ADD_FAILURE() << "a NaN height was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"max_height"});
+  }
 }
 
 }  // namespace

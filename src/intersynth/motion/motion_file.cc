@@ -7,6 +7,7 @@
 #include "intersynth/io/npy.h"
 #include "intersynth/io/npz.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -146,9 +147,22 @@ MotionClip ReadMotionFile(const std::filesystem::path& path) {
   return clip;
 }
 
+void MotionFileWriteOptions::Check() const {
+  for (const auto& [key, array] : extra) {
+    if (key.empty()) throw OptionError("{extra} keys must not be empty");
+    for (const char* own : kMotionFileKeys) {
+      if (key == own) {
+        throw OptionError(
+            fmt::format("{{extra}} array '{}' would replace the motion file's own", key));
+      }
+    }
+  }
+}
+
 void WriteMotionFile(const std::filesystem::path& path,
                      const MotionClip& clip,
                      const MotionFileWriteOptions& options) {
+  options.Check();
   ValidateMotionClip(clip, path.string());
   const int64_t persons = clip.num_persons, frames = clip.num_frames;
   NpzArchive archive;
@@ -167,11 +181,7 @@ void WriteMotionFile(const std::filesystem::path& path,
     archive["valid"] = NpyArray::Bool({persons, frames, kNumJoints},
                                       std::vector<bool>(clip.valid.begin(), clip.valid.end()));
   }
-  for (const auto& [key, array] : options.extra) {
-    if (archive.count(key) != 0)
-      throw Error(fmt::format("{}: extra array '{}' would replace the clip's own", path.string(), key));
-    archive[key] = array;
-  }
+  for (const auto& [key, array] : options.extra) archive[key] = array;
   WriteNpz(path, archive, {.compress = options.compress});
 }
 

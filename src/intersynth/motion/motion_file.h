@@ -25,20 +25,30 @@
 
 namespace intersynth {
 
+/// The arrays of a motion file (see the DESIGN conventions), present or not.
+inline constexpr const char* kMotionFileKeys[] = {
+    "joints", "fps", "text", "labels", "metadata", "rotations", "root_translation", "valid"};
+
+/// Options of WriteMotionFile.
 struct MotionFileWriteOptions {
   /// Deflate the members (np.savez_compressed); false stores them (np.savez).
   bool compress = true;
   /// Further arrays stored beside the clip's (e.g. the body-model
-  /// parameters of `intersynth recover`); a key the clip itself uses is an
-  /// error. ReadMotionFile ignores them.
+  /// parameters of `intersynth recover`); a key of the motion file's own
+  /// arrays (kMotionFileKeys) or an empty key is an error. ReadMotionFile
+  /// ignores them.
   std::map<std::string, NpyArray> extra;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Reads and validates a motion .npz. Throws Error naming the file and the key.
 MotionClip ReadMotionFile(const std::filesystem::path& path);
 
 /// Writes a motion .npz atomically (no file is left behind on failure).
-/// Throws Error when the clip's arrays disagree with its sizes.
+/// Throws OptionError for bad options, Error when the clip's arrays disagree
+/// with its sizes.
 void WriteMotionFile(const std::filesystem::path& path,
                      const MotionClip& clip,
                      const MotionFileWriteOptions& options = {});

@@ -8,6 +8,7 @@
 #include "intersynth/io/npz.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -169,6 +170,21 @@ TEST(MotionFile, NumPyReadsWhatWeWrite) {
   EXPECT_EQ(testing::RunCommand(*python + " " + (dir / "check.py").string() + " " +
                                     (dir / "clip.npz").string(), &output), 0)
       << output;
+}
+
+TEST(MotionFileWriteOptions, CheckNamesTheBadField) {
+  MotionFileWriteOptions options;
+  EXPECT_NO_THROW(options.Check());
+  options.extra["body_betas"] = NpyArray::Float32({1, 2}, {0.0f, 1.0f});
+  EXPECT_NO_THROW(options.Check());
+  options.extra["rotations"] = NpyArray::Float32({1}, {0.0f});
+  try {
+    options.Check();
+    ADD_FAILURE() << "an extra array named rotations was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"extra"});
+    EXPECT_STREQ(e.what(), "extra array 'rotations' would replace the motion file's own");
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/progress.h"
 #include "intersynth/util/random.h"
 
@@ -28,12 +29,17 @@ std::array<Vector3<double>, kSmpl22NumJoints> TPoseRestJoints() {
 
 }  // namespace
 
+void PosePriorTrainOptions::Check() const {
+  CheckRequired(dataset.string(), "dataset");
+  CheckRequired(out.string(), "out");
+  CheckRequired(split, "split");
+  CheckAtLeast(stride, 1, "stride");
+  CheckAtLeast(max_samples, int64_t{1}, "max_samples");
+  CheckNested("mixture", [&] { mixture.Check(); });
+}
+
 PosePriorTrainReport TrainPosePrior(const PosePriorTrainOptions& options) {
-  if (options.stride < 1 || options.max_samples < 1) {
-    throw Error(
-        fmt::format("prior train: --stride and --max-samples must be positive, got {} and {}",
-                    options.stride, options.max_samples));
-  }
+  options.Check();
   const std::vector<DatasetEntry> entries = ReadDatasetIndex(options.dataset);
   std::vector<const DatasetEntry*> chosen;
   for (const DatasetEntry& entry : entries) {

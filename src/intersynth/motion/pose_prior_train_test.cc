@@ -9,6 +9,7 @@
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -88,6 +89,25 @@ TEST(PosePrior, BadInputsAreNamed) {
   options.split = "test";
   EXPECT_ERROR_CONTAINS(TrainPosePrior(options), {"no clip in the 'test' split"});
   EXPECT_FALSE(std::filesystem::exists(options.out));
+}
+
+TEST(PosePriorTrainOptions, CheckNamesTheBadField) {
+  PosePriorTrainOptions options;
+  options.dataset = "ds";
+  options.out = "prior.npz";
+  EXPECT_NO_THROW(options.Check());
+  options.stride = 0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"stride must be >= 1, got 0"});
+  options.stride = 4;
+  options.mixture.reg_covar = -1.0;
+  try {
+    TrainPosePrior(options);
+    ADD_FAILURE() << "a negative reg_covar was accepted";
+  } catch (const OptionError& e) {
+    // The nested mixture's field, prefixed.
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"mixture.reg_covar"});
+  }
+  EXPECT_ERROR_CONTAINS(PosePriorTrainOptions{}.Check(), {"dataset is required"});
 }
 
 }  // namespace

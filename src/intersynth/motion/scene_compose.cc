@@ -12,6 +12,7 @@
 
 #include "intersynth/motion/feature_augment.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -19,23 +20,6 @@ namespace {
 using L = InterGenLayout;
 constexpr int D = L::kDim;
 constexpr double kTwoPi = 6.283185307179586476925286766559;
-
-void CheckOptions(const ComposeOptions& options) {
-  if (!(options.min_separation_m >= 0.0) || !std::isfinite(options.min_separation_m)) {
-    throw Error(
-        fmt::format("ComposeScene: options.min_separation_m: expected a finite value >= 0, got {}",
-                    options.min_separation_m));
-  }
-  if (!(options.placement_radius_m > 0.0) || !std::isfinite(options.placement_radius_m)) {
-    throw Error(
-        fmt::format("ComposeScene: options.placement_radius_m: expected a finite value > 0, got {}",
-                    options.placement_radius_m));
-  }
-  if (options.max_attempts < 1) {
-    throw Error(fmt::format("ComposeScene: options.max_attempts: expected >= 1, got {}",
-                            options.max_attempts));
-  }
-}
 
 // Smallest horizontal pelvis distance, over all rows, between the person
 // block `candidate` and each of the blocks `placed` ([N, 262] each).
@@ -121,12 +105,20 @@ std::string JoinWhile(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+void ComposeOptions::Check() const {
+  CheckAtLeast(min_separation_m, 0.0, "min_separation_m");
+  CheckFinite(min_separation_m, "min_separation_m");
+  CheckPositive(placement_radius_m, "placement_radius_m");
+  CheckFinite(placement_radius_m, "placement_radius_m");
+  CheckAtLeast(max_attempts, 1, "max_attempts");
+}
+
 ComposedScene ComposeScene(const std::vector<const float*>& persons,
                            int64_t num_rows,
                            Rng& rng,
                            const ComposeOptions& options) {
-  // Input checks (bad input or options: Error).
-  CheckOptions(options);
+  // Input checks (bad options: OptionError; bad input: Error).
+  options.Check();
   if (persons.empty()) throw Error("ComposeScene: expected at least 1 person, got none");
   if (num_rows < 1) {
     throw Error(fmt::format("ComposeScene: expected at least 1 row per person, got {}", num_rows));

@@ -46,6 +46,9 @@ struct ComposeOptions {
   /// computed by IK (clips without stored rotations, the default because the
   /// project's mocap clips store none), kKeep for copied clip rotations.
   FeatureRotations rotations = FeatureRotations::kRecomputeIk;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// A composed scene, or the reason why none was found.
@@ -83,8 +86,8 @@ struct ComposedScene {
 /// Deterministic given the state of `rng` (draw order per attempt: heading,
 /// radius, angle). Returns success = false with a message naming the person
 /// and the closest approach of its best attempt when a person cannot be
-/// placed. Throws Error for no persons, a null block, num_rows < 1, invalid
-/// options, or a pelvis position that is not finite.
+/// placed. Throws OptionError for bad options, Error for no persons, a null
+/// block, num_rows < 1 or a pelvis position that is not finite.
 ComposedScene ComposeScene(const std::vector<const float*>& persons,
                            int64_t num_rows,
                            Rng& rng,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -287,6 +289,20 @@ TEST(JoinCaptions, OneCaptionIsUnchangedAndBadCountsThrow) {
   EXPECT_EQ(JoinCaptions({"A person waves."}), "A person waves.");
   EXPECT_THROW(JoinCaptions({}), Error);
   EXPECT_ERROR_CONTAINS(JoinCaptions({"a", "b", "c", "d", "e"}), {"1 to 4", "got 5"});
+}
+
+TEST(ComposeOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(ComposeOptions{}.Check());
+  ComposeOptions options;
+  options.min_separation_m = 0.0;  // any placement: valid
+  EXPECT_NO_THROW(options.Check());
+  options.placement_radius_m = std::numeric_limits<double>::infinity();
+  try {
+    options.Check();
+    ADD_FAILURE() << "an infinite radius was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"placement_radius_m"});
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "intersynth/render/image_write.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -106,17 +107,19 @@ void DrawPanel(cv::Mat& image, const BarPanel& panel, cv::Point origin, const Ba
 
 }  // namespace
 
+void BarPlotOptions::Check() const {
+  if (LowerExtension(output) != "png")
+    throw OptionError(fmt::format("{{output}} {}: a bar plot must be a .png", output.string()));
+  CheckInRange(columns, 1, kMaxColumns, "columns");
+  CheckInRange(panel_width, kMinPanel, kMaxPanel, "panel_width");
+  CheckInRange(panel_height, kMinPanel, kMaxPanel, "panel_height");
+}
+
 void WriteBarPlot(const std::vector<BarPanel>& panels,
                   const std::vector<std::string>& bar_names,
                   const BarPlotOptions& options) {
+  options.Check();
   const std::string output = options.output.string();
-  if (LowerExtension(options.output) != "png") throw Error(fmt::format("{}: a bar plot must be a .png", output));
-  if (options.columns < 1 || options.columns > kMaxColumns || options.panel_width < kMinPanel ||
-      options.panel_width > kMaxPanel || options.panel_height < kMinPanel || options.panel_height > kMaxPanel) {
-    throw Error(fmt::format("{}: {} columns of {}x{} panels are out of range; expected 1..{} columns of {}..{} pixels",
-                            output, options.columns, options.panel_width, options.panel_height, kMaxColumns,
-                            kMinPanel, kMaxPanel));
-  }
   if (panels.empty() || bar_names.empty()) throw Error(fmt::format("{}: no panels or no bars to plot", output));
   for (const BarPanel& panel : panels) {
     if (panel.values.size() != bar_names.size() || panel.errors.size() != bar_names.size()) {

@@ -29,6 +29,7 @@ struct BarPanel {
   std::vector<double> values, errors;
 };
 
+/// Options of WriteBarPlot.
 struct BarPlotOptions {
   /// The output image; must end in .png, its folder must exist.
   std::filesystem::path output;
@@ -38,14 +39,17 @@ struct BarPlotOptions {
   int columns = 4;
   int panel_width = 300;
   int panel_height = 220;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Draws the panels (see the file comment) into options.output, written
-/// under a temporary name and renamed on success. Throws Error naming the
-/// output when there are no panels or no bar names, when a panel's values or
-/// errors do not number as many as the bar names, when a size is out of
-/// range, when the extension is not .png or the folder is missing, or when
-/// OpenCV cannot write the image.
+/// under a temporary name and renamed on success. Throws OptionError for bad
+/// options (a size out of range, an extension other than .png); Error naming
+/// the output when there are no panels or no bar names, when a panel's values
+/// or errors do not number as many as the bar names, when the folder is
+/// missing, or when OpenCV cannot write the image.
 void WriteBarPlot(const std::vector<BarPanel>& panels,
                   const std::vector<std::string>& bar_names,
                   const BarPlotOptions& options);

@@ -8,6 +8,7 @@
 
 #include "intersynth/render/line_plot.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -100,6 +101,25 @@ TEST(BarPlot, BadInputIsAnError) {
   options.output = dir.path() / "missing" / "bars.png";
   EXPECT_THROW(WriteBarPlot({{"x", {1.0}, {0.0}}}, {"a"}, options), Error);
   EXPECT_FALSE(std::filesystem::exists(options.output));
+}
+
+TEST(BarPlotOptions, CheckNamesTheBadField) {
+  BarPlotOptions options;
+  options.output = "bars.png";
+  EXPECT_NO_THROW(options.Check());
+  options.columns = 17;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"columns must be in [1, 16], got 17"});
+  options.columns = 4;
+  options.panel_height = 100;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"panel_height must be in [120, 2000], got 100"});
+  options.panel_height = 220;
+  options.output = "bars.jpg";
+  try {
+    options.Check();
+    ADD_FAILURE() << "a .jpg bar plot was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"output"});
+  }
 }
 
 }  // namespace

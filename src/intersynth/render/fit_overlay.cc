@@ -9,6 +9,7 @@
 
 #include "intersynth/render/stick_preview.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -52,11 +53,14 @@ cv::Point Pixel(const std::array<float, 2>& p) {
 
 }  // namespace
 
+void FitOverlayOptions::Check() const { CheckInRange(mesh_opacity, 0.0, 1.0, "mesh_opacity"); }
+
 cv::Mat DrawFitOverlay(const cv::Mat& frame,
                        const PinholeCamera& camera,
                        const std::vector<int32_t>& faces,
                        const std::vector<FitOverlayPerson>& people,
                        const FitOverlayOptions& options) {
+  options.Check();
   if (camera.width < 1 || camera.height < 1)
     throw Error(fmt::format("fit overlay: camera size {}x{}", camera.width, camera.height));
   cv::Mat canvas;

@@ -42,15 +42,22 @@ struct FitOverlayPerson {
   int colour = 0;
 };
 
+/// Options of DrawFitOverlay.
 struct FitOverlayOptions {
+  /// Opacity of the meshes over the frame, in [0, 1].
   double mesh_opacity = 0.6;
+  /// A line printed at the top; empty = none.
   std::string caption;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// The overlay described in the file comment. `frame` is BGR 8-bit of the
 /// camera's size, or empty. `faces` [T, 3] are vertex indices of every
-/// person's mesh. Throws Error for a frame of another size, a vertex array
-/// that is not a multiple of 3 or a face index outside a person's vertices.
+/// person's mesh. Throws OptionError for bad options, Error for a frame of
+/// another size, a vertex array that is not a multiple of 3 or a face index
+/// outside a person's vertices.
 cv::Mat DrawFitOverlay(const cv::Mat& frame,
                        const PinholeCamera& camera,
                        const std::vector<int32_t>& faces,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -60,6 +61,19 @@ TEST(FitOverlay, BadInputIsAClearError) {
   FitOverlayPerson ragged = Triangle(2.0f);
   ragged.vertices.pop_back();
   EXPECT_ERROR_CONTAINS(DrawFitOverlay(cv::Mat(), Camera(), {0, 1, 2}, {ragged}), {"person 0"});
+}
+
+TEST(FitOverlayOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(FitOverlayOptions{}.Check());
+  FitOverlayOptions options;
+  options.mesh_opacity = 1.5;
+  try {
+    DrawFitOverlay(cv::Mat(), Camera(), {}, {}, options);
+    ADD_FAILURE() << "an opacity of 1.5 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"mesh_opacity"});
+    EXPECT_STREQ(e.what(), "mesh_opacity must be in [0, 1], got 1.5");
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "intersynth/render/image_write.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -569,17 +570,17 @@ std::array<uint8_t, 3> LinePlotPaletteColour(int index) {
   return kPaletteRgb[static_cast<size_t>(std::max(index, 0)) % kPaletteRgb.size()];
 }
 
+void LinePlotOptions::Check() const {
+  CheckInRange(width, kMinSize, kMaxSize, "width");
+  CheckInRange(height, kMinSize, kMaxSize, "height");
+  if (LowerExtension(output) != "png")
+    throw OptionError(fmt::format("{{output}} {}: a line plot must be a .png", output.string()));
+}
+
 void WriteLinePlot(const std::vector<PlotSeries>& series, const LinePlotOptions& options) {
   // Options and series before any file is touched.
+  options.Check();
   const std::string output = options.output.string();
-  if (options.width < kMinSize || options.width > kMaxSize || options.height < kMinSize ||
-      options.height > kMaxSize) {
-    throw Error(fmt::format("{}: plot size {}x{} is out of range; expected {}..{} pixels a side",
-                            output, options.width, options.height, kMinSize, kMaxSize));
-  }
-  if (LowerExtension(options.output) != "png") {
-    throw Error(fmt::format("{}: a line plot must be a .png", output));
-  }
   if (series.empty()) {
     throw Error(fmt::format("{}: no series to plot", output));
   }

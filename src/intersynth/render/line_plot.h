@@ -75,6 +75,9 @@ struct LinePlotOptions {
   /// series with fewer than 50 drawable points stay raw (the average would
   /// lag far behind them).
   bool smooth = false;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Ticks on "nice" numbers: multiples of a step 1, 2 or 5 x 10^k chosen so
@@ -94,11 +97,12 @@ std::array<uint8_t, 3> LinePlotPaletteColour(int index);
 
 /// Draws `series` (see the file comment) into options.output as a PNG,
 /// written beside the target under a temporary name and renamed on success,
-/// so no partial file stays behind. Throws Error naming options.output when
-/// there is no series, when a series has x and y of different lengths or no
-/// drawable point (finite x and y, and y > 0 on a log axis), when the size is
-/// out of range, when the extension is not .png, when the output folder does
-/// not exist or when OpenCV cannot write the image.
+/// so no partial file stays behind. Throws OptionError for bad options (a
+/// size out of range, an extension other than .png); Error naming
+/// options.output when there is no series, when a series has x and y of
+/// different lengths or no drawable point (finite x and y, and y > 0 on a log
+/// axis), when the output folder does not exist or when OpenCV cannot write
+/// the image.
 void WriteLinePlot(const std::vector<PlotSeries>& series, const LinePlotOptions& options);
 
 }  // namespace intersynth

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -370,10 +371,10 @@ TEST(LinePlot, SizeOutOfRangeIsAnError) {
   options.output = dir / "size.png";
   const PlotSeries s{"", {0, 1}, {0, 1}};
   options.width = 99;
-  EXPECT_ERROR_CONTAINS(WriteLinePlot({s}, options), {"size.png", "99x500", "100..8192"});
+  EXPECT_ERROR_CONTAINS(WriteLinePlot({s}, options), {"width must be in [100, 8192], got 99"});
   options.width = 900;
   options.height = 8193;
-  EXPECT_ERROR_CONTAINS(WriteLinePlot({s}, options), {"900x8193", "100..8192"});
+  EXPECT_ERROR_CONTAINS(WriteLinePlot({s}, options), {"height must be in [100, 8192], got 8193"});
   // The smallest size still draws.
   options.width = 100;
   options.height = 100;
@@ -401,6 +402,22 @@ TEST(LinePlot, MissingFolderIsAnError) {
   EXPECT_ERROR_CONTAINS(WriteLinePlot({PlotSeries{"", {0}, {0}}}, options),
                         {"plot.png", "does not exist"});
   EXPECT_EQ(testing::CountEntries(dir.path()), 0);
+}
+
+TEST(LinePlotOptions, CheckNamesTheBadField) {
+  LinePlotOptions options;
+  options.output = "plot.png";
+  EXPECT_NO_THROW(options.Check());
+  options.height = 99;
+  try {
+    options.Check();
+    ADD_FAILURE() << "a height of 99 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"height"});
+  }
+  options.height = 500;
+  options.output = "plot.svg";
+  EXPECT_ERROR_CONTAINS(options.Check(), {"output plot.svg: a line plot must be a .png"});
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/statistics.h"
 
 namespace intersynth {
@@ -191,17 +192,23 @@ double Round6(double v) {
 
 }  // namespace
 
-std::string MotionExportFormatName(MotionExportFormat format) {
-  return format == MotionExportFormat::kBvh ? "bvh" : "json";
-}
-
-MotionExportFormat ParseMotionExportFormat(const std::string& name) {
-  std::string lower = name;
+MotionExportFormat ParseMotionExportFormat(std::string_view text, std::string_view field) {
+  // Any case: "BVH" is bvh.
+  std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "bvh") return MotionExportFormat::kBvh;
-  if (lower == "json") return MotionExportFormat::kJson;
-  throw Error(fmt::format("unknown export format '{}'; expected bvh or json", name));
+  for (const EnumName<MotionExportFormat>& n : kMotionExportFormatNames) {
+    if (lower == n.name) return n.value;
+  }
+  throw OptionError(fmt::format("{{{}}} must be {}, got '{}'", field,
+                                EnumChoices(kMotionExportFormatNames), text));
+}
+
+void MotionExportOptions::Check() const {
+  if (bvh_decimals < -1 || bvh_decimals > 20) {
+    throw OptionError(
+        fmt::format("{{bvh_decimals}} must be -1 (shortest) or in [0, 20], got {}", bvh_decimals));
+  }
 }
 
 std::vector<fs::path> BvhExportPaths(const fs::path& path, int num_persons) {
@@ -379,16 +386,17 @@ nlohmann::json MotionToJson(const MotionClip& clip) {
 MotionExportReport ExportMotion(const MotionClip& clip,
                                 const fs::path& path,
                                 const MotionExportOptions& options) {
-  // The format first (cheap), then the clip.
+  // The options and the format first (cheap), then the clip.
+  options.Check();
   MotionExportFormat format;
   if (options.format) {
     format = *options.format;
   } else {
     const std::string ext = LowerExtension(path);
     if (ext != "bvh" && ext != "json") {
-      throw Error(fmt::format(
+      throw OptionError(fmt::format(
           "{}: unknown export format '{}' (from the extension); expected .bvh or .json, or give "
-          "the format (--format bvh|json)",
+          "the format ({{format}} bvh|json)",
           PathText(path), ext));
     }
     format = ParseMotionExportFormat(ext);

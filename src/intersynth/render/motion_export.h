@@ -104,11 +104,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/io/bvh.h"
 #include "intersynth/motion/motion_clip.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 
@@ -128,22 +130,31 @@ inline constexpr std::array<std::array<float, 3>, kSmpl22NumJoints> kBvhExportRe
 
 /// The file formats ExportMotion writes.
 enum class MotionExportFormat { kBvh, kJson };
+inline constexpr EnumName<MotionExportFormat> kMotionExportFormatNames[] = {
+    {MotionExportFormat::kBvh, "bvh"}, {MotionExportFormat::kJson, "json"}};
 
 /// "bvh" or "json".
-std::string MotionExportFormatName(MotionExportFormat format);
+inline std::string_view ToString(MotionExportFormat format) {
+  return EnumToString(format, kMotionExportFormatNames);
+}
 
-/// Parses "bvh" or "json" (case-insensitive). Throws Error naming the text and
-/// the valid names otherwise.
-MotionExportFormat ParseMotionExportFormat(const std::string& name);
+/// Parses "bvh" or "json" (case-insensitive). Throws OptionError "{field}
+/// must be bvh or json, got 'text'" otherwise.
+MotionExportFormat ParseMotionExportFormat(std::string_view text,
+                                           std::string_view field = "format");
 
+/// Options of ExportMotion.
 struct MotionExportOptions {
   /// Output format; from the output's extension (.bvh, .json) when empty.
   std::optional<MotionExportFormat> format;
   /// Digits after the decimal point in the BVH (BvhWriteOptions::decimals):
-  /// 6 gives micrometres and 1e-6 degrees.
+  /// 6 gives micrometres and 1e-6 degrees; -1 the shortest exact text.
   int bvh_decimals = 6;
   /// Names the clip in error messages (e.g. the motion file it came from).
   std::string source = "motion";
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// What ExportMotion wrote.
@@ -163,10 +174,11 @@ struct MotionExportReport {
 };
 
 /// Writes `clip` to `path` as options.format says (see the file comment).
-/// Throws Error naming options.source when the clip has no persons or no
-/// frames, its arrays disagree with its sizes, a joint is NaN or infinite
-/// (person, frame and joint named), or the format is unknown; naming the path
-/// when it cannot be written. Nothing is left behind on error.
+/// Throws OptionError for bad options or a format that the path's extension
+/// does not tell; Error naming options.source when the clip has no persons or
+/// no frames, its arrays disagree with its sizes, or a joint is NaN or
+/// infinite (person, frame and joint named); naming the path when it cannot
+/// be written. Nothing is left behind on error.
 MotionExportReport ExportMotion(const MotionClip& clip,
                                 const std::filesystem::path& path,
                                 const MotionExportOptions& options = {});

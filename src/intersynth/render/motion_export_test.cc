@@ -15,6 +15,7 @@
 #include "intersynth/motion/nuisi_source.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -296,8 +297,9 @@ TEST(MotionExport, NonFiniteJointIsNamed) {
 TEST(MotionExport, UnknownFormatIsAnError) {
   testing::TempDir dir;
   EXPECT_ERROR_CONTAINS(ExportMotion(SyntheticSmpl22Motion(1, 5, 1), dir / "x.fbx"),
-                        {"x.fbx", "unknown export format 'fbx'", "--format"});
-  EXPECT_ERROR_CONTAINS(ParseMotionExportFormat("gltf"), {"unknown export format 'gltf'", "bvh"});
+                        {"x.fbx", "unknown export format 'fbx'", "(format bvh|json)"});
+  EXPECT_ERROR_CONTAINS(ParseMotionExportFormat("gltf"),
+                        {"format must be bvh or json, got 'gltf'"});
   EXPECT_EQ(ParseMotionExportFormat("BVH"), MotionExportFormat::kBvh);
   // An explicit format wins over the extension.
   MotionExportOptions options;
@@ -310,6 +312,32 @@ TEST(MotionExport, MissingOutputFolderLeavesNothing) {
   testing::TempDir dir;
   EXPECT_ERROR_CONTAINS(ExportMotion(SyntheticSmpl22Motion(2, 5, 1), dir / "no/such/x.bvh"),
                         {"does not exist"});
+  EXPECT_EQ(testing::CountEntries(dir.path()), 0);
+}
+
+TEST(MotionExportFormat, PrintsAndParsesBackInAnyCase) {
+  for (const EnumName<MotionExportFormat>& n : kMotionExportFormatNames) {
+    EXPECT_EQ(ToString(n.value), n.name);
+    EXPECT_EQ(ParseMotionExportFormat(n.name), n.value);
+  }
+  EXPECT_EQ(ParseMotionExportFormat("Json"), MotionExportFormat::kJson);
+  try {
+    ParseMotionExportFormat("fbx", "export_format");
+    ADD_FAILURE() << "fbx was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"export_format"});
+  }
+}
+
+TEST(MotionExportOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(MotionExportOptions{}.Check());
+  MotionExportOptions options;
+  options.bvh_decimals = -1;  // shortest exact text
+  EXPECT_NO_THROW(options.Check());
+  options.bvh_decimals = 21;
+  testing::TempDir dir;
+  EXPECT_ERROR_CONTAINS(ExportMotion(SyntheticSmpl22Motion(1, 5, 1), dir / "x.bvh", options),
+                        {"bvh_decimals must be -1 (shortest) or in [0, 20], got 21"});
   EXPECT_EQ(testing::CountEntries(dir.path()), 0);
 }
 

@@ -34,6 +34,9 @@ struct ScenePreviewOptions {
   bool show_inliers = true;
   /// Hide the grid where the scene's depth (depth.npy) is nearer than it.
   bool occlude = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// What was drawn.
@@ -42,7 +45,8 @@ struct ScenePreviewReport {
 };
 
 /// Draws the preview (see the file comment) and writes it atomically.
-/// Throws Error naming the scene folder's file that is missing or wrong.
+/// Throws OptionError for bad options, Error naming the scene folder's file
+/// that is missing or wrong.
 ScenePreviewReport RenderScenePreview(const ScenePreviewOptions& options);
 
 }  // namespace intersynth

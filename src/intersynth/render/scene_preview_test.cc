@@ -7,6 +7,7 @@
 #include "intersynth/scene/lift_scene.h"
 #include "intersynth/scene/synthetic_room.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -63,7 +64,23 @@ TEST(ScenePreview, MissingSceneIsNamedAndWritesNothing) {
   EXPECT_ERROR_CONTAINS(RenderScenePreview(options), {"nowhere", "scene.json"});
   EXPECT_FALSE(std::filesystem::exists(options.output));
   options.grid_step = 0.0;
-  EXPECT_ERROR_CONTAINS(RenderScenePreview(options), {"grid step"});
+  EXPECT_ERROR_CONTAINS(RenderScenePreview(options), {"grid_step must be > 0, got 0"});
+}
+
+TEST(ScenePreviewOptions, CheckNamesTheBadField) {
+  ScenePreviewOptions options;
+  options.scene_dir = "scene";
+  options.output = "p.png";
+  EXPECT_NO_THROW(options.Check());
+  options.grid_extent = 0.25;
+  try {
+    options.Check();
+    ADD_FAILURE() << "an extent below the step was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), (std::vector<std::string>{"grid_extent", "grid_step"}));
+    EXPECT_STREQ(e.what(), "grid_extent must be >= grid_step (0.5), got 0.25");
+  }
+  EXPECT_ERROR_CONTAINS(ScenePreviewOptions{}.Check(), {"scene_dir is required"});
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "intersynth/render/image_write.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -373,29 +374,41 @@ StickPreviewCamera MakeStickPreviewCamera(const MotionClip& clip,
   return camera;
 }
 
-StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreviewOptions& options) {
-  // Options and clip before any file is touched.
-  const std::string& source = options.source;
-  const bool video = options.frame < 0;
-  if (options.width < 16 || options.width > 8192 || options.height < 16 || options.height > 8192) {
-    throw Error(fmt::format("preview size {}x{} is out of range; expected 16..8192 pixels a side",
-                            options.width, options.height));
+void StickPreviewOptions::Check() const {
+  CheckRequired(output.string(), "output");
+  CheckInRange(width, 16, 8192, "width");
+  CheckInRange(height, 16, 8192, "height");
+  CheckAtLeast(frame, -1, "frame");
+  CheckFinite(azimuth_deg, "azimuth_deg");
+  CheckFinite(elevation_deg, "elevation_deg");
+  if (!(vertical_fov_deg > 0.0 && vertical_fov_deg < 180.0)) {
+    throw OptionError(
+        fmt::format("{{vertical_fov_deg}} must be in (0, 180), got {}", vertical_fov_deg));
   }
-  if (video && (options.width % 2 != 0 || options.height % 2 != 0)) {
-    throw Error(fmt::format("preview size {}x{}: an MP4 video needs an even width and height",
-                            options.width, options.height));
+  // A video (frame -1) is an MP4 of even size; one frame is an image.
+  const bool video = frame < 0;
+  if (video && (width % 2 != 0 || height % 2 != 0)) {
+    throw OptionError(fmt::format(
+        "{{width}} and {{height}} must be even for an MP4 video, got {}x{}", width, height));
   }
-  const std::string ext = LowerExtension(options.output);
+  const std::string ext = LowerExtension(output);
   if (video && ext != "mp4") {
-    throw Error(
-        fmt::format("{}: a preview video must be an .mp4 (for one frame pass --frame N "
-                    "and a .png)",
-                    options.output.string()));
+    throw OptionError(
+        fmt::format("{{output}} {}: a preview video must be an .mp4 (for one frame pass {{frame}} "
+                    "N and a .png)",
+                    output.string()));
   }
   if (!video && ext != "png" && ext != "jpg" && ext != "jpeg") {
-    throw Error(
-        fmt::format("{}: a preview frame must be a .png (or .jpg)", options.output.string()));
+    throw OptionError(
+        fmt::format("{{output}} {}: a preview frame must be a .png (or .jpg)", output.string()));
   }
+}
+
+StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreviewOptions& options) {
+  // Options and clip before any file is touched.
+  options.Check();
+  const std::string& source = options.source;
+  const bool video = options.frame < 0;
   if (clip.num_persons <= 0 || clip.num_frames <= 0) {
     throw Error(fmt::format("{}: the clip has {} persons and {} frames; nothing to preview", source,
                             clip.num_persons, clip.num_frames));

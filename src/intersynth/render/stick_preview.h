@@ -46,6 +46,7 @@
 
 namespace intersynth {
 
+/// Options of RenderStickPreview.
 struct StickPreviewOptions {
   /// The output: an .mp4 video, or with frame >= 0 a .png image.
   std::filesystem::path output;
@@ -64,6 +65,10 @@ struct StickPreviewOptions {
   double vertical_fov_deg = 45.0;
   /// Names the clip in error messages (e.g. the motion file it came from).
   std::string source = "motion";
+
+  /// Throws OptionError naming the first bad field (the output's extension
+  /// included: .mp4 for a video, .png or .jpg for a frame).
+  void Check() const;
 };
 
 /// The fixed pinhole camera of a preview (see the file comment).
@@ -92,9 +97,9 @@ struct StickPreviewCamera {
   }
 };
 
-/// The camera RenderStickPreview uses for `clip` at options' size and angles.
-/// The clip must have at least one finite joint (else the camera looks at the
-/// origin).
+/// The camera RenderStickPreview uses for `clip` at options' size and angles
+/// (the output is not used, and options are not checked). The clip must have
+/// at least one finite joint (else the camera looks at the origin).
 StickPreviewCamera MakeStickPreviewCamera(const MotionClip& clip,
                                           const StickPreviewOptions& options);
 
@@ -116,12 +121,11 @@ struct StickPreviewReport {
 /// Renders the preview (see the file comment) into options.output: every
 /// frame at the clip's fps into an MP4, or frame options.frame into a PNG.
 /// The file is written beside the target under a temporary name and renamed
-/// on success; no partial file stays behind. Throws Error naming
-/// options.source when the clip has no persons or frames or is inconsistent,
-/// when options.frame is out of range, when the size is out of range (or odd
-/// for a video), or naming the output when its extension does not fit
-/// (.mp4 for a video, .png / .jpg for a frame), its folder does not exist or
-/// OpenCV cannot write it.
+/// on success; no partial file stays behind. Throws OptionError for bad
+/// options (a size out of range or odd for a video, an output extension that
+/// does not fit); Error naming options.source when the clip has no persons or
+/// frames or is inconsistent, or options.frame is past its end, or naming the
+/// output when its folder does not exist or OpenCV cannot write it.
 StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreviewOptions& options);
 
 }  // namespace intersynth

@@ -9,6 +9,7 @@
 #include "intersynth/body/smpl22.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -173,6 +174,31 @@ TEST(StickPreview, WrongExtensionOddSizeAndMissingFolderAreErrors) {
   options.output = dir / "x.mp4";
   EXPECT_ERROR_CONTAINS(RenderStickPreview(TwoPersons(5), options), {"x.mp4", ".png"});
   EXPECT_EQ(testing::CountEntries(dir.path()), 0);
+}
+
+TEST(StickPreviewOptions, CheckNamesTheBadField) {
+  StickPreviewOptions options;
+  options.output = "x.mp4";
+  EXPECT_NO_THROW(options.Check());
+  options.width = 8194;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"width must be in [16, 8192], got 8194"});
+  options.width = 641;
+  try {
+    options.Check();
+    ADD_FAILURE() << "an odd width for a video was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), (std::vector<std::string>{"width", "height"}));
+  }
+  options.width = 640;
+  options.frame = 3;  // one frame: a .png, not the .mp4
+  try {
+    options.Check();
+    ADD_FAILURE() << "an .mp4 for one frame was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"output"});
+  }
+  options.output.clear();
+  EXPECT_ERROR_CONTAINS(options.Check(), {"output is required"});
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -132,22 +133,35 @@ bool RansacFit(const std::vector<PixelPair>& pairs,
 
 }  // namespace
 
+void DisparityFitOptions::Check() const {
+  CheckPositive(ransac_threshold, "ransac_threshold");
+  CheckFinite(ransac_threshold, "ransac_threshold");
+  if (!(ransac_confidence > 0.0 && ransac_confidence < 1.0)) {
+    throw OptionError(
+        fmt::format("{{ransac_confidence}} must be in (0, 1), got {}", ransac_confidence));
+  }
+  CheckAtLeast(ransac_min_iterations, 1, "ransac_min_iterations");
+  if (ransac_max_iterations < ransac_min_iterations) {
+    throw OptionError(
+        fmt::format("{{ransac_max_iterations}} must be >= {{ransac_min_iterations}} ({}), got {}",
+                    ransac_min_iterations, ransac_max_iterations));
+  }
+  CheckPositive(huber_k, "huber_k");
+  CheckFinite(huber_k, "huber_k");
+  CheckPositive(inlier_sigmas, "inlier_sigmas");
+  CheckFinite(inlier_sigmas, "inlier_sigmas");
+  CheckAtLeast(max_iterations, 1, "max_iterations");
+  CheckAtLeast(max_pixels, int64_t{0}, "max_pixels");
+}
+
 DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric,
                                         const std::vector<DepthMap>& disparity,
                                         const DisparityFitOptions& options) {
+  options.Check();
   if (metric.empty() || metric.size() != disparity.size()) {
     throw Error(fmt::format(
         "depth fusion needs one disparity map per metric map, got {} metric and {} disparity",
         metric.size(), disparity.size()));
-  }
-  if (!(options.ransac_threshold > 0.0) ||
-      !(options.ransac_confidence > 0.0 && options.ransac_confidence < 1.0) ||
-      options.ransac_min_iterations < 1 ||
-      options.ransac_max_iterations < options.ransac_min_iterations || !(options.huber_k > 0.0) ||
-      !(options.inlier_sigmas > 0.0) || options.max_iterations < 1 || options.max_pixels < 0) {
-    throw Error(
-        "depth fusion: an option is out of range (thresholds, k and sigmas must be positive, "
-        "confidence in (0, 1), 1 <= min <= max iterations)");
   }
   DisparityFitReport report;
   report.frames = static_cast<int>(metric.size());
@@ -235,7 +249,7 @@ DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric,
     report.message = fmt::format(
         "alpha = {:.4g} < 0: the disparity map falls where the metric depth says things come "
         "nearer; is it a depth map rather than a disparity (inverse depth) map? Pass depth with "
-        "--metric-depth or --depth",
+        "{{metric}} or {{depth}}",
         alpha);
     return report;
   }

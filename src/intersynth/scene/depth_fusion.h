@@ -65,6 +65,9 @@ struct DisparityFitOptions {
   int64_t max_pixels = 1000000;
   /// Seed of RANSAC and of the subsample.
   uint64_t seed = 0;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// What the fit found (an expected failure is reported, not thrown).
@@ -99,8 +102,9 @@ struct DisparityFitReport {
 };
 
 /// Fits alpha, beta over K key frames (metric[k] pairs with disparity[k]; the
-/// sizes may differ within a pair, see the file comment). Throws Error when
-/// the lists are empty or of different lengths, or a map is empty; returns
+/// sizes may differ within a pair, see the file comment). Throws OptionError
+/// for bad options, Error when the lists are empty or of different lengths,
+/// or a map is empty; returns
 /// a failed report when fewer than 2 valid pixel pairs exist or the fit is
 /// degenerate.
 DisparityFitReport FitDisparityToMetric(const std::vector<DepthMap>& metric,

@@ -7,6 +7,7 @@
 #include "intersynth/scene/scene_test_util.h"
 #include "intersynth/scene/synthetic_room.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -127,6 +128,8 @@ TEST(DepthFusion, ADepthMapPassedAsDisparityIsCaught) {
   EXPECT_FALSE(fit.success);
   EXPECT_LT(fit.alpha, 0.0);
   EXPECT_NE(fit.message.find("depth map rather than a disparity"), std::string::npos) << fit.message;
+  // It names LiftSceneInputs' fields, which the CLI shows as its flags.
+  EXPECT_NE(fit.message.find("{metric} or {depth}"), std::string::npos) << fit.message;
 }
 
 TEST(DepthFusion, SameSeedSameFit) {
@@ -135,6 +138,43 @@ TEST(DepthFusion, SameSeedSameFit) {
   const DisparityFitReport b = FitDisparityToMetric({c.metric}, {c.disparity});
   EXPECT_EQ(a.alpha, b.alpha);
   EXPECT_EQ(a.beta, b.beta);
+}
+
+TEST(DisparityFitOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(DisparityFitOptions{}.Check());
+  DisparityFitOptions options;
+  options.huber_k = 0.0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"huber_k must be > 0, got 0"});
+  options = {};
+  options.ransac_confidence = 1.0;
+  const DepthMap m = DepthMap::Filled(4, 4, 2.0f);
+  try {
+    FitDisparityToMetric({m}, {m}, options);
+    ADD_FAILURE() << "a confidence of 1 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"ransac_confidence"});
+  }
+  options = {};
+  options.max_pixels = -1;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"max_pixels must be >= 0, got -1"});
+}
+
+TEST(SyntheticRoomOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(SyntheticRoomOptions{}.Check());
+  SyntheticRoomOptions options;
+  options.camera_height = 3.0;
+  try {
+    RenderSyntheticRoom(options);
+    ADD_FAILURE() << "a camera above the ceiling was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), (std::vector<std::string>{"camera_height", "ceiling"}));
+  }
+  options = {};
+  options.width = 0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"width must be >= 1, got 0"});
+  options = {};
+  options.horizontal_fov_deg = 180.0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"horizontal_fov_deg must be in (0, 180), got 180"});
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "intersynth/io/npy.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -88,7 +89,15 @@ DepthMap DepthMap::Filled(int width, int height, float value) {
   return map;
 }
 
+void DepthReadOptions::Check() const {
+  CheckPositive(png_scale, "png_scale");
+  CheckFinite(png_scale, "png_scale");
+  CheckPositive(npy_scale, "npy_scale");
+  CheckFinite(npy_scale, "npy_scale");
+}
+
 DepthMap ReadDepthMap(const std::filesystem::path& path, const DepthReadOptions& options) {
+  options.Check();
   const std::string extension = LowerExtension(path);
   if (extension == "npy") return FromNpy(path, options.npy_scale);
   if (extension == "png") return FromPng(path, options.png_scale);

@@ -25,7 +25,10 @@
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 
@@ -62,15 +65,19 @@ inline bool IsValidDepth(float z) { return z > 0.0f && z < std::numeric_limits<f
 
 /// Options of ReadDepthMap.
 struct DepthReadOptions {
-  /// Multiplies every stored value (0.001 turns a millimetre PNG into metres).
-  /// For .npy files the default is 1 (values as stored).
+  /// Multiplies every stored value (0.001 turns a millimetre PNG into metres;
+  /// > 0). For .npy files the default is 1 (values as stored).
   double png_scale = 0.001;
   double npy_scale = 1.0;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Reads a depth or disparity map from .npy or .png (see the file comment).
-/// Throws Error naming the file for a missing or unreadable file, an
-/// unsupported extension, dtype or shape, or a multi-channel PNG.
+/// Throws OptionError for bad options; Error naming the file for a missing or
+/// unreadable file, an unsupported extension, dtype or shape, or a
+/// multi-channel PNG.
 DepthMap ReadDepthMap(const std::filesystem::path& path, const DepthReadOptions& options = {});
 
 /// Writes a map as float32 .npy [H, W], atomically.
@@ -85,6 +92,20 @@ RgbImage ReadRgbImage(const std::filesystem::path& path);
 /// as a map of 0/1 floats. Throws Error naming the file.
 DepthMap ReadMask(const std::filesystem::path& path);
 
+/// How Resample picks a target pixel's value (see there).
+enum class ResampleMethod { kArea, kNearest };
+inline constexpr EnumName<ResampleMethod> kResampleMethodNames[] = {
+    {ResampleMethod::kArea, "area"}, {ResampleMethod::kNearest, "nearest"}};
+/// "area" or "nearest".
+inline std::string_view ToString(ResampleMethod method) {
+  return EnumToString(method, kResampleMethodNames);
+}
+/// "area" or "nearest"; throws OptionError naming `field` otherwise.
+inline ResampleMethod ParseResampleMethod(std::string_view text,
+                                          std::string_view field = "resample") {
+  return EnumFromString(text, kResampleMethodNames, field);
+}
+
 /// Resamples a map to new_width x new_height.
 ///   kArea:    the mean of the valid source values under each target pixel
 ///             (downsampling a dense prediction onto a coarser grid); a
@@ -93,7 +114,6 @@ DepthMap ReadMask(const std::filesystem::path& path);
 ///             across object edges: no "flying pixels").
 /// Pixel centres map as (u' + 0.5) = (u + 0.5) * new_width / width (as in
 /// PinholeCamera::Resized). `valid` says which source values count for kArea.
-enum class ResampleMethod { kArea, kNearest };
 DepthMap Resample(const DepthMap& map,
                   int new_width,
                   int new_height,

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "intersynth/io/npy.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -108,6 +110,35 @@ TEST(DepthMap, NearestResamplingPicksSourcePixels) {
   EXPECT_EQ(up.values, (std::vector<float>{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}));
   // Up then down by the same factor is the identity.
   EXPECT_EQ(Resample(up, 2, 2, ResampleMethod::kNearest).values, map.values);
+}
+
+TEST(DepthReadOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(DepthReadOptions{}.Check());
+  DepthReadOptions options;
+  options.png_scale = 0.0;
+  try {
+    ReadDepthMap("any.png", options);
+    ADD_FAILURE() << "png_scale 0 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"png_scale"});
+  }
+  options = {};
+  options.npy_scale = std::numeric_limits<double>::infinity();
+  EXPECT_ERROR_CONTAINS(options.Check(), {"npy_scale must be finite, got inf"});
+}
+
+TEST(ResampleMethod, PrintsAndParsesBack) {
+  for (const EnumName<ResampleMethod>& n : kResampleMethodNames) {
+    EXPECT_EQ(ToString(n.value), n.name);
+    EXPECT_EQ(ParseResampleMethod(n.name), n.value);
+  }
+  try {
+    ParseResampleMethod("cubic");
+    ADD_FAILURE() << "cubic was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"resample"});
+    EXPECT_STREQ(e.what(), "resample must be area or nearest, got 'cubic'");
+  }
 }
 
 }  // namespace

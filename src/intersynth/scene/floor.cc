@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <string_view>
 
 #include "intersynth/geometry/rotation.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -136,29 +138,38 @@ SubsetFit FitSubset(const PointCloud& cloud,
   return fit;
 }
 
-void CheckOptions(const FloorSearchOptions& options) {
-  if (!(options.inlier_threshold > 0.0) || !std::isfinite(options.inlier_threshold)) {
-    throw Error(fmt::format("floor: the inlier threshold must be positive, got {}",
-                            options.inlier_threshold));
-  }
-  for (double tilt : {options.max_tilt_deg, options.max_tilt_with_mask_deg}) {
-    if (!(tilt > 0.0 && tilt < 90.0)) {
-      throw Error(fmt::format("floor: the largest tilt must lie in (0, 90) degrees, got {}", tilt));
-    }
-  }
-  if (options.max_candidates < 1 ||
-      !(options.min_candidate_support > 0.0 && options.min_candidate_support <= 1.0)) {
-    throw Error("floor: need at least one candidate and a candidate support in (0, 1]");
-  }
-  if (options.max_ransac_points < 3 || options.min_inliers < 3) {
-    throw Error("floor: max_ransac_points and min_inliers must be at least 3");
-  }
+// Throws OptionError "{field} must be in (lo, hi), got value" unless lo < value < hi.
+void CheckInOpenRange(double value, double lo, double hi, std::string_view field) {
+  if (!(value > lo && value < hi))
+    throw OptionError(fmt::format("{{{}}} must be in ({}, {}), got {}", field, lo, hi, value));
 }
 
 }  // namespace
 
+void FloorSearchOptions::Check() const {
+  CheckPositive(inlier_threshold, "inlier_threshold");
+  CheckFinite(inlier_threshold, "inlier_threshold");
+  CheckInOpenRange(confidence, 0.0, 1.0, "confidence");
+  CheckAtLeast(min_iterations, 1, "min_iterations");
+  if (max_iterations < min_iterations) {
+    throw OptionError(fmt::format("{{max_iterations}} must be >= {{min_iterations}} ({}), got {}",
+                                  min_iterations, max_iterations));
+  }
+  CheckAtLeast(max_ransac_points, int64_t{3}, "max_ransac_points");
+  CheckFinite(min_camera_height, "min_camera_height");
+  CheckInOpenRange(max_tilt_deg, 0.0, 90.0, "max_tilt_deg");
+  CheckInOpenRange(max_tilt_with_mask_deg, 0.0, 90.0, "max_tilt_with_mask_deg");
+  CheckAtLeast(max_candidates, 1, "max_candidates");
+  if (!(min_candidate_support > 0.0 && min_candidate_support <= 1.0)) {
+    throw OptionError(
+        fmt::format("{{min_candidate_support}} must be in (0, 1], got {}", min_candidate_support));
+  }
+  CheckInRange(min_inlier_ratio, 0.0, 1.0, "min_inlier_ratio");
+  CheckAtLeast(min_inliers, int64_t{3}, "min_inliers");
+}
+
 FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const FloorSearchOptions& options) {
-  CheckOptions(options);
+  options.Check();
   FloorReport report;
   report.from_mask = mask != nullptr;
 

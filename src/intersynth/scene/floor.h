@@ -75,6 +75,9 @@ struct FloorSearchOptions {
   double min_inlier_ratio = 0.2;
   /// Fewest inliers for a floor.
   int64_t min_inliers = 50;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// A plane the no-mask search considered.
@@ -117,7 +120,7 @@ struct FloorReport {
 
 /// Finds the floor in `cloud_in_camera` (see the file comment). `mask`, when
 /// given, is indexed by the cloud's pixel indices (a map of the depth's size;
-/// non-zero = floor). Throws Error for options out of range.
+/// non-zero = floor). Throws OptionError for options out of range.
 FloorReport FindFloor(const PointCloud& cloud_in_camera,
                       const DepthMap* mask,
                       const FloorSearchOptions& options = {});

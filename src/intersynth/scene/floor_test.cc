@@ -7,6 +7,7 @@
 #include "intersynth/scene/scene_test_util.h"
 #include "intersynth/scene/synthetic_room.h"
 #include "intersynth/testing/testing.h"
+#include "intersynth/util/options.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -175,7 +176,7 @@ TEST(Floor, OptionsOutOfRangeThrow) {
   PointCloud cloud;
   FloorSearchOptions options;
   options.inlier_threshold = 0.0;
-  EXPECT_ERROR_CONTAINS(FindFloor(cloud, nullptr, options), {"inlier threshold"});
+  EXPECT_ERROR_CONTAINS(FindFloor(cloud, nullptr, options), {"inlier_threshold"});
   options = FloorSearchOptions();
   options.max_tilt_deg = 90.0;
   EXPECT_ERROR_CONTAINS(FindFloor(cloud, nullptr, options), {"tilt"});
@@ -243,6 +244,28 @@ TEST(WorldFromCameraOnFloor, CameraBelowTheFloorThrows) {
   EXPECT_ERROR_CONTAINS(
       WorldFromCameraOnFloor(Plane{Eigen::Vector3d(0, -1, 0), -1.0}, Eigen::Vector3d::Zero()),
       {"above the floor"});
+}
+
+TEST(FloorSearchOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(FloorSearchOptions{}.Check());
+  FloorSearchOptions options;
+  options.max_tilt_deg = 90.0;
+  try {
+    options.Check();
+    ADD_FAILURE() << "a tilt of 90 degrees was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"max_tilt_deg"});
+    EXPECT_STREQ(e.what(), "max_tilt_deg must be in (0, 90), got 90");
+  }
+  options = {};
+  options.min_candidate_support = 0.0;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"min_candidate_support must be in (0, 1], got 0"});
+  options = {};
+  options.min_inliers = 2;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"min_inliers must be >= 3, got 2"});
+  options = {};
+  options.max_iterations = 10;
+  EXPECT_ERROR_CONTAINS(options.Check(), {"max_iterations must be >= min_iterations (50), got 10"});
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {
@@ -62,15 +63,32 @@ double ExitBox(const Eigen::Vector3d& o,
 
 }  // namespace
 
-SyntheticRoom RenderSyntheticRoom(const SyntheticRoomOptions& options) {
-  if (options.width < 1 || options.height < 1 || !(options.camera_height > 0.0) ||
-      !(options.camera_height < options.ceiling) || !(options.half_width > 0.0) ||
-      !(options.depth > 0.0) || !(options.back > 0.0)) {
-    throw Error(
-        fmt::format("synthetic room: the camera ({} m high) must stand inside a room of positive "
-                    "size under its {} m ceiling, with a positive image size",
-                    options.camera_height, options.ceiling));
+void SyntheticRoomOptions::Check() const {
+  CheckAtLeast(width, 1, "width");
+  CheckAtLeast(height, 1, "height");
+  if (!(horizontal_fov_deg > 0.0 && horizontal_fov_deg < 180.0)) {
+    throw OptionError(
+        fmt::format("{{horizontal_fov_deg}} must be in (0, 180), got {}", horizontal_fov_deg));
   }
+  CheckPositive(camera_height, "camera_height");
+  CheckFinite(pitch_down_deg, "pitch_down_deg");
+  CheckFinite(roll_deg, "roll_deg");
+  CheckPositive(half_width, "half_width");
+  CheckFinite(half_width, "half_width");
+  CheckPositive(depth, "depth");
+  CheckFinite(depth, "depth");
+  CheckPositive(back, "back");
+  CheckFinite(back, "back");
+  CheckFinite(ceiling, "ceiling");
+  // The camera stands inside the room.
+  if (!(camera_height < ceiling)) {
+    throw OptionError(fmt::format("{{camera_height}} ({} m) must be below {{ceiling}} ({} m)",
+                                  camera_height, ceiling));
+  }
+}
+
+SyntheticRoom RenderSyntheticRoom(const SyntheticRoomOptions& options) {
+  options.Check();
   SyntheticRoom room;
   room.camera = PinholeCamera::FromHorizontalFov(options.width, options.height,
                                                  options.horizontal_fov_deg * EIGEN_PI / 180.0);

@@ -22,9 +22,13 @@ namespace intersynth {
 
 /// Options of RenderSyntheticRoom.
 struct SyntheticRoomOptions {
+  /// Image size, pixels.
   int width = 640;
   int height = 480;
+  /// Horizontal field of view, degrees, in (0, 180).
   double horizontal_fov_deg = 70.0;
+  /// The camera (see the file comment): metres above the floor (below the
+  /// ceiling), degrees.
   double camera_height = 1.8;
   double pitch_down_deg = 25.0;
   double roll_deg = 0.0;
@@ -35,6 +39,9 @@ struct SyntheticRoomOptions {
   double ceiling = 2.8;
   /// Whether the bed and the chair are in the room.
   bool furniture = true;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// The rendered room and its truth.
@@ -49,8 +56,8 @@ struct SyntheticRoom {
   DepthMap floor;
 };
 
-/// Renders the room (see the file comment). Throws Error for a camera
-/// outside the room or a non-positive size.
+/// Renders the room (see the file comment). Throws OptionError for a camera
+/// outside the room, a non-positive size or another bad option.
 SyntheticRoom RenderSyntheticRoom(const SyntheticRoomOptions& options = {});
 
 }  // namespace intersynth

@@ -30,6 +30,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "intersynth/util/options.h"
+
 namespace intersynth {
 
 /// Size of the learned text encoder.
@@ -50,6 +52,9 @@ struct TextEncoderOptions {
   double dropout = 0.1;
   /// Width of the output vector (the motion model's conditioning width).
   int64_t out_dim = 256;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 namespace internal {

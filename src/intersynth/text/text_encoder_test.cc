@@ -116,10 +116,10 @@ TEST(TextEncoder, BadIdsAreRejected) {
 TEST(TextEncoder, BadOptionsAreRejected) {
   TextEncoderOptions no_vocab = SmallOptions();
   no_vocab.vocab_size = 0;
-  EXPECT_THROW(TextEncoder{no_vocab}, c10::Error);
+  EXPECT_THROW(TextEncoder{no_vocab}, OptionError);
   TextEncoderOptions odd_heads = SmallOptions();
   odd_heads.heads = 5;
-  EXPECT_THROW(TextEncoder{odd_heads}, c10::Error);
+  EXPECT_THROW(TextEncoder{odd_heads}, OptionError);
 }
 
 TEST(PadTokenBatch, PadsWithZerosToTheLongestList) {

@@ -6,7 +6,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "intersynth/util/options.h"
+
 namespace intersynth {
+
+void ProgressOptions::Check() const {
+  CheckAtLeast(min_interval_s, 0.0, "min_interval_s");
+  CheckFinite(min_interval_s, "min_interval_s");
+  CheckAtLeast(bar_width, 1, "bar_width");
+  if (stream == nullptr) throw OptionError("{stream} is required (a stream to draw on)");
+}
 
 std::string FormatDuration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--:--";
@@ -49,7 +58,9 @@ ProgressBar::ProgressBar(std::string label, int64_t total, ProgressOptions optio
       options_(options),
       enabled_(options.force || isatty(fileno(stdout))),
       start_(std::chrono::steady_clock::now()),
-      last_draw_(start_) {}
+      last_draw_(start_) {
+  options_.Check();
+}
 
 ProgressBar::~ProgressBar() { Finish(); }
 

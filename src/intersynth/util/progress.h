@@ -14,6 +14,7 @@
 
 namespace intersynth {
 
+/// Options of ProgressBar.
 struct ProgressOptions {
   /// Draw even when stdout is not a terminal (tests, forced output).
   bool force = false;
@@ -23,6 +24,9 @@ struct ProgressOptions {
   int bar_width = 30;
   /// Stream to draw on; stdout by default.
   std::FILE* stream = stdout;
+
+  /// Throws OptionError naming the first bad field.
+  void Check() const;
 };
 
 /// Formats one progress line, e.g.
@@ -39,6 +43,7 @@ std::string FormatDuration(double seconds);
 
 class ProgressBar {
  public:
+  /// Throws OptionError for bad `options`.
   ProgressBar(std::string label, int64_t total, ProgressOptions options = {});
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "intersynth/util/options.h"
+
 namespace intersynth {
 namespace {
 
@@ -48,6 +50,25 @@ TEST(Progress, ForcedBarDraws) {
   }
   EXPECT_GT(std::ftell(sink), 0);
   std::fclose(sink);
+}
+
+TEST(ProgressOptions, CheckNamesTheBadField) {
+  EXPECT_NO_THROW(ProgressOptions{}.Check());
+  ProgressOptions options;
+  options.bar_width = 0;
+  try {
+    options.Check();
+    ADD_FAILURE() << "bar_width 0 was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_EQ(e.fields(), std::vector<std::string>{"bar_width"});
+    EXPECT_STREQ(e.what(), "bar_width must be >= 1, got 0");
+  }
+  options = {};
+  options.min_interval_s = -1.0;
+  EXPECT_THROW(options.Check(), OptionError);
+  options = {};
+  options.stream = nullptr;
+  EXPECT_THROW(ProgressBar("x", 1, options), OptionError);
 }
 
 }  // namespace
