@@ -8,8 +8,8 @@
 #include <benchmark/benchmark.h>
 
 #include "body_forward_bench.h"
-#include "intersynth/body_torch/body_model_torch.h"
 #include "intersynth/body/smpl22.h"
+#include "intersynth/body_torch/body_model_torch.h"
 #include "intersynth/util/random.h"
 
 namespace intersynth {
@@ -44,7 +44,12 @@ void BM_BodyForward(benchmark::State& state) {
   static const BodyModelTorch model(SmplSizedModel());
   RunBodyForward(state, model);
 }
-BENCHMARK(BM_BodyForward)->Args({1, 0})->Args({256, 0})->Args({1, 1})->Args({256, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BodyForward)
+    ->Args({1, 0})
+    ->Args({256, 0})
+    ->Args({1, 1})
+    ->Args({256, 1})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace intersynth

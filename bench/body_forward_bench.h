@@ -27,9 +27,8 @@ inline void RunBodyForward(benchmark::State& state, const BodyModelTorch& model)
     if (backward) out.vertices.sum().backward();
     benchmark::DoNotOptimize(out.vertices.data_ptr());
   }
-  state.counters["vertices/s"] =
-      benchmark::Counter(static_cast<double>(n) * model.num_vertices(),
-                         benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["vertices/s"] = benchmark::Counter(static_cast<double>(n) * model.num_vertices(),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
   state.SetLabel(backward ? "forward + backward" : "forward");
 }
 

@@ -13,11 +13,10 @@
 //   OPENBLAS_CORETYPE=SkylakeX build/bench/diffusion_bench --benchmark_counters_tabular=true
 
 #include <benchmark/benchmark.h>
+#include <torch/torch.h>
 
 #include <cstdlib>
 #include <thread>
-
-#include <torch/torch.h>
 
 #include "intersynth/body/retarget.h"
 #include "intersynth/diffusion/losses.h"
@@ -32,13 +31,15 @@ namespace {
 
 torch::Device BenchDevice() {
   const char* device = std::getenv("INTERSYNTH_BENCH_DEVICE");
-  return device != nullptr && std::string(device) == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  return device != nullptr && std::string(device) == "cuda" ? torch::Device(torch::kCUDA)
+                                                            : torch::Device(torch::kCPU);
 }
 
 void SetThreads() {
   const char* threads = std::getenv("INTERSYNTH_BENCH_THREADS");
-  torch::set_num_threads(threads != nullptr ? std::atoi(threads)
-                                            : static_cast<int>(std::thread::hardware_concurrency()));
+  torch::set_num_threads(threads != nullptr
+                             ? std::atoi(threads)
+                             : static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 // 40 synthetic single-person clips of 150 frames and their statistics.
@@ -72,7 +73,8 @@ void BM_TrainStep(benchmark::State& state) {
     plan.kind = SceneKind::kComposed;
     plan.persons = persons;
   }
-  const Tokenizer tokenizer = Tokenizer::Build({"one person walks in a circle while another a third and a fourth"});
+  const Tokenizer tokenizer =
+      Tokenizer::Build({"one person walks in a circle while another a third and a fourth"});
   torch::manual_seed(1);
   MotionDiffusion model(config, tokenizer);
   MotionDiffusion ema(config, tokenizer);
@@ -84,7 +86,8 @@ void BM_TrainStep(benchmark::State& state) {
   int64_t step = 0, rows = 0;
   for (auto _ : state) {
     std::vector<TrainingSample> samples;
-    for (int i = 0; i < config.train.batch; ++i) samples.push_back(DrawSample(corpus, config, plan, 1, step, i));
+    for (int i = 0; i < config.train.batch; ++i)
+      samples.push_back(DrawSample(corpus, config, plan, 1, step, i));
     const TrainingBatch batch = CollateSamples(samples, config.model.max_persons);
     rows = batch.rows;
     const BatchTensors tensors = ToTensors(batch, device);
@@ -95,11 +98,17 @@ void BM_TrainStep(benchmark::State& state) {
     UpdateEma(*model, *ema, 0.999);
     ++step;
   }
-  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * config.train.batch,
-                                                   benchmark::Counter::kIsRate);
+  state.counters["samples/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * config.train.batch, benchmark::Counter::kIsRate);
   state.counters["tokens/sample"] = static_cast<double>(persons * rows);
 }
-BENCHMARK(BM_TrainStep)->Arg(1)->Arg(2)->Arg(4)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(20.0);
+BENCHMARK(BM_TrainStep)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(4)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(20.0);
 
 // DDIM-50 with guidance 2.5, 2 persons x 120 frames; range(0) samples.
 void BM_GenerateDdim50(benchmark::State& state) {
@@ -116,10 +125,12 @@ void BM_GenerateDdim50(benchmark::State& state) {
   torch::Tensor cond, uncond;
   {
     torch::NoGradGuard no_grad;
-    cond = model->EncodeText(std::vector<std::string>(n, "two people shake hands"), torch::zeros({n}, torch::kBool));
+    cond = model->EncodeText(std::vector<std::string>(n, "two people shake hands"),
+                             torch::zeros({n}, torch::kBool));
     uncond = model->NullText(n);
   }
-  const torch::Tensor mask = torch::ones({n, 2, 120}, torch::TensorOptions().dtype(torch::kBool).device(device));
+  const torch::Tensor mask =
+      torch::ones({n, 2, 120}, torch::TensorOptions().dtype(torch::kBool).device(device));
   const torch::Tensor ids = torch::arange(2, torch::kLong).repeat({n, 1}).to(device);
   SamplerOptions options;  // ddim, 50 steps, guidance 2.5
   for (auto _ : state) {
@@ -128,7 +139,12 @@ void BM_GenerateDdim50(benchmark::State& state) {
   state.counters["motions/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()) * n, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_GenerateDdim50)->Arg(1)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(10.0);
+BENCHMARK(BM_GenerateDdim50)
+    ->Arg(1)
+    ->Arg(16)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(10.0);
 
 }  // namespace
 }  // namespace intersynth

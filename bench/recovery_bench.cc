@@ -18,8 +18,8 @@
 #include "body_forward_bench.h"
 #include "intersynth/body_torch/body_model_torch.h"
 #include "intersynth/motion/smpl22_motion.h"
-#include "intersynth/recovery_torch/body_fitting_torch.h"
 #include "intersynth/recovery/simulate_keypoints.h"
+#include "intersynth/recovery_torch/body_fitting_torch.h"
 
 namespace intersynth {
 namespace {
@@ -65,9 +65,9 @@ void BM_FitTrack(benchmark::State& state) {
                                        camera_from_world, track, options);
     reprojection = fit.mean_reprojection_px;
   }
-  state.counters["s/frame/person"] =
-      benchmark::Counter(static_cast<double>(frames),
-                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["s/frame/person"] = benchmark::Counter(
+      static_cast<double>(frames),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.counters["reprojection_px"] = reprojection;
   state.SetLabel(std::string(temporal ? "temporal" : "per-frame") + (adam ? ", adam" : ", lbfgs"));
 }

@@ -18,9 +18,7 @@ namespace {
 
 constexpr int kFrames = 2400;
 
-std::filesystem::path SourceDir() {
-  return std::filesystem::path(INTERSYNTH_BENCH_SOURCE_DIR);
-}
+std::filesystem::path SourceDir() { return std::filesystem::path(INTERSYNTH_BENCH_SOURCE_DIR); }
 
 // The fixture with its frames repeated up to kFrames, as a temp file.
 const std::filesystem::path& LongTake() {

@@ -5,6 +5,11 @@ set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 "$here/install-deps.sh"
 source "$here/env.sh"
+# Structural checks first (seconds): one definition per type, Torch only in
+# Torch folders (scripts/check_tree.py), every source formatted
+# (scripts/check_format.sh).
+python3 "$here/check_tree.py"
+"$here/check_format.sh"
 "$here/build.sh" "$@"
 cd "$INTERSYNTH_BUILD_DIR"
 ctest --output-on-failure -j "$(nproc)" --timeout 600

@@ -1,9 +1,9 @@
 // intersynth demo [--assets DIR] [--out DIR]
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "apps/intersynth/commands.h"
 #include "apps/intersynth/field_flags.h"
@@ -42,10 +42,12 @@ void RunSceneDemo(const std::filesystem::path& assets, const std::filesystem::pa
   preview.scene_dir = scene_out;
   preview.output = out / "scene_nyu_dining_preview.png";
   RenderScenePreview(preview);
-  std::printf("lifted scene: %s -> %s (camera %.2f m above the floor, %.1f%% of the floor within 3 cm of y = 0), "
-              "preview %s\n",
-              scene.c_str(), scene_out.c_str(), result.placement.camera_height, 100.0 * result.floor_within_3cm,
-              preview.output.c_str());
+  std::printf(
+      "lifted scene: %s -> %s (camera %.2f m above the floor, %.1f%% of the floor within 3 cm of y "
+      "= 0), "
+      "preview %s\n",
+      scene.c_str(), scene_out.c_str(), result.placement.camera_height,
+      100.0 * result.floor_within_3cm, preview.output.c_str());
 }
 
 #ifdef INTERSYNTH_WITH_TORCH
@@ -85,7 +87,8 @@ void RunGenerationDemo(const std::filesystem::path& model, const std::filesystem
     preview.source = motion.string();
     RenderStickPreview(generated.motions[0], preview);
     std::printf("generated: \"%s\" (%d person%s, %.1f s) -> %s, %s\n", prompt.text, prompt.persons,
-                prompt.persons == 1 ? "" : "s", generated.sampling_s, motion.c_str(), preview.output.c_str());
+                prompt.persons == 1 ? "" : "s", generated.sampling_s, motion.c_str(),
+                preview.output.c_str());
     ++index;
   }
 }

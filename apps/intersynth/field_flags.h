@@ -10,14 +10,13 @@
 //   flags->AddEnum("--method", "method", &options->method, ParseRecoverMethod, "...");
 //   command->callback([=] { flags->Run([&] { RecoverMotion(*options); }); });
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "intersynth/util/options.h"
 

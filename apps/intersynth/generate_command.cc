@@ -2,9 +2,9 @@
 //   [--samples N] [--seed S] [--guidance G] [--sampler ddim|ddpm] [--steps K]
 //   --out OUT.npz [--bvh] [--preview] [--motion IN.npz --keep-frames A:B,... | --keep-person K]
 
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "apps/intersynth/commands.h"
 #include "apps/intersynth/field_flags.h"
@@ -40,8 +40,10 @@ void SetupGenerate(CLI::App* command) {
       "of IN.npz whole and generates the other --persons - 1 around it (partner\n"
       "generation). The kept joints are copied exactly; the output keeps IN's world frame.\n\n"
       "Examples:\n"
-      "  intersynth generate --model assets/models/intersynth-cpu --text \"a person waves\" --out wave.npz --preview\n"
-      "  intersynth generate --model runs/cpu1 --text \"one person walks while another waves\" --persons 2 \\\n"
+      "  intersynth generate --model assets/models/intersynth-cpu --text \"a person waves\" --out "
+      "wave.npz --preview\n"
+      "  intersynth generate --model runs/cpu1 --text \"one person walks while another waves\" "
+      "--persons 2 \\\n"
       "      --seconds 5 --samples 4 --seed 7 --out pair.npz --bvh\n"
       "  intersynth generate --model runs/cpu1 --text \"a person walks\" --motion walk.npz \\\n"
       "      --keep-frames 0:20,100:120 --out inbetween.npz");
@@ -50,62 +52,72 @@ void SetupGenerate(CLI::App* command) {
   flags->Add("--model", "model_dir", model.get(), "run folder or bundled model folder")->required();
   flags->Add("--text", "text", &o.text, "the prompt")->required();
   flags->Add("--persons", "persons", &o.persons, "people in the scene")->capture_default_str();
-  auto frames = flags->Add("--frames", "frames", &o.frames,
-                           "frames per motion (at the training data's frame rate, 20 fps by default)");
-  flags->Add("--seconds", "seconds", &o.seconds, "duration instead of --frames (default 6)")->excludes(frames);
+  auto frames =
+      flags->Add("--frames", "frames", &o.frames,
+                 "frames per motion (at the training data's frame rate, 20 fps by default)");
+  flags->Add("--seconds", "seconds", &o.seconds, "duration instead of --frames (default 6)")
+      ->excludes(frames);
   flags->Add("--samples", "samples", &o.samples, "motions to draw")->capture_default_str();
   flags->Add("--seed", "seed", &o.seed, "seed of the noise")->capture_default_str();
-  flags->Add("--guidance", "guidance", &o.guidance, "classifier-free guidance scale")->capture_default_str();
+  flags->Add("--guidance", "guidance", &o.guidance, "classifier-free guidance scale")
+      ->capture_default_str();
   flags->AddEnum("--sampler", "sampler", &o.sampler, ParseSamplerKind, "ddim or ddpm");
   flags->Add("--steps", "sampler_steps", &o.sampler_steps, "DDIM steps")->capture_default_str();
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
   flags->Add("--motion", "motion", motion.get(), "input motion for inpainting (.npz)");
-  flags->Add("--keep-frames", "keep_frames", keep_frames.get(), "frame ranges of --motion to keep, FIRST:LAST,...");
+  flags->Add("--keep-frames", "keep_frames", keep_frames.get(),
+             "frame ranges of --motion to keep, FIRST:LAST,...");
   flags->Add("--keep-person", "keep_person", &o.keep_person, "person of --motion to keep whole");
   flags->Add("--out", "out", out.get(), "output motion file (.npz)")->required();
   command->add_flag("--bvh", *bvh, "also write a BVH per person and sample next to --out");
-  command->add_flag("--preview", *preview, "also write a stick-figure MP4 per sample next to --out");
-  command->callback([=] { flags->Run([&] {
-    const std::filesystem::path out_path = *out;
-    if (out_path.extension() != ".npz") throw Error("--out must end in .npz, got " + *out);
-    options->model_dir = *model;
-    options->motion = *motion;
-    if (!keep_frames->empty()) options->keep_frames = ParseFrameRanges(*keep_frames);
-    const GenerateResult result = Generate(*options);
-    if (!result.unknown_words.empty()) LogWarn("{}", UnknownWordsWarning(result.unknown_words));
-    if (result.dropped_words > 0) {
-      LogWarn("the prompt is longer than the text encoder reads: its last {} words were dropped", result.dropped_words);
-    }
-    for (size_t i = 0; i < result.motions.size(); ++i) {
-      const MotionClip& clip = result.motions[i];
-      std::filesystem::path path = out_path;
-      if (result.motions.size() > 1) {
-        path = out_path.parent_path() / fmt::format("{}_{:03}.npz", out_path.stem().string(), i);
+  command->add_flag("--preview", *preview,
+                    "also write a stick-figure MP4 per sample next to --out");
+  command->callback([=] {
+    flags->Run([&] {
+      const std::filesystem::path out_path = *out;
+      if (out_path.extension() != ".npz") throw Error("--out must end in .npz, got " + *out);
+      options->model_dir = *model;
+      options->motion = *motion;
+      if (!keep_frames->empty()) options->keep_frames = ParseFrameRanges(*keep_frames);
+      const GenerateResult result = Generate(*options);
+      if (!result.unknown_words.empty()) LogWarn("{}", UnknownWordsWarning(result.unknown_words));
+      if (result.dropped_words > 0) {
+        LogWarn("the prompt is longer than the text encoder reads: its last {} words were dropped",
+                result.dropped_words);
       }
-      WriteMotionFile(path, clip);
-      std::printf("wrote %s (%d person%s, %d frames at %.0f fps)\n", path.c_str(), clip.num_persons,
-                  clip.num_persons == 1 ? "" : "s", clip.num_frames, clip.fps);
-      if (*bvh) {
-        MotionExportOptions export_options;
-        export_options.format = MotionExportFormat::kBvh;
-        export_options.source = path.string();
-        std::filesystem::path bvh_path = path;
-        std::printf("%s\n", ExportMotion(clip, bvh_path.replace_extension(".bvh"), export_options).summary.c_str());
+      for (size_t i = 0; i < result.motions.size(); ++i) {
+        const MotionClip& clip = result.motions[i];
+        std::filesystem::path path = out_path;
+        if (result.motions.size() > 1) {
+          path = out_path.parent_path() / fmt::format("{}_{:03}.npz", out_path.stem().string(), i);
+        }
+        WriteMotionFile(path, clip);
+        std::printf("wrote %s (%d person%s, %d frames at %.0f fps)\n", path.c_str(),
+                    clip.num_persons, clip.num_persons == 1 ? "" : "s", clip.num_frames, clip.fps);
+        if (*bvh) {
+          MotionExportOptions export_options;
+          export_options.format = MotionExportFormat::kBvh;
+          export_options.source = path.string();
+          std::filesystem::path bvh_path = path;
+          std::printf("%s\n", ExportMotion(clip, bvh_path.replace_extension(".bvh"), export_options)
+                                  .summary.c_str());
+        }
+        if (*preview) {
+          StickPreviewOptions preview_options;
+          std::filesystem::path mp4 = path;
+          preview_options.output = mp4.replace_extension(".mp4");
+          preview_options.source = path.string();
+          RenderStickPreview(clip, preview_options);
+          std::printf("wrote %s\n", preview_options.output.c_str());
+        }
       }
-      if (*preview) {
-        StickPreviewOptions preview_options;
-        std::filesystem::path mp4 = path;
-        preview_options.output = mp4.replace_extension(".mp4");
-        preview_options.source = path.string();
-        RenderStickPreview(clip, preview_options);
-        std::printf("wrote %s\n", preview_options.output.c_str());
-      }
-    }
-    std::printf("sampled %zu motion%s in %.2f s (%s, %d steps, guidance %.2f)\n", result.motions.size(),
-                result.motions.size() == 1 ? "" : "s", result.sampling_s,
-                std::string(ToString(options->sampler)).c_str(), result.sampler_steps, options->guidance);
-  }); });
+      std::printf("sampled %zu motion%s in %.2f s (%s, %d steps, guidance %.2f)\n",
+                  result.motions.size(), result.motions.size() == 1 ? "" : "s", result.sampling_s,
+                  std::string(ToString(options->sampler)).c_str(), result.sampler_steps,
+                  options->guidance);
+    });
+  });
 }
 
 }  // namespace intersynth::cli

@@ -135,7 +135,8 @@ void SetupLiftScene(CLI::App* command) {
   field_flags->Add("--seed", "floor.seed", &options->floor.seed, "seed of the RANSAC fits")
       ->capture_default_str();
   field_flags->Add("--out", "out", &flags->out, "scene folder to write")->required();
-  field_flags->AddFlag("--overwrite", "overwrite", &flags->overwrite, "replace an existing scene folder");
+  field_flags->AddFlag("--overwrite", "overwrite", &flags->overwrite,
+                       "replace an existing scene folder");
   command->callback([=] {
     field_flags->Run([&] {
       const auto start = std::chrono::steady_clock::now();

@@ -29,18 +29,23 @@ void SetOpenBlasCoreTypeForTorchCommands(int argc, char** argv) {
   if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
   const char* subcommand = nullptr;
   for (int i = 1; i < argc && subcommand == nullptr; ++i) {
-    if (argv[i][0] != '-') subcommand = argv[i];
-    else if (std::strcmp(argv[i], "--log-level") == 0) ++i;
+    if (argv[i][0] != '-')
+      subcommand = argv[i];
+    else if (std::strcmp(argv[i], "--log-level") == 0)
+      ++i;
   }
-  static const char* kTorchCommands[] = {"train", "generate", "demo", "evaluator", "evaluate", "lift-scene",
-                                       "recover"};
-  if (subcommand == nullptr || std::none_of(std::begin(kTorchCommands), std::end(kTorchCommands),
-                                            [&](const char* name) { return std::strcmp(subcommand, name) == 0; })) {
+  static const char* kTorchCommands[] = {"train",    "generate",   "demo",   "evaluator",
+                                         "evaluate", "lift-scene", "recover"};
+  if (subcommand == nullptr ||
+      std::none_of(std::begin(kTorchCommands), std::end(kTorchCommands),
+                   [&](const char* name) { return std::strcmp(subcommand, name) == 0; })) {
     return;
   }
   std::ifstream cpuinfo("/proc/cpuinfo");
-  const std::string text((std::istreambuf_iterator<char>(cpuinfo)), std::istreambuf_iterator<char>());
-  setenv("OPENBLAS_CORETYPE", text.find("avx512f") != std::string::npos ? "SkylakeX" : "Haswell", 1);
+  const std::string text((std::istreambuf_iterator<char>(cpuinfo)),
+                         std::istreambuf_iterator<char>());
+  setenv("OPENBLAS_CORETYPE", text.find("avx512f") != std::string::npos ? "SkylakeX" : "Haswell",
+         1);
   execv("/proc/self/exe", argv);  // returns only on failure: carry on as we are
 #else
   (void)argc;

@@ -19,7 +19,8 @@ void SetupModel(CLI::App* command) {
       "  intersynth model info runs/cpu1 --curves curves.png\n"
       "  intersynth model export --model runs/cpu1 --out assets/models/intersynth-cpu --half");
 
-  CLI::App* info = command->add_subcommand("info", "Describe a model folder (sizes, training, data)");
+  CLI::App* info =
+      command->add_subcommand("info", "Describe a model folder (sizes, training, data)");
   auto info_dir = std::make_shared<std::string>();
   auto curves_png = std::make_shared<std::string>();
   info->add_option("DIR", *info_dir, "run or model folder")->required();
@@ -35,7 +36,8 @@ void SetupModel(CLI::App* command) {
   });
 
   CLI::App* exporter = command->add_subcommand(
-      "export", "Copy a run into a folder that only generates (EMA weights, config, tokenizer, statistics)");
+      "export",
+      "Copy a run into a folder that only generates (EMA weights, config, tokenizer, statistics)");
   auto run = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto half = std::make_shared<bool>(false);

@@ -17,12 +17,12 @@ void PrintSummary(const RecoverOptions& options, const RecoverReport& report) {
   const char* started = report.starts == RecoverStarts::kRegressor   ? "the regressor"
                         : report.starts == RecoverStarts::kStartFrom ? "--start-from"
                                                                      : "no prediction";
-  std::printf("%s: %d persons, %d frames at %.0f fps (%s%s), %d fits, %d frames started from "
-              "%s, mean reprojection %.2f px, %.1f s\n",
-              options.out.c_str(), report.persons, report.frames, report.fps,
-              std::string(ToString(report.method)).c_str(),
-              report.smoothed ? " + smoothing" : "", report.fits, report.started_frames, started,
-              report.mean_reprojection_px, report.seconds);
+  std::printf(
+      "%s: %d persons, %d frames at %.0f fps (%s%s), %d fits, %d frames started from "
+      "%s, mean reprojection %.2f px, %.1f s\n",
+      options.out.c_str(), report.persons, report.frames, report.fps,
+      std::string(ToString(report.method)).c_str(), report.smoothed ? " + smoothing" : "",
+      report.fits, report.started_frames, started, report.mean_reprojection_px, report.seconds);
 }
 
 }  // namespace
@@ -60,12 +60,14 @@ void SetupRecover(CLI::App* command) {
       "      --frames coco/ --preview fits/ --out coco_fits.npz\n"
       "  intersynth recover --keypoints kp.json --intrinsics K.json --frames video.mp4 \\\n"
       "      --regressor hmr2.pt --out motion.npz");
-  flags->Add("--keypoints", "keypoints", &o.keypoints,
-             "keypoint JSON (COCO, COCO results, PoseTrack18)")
+  flags
+      ->Add("--keypoints", "keypoints", &o.keypoints,
+            "keypoint JSON (COCO, COCO results, PoseTrack18)")
       ->required();
   flags->Add("--intrinsics", "intrinsics", &o.intrinsics,
              "camera intrinsics JSON (or a scene.json)");
-  flags->Add("--scene", "scene", &o.scene, "scene folder of lift-scene: camera, floor, world frame");
+  flags->Add("--scene", "scene", &o.scene,
+             "scene folder of lift-scene: camera, floor, world frame");
   flags->Add("--body", "body", &o.body, "body model (.npz)")->capture_default_str();
   flags->Add("--prior", "prior", &o.prior, "pose prior (.npz, intersynth prior train)")
       ->capture_default_str();
@@ -81,47 +83,54 @@ void SetupRecover(CLI::App* command) {
              "predictions (needs --frames)");
   flags->Add("--start-from", "start_from", &o.start_from,
              "motion file whose joints the fits start from (persons in track-id order)");
-  flags->Add("--start-noise-mm", "start_noise_mm", &o.start_noise_mm,
-             "Gaussian noise (mm) added to --start-from's joints (experiments)")
+  flags
+      ->Add("--start-noise-mm", "start_noise_mm", &o.start_noise_mm,
+            "Gaussian noise (mm) added to --start-from's joints (experiments)")
       ->capture_default_str();
   flags->Add("--start-seed", "start_seed", &o.start_seed, "seed of --start-noise-mm")
       ->capture_default_str();
   flags->AddFlag("--smooth", "smooth", &o.smooth, "smooth the fitted parameters afterwards");
-  flags->Add("--smooth-lambda", "smooth_lambda", &o.smooth_lambda,
-             "smoothing strength (Whittaker-Henderson lambda, frames^4)")
+  flags
+      ->Add("--smooth-lambda", "smooth_lambda", &o.smooth_lambda,
+            "smoothing strength (Whittaker-Henderson lambda, frames^4)")
       ->capture_default_str();
   flags->Add("--fps", "fps", &o.fps, "frame rate recorded in the motion file")
       ->capture_default_str();
   flags->Add("--betas", "fit.num_betas", &o.fit.num_betas, "shape directions fitted")
       ->capture_default_str();
-  flags->Add("--iterations", "fit.stage_iterations", &o.fit.stage_iterations,
-             "iterations per stage")
+  flags
+      ->Add("--iterations", "fit.stage_iterations", &o.fit.stage_iterations, "iterations per stage")
       ->capture_default_str();
   flags->AddEnum("--optimizer", "fit.optimizer", &o.fit.optimizer, ParseBodyFitOptimizer,
                  "adam | lbfgs (adam: 10 steps of --adam-lr per iteration; lbfgs: about 9 "
                  "times faster, less accurate)");
-  flags->Add("--adam-lr", "fit.adam_learning_rate", &o.fit.adam_learning_rate,
-             "Adam's learning rate")
+  flags
+      ->Add("--adam-lr", "fit.adam_learning_rate", &o.fit.adam_learning_rate,
+            "Adam's learning rate")
       ->capture_default_str();
-  flags->Add("--hypothesis-iterations", "fit.hypothesis_iterations", &o.fit.hypothesis_iterations,
-             "iterations of each pose hypothesis' fit")
+  flags
+      ->Add("--hypothesis-iterations", "fit.hypothesis_iterations", &o.fit.hypothesis_iterations,
+            "iterations of each pose hypothesis' fit")
       ->capture_default_str();
-  flags->Add("--pose-weight", "fit.pose_weight", &o.fit.pose_weight,
-             "pose prior weight (last stage)")
+  flags
+      ->Add("--pose-weight", "fit.pose_weight", &o.fit.pose_weight,
+            "pose prior weight (last stage)")
       ->capture_default_str();
-  flags->Add("--smooth-weight", "fit.smooth_weight", &o.fit.smooth_weight,
-             "constant-velocity weight of temporal fitting")
+  flags
+      ->Add("--smooth-weight", "fit.smooth_weight", &o.fit.smooth_weight,
+            "constant-velocity weight of temporal fitting")
       ->capture_default_str();
-  flags->Add("--offset-weight", "fit.offset_weight", &o.fit.offset_weight,
-             "weight of the temporal fit's per-person skeleton adaptation (0: off)")
+  flags
+      ->Add("--offset-weight", "fit.offset_weight", &o.fit.offset_weight,
+            "weight of the temporal fit's per-person skeleton adaptation (0: off)")
       ->capture_default_str();
-  flags->Add("--hypotheses", "fit.pose_hypotheses", &o.fit.pose_hypotheses,
-             "start each frame from every prior component's mean and keep the best (0 / 1)")
+  flags
+      ->Add("--hypotheses", "fit.pose_hypotheses", &o.fit.pose_hypotheses,
+            "start each frame from every prior component's mean and keep the best (0 / 1)")
       ->capture_default_str();
   flags->AddFlag("--overwrite", "overwrite", &o.overwrite, "replace an existing output file");
-  command->callback([options, flags] {
-    flags->Run([&] { PrintSummary(*options, RecoverMotion(*options)); });
-  });
+  command->callback(
+      [options, flags] { flags->Run([&] { PrintSummary(*options, RecoverMotion(*options)); }); });
 }
 
 }  // namespace intersynth::cli

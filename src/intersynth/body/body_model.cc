@@ -148,8 +148,8 @@ BodyModelData LoadBodyModel(const std::filesystem::path& path) {
   if (archive.count("coco17_face_vertices") != 0) {
     for (int64_t v : IntArray(archive, "coco17_face_vertices", {5}, path)) {
       if (v < 0 || v >= V) {
-        throw Error(fmt::format(
-            "{}: key 'coco17_face_vertices': vertex {} is outside [0, {})", source, v, V));
+        throw Error(fmt::format("{}: key 'coco17_face_vertices': vertex {} is outside [0, {})",
+                                source, v, V));
       }
       model.coco17_face_vertices.push_back(static_cast<int>(v));
     }
@@ -202,9 +202,9 @@ void SaveBodyModel(const std::filesystem::path& path, const BodyModelData& model
         std::vector<int64_t>(model.smpl22_joints.begin(), model.smpl22_joints.end()));
   }
   if (!model.coco17_face_vertices.empty()) {
-    archive["coco17_face_vertices"] =
-        NpyArray::Int64({5}, std::vector<int64_t>(model.coco17_face_vertices.begin(),
-                                                  model.coco17_face_vertices.end()));
+    archive["coco17_face_vertices"] = NpyArray::Int64(
+        {5},
+        std::vector<int64_t>(model.coco17_face_vertices.begin(), model.coco17_face_vertices.end()));
   }
   if (!model.joint_names.empty())
     archive["joint_names"] = NpyArray::Unicode({J}, model.joint_names);

@@ -108,7 +108,8 @@ double GaussianMixture::MaxMixtureEnergy(const Eigen::VectorXd& x, int* best) co
   return energy;
 }
 
-void GaussianMixture::Write(const std::filesystem::path& path, const std::string& description,
+void GaussianMixture::Write(const std::filesystem::path& path,
+                            const std::string& description,
                             const std::map<std::string, NpyArray>& extra) const {
   const int K = components(), D = dimension();
   std::vector<double> means, covariances;

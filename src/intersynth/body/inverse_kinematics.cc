@@ -52,8 +52,9 @@ std::vector<Quaternion<double>> SwingInverseKinematics(
         const Vec3 bone = JointAt(joints, t, child) - JointAt(joints, t, parent);
         const double length = bone.norm();
         const auto& o = kHumanML3DRawOffsets[child];
-        const Quat swing = length > 0.0 ? QuaternionBetween(Vec3(o[0], o[1], o[2]), Vec3(bone / length))
-                                        : QuaternionIdentity<double>();
+        const Quat swing = length > 0.0
+                               ? QuaternionBetween(Vec3(o[0], o[1], o[2]), Vec3(bone / length))
+                               : QuaternionIdentity<double>();
         out[child] = QuaternionMultiply(QuaternionConjugate(r), swing);
         r = QuaternionMultiply(r, out[child]);
         accumulated[child] = r;

@@ -53,7 +53,8 @@ std::vector<Quaternion<double>> SwingInverseKinematics(
 /// Rest offsets o_j [22] (metres) of a clip's skeleton: the median length of
 /// each bone parent(j) -> j over the frames of `joints` [T, 22, 3], along
 /// HumanML3D's rest direction of that bone. o_0 is zero.
-std::array<Vector3<double>, kSmpl22NumJoints> Smpl22RestOffsets(const float* joints, int num_frames);
+std::array<Vector3<double>, kSmpl22NumJoints> Smpl22RestOffsets(const float* joints,
+                                                                int num_frames);
 
 /// Forward kinematics along kSmpl22Parents (see the formula above): joints
 /// [T, 22, 3] from local rotations [T * 22] (w, x, y, z), the root positions

@@ -21,7 +21,9 @@ std::vector<float> SampleJoints(int* num_frames) {
 }
 
 // positions -> IK -> FK with the clip's own bone lengths.
-double RoundTripError(const std::vector<float>& joints, int num_frames, const SwingIkOptions& options) {
+double RoundTripError(const std::vector<float>& joints,
+                      int num_frames,
+                      const SwingIkOptions& options) {
   // Any root orientation works; a yaw that changes over the clip exercises it.
   std::vector<Quat> roots(num_frames);
   std::vector<Vector3<double>> root_positions(num_frames);
@@ -31,10 +33,11 @@ double RoundTripError(const std::vector<float>& joints, int num_frames, const Sw
     root_positions[t] = Vector3<double>(p[0], p[1], p[2]);
   }
   const auto local = SwingInverseKinematics(joints.data(), num_frames, roots, options);
-  const auto rebuilt = Smpl22ForwardKinematics(
-      local, root_positions, Smpl22RestOffsets(joints.data(), num_frames));
+  const auto rebuilt =
+      Smpl22ForwardKinematics(local, root_positions, Smpl22RestOffsets(joints.data(), num_frames));
   double worst = 0.0;
-  for (size_t i = 0; i < joints.size(); ++i) worst = std::max(worst, double(std::abs(joints[i] - rebuilt[i])));
+  for (size_t i = 0; i < joints.size(); ++i)
+    worst = std::max(worst, double(std::abs(joints[i] - rebuilt[i])));
   return worst;
 }
 
@@ -103,10 +106,12 @@ TEST(UniformBoneLengths, StretchedBonesComeBackToTheirMedianKeepingDirections) {
     const float* clean = joints.data() + static_cast<size_t>(t) * kSmpl22NumJoints * 3;
     for (int j = 1; j < kSmpl22NumJoints; ++j) {
       const int parent = kSmpl22Parents[j];
-      Vector3<double> bone(clean[3 * j] - clean[3 * parent], clean[3 * j + 1] - clean[3 * parent + 1],
+      Vector3<double> bone(clean[3 * j] - clean[3 * parent],
+                           clean[3 * j + 1] - clean[3 * parent + 1],
                            clean[3 * j + 2] - clean[3 * parent + 2]);
       bone *= (bone.norm() + 0.03) / bone.norm();
-      for (int c = 0; c < 3; ++c) frame[3 * j + c] = static_cast<float>(frame[3 * parent + c] + bone[c]);
+      for (int c = 0; c < 3; ++c)
+        frame[3 * j + c] = static_cast<float>(frame[3 * parent + c] + bone[c]);
     }
   }
   const std::array<double, kSmpl22NumJoints> before = BoneLengthStd(noisy.data(), num_frames);

@@ -133,9 +133,11 @@ ImportedTake ImportMocapTake(const fs::path& path, const MocapImportOptions& opt
     positions = AmcForwardKinematics(skeleton, ReadAmc(path, skeleton), options.amc_fps);
     take.metres_per_unit = AsfUnitMetres(skeleton);
   } else {
-    throw Error(fmt::format("{}: not a motion-capture take (expected .bvh or .amc)", path.string()));
+    throw Error(
+        fmt::format("{}: not a motion-capture take (expected .bvh or .amc)", path.string()));
   }
-  if (positions.num_frames < 1) throw Error(fmt::format("{}: the take has no frames", path.string()));
+  if (positions.num_frames < 1)
+    throw Error(fmt::format("{}: the take has no frames", path.string()));
 
   // smpl22 joints with the floor at y = 0.
   const JointMap& map = FindJointMap(positions, maps, path.string());

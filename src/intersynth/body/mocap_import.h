@@ -60,11 +60,13 @@ struct ImportedTake {
 /// asking for {joint_map}), a length unit that cannot be told (asking for
 /// {metres_per_unit}) or an .amc take without its skeleton (asking for
 /// {asf}); Error naming the file for unreadable input.
-ImportedTake ImportMocapTake(const std::filesystem::path& path, const MocapImportOptions& options = {});
+ImportedTake ImportMocapTake(const std::filesystem::path& path,
+                             const MocapImportOptions& options = {});
 
 /// The ASF skeleton of an .amc take: `given` when not empty, else the only
 /// .asf file beside the take. Throws OptionError (asking for {asf}) otherwise.
-std::filesystem::path FindAsfFor(const std::filesystem::path& amc, const std::filesystem::path& given);
+std::filesystem::path FindAsfFor(const std::filesystem::path& amc,
+                                 const std::filesystem::path& given);
 
 /// The guess described above from the median head height `height_in_units`
 /// (file units). Throws Error naming `what` when no unit fits.

@@ -16,7 +16,9 @@
 namespace intersynth {
 namespace {
 
-std::filesystem::path Fixture(const std::string& name) { return testing::SourceDir() / "testdata" / name; }
+std::filesystem::path Fixture(const std::string& name) {
+  return testing::SourceDir() / "testdata" / name;
+}
 
 float LowestY(const ImportedTake& take) {
   float lowest = take.joints[1];
@@ -25,10 +27,10 @@ float LowestY(const ImportedTake& take) {
 }
 
 TEST(GuessMetresPerUnit, PicksTheOnePlausibleUnit) {
-  EXPECT_DOUBLE_EQ(GuessMetresPerUnit(1.38, "a.bvh"), 1.0);          // metres
-  EXPECT_DOUBLE_EQ(GuessMetresPerUnit(136.0, "a.bvh"), 0.01);        // Bandai, cm
-  EXPECT_DOUBLE_EQ(GuessMetresPerUnit(1450.0, "a.bvh"), 0.001);      // mm
-  EXPECT_DOUBLE_EQ(GuessMetresPerUnit(57.0, "a.bvh"), 0.0254);       // inch
+  EXPECT_DOUBLE_EQ(GuessMetresPerUnit(1.38, "a.bvh"), 1.0);            // metres
+  EXPECT_DOUBLE_EQ(GuessMetresPerUnit(136.0, "a.bvh"), 0.01);          // Bandai, cm
+  EXPECT_DOUBLE_EQ(GuessMetresPerUnit(1450.0, "a.bvh"), 0.001);        // mm
+  EXPECT_DOUBLE_EQ(GuessMetresPerUnit(57.0, "a.bvh"), 0.0254);         // inch
   EXPECT_DOUBLE_EQ(GuessMetresPerUnit(25.7, "a.bvh"), 0.0254 / 0.45);  // CMU, ASF unit
 }
 
@@ -58,7 +60,8 @@ TEST(MocapImport, GivenUnitIsUsedAsIs) {
 TEST(MocapImport, FpsOverrideReplacesTheHeader) {
   MocapImportOptions options;
   options.fps_override = 120.0;
-  EXPECT_DOUBLE_EQ(ImportMocapTake(Fixture("bvh/reactidle_001_acted_first4.bvh"), options).fps, 120.0);
+  EXPECT_DOUBLE_EQ(ImportMocapTake(Fixture("bvh/reactidle_001_acted_first4.bvh"), options).fps,
+                   120.0);
   options.fps_override = -1.0;
   EXPECT_ERROR_CONTAINS(ImportMocapTake(Fixture("bvh/reactidle_001_acted_first4.bvh"), options),
                         {"fps_override must be >= 0, got -1"});

@@ -1,10 +1,9 @@
 #include "intersynth/body/retarget.h"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <string>
-
-#include <Eigen/Core>
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/error.h"
@@ -107,9 +106,10 @@ bool IsAddedTPose(const std::vector<float>& joints, int num_frames) {
     return Eigen::Vector3d(p[0], p[1], p[2]);
   };
   // Arms horizontal and stretched out at frame 0.
-  const bool arms_level =
-      std::abs(at(0, kSmpl22LeftWrist).y() - at(0, kSmpl22LeftShoulder).y()) < kArmHeightTolerance &&
-      std::abs(at(0, kSmpl22RightWrist).y() - at(0, kSmpl22RightShoulder).y()) < kArmHeightTolerance;
+  const bool arms_level = std::abs(at(0, kSmpl22LeftWrist).y() - at(0, kSmpl22LeftShoulder).y()) <
+                              kArmHeightTolerance &&
+                          std::abs(at(0, kSmpl22RightWrist).y() - at(0, kSmpl22RightShoulder).y()) <
+                              kArmHeightTolerance;
   const bool arms_out = (at(0, kSmpl22LeftWrist) - at(0, kSmpl22RightWrist)).norm() > kMinWristSpan;
   if (!arms_level || !arms_out) return false;
   // A jump to frame 1: the pose was not part of the recorded motion.

@@ -52,7 +52,9 @@ struct PutOnFloorOptions {
 /// lowest foot JOINT is, as in HumanML3D). Returns the floor height removed
 /// (metres). No-op returning 0 when num_frames is 0. Throws OptionError for
 /// bad options, Error when joints.size() != num_frames * 66.
-double PutOnFloor(std::vector<float>& joints, int num_frames, const PutOnFloorOptions& options = {});
+double PutOnFloor(std::vector<float>& joints,
+                  int num_frames,
+                  const PutOnFloorOptions& options = {});
 
 /// Whether frame 0 of `joints` [T, 22, 3] is a T-pose added before the take
 /// (CMU conversions often start so): the arms are horizontal (both wrists

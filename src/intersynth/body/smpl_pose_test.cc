@@ -59,7 +59,8 @@ TEST(SmplPose, RecoversRotationsUpToTheUnobservableTwist) {
     for (int p = kSmpl22Parents[k]; p >= 0; p = kSmpl22Parents[p]) g = local[p] * g;
     return g;
   };
-  for (int k : {0, 9}) EXPECT_LT((world(recovered, k) - world(truth, k)).norm(), 1e-5) << "joint " << k;
+  for (int k : {0, 9})
+    EXPECT_LT((world(recovered, k) - world(truth, k)).norm(), 1e-5) << "joint " << k;
   // Leaves get the identity.
   for (int k : LeafJointsOfSmpl22())
     EXPECT_LT((recovered[k] - Matrix3<double>::Identity()).norm(), 1e-12);

@@ -80,8 +80,7 @@ BodyModelOutput BodyModelTorch::Forward(const torch::Tensor& betas,
 torch::Tensor BodyModelTorch::RestJoints(const torch::Tensor& betas) const {
   const int64_t b = betas.size(1);
   torch::Tensor joints = j_template_.unsqueeze(0).expand({betas.size(0), num_joints_, 3});
-  if (b > 0)
-    joints = joints + torch::einsum("nb,jkb->njk", {betas, j_shapedirs_.narrow(2, 0, b)});
+  if (b > 0) joints = joints + torch::einsum("nb,jkb->njk", {betas, j_shapedirs_.narrow(2, 0, b)});
   return joints;
 }
 
@@ -109,11 +108,10 @@ BodyModelOutput BodyModelTorch::ForwardRotations(const torch::Tensor& betas,
   torch::Tensor posedirs = posedirs_;
   if (vertex_ids.defined()) {
     if (vertex_ids.dim() != 1 || vertex_ids.scalar_type() != torch::kInt64 ||
-        (vertex_ids.numel() > 0 &&
-         (vertex_ids.min().item<int64_t>() < 0 ||
-          vertex_ids.max().item<int64_t>() >= num_vertices_))) {
-      throw Error(fmt::format("{}: vertex_ids must be int64 [n] within [0, {})", source_,
-                              num_vertices_));
+        (vertex_ids.numel() > 0 && (vertex_ids.min().item<int64_t>() < 0 ||
+                                    vertex_ids.max().item<int64_t>() >= num_vertices_))) {
+      throw Error(
+          fmt::format("{}: vertex_ids must be int64 [n] within [0, {})", source_, num_vertices_));
     }
     const torch::Tensor ids = vertex_ids.to(v_template_.device());
     v_template = v_template_.index_select(0, ids);
@@ -130,8 +128,7 @@ BodyModelOutput BodyModelTorch::ForwardRotations(const torch::Tensor& betas,
   // Shape: v_shaped = T + S beta; the rest joints J = J_regressor (T + S beta).
   const int64_t b = betas.size(1);
   torch::Tensor v_shaped = v_template.unsqueeze(0).expand({N, V, 3});
-  if (b > 0)
-    v_shaped = v_shaped + torch::einsum("nb,vkb->nvk", {betas, shapedirs.narrow(2, 0, b)});
+  if (b > 0) v_shaped = v_shaped + torch::einsum("nb,vkb->nvk", {betas, shapedirs.narrow(2, 0, b)});
   torch::Tensor rest_joints = RestJoints(betas);  // [N, J, 3]
   if (joint_offsets.defined()) {
     if (joint_offsets.dim() != 3 || (joint_offsets.size(0) != N && joint_offsets.size(0) != 1) ||

@@ -22,9 +22,8 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "intersynth/util/options.h"
 
@@ -34,7 +33,7 @@ namespace intersynth {
 /// subset of the steps, eta = 0) or DDPM (every step).
 enum class SamplerKind { kDdim, kDdpm };
 inline constexpr EnumName<SamplerKind> kSamplerKindNames[] = {{SamplerKind::kDdim, "ddim"},
-                                                               {SamplerKind::kDdpm, "ddpm"}};
+                                                              {SamplerKind::kDdpm, "ddpm"}};
 inline std::string_view ToString(SamplerKind kind) { return EnumToString(kind, kSamplerKindNames); }
 /// "ddim" or "ddpm"; throws OptionError naming `field` otherwise.
 inline SamplerKind ParseSamplerKind(std::string_view text, std::string_view field = "sampler") {

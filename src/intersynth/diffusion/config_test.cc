@@ -64,19 +64,24 @@ TEST(DiffusionConfig, RoundTripsThroughJson) {
 }
 
 TEST(DiffusionConfig, UnknownKeysAndSectionsAreErrors) {
-  EXPECT_THAT(ErrorOf({{"model", {{"d_modle", 128}}}}),
-              HasSubstr("test.json: unknown key 'model.d_modle' (known in 'model': d_model, layers"));
-  EXPECT_THAT(ErrorOf({{"optimizer", {{"lr", 1}}}}), HasSubstr("unknown config section 'optimizer'"));
+  EXPECT_THAT(
+      ErrorOf({{"model", {{"d_modle", 128}}}}),
+      HasSubstr("test.json: unknown key 'model.d_modle' (known in 'model': d_model, layers"));
+  EXPECT_THAT(ErrorOf({{"optimizer", {{"lr", 1}}}}),
+              HasSubstr("unknown config section 'optimizer'"));
 }
 
 TEST(DiffusionConfig, WrongTypesAndRangesAreErrors) {
-  EXPECT_THAT(ErrorOf({{"model", {{"layers", 2.5}}}}), HasSubstr("model.layers: expected an integer"));
+  EXPECT_THAT(ErrorOf({{"model", {{"layers", 2.5}}}}),
+              HasSubstr("model.layers: expected an integer"));
   EXPECT_THAT(ErrorOf({{"train", {{"lr", "fast"}}}}), HasSubstr("train.lr: expected a number"));
-  EXPECT_THAT(ErrorOf({{"model", {{"d_model", 250}, {"heads", 4}}}}), HasSubstr("divisible by model.heads"));
+  EXPECT_THAT(ErrorOf({{"model", {{"d_model", 250}, {"heads", 4}}}}),
+              HasSubstr("divisible by model.heads"));
   EXPECT_THAT(ErrorOf({{"train", {{"cond_drop", 1.5}}}}),
               HasSubstr("test.json: train.cond_drop must be in [0, 1], got 1.5"));
   EXPECT_THAT(ErrorOf({{"diffusion", {{"t_bar", 1000}}}}), HasSubstr("t_bar"));
-  EXPECT_THAT(ErrorOf({{"model", {{"person_embedding_init_std", 0.0}}}}), HasSubstr("person_embedding_init_std"));
+  EXPECT_THAT(ErrorOf({{"model", {{"person_embedding_init_std", 0.0}}}}),
+              HasSubstr("person_embedding_init_std"));
   EXPECT_THAT(ErrorOf({{"train", {{"crop_frames", 500}}}}), HasSubstr("crop_frames"));
   EXPECT_THAT(ErrorOf(nlohmann::json::array()), HasSubstr("expected a JSON object"));
 }

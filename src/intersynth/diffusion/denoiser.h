@@ -65,7 +65,9 @@ class AdaLnBlockImpl : public torch::nn::Module {
  public:
   AdaLnBlockImpl(int64_t d_model, int64_t heads, int64_t ff_dim, double dropout);
   /// h [B, L, d], c [B, d], key_mask [B, L] -> [B, L, d].
-  torch::Tensor forward(const torch::Tensor& h, const torch::Tensor& c, const torch::Tensor& key_mask);
+  torch::Tensor forward(const torch::Tensor& h,
+                        const torch::Tensor& c,
+                        const torch::Tensor& key_mask);
 
  private:
   torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr};

@@ -95,7 +95,8 @@ TEST(Denoiser, PermutingPersonsWithTheirIdsPermutesTheOutput) {
                                                 in.ids.index_select(1, order));
   EXPECT_TRUE(torch::allclose(permuted, out.index_select(1, order), 1e-5, 1e-5));
   // The identity embedding matters: the same persons under other ids differ.
-  const torch::Tensor other = model->forward(in.x, in.t, in.cond, in.mask, torch::tensor({{1, 2, 3}}, torch::kLong));
+  const torch::Tensor other =
+      model->forward(in.x, in.t, in.cond, in.mask, torch::tensor({{1, 2, 3}}, torch::kLong));
   EXPECT_FALSE(torch::allclose(other, out, 1e-4, 1e-4));
 }
 
@@ -105,7 +106,8 @@ TEST(Denoiser, ConditionAndStepChangeTheOutput) {
   Inputs in = RandomInputs(1, 1, 8);
   const torch::Tensor out = model->forward(in.x, in.t, in.cond, in.mask, in.ids);
   EXPECT_FALSE(torch::allclose(model->forward(in.x, in.t, in.cond + 1, in.mask, in.ids), out));
-  EXPECT_FALSE(torch::allclose(model->forward(in.x, (in.t + 100) % 1000, in.cond, in.mask, in.ids), out));
+  EXPECT_FALSE(
+      torch::allclose(model->forward(in.x, (in.t + 100) % 1000, in.cond, in.mask, in.ids), out));
 }
 
 // Tokens of two persons in one frame differ only by their identity embeddings
@@ -121,12 +123,15 @@ TEST(Denoiser, IdentityEmbeddingStartsOnTheScaleOfTheFrameEncoding) {
   const torch::Tensor weight = model->named_parameters()["person_embedding.weight"];
   const double rms = weight.pow(2).mean().sqrt().item<double>();
   EXPECT_NEAR(rms, config.person_embedding_init_std, 0.05 * config.person_embedding_init_std);
-  const double pe_rms = SinusoidalEncoding(torch::arange(196, torch::kLong), 256).pow(2).mean().sqrt().item<double>();
+  const double pe_rms =
+      SinusoidalEncoding(torch::arange(196, torch::kLong), 256).pow(2).mean().sqrt().item<double>();
   EXPECT_GT(rms / pe_rms, 0.5);
   EXPECT_LT(rms / pe_rms, 1.5);
   config.person_embedding_init_std = 0.1;
   Denoiser narrow(config, kC, 16);
-  EXPECT_NEAR(narrow->named_parameters()["person_embedding.weight"].pow(2).mean().sqrt().item<double>(), 0.1, 0.005);
+  EXPECT_NEAR(
+      narrow->named_parameters()["person_embedding.weight"].pow(2).mean().sqrt().item<double>(),
+      0.1, 0.005);
 }
 
 TEST(Denoiser, SinusoidalEncodingValues) {

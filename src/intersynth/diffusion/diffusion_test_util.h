@@ -58,7 +58,8 @@ inline FeatureNormalizer TinyNormalizer(const std::vector<MotionClip>& clips) {
   FeatureStatistics statistics;
   for (const MotionClip& clip : clips) {
     const InterGenFeatures f = EncodeInterGen(clip);
-    statistics.Add(f.values.data(), static_cast<int64_t>(f.num_persons) * f.num_rows, InterGenLayout::kDim);
+    statistics.Add(f.values.data(), static_cast<int64_t>(f.num_persons) * f.num_rows,
+                   InterGenLayout::kDim);
   }
   return statistics.Finish("tiny clips");
 }
@@ -66,13 +67,17 @@ inline FeatureNormalizer TinyNormalizer(const std::vector<MotionClip>& clips) {
 /// Writes a dataset folder (motion/dataset.h layout) with `singles`
 /// one-person clips and `pairs` two-person clips in the train split and one
 /// of each in val. Captions cycle through a few sentences.
-inline void WriteTinyDataset(const std::filesystem::path& dir, int singles = 6, int pairs = 2, int frames = 40) {
-  static const char* kTexts[] = {"a person walks forward", "someone walks in a circle", "a person turns left",
-                                 "the person walks slowly"};
+inline void WriteTinyDataset(const std::filesystem::path& dir,
+                             int singles = 6,
+                             int pairs = 2,
+                             int frames = 40) {
+  static const char* kTexts[] = {"a person walks forward", "someone walks in a circle",
+                                 "a person turns left", "the person walks slowly"};
   std::filesystem::create_directories(dir / "clips");
   std::ofstream index(dir / "index.jsonl");
   std::vector<MotionClip> train_clips;
-  std::ofstream train_list(dir / "train.txt"), val_list(dir / "val.txt"), test_list(dir / "test.txt");
+  std::ofstream train_list(dir / "train.txt"), val_list(dir / "val.txt"),
+      test_list(dir / "test.txt");
   int k = 0;
   auto add = [&](int persons, const std::string& split) {
     const std::string text = persons == 1 ? kTexts[k % 4] : "two people walk side by side";
@@ -105,7 +110,8 @@ inline void WriteTinyDataset(const std::filesystem::path& dir, int singles = 6, 
 }
 
 /// The tiny config as a config file.
-inline void WriteTinyConfig(const std::filesystem::path& path, const DiffusionConfig& config = TinyDiffusionConfig()) {
+inline void WriteTinyConfig(const std::filesystem::path& path,
+                            const DiffusionConfig& config = TinyDiffusionConfig()) {
   std::ofstream(path) << DiffusionConfigToJson(config).dump(2);
 }
 

@@ -12,9 +12,8 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
-#include <torch/torch.h>
-
 #include <fmt/format.h>
+#include <torch/torch.h>
 
 #include "intersynth/util/error.h"
 
@@ -27,7 +26,8 @@ int EnvInt(const char* name, int fallback) {
   char* end = nullptr;
   const long parsed = std::strtol(value, &end, 10);
   if (*end != '\0' || parsed < 0 || parsed > 1 << 30) {
-    throw Error(fmt::format("environment variable {}={} is not a non-negative integer", name, value));
+    throw Error(
+        fmt::format("environment variable {}={} is not a non-negative integer", name, value));
   }
   return static_cast<int>(parsed);
 }
@@ -37,7 +37,8 @@ int EnvInt(const char* name, int fallback) {
 void DistributedOptions::Check() const {
   CheckAtLeast(world_size, 1, "world_size");
   if (rank < 0 || rank >= world_size)
-    throw OptionError(fmt::format("{{rank}} must be in [0, {{world_size}}) = [0, {}), got {}", world_size, rank));
+    throw OptionError(
+        fmt::format("{{rank}} must be in [0, {{world_size}}) = [0, {}), got {}", world_size, rank));
   CheckInRange(master_port, 1, 65535, "master_port");
   CheckPositive(timeout_s, "timeout_s");
   CheckRequired(master_addr, "master_addr");
@@ -78,7 +79,8 @@ DistributedOptions DistributedOptionsFromEnvironment() {
   options.master_port = EnvInt("MASTER_PORT", 29500);
   if (options.world_size < 1) throw Error("WORLD_SIZE must be at least 1");
   if (options.rank >= options.world_size) {
-    throw Error(fmt::format("RANK={} must be below WORLD_SIZE={}", options.rank, options.world_size));
+    throw Error(
+        fmt::format("RANK={} must be below WORLD_SIZE={}", options.rank, options.world_size));
   }
   if (options.master_port < 1 || options.master_port > 65535) {
     throw Error(fmt::format("MASTER_PORT={} is not a TCP port", options.master_port));
@@ -90,13 +92,15 @@ ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options
   options.Check();
   if (options.world_size <= 1) return;
 #ifndef INTERSYNTH_HAVE_GLOO
-  throw Error(fmt::format("WORLD_SIZE={}: this build has no Gloo (install libgloo-dev and rebuild) and can only "
-                          "train in one process",
-                          options.world_size));
+  throw Error(fmt::format(
+      "WORLD_SIZE={}: this build has no Gloo (install libgloo-dev and rebuild) and can only "
+      "train in one process",
+      options.world_size));
 #else
   if (options.backend != "gloo") {
-    throw Error(fmt::format("distributed backend '{}' is not built into this LibTorch (this build has gloo)",
-                            options.backend));
+    throw Error(fmt::format(
+        "distributed backend '{}' is not built into this LibTorch (this build has gloo)",
+        options.backend));
   }
   try {
     c10d::TCPStoreOptions store_options;
@@ -108,12 +112,14 @@ ProcessGroup::ProcessGroup(const DistributedOptions& options) : options_(options
     impl_->store = c10::make_intrusive<c10d::TCPStore>(options.master_addr, store_options);
     auto gloo_options = c10d::ProcessGroupGloo::Options::create();
     gloo_options->timeout = std::chrono::seconds(options.timeout_s);
-    gloo_options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(options.master_addr));
-    impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, options.rank, options.world_size,
-                                                               gloo_options);
+    gloo_options->devices.push_back(
+        c10d::ProcessGroupGloo::createDeviceForHostname(options.master_addr));
+    impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, options.rank,
+                                                               options.world_size, gloo_options);
   } catch (const std::exception& e) {
-    throw Error(fmt::format("data-parallel rendezvous at {}:{} (rank {} of {}) failed: {}", options.master_addr,
-                            options.master_port, options.rank, options.world_size, e.what()));
+    throw Error(fmt::format("data-parallel rendezvous at {}:{} (rank {} of {}) failed: {}",
+                            options.master_addr, options.master_port, options.rank,
+                            options.world_size, e.what()));
   }
 #endif
 }

@@ -6,7 +6,8 @@ namespace intersynth {
 namespace {
 
 // One schedule quantity per step, so GatherScheduleValue can look them up.
-std::vector<double> PerStep(const NoiseSchedule& schedule, double (NoiseSchedule::*value)(int) const) {
+std::vector<double> PerStep(const NoiseSchedule& schedule,
+                            double (NoiseSchedule::*value)(int) const) {
   std::vector<double> out(schedule.steps());
   for (int t = 0; t < schedule.steps(); ++t) out[t] = (schedule.*value)(t);
   return out;
@@ -22,7 +23,8 @@ double Sqrt(double v) { return std::sqrt(v); }
 
 }  // namespace
 
-torch::Tensor GatherScheduleValue(const std::vector<double>& values, const torch::Tensor& t,
+torch::Tensor GatherScheduleValue(const std::vector<double>& values,
+                                  const torch::Tensor& t,
                                   const torch::Tensor& like) {
   TORCH_CHECK(t.dim() == 1 && t.size(0) == like.size(0), "t must be [B] with B = ", like.size(0));
   TORCH_CHECK(t.numel() == 0 || (t.min().item<int64_t>() >= 0 &&
@@ -36,29 +38,38 @@ torch::Tensor GatherScheduleValue(const std::vector<double>& values, const torch
   return on_device.index_select(0, t.to(like.device(), torch::kLong)).view(shape);
 }
 
-torch::Tensor QSample(const NoiseSchedule& schedule, const torch::Tensor& x0, const torch::Tensor& t,
+torch::Tensor QSample(const NoiseSchedule& schedule,
+                      const torch::Tensor& x0,
+                      const torch::Tensor& t,
                       const torch::Tensor& noise) {
   const std::vector<double> abar = PerStep(schedule, &NoiseSchedule::alpha_bar);
   return GatherScheduleValue(Map(abar, Sqrt), t, x0) * x0 +
          GatherScheduleValue(Map(Map(abar, OneMinus), Sqrt), t, x0) * noise;
 }
 
-torch::Tensor EpsilonFromX0(const NoiseSchedule& schedule, const torch::Tensor& x_t, const torch::Tensor& t,
+torch::Tensor EpsilonFromX0(const NoiseSchedule& schedule,
+                            const torch::Tensor& x_t,
+                            const torch::Tensor& t,
                             const torch::Tensor& x0) {
   const std::vector<double> abar = PerStep(schedule, &NoiseSchedule::alpha_bar);
   return (x_t - GatherScheduleValue(Map(abar, Sqrt), t, x_t) * x0) /
          GatherScheduleValue(Map(Map(abar, OneMinus), Sqrt), t, x_t);
 }
 
-torch::Tensor X0FromEpsilon(const NoiseSchedule& schedule, const torch::Tensor& x_t, const torch::Tensor& t,
+torch::Tensor X0FromEpsilon(const NoiseSchedule& schedule,
+                            const torch::Tensor& x_t,
+                            const torch::Tensor& t,
                             const torch::Tensor& eps) {
   const std::vector<double> abar = PerStep(schedule, &NoiseSchedule::alpha_bar);
   return (x_t - GatherScheduleValue(Map(Map(abar, OneMinus), Sqrt), t, x_t) * eps) /
          GatherScheduleValue(Map(abar, Sqrt), t, x_t);
 }
 
-torch::Tensor DdpmStep(const NoiseSchedule& schedule, const torch::Tensor& x_t, const torch::Tensor& t,
-                       const torch::Tensor& x0_hat, const torch::Tensor& noise) {
+torch::Tensor DdpmStep(const NoiseSchedule& schedule,
+                       const torch::Tensor& x_t,
+                       const torch::Tensor& t,
+                       const torch::Tensor& x0_hat,
+                       const torch::Tensor& noise) {
   const torch::Tensor mean =
       GatherScheduleValue(PerStep(schedule, &NoiseSchedule::posterior_coef_x0), t, x_t) * x0_hat +
       GatherScheduleValue(PerStep(schedule, &NoiseSchedule::posterior_coef_xt), t, x_t) * x_t;
@@ -71,16 +82,22 @@ torch::Tensor DdpmStep(const NoiseSchedule& schedule, const torch::Tensor& x_t, 
   return mean + nonzero.view(shape) * GatherScheduleValue(sigma, t, x_t) * noise;
 }
 
-torch::Tensor DdimStep(const NoiseSchedule& schedule, const torch::Tensor& x_t, int t, int t_prev,
+torch::Tensor DdimStep(const NoiseSchedule& schedule,
+                       const torch::Tensor& x_t,
+                       int t,
+                       int t_prev,
                        const torch::Tensor& x0_hat) {
-  TORCH_CHECK(t >= 0 && t < schedule.steps() && t_prev < t && t_prev >= -1, "bad DDIM step ", t, " -> ", t_prev);
+  TORCH_CHECK(t >= 0 && t < schedule.steps() && t_prev < t && t_prev >= -1, "bad DDIM step ", t,
+              " -> ", t_prev);
   const double abar_t = schedule.alpha_bar(t);
   const double abar_prev = t_prev < 0 ? 1.0 : schedule.alpha_bar(t_prev);
   const torch::Tensor eps = (x_t - std::sqrt(abar_t) * x0_hat) / std::sqrt(1.0 - abar_t);
   return std::sqrt(abar_prev) * x0_hat + std::sqrt(1.0 - abar_prev) * eps;
 }
 
-torch::Tensor GuidedX0(const torch::Tensor& x0_cond, const torch::Tensor& x0_uncond, double guidance) {
+torch::Tensor GuidedX0(const torch::Tensor& x0_cond,
+                       const torch::Tensor& x0_uncond,
+                       double guidance) {
   return x0_uncond + guidance * (x0_cond - x0_uncond);
 }
 

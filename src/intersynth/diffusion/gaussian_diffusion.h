@@ -25,32 +25,47 @@ namespace intersynth {
 
 /// Schedule values at steps t [B] as a float tensor [B, 1, ..., 1] shaped to
 /// broadcast against `like`.
-torch::Tensor GatherScheduleValue(const std::vector<double>& values, const torch::Tensor& t,
+torch::Tensor GatherScheduleValue(const std::vector<double>& values,
+                                  const torch::Tensor& t,
                                   const torch::Tensor& like);
 
 /// sqrt(abar_t) x_0 + sqrt(1 - abar_t) noise.
-torch::Tensor QSample(const NoiseSchedule& schedule, const torch::Tensor& x0, const torch::Tensor& t,
+torch::Tensor QSample(const NoiseSchedule& schedule,
+                      const torch::Tensor& x0,
+                      const torch::Tensor& t,
                       const torch::Tensor& noise);
 
 /// The epsilon that turns x_0 into x_t at step t.
-torch::Tensor EpsilonFromX0(const NoiseSchedule& schedule, const torch::Tensor& x_t, const torch::Tensor& t,
+torch::Tensor EpsilonFromX0(const NoiseSchedule& schedule,
+                            const torch::Tensor& x_t,
+                            const torch::Tensor& t,
                             const torch::Tensor& x0);
 
 /// The x_0 that x_t came from given its noise.
-torch::Tensor X0FromEpsilon(const NoiseSchedule& schedule, const torch::Tensor& x_t, const torch::Tensor& t,
+torch::Tensor X0FromEpsilon(const NoiseSchedule& schedule,
+                            const torch::Tensor& x_t,
+                            const torch::Tensor& t,
                             const torch::Tensor& eps);
 
 /// One DDPM ancestral step from every sample's t to t - 1; `noise` is z
 /// (ignored where t = 0).
-torch::Tensor DdpmStep(const NoiseSchedule& schedule, const torch::Tensor& x_t, const torch::Tensor& t,
-                       const torch::Tensor& x0_hat, const torch::Tensor& noise);
+torch::Tensor DdpmStep(const NoiseSchedule& schedule,
+                       const torch::Tensor& x_t,
+                       const torch::Tensor& t,
+                       const torch::Tensor& x0_hat,
+                       const torch::Tensor& noise);
 
 /// One deterministic DDIM step from step t to step t_prev (-1: to x_0). All
 /// samples share t and t_prev.
-torch::Tensor DdimStep(const NoiseSchedule& schedule, const torch::Tensor& x_t, int t, int t_prev,
+torch::Tensor DdimStep(const NoiseSchedule& schedule,
+                       const torch::Tensor& x_t,
+                       int t,
+                       int t_prev,
                        const torch::Tensor& x0_hat);
 
 /// x0_uncond + guidance * (x0_cond - x0_uncond).
-torch::Tensor GuidedX0(const torch::Tensor& x0_cond, const torch::Tensor& x0_uncond, double guidance);
+torch::Tensor GuidedX0(const torch::Tensor& x0_cond,
+                       const torch::Tensor& x0_uncond,
+                       double guidance);
 
 }  // namespace intersynth

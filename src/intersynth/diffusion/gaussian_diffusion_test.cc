@@ -46,8 +46,9 @@ TEST(GaussianDiffusion, LastStepsReturnTheX0Prediction) {
   // DDIM to "step -1" (abar = 1) is x0_hat; DDPM at t = 0 adds no noise and
   // its posterior mean is x0_hat.
   EXPECT_TRUE(torch::allclose(DdimStep(schedule, x_t, 20, -1, x0), x0, 1e-6, 1e-6));
-  EXPECT_TRUE(torch::allclose(DdpmStep(schedule, x_t, torch::zeros({2}, torch::kLong), x0, torch::randn({2, 4})),
-                              x0, 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(
+      DdpmStep(schedule, x_t, torch::zeros({2}, torch::kLong), x0, torch::randn({2, 4})), x0, 1e-5,
+      1e-5));
 }
 
 TEST(GaussianDiffusion, DdimStepKeepsTheImpliedNoise) {
@@ -56,8 +57,8 @@ TEST(GaussianDiffusion, DdimStepKeepsTheImpliedNoise) {
   const torch::Tensor x0 = torch::randn({3, 5}), eps = torch::randn({3, 5});
   const torch::Tensor x_t = QSample(schedule, x0, torch::full({3}, 600, torch::kLong), eps);
   const torch::Tensor x_prev = DdimStep(schedule, x_t, 600, 400, x0);
-  EXPECT_TRUE(torch::allclose(EpsilonFromX0(schedule, x_prev, torch::full({3}, 400, torch::kLong), x0), eps, 1e-4,
-                              1e-4));
+  EXPECT_TRUE(torch::allclose(
+      EpsilonFromX0(schedule, x_prev, torch::full({3}, 400, torch::kLong), x0), eps, 1e-4, 1e-4));
 }
 
 }  // namespace

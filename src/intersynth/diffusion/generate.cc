@@ -1,10 +1,10 @@
 #include "intersynth/diffusion/generate.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "intersynth/body/retarget.h"
 #include "intersynth/diffusion/model_io.h"
@@ -29,7 +29,7 @@ constexpr int kDim = InterGenLayout::kDim;
 // EncodeInterGen gives T - 1 rows (a velocity needs the next frame), so the
 // clip is extended by one frame extrapolated at constant velocity first.
 struct InpaintingInput {
-  MotionClip clip;          // the input, in world
+  MotionClip clip;            // the input, in world
   InterGenFeatures features;  // [P, T, 262] raw, canonical on person 0 at frame 0
 };
 
@@ -37,10 +37,12 @@ InpaintingInput EncodeInput(MotionClip clip, int only_person) {
   if (only_person >= 0) {
     // Keep the one person (the others are regenerated).
     MotionClip one = MotionClip::Zeros(1, clip.num_frames, clip.fps);
-    std::copy_n(clip.person(only_person), static_cast<size_t>(clip.num_frames) * kNumJoints * 3, one.person(0));
+    std::copy_n(clip.person(only_person), static_cast<size_t>(clip.num_frames) * kNumJoints * 3,
+                one.person(0));
     if (!clip.valid.empty()) {
-      one.valid.assign(clip.valid.begin() + static_cast<size_t>(only_person) * clip.num_frames * kNumJoints,
-                       clip.valid.begin() + static_cast<size_t>(only_person + 1) * clip.num_frames * kNumJoints);
+      one.valid.assign(
+          clip.valid.begin() + static_cast<size_t>(only_person) * clip.num_frames * kNumJoints,
+          clip.valid.begin() + static_cast<size_t>(only_person + 1) * clip.num_frames * kNumJoints);
     }
     one.text = clip.text;
     clip = std::move(one);
@@ -49,11 +51,13 @@ InpaintingInput EncodeInput(MotionClip clip, int only_person) {
   clip.root_translation.clear();
   MotionClip extended = MotionClip::Zeros(clip.num_persons, clip.num_frames + 1, clip.fps);
   for (int p = 0; p < clip.num_persons; ++p) {
-    for (int t = 0; t < clip.num_frames; ++t) std::copy_n(clip.joint(p, t, 0), kNumJoints * 3, extended.joint(p, t, 0));
+    for (int t = 0; t < clip.num_frames; ++t)
+      std::copy_n(clip.joint(p, t, 0), kNumJoints * 3, extended.joint(p, t, 0));
     const int last = clip.num_frames - 1;
     for (int j = 0; j < kNumJoints; ++j) {
       for (int k = 0; k < 3; ++k) {
-        extended.joint(p, last + 1, j)[k] = 2 * clip.joint(p, last, j)[k] - clip.joint(p, last - 1, j)[k];
+        extended.joint(p, last + 1, j)[k] =
+            2 * clip.joint(p, last, j)[k] - clip.joint(p, last - 1, j)[k];
       }
     }
   }
@@ -66,7 +70,8 @@ InpaintingInput EncodeInput(MotionClip clip, int only_person) {
 // "{field} (why) must be in [low, high], got value": the model's limits.
 void CheckModelRange(int value, int low, int high, const std::string& field_and_why) {
   if (value < low || value > high)
-    throw OptionError(fmt::format("{} must be in [{}, {}], got {}", field_and_why, low, high, value));
+    throw OptionError(
+        fmt::format("{} must be in [{}, {}], got {}", field_and_why, low, high, value));
 }
 
 }  // namespace
@@ -89,8 +94,8 @@ void GenerateOptions::Check() const {
     throw OptionError("{keep_frames} and {keep_person} cannot be combined");
   for (const auto& [first, last] : keep_frames)
     if (first < 0 || last <= first)
-      throw OptionError(fmt::format("{{keep_frames}}: {}:{} is not a range FIRST:LAST with 0 <= FIRST < LAST",
-                                    first, last));
+      throw OptionError(fmt::format(
+          "{{keep_frames}}: {}:{} is not a range FIRST:LAST with 0 <= FIRST < LAST", first, last));
 }
 
 std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text, std::string_view field) {
@@ -110,9 +115,10 @@ std::vector<std::pair<int, int>> ParseFrameRanges(const std::string& text, std::
       }
       ranges.emplace_back(first, last);
     } catch (const std::exception&) {
-      throw OptionError(fmt::format("{{{}}}: '{}' is not a range FIRST:LAST with 0 <= FIRST < LAST "
-                                    "(e.g. 0:20,100:120)",
-                                    field, part));
+      throw OptionError(
+          fmt::format("{{{}}}: '{}' is not a range FIRST:LAST with 0 <= FIRST < LAST "
+                      "(e.g. 0:20,100:120)",
+                      field, part));
     }
     begin = end + 1;
   }
@@ -136,8 +142,12 @@ Generator::Generator(const std::filesystem::path& model_dir, ComputeDevice devic
 Generator::~Generator() = default;
 
 float Generator::fps() const { return impl_->loaded.fps; }
-int Generator::max_persons() const { return static_cast<int>(impl_->loaded.config.model.max_persons); }
-int Generator::max_frames() const { return static_cast<int>(impl_->loaded.config.model.max_frames); }
+int Generator::max_persons() const {
+  return static_cast<int>(impl_->loaded.config.model.max_persons);
+}
+int Generator::max_frames() const {
+  return static_cast<int>(impl_->loaded.config.model.max_frames);
+}
 
 GenerateResult Generate(const GenerateOptions& options) {
   CheckRequired(options.model_dir.string(), "model_dir");
@@ -166,18 +176,21 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
   const bool inpainting = !options.motion.empty();
   std::optional<InpaintingInput> input;
   int persons = options.persons;
-  int frames = options.frames > 0 ? options.frames
-                                  : static_cast<int>(std::lround((options.seconds > 0 ? options.seconds : 6.0) * fps));
+  int frames =
+      options.frames > 0
+          ? options.frames
+          : static_cast<int>(std::lround((options.seconds > 0 ? options.seconds : 6.0) * fps));
   if (inpainting) {
     MotionClip clip = ReadMotionFile(options.motion);
     if (std::abs(clip.fps - fps) > 1e-3f) {
-      throw Error(fmt::format("{}: {} fps; the model works at {} fps (resample it with intersynth convert --fps {})",
-                              options.motion.string(), clip.fps, fps, fps));
+      throw Error(fmt::format(
+          "{}: {} fps; the model works at {} fps (resample it with intersynth convert --fps {})",
+          options.motion.string(), clip.fps, fps, fps));
     }
     if (clip.num_frames < 2) throw Error(options.motion.string() + ": needs at least 2 frames");
     if (options.frames > 0 && options.frames != clip.num_frames) {
-      throw OptionError(fmt::format("{{frames}} {} differs from the {} frames of {{motion}} {}", options.frames,
-                                    clip.num_frames, options.motion.string()));
+      throw OptionError(fmt::format("{{frames}} {} differs from the {} frames of {{motion}} {}",
+                                    options.frames, clip.num_frames, options.motion.string()));
     }
     frames = clip.num_frames;
     if (options.keep_person >= 0) {
@@ -188,8 +201,8 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
       persons = clip.num_persons;
       for (const auto& [first, last] : options.keep_frames) {
         if (last > clip.num_frames) {
-          throw OptionError(fmt::format("{{keep_frames}} {}:{} goes past the {} frames of {}", first, last,
-                                        clip.num_frames, options.motion.string()));
+          throw OptionError(fmt::format("{{keep_frames}} {}:{} goes past the {} frames of {}",
+                                        first, last, clip.num_frames, options.motion.string()));
         }
       }
     }
@@ -197,9 +210,10 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
   }
   CheckModelRange(persons, 1, static_cast<int>(config.model.max_persons),
                   "{persons} (this model's max_persons)");
-  CheckModelRange(frames, 2, static_cast<int>(config.model.max_frames),
-                  fmt::format("{{frames}} (this model's max_frames at {} fps; {{seconds}} up to {:.1f})", fps,
-                              config.model.max_frames / fps));
+  CheckModelRange(
+      frames, 2, static_cast<int>(config.model.max_frames),
+      fmt::format("{{frames}} (this model's max_frames at {} fps; {{seconds}} up to {:.1f})", fps,
+                  config.model.max_frames / fps));
 
   // Conditions, masks and identities: persons take ids 0..P-1.
   const int64_t n = options.samples;
@@ -207,26 +221,34 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
   torch::Tensor cond, uncond;
   {
     torch::NoGradGuard no_grad;
-    cond = loaded.model->EncodeText(std::vector<std::string>(n, options.text), torch::zeros({n}, torch::kBool));
+    cond = loaded.model->EncodeText(std::vector<std::string>(n, options.text),
+                                    torch::zeros({n}, torch::kBool));
     uncond = loaded.model->NullText(n);
   }
-  const torch::Tensor token_mask = torch::ones({n, persons, frames}, torch::TensorOptions().dtype(torch::kBool).device(device));
-  const torch::Tensor person_ids = torch::arange(persons, torch::kLong).unsqueeze(0).expand({n, persons}).contiguous().to(device);
+  const torch::Tensor token_mask =
+      torch::ones({n, persons, frames}, torch::TensorOptions().dtype(torch::kBool).device(device));
+  const torch::Tensor person_ids = torch::arange(persons, torch::kLong)
+                                       .unsqueeze(0)
+                                       .expand({n, persons})
+                                       .contiguous()
+                                       .to(device);
 
   // Known values: the input's normalised features where they are kept.
   Inpainting inpaint;
   if (input) {
     torch::Tensor known_values = torch::zeros({persons, frames, kDim});
     torch::Tensor known = torch::zeros({persons, frames, kDim}, torch::kBool);
-    torch::Tensor features = torch::from_blob(input->features.values.data(),
-                                              {input->features.num_persons, frames, kDim}, torch::kFloat32)
-                                 .clone();
+    torch::Tensor features =
+        torch::from_blob(input->features.values.data(), {input->features.num_persons, frames, kDim},
+                         torch::kFloat32)
+            .clone();
     features = (features - mean.cpu()) / std.cpu();
     known_values.narrow(0, 0, input->features.num_persons).copy_(features);
     if (options.keep_person >= 0) {
       known.narrow(0, 0, 1).fill_(true);
     } else {
-      for (const auto& [first, last] : options.keep_frames) known.narrow(1, first, last - first).fill_(true);
+      for (const auto& [first, last] : options.keep_frames)
+        known.narrow(1, first, last - first).fill_(true);
     }
     inpaint.known = known.unsqueeze(0).expand({n, persons, frames, kDim}).to(device);
     inpaint.values = known_values.unsqueeze(0).expand({n, persons, frames, kDim}).to(device);
@@ -238,15 +260,16 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
   sampler.steps = options.sampler_steps;
   sampler.guidance = options.guidance;
   sampler.seed = options.seed;
-  const NoiseSchedule schedule = NoiseSchedule::Cosine(config.diffusion.steps, config.diffusion.cosine_s);
+  const NoiseSchedule schedule =
+      NoiseSchedule::Cosine(config.diffusion.steps, config.diffusion.cosine_s);
   if (sampler.kind == SamplerKind::kDdim) {
     CheckModelRange(sampler.steps, 1, schedule.steps(), "{sampler_steps} (DDIM)");
   }
   const int total_steps = sampler.kind == SamplerKind::kDdpm ? schedule.steps() : sampler.steps;
   ProgressBar bar("sample", total_steps, ProgressOptions{});
   const Timer timer;
-  torch::Tensor x0 = SampleX0(loaded.model, schedule, cond, uncond, token_mask, person_ids, sampler, inpaint,
-                              [&](int, int) {
+  torch::Tensor x0 = SampleX0(loaded.model, schedule, cond, uncond, token_mask, person_ids, sampler,
+                              inpaint, [&](int, int) {
                                 if (options.progress) bar.Tick();
                               });
   bar.Finish();
@@ -288,9 +311,10 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
       // through normalisation and decoding).
       for (int p = 0; p < input->clip.num_persons; ++p) {
         for (int t = 0; t < frames; ++t) {
-          const bool kept = options.keep_person >= 0 ||
-                            std::any_of(options.keep_frames.begin(), options.keep_frames.end(),
-                                        [&](const auto& r) { return t >= r.first && t < r.second; });
+          const bool kept =
+              options.keep_person >= 0 ||
+              std::any_of(options.keep_frames.begin(), options.keep_frames.end(),
+                          [&](const auto& r) { return t >= r.first && t < r.second; });
           if (kept) std::copy_n(input->clip.joint(p, t, 0), kNumJoints * 3, motion.joint(p, t, 0));
         }
       }

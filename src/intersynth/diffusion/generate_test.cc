@@ -2,14 +2,14 @@
 // determinism, inpainting, the bad-input errors, and the overfit check.
 
 #include "intersynth/diffusion/generate.h"
-#include "intersynth/diffusion/model_folder.h"
-
-#include <cmath>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "intersynth/diffusion/diffusion_test_util.h"
+#include "intersynth/diffusion/model_folder.h"
 #include "intersynth/diffusion/trainer.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -126,7 +126,8 @@ TEST_F(TinyRun, InpaintedFramesAndPersonsEqualTheGivenOnesExactly) {
   for (int p = 0; p < 2; ++p) {
     for (int t = 0; t < 20; ++t) {
       const bool kept = t < 5 || t >= 15;
-      const bool same = std::equal(input.joint(p, t, 0), input.joint(p, t, 0) + 66, between.joint(p, t, 0));
+      const bool same =
+          std::equal(input.joint(p, t, 0), input.joint(p, t, 0) + 66, between.joint(p, t, 0));
       EXPECT_EQ(same, kept) << "person " << p << " frame " << t;
     }
   }
@@ -145,7 +146,8 @@ TEST_F(TinyRun, BadInputsAreClearErrors) {
   EXPECT_THAT(ErrorOf(Options("   ")), HasSubstr("text is empty"));
   GenerateOptions persons = Options();
   persons.persons = 9;
-  EXPECT_THAT(ErrorOf(persons), HasSubstr("persons (this model's max_persons) must be in [1, 8], got 9"));
+  EXPECT_THAT(ErrorOf(persons),
+              HasSubstr("persons (this model's max_persons) must be in [1, 8], got 9"));
   GenerateOptions frames = Options();
   frames.frames = 65;
   EXPECT_THAT(ErrorOf(frames), HasSubstr("frames (this model's max_frames"));
@@ -189,7 +191,8 @@ TEST_F(TinyRun, ExportedModelGeneratesAndCannotResume) {
     const MotionClip copy = Generate(options).motions[0];
     double max_difference = 0;
     for (size_t i = 0; i < copy.joints.size(); ++i) {
-      max_difference = std::max(max_difference, static_cast<double>(std::abs(copy.joints[i] - original.joints[i])));
+      max_difference = std::max(max_difference,
+                                static_cast<double>(std::abs(copy.joints[i] - original.joints[i])));
     }
     // float32: the same weights; float16: ~1e-3 relative rounding per weight.
     EXPECT_LT(max_difference, half ? 0.05 : 1e-6);
@@ -198,7 +201,8 @@ TEST_F(TinyRun, ExportedModelGeneratesAndCannotResume) {
 }
 
 TEST_F(TinyRun, FrameRangesParse) {
-  EXPECT_EQ(ParseFrameRanges("0:20,100:120"), (std::vector<std::pair<int, int>>{{0, 20}, {100, 120}}));
+  EXPECT_EQ(ParseFrameRanges("0:20,100:120"),
+            (std::vector<std::pair<int, int>>{{0, 20}, {100, 120}}));
   EXPECT_THROW(ParseFrameRanges("5:5"), Error);
   EXPECT_THROW(ParseFrameRanges("a:b"), Error);
   EXPECT_THROW(ParseFrameRanges("3"), Error);
@@ -260,7 +264,8 @@ TEST(TorchScriptTextRun, TrainsAndGeneratesWithAnExportedEncoder) {
   train.progress = false;
   ASSERT_TRUE(Train(train).success);
   EXPECT_TRUE(std::filesystem::exists(dir / "run" / "text_encoder.pt"));
-  EXPECT_THAT(ReadFileToString(dir / "run" / "config.json"), HasSubstr("\"torchscript\": \"text_encoder.pt\""));
+  EXPECT_THAT(ReadFileToString(dir / "run" / "config.json"),
+              HasSubstr("\"torchscript\": \"text_encoder.pt\""));
 
   GenerateOptions generate;
   generate.model_dir = dir / "run";

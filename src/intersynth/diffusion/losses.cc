@@ -7,7 +7,6 @@
 namespace intersynth {
 namespace {
 
-
 // sum(mask * value) / sum(mask) over every dimension but the batch; 0 where
 // the mask is empty. value and mask broadcast to the same shape.
 torch::Tensor PerSampleMean(const torch::Tensor& value, const torch::Tensor& mask) {
@@ -23,8 +22,10 @@ std::pair<torch::Tensor, torch::Tensor> ChannelJoints() {
   std::vector<int64_t> primary(InterGenLayout::kDim), secondary(InterGenLayout::kDim);
   for (int j = 0; j < kNumJoints; ++j) {
     for (int k = 0; k < 3; ++k) {
-      primary[InterGenLayout::kPositions + 3 * j + k] = secondary[InterGenLayout::kPositions + 3 * j + k] = j;
-      primary[InterGenLayout::kVelocities + 3 * j + k] = secondary[InterGenLayout::kVelocities + 3 * j + k] = j;
+      primary[InterGenLayout::kPositions + 3 * j + k] =
+          secondary[InterGenLayout::kPositions + 3 * j + k] = j;
+      primary[InterGenLayout::kVelocities + 3 * j + k] =
+          secondary[InterGenLayout::kVelocities + 3 * j + k] = j;
     }
   }
   for (int j = 1; j < kNumJoints; ++j) {
@@ -34,7 +35,9 @@ std::pair<torch::Tensor, torch::Tensor> ChannelJoints() {
     }
   }
   const int feet[4] = {7, 10, 8, 11};
-  for (int k = 0; k < 4; ++k) primary[InterGenLayout::kFootContacts + k] = secondary[InterGenLayout::kFootContacts + k] = feet[k];
+  for (int k = 0; k < 4; ++k)
+    primary[InterGenLayout::kFootContacts + k] = secondary[InterGenLayout::kFootContacts + k] =
+        feet[k];
   return {torch::tensor(primary), torch::tensor(secondary)};
 }
 
@@ -42,7 +45,9 @@ std::pair<torch::Tensor, torch::Tensor> ChannelJoints() {
 // (a < b, `first` and `second` [K]): [B, P, T, 22, 3] -> [B, K, T, 22, 22].
 // d^2 = |x|^2 + |y|^2 - 2 x.y (no [.., 22, 22, 3] difference tensor); the
 // clamp keeps the square root and its gradient finite at zero distance.
-torch::Tensor PairDistances(const torch::Tensor& p, const torch::Tensor& first, const torch::Tensor& second) {
+torch::Tensor PairDistances(const torch::Tensor& p,
+                            const torch::Tensor& first,
+                            const torch::Tensor& second) {
   const torch::Tensor x = p.index_select(1, first), y = p.index_select(1, second);
   const torch::Tensor squared = x.pow(2).sum(-1).unsqueeze(-1) + y.pow(2).sum(-1).unsqueeze(-2) -
                                 2 * torch::matmul(x, y.transpose(-1, -2));
@@ -58,10 +63,13 @@ torch::Tensor Facing(const torch::Tensor& p) {
 }
 
 // (cos, sin) of the angle from a's facing to b's for each pair, [B, K, T, 2].
-torch::Tensor RelativeFacing(const torch::Tensor& f, const torch::Tensor& first, const torch::Tensor& second) {
+torch::Tensor RelativeFacing(const torch::Tensor& f,
+                             const torch::Tensor& first,
+                             const torch::Tensor& second) {
   const torch::Tensor fa = f.index_select(1, first), fb = f.index_select(1, second);
   const torch::Tensor cos = (fa * fb).sum(-1);
-  const torch::Tensor sin = fa.select(-1, 1) * fb.select(-1, 0) - fa.select(-1, 0) * fb.select(-1, 1);
+  const torch::Tensor sin =
+      fa.select(-1, 1) * fb.select(-1, 0) - fa.select(-1, 0) * fb.select(-1, 1);
   return torch::stack({cos, sin}, -1);
 }
 
@@ -87,11 +95,18 @@ torch::Tensor ChannelWeights(const torch::Tensor& token_mask, const torch::Tenso
          token_mask.to(joint_valid.dtype()).unsqueeze(-1);
 }
 
-LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& token_mask,
-                        const torch::Tensor& joint_valid, const torch::Tensor& t, const torch::Tensor& mean,
-                        const torch::Tensor& std, const LossConfig& w, int t_bar) {
-  TORCH_CHECK(pred.sizes() == target.sizes() && pred.dim() == 4 && pred.size(3) == InterGenLayout::kDim,
-              "pred and target must be [B, P, T, 262]");
+LossTerms ComputeLosses(const torch::Tensor& pred,
+                        const torch::Tensor& target,
+                        const torch::Tensor& token_mask,
+                        const torch::Tensor& joint_valid,
+                        const torch::Tensor& t,
+                        const torch::Tensor& mean,
+                        const torch::Tensor& std,
+                        const LossConfig& w,
+                        int t_bar) {
+  TORCH_CHECK(
+      pred.sizes() == target.sizes() && pred.dim() == 4 && pred.size(3) == InterGenLayout::kDim,
+      "pred and target must be [B, P, T, 262]");
   const int64_t batch = pred.size(0), persons = pred.size(1), rows = pred.size(2);
   TORCH_CHECK(joint_valid.sizes() == torch::IntArrayRef({batch, persons, rows, kNumJoints}),
               "joint_valid must be [B, P, T, 22]");
@@ -102,12 +117,14 @@ LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, 
   out.mse = PerSampleMean((pred - target).pow(2), channel_w).mean();
 
   // De-normalised positions [B, P, T, 22, 3] and the joints that count.
-  const torch::Tensor pos_hat = (pred.narrow(3, 0, 66) * std.narrow(0, 0, 66) + mean.narrow(0, 0, 66))
-                                    .reshape({batch, persons, rows, kNumJoints, 3});
+  const torch::Tensor pos_hat =
+      (pred.narrow(3, 0, 66) * std.narrow(0, 0, 66) + mean.narrow(0, 0, 66))
+          .reshape({batch, persons, rows, kNumJoints, 3});
   const torch::Tensor pos = (target.narrow(3, 0, 66) * std.narrow(0, 0, 66) + mean.narrow(0, 0, 66))
                                 .reshape({batch, persons, rows, kNumJoints, 3});
-  const torch::Tensor jmask = joint_valid * token_mask.to(joint_valid.dtype()).unsqueeze(-1);  // [B,P,T,22]
-  const torch::Tensor geometric = (t <= t_bar).to(pred.dtype());                                // [B]
+  const torch::Tensor jmask =
+      joint_valid * token_mask.to(joint_valid.dtype()).unsqueeze(-1);  // [B,P,T,22]
+  const torch::Tensor geometric = (t <= t_bar).to(pred.dtype());       // [B]
 
   // Velocities between consecutive rows, where both rows count.
   torch::Tensor vel_mask, vel_hat;
@@ -120,9 +137,9 @@ LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, 
     // Foot speed where the real foot is in contact (channels 258..261 are
     // joints 7, 10, 8, 11; raw contact value 1 or 0).
     const torch::Tensor feet = torch::tensor({7, 10, 8, 11}, torch::kLong).to(pred.device());
-    const torch::Tensor contact =
-        (target.narrow(3, InterGenLayout::kFootContacts, 4) * std.narrow(0, InterGenLayout::kFootContacts, 4) +
-         mean.narrow(0, InterGenLayout::kFootContacts, 4)) > 0.5;
+    const torch::Tensor contact = (target.narrow(3, InterGenLayout::kFootContacts, 4) *
+                                       std.narrow(0, InterGenLayout::kFootContacts, 4) +
+                                   mean.narrow(0, InterGenLayout::kFootContacts, 4)) > 0.5;
     const torch::Tensor foot_mask =
         vel_mask.index_select(3, feet) * contact.narrow(2, 0, rows - 1).to(pred.dtype());
     out.foot_contact =
@@ -144,7 +161,8 @@ LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, 
   };
   const torch::Tensor bone_mask = jmask.index_select(3, child) * jmask.index_select(3, parent);
   out.bone_length =
-      (geometric * PerSampleMean((bone_lengths(pos_hat) - bone_lengths(pos)).pow(2), bone_mask)).mean();
+      (geometric * PerSampleMean((bone_lengths(pos_hat) - bone_lengths(pos)).pow(2), bone_mask))
+          .mean();
 
   // Interaction terms over the unordered pairs a < b of persons (the terms
   // are symmetric in a and b, so ordered pairs would count each twice).
@@ -170,7 +188,8 @@ LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, 
 
     // Relative facing where both persons' hips count.
     const torch::Tensor hips = jmask.select(3, 1) * jmask.select(3, 2);  // [B, P, T]
-    const torch::Tensor facing_mask = (hips.index_select(1, first) * hips.index_select(1, second)).unsqueeze(-1);
+    const torch::Tensor facing_mask =
+        (hips.index_select(1, first) * hips.index_select(1, second)).unsqueeze(-1);
     out.relative_orientation =
         (geometric * PerSampleMean((RelativeFacing(Facing(pos_hat), first, second) -
                                     RelativeFacing(Facing(pos), first, second))
@@ -178,12 +197,14 @@ LossTerms ComputeLosses(const torch::Tensor& pred, const torch::Tensor& target, 
                                    facing_mask))
             .mean();
   } else {
-    out.distance_map = out.joint_affinity = out.relative_orientation = torch::zeros({}, pred.options());
+    out.distance_map = out.joint_affinity = out.relative_orientation =
+        torch::zeros({}, pred.options());
   }
 
   out.total = w.mse * out.mse + w.velocity * out.velocity + w.foot_contact * out.foot_contact +
               w.bone_length * out.bone_length + w.distance_map * out.distance_map +
-              w.joint_affinity * out.joint_affinity + w.relative_orientation * out.relative_orientation;
+              w.joint_affinity * out.joint_affinity +
+              w.relative_orientation * out.relative_orientation;
   return out;
 }
 

@@ -71,7 +71,8 @@ TEST(Losses, BoneLengthTermMeasuresMetres) {
   double sum = 0;
   int count = 0;
   for (int j = 1; j < 22; ++j) {
-    const double length = (p0.select(1, j) - p0.select(1, kSmpl22Parents[j])).norm(2, -1).mean().item<double>();
+    const double length =
+        (p0.select(1, j) - p0.select(1, kSmpl22Parents[j])).norm(2, -1).mean().item<double>();
     sum += 0.01 * length * length;
     ++count;
   }
@@ -86,8 +87,8 @@ TEST(Losses, GeometricTermsOnlyUpToTBar) {
   b.t = torch::tensor({701}, torch::kLong);
   const LossTerms late = Loss(b, pred);
   EXPECT_GT(late.mse.item<double>(), 0.0);
-  for (const torch::Tensor* term : {&late.velocity, &late.bone_length, &late.foot_contact, &late.distance_map,
-                                    &late.relative_orientation}) {
+  for (const torch::Tensor* term : {&late.velocity, &late.bone_length, &late.foot_contact,
+                                    &late.distance_map, &late.relative_orientation}) {
     EXPECT_EQ(term->item<double>(), 0.0);
   }
 }
@@ -99,8 +100,8 @@ TEST(Losses, InvalidJointsAndPaddingContributeNothing) {
   const int64_t rows = b.x0.size(2);
   pred[0][1].narrow(1, 15, 3).fill_(50.0);
   pred[0][1].narrow(1, 66 + 15, 3).fill_(50.0);
-  pred[0][1].narrow(1, 132 + 6 * 4, 6).fill_(50.0);   // rotation of joint 5
-  pred[0][1].narrow(1, 132 + 6 * 7, 6).fill_(50.0);   // rotation of joint 8 (child of 5)
+  pred[0][1].narrow(1, 132 + 6 * 4, 6).fill_(50.0);  // rotation of joint 5
+  pred[0][1].narrow(1, 132 + 6 * 7, 6).fill_(50.0);  // rotation of joint 8 (child of 5)
   b.valid[0][1].select(1, 5).fill_(0.0);
   pred[0].narrow(1, rows - 3, 3).fill_(-40.0);
   b.mask[0].narrow(1, rows - 3, 3).fill_(false);

@@ -14,9 +14,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <string>
 #include <utility>
 #include <vector>
-#include <string>
 
 #include "intersynth/diffusion/config.h"
 
@@ -61,7 +61,9 @@ TrainingCurves ReadTrainingCurves(const std::filesystem::path& dir);
 
 /// Writes the generation-only copy of run `run_dir` to `out_dir` (atomically;
 /// an existing out_dir only with `overwrite`).
-void ExportModelFolder(const std::filesystem::path& run_dir, const std::filesystem::path& out_dir, bool half,
+void ExportModelFolder(const std::filesystem::path& run_dir,
+                       const std::filesystem::path& out_dir,
+                       bool half,
                        bool overwrite);
 
 }  // namespace intersynth

@@ -2,17 +2,16 @@
 // Loading a trained model folder (diffusion/run_files.h) for generation,
 // evaluation and benchmarks. Torch header (diffusion-internal).
 
-#include <filesystem>
-#include <optional>
-
 #include <torch/torch.h>
 
-#include "intersynth/util/device.h"
+#include <filesystem>
+#include <optional>
 
 #include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/motion_model.h"
 #include "intersynth/motion/normalization.h"
 #include "intersynth/text/tokenizer.h"
+#include "intersynth/util/device.h"
 
 namespace intersynth {
 

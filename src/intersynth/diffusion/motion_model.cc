@@ -4,7 +4,9 @@
 
 namespace intersynth {
 
-TextEncoderOptions MakeTextEncoderOptions(const TextConfig& config, int64_t vocab_size, int64_t out_dim) {
+TextEncoderOptions MakeTextEncoderOptions(const TextConfig& config,
+                                          int64_t vocab_size,
+                                          int64_t out_dim) {
   TextEncoderOptions options;
   options.vocab_size = vocab_size;
   options.d_model = config.d_model;
@@ -17,7 +19,8 @@ TextEncoderOptions MakeTextEncoderOptions(const TextConfig& config, int64_t voca
   return options;
 }
 
-MotionDiffusionImpl::MotionDiffusionImpl(const DiffusionConfig& config, Tokenizer tokenizer,
+MotionDiffusionImpl::MotionDiffusionImpl(const DiffusionConfig& config,
+                                         Tokenizer tokenizer,
                                          const std::filesystem::path& base_dir)
     : config_(config), tokenizer_(std::move(tokenizer)) {
   if (!config.text.torchscript.empty()) {
@@ -28,17 +31,20 @@ MotionDiffusionImpl::MotionDiffusionImpl(const DiffusionConfig& config, Tokenize
         "external_projection", torch::nn::Linear(external_->embedding_dim(), config.text.d_model));
   } else {
     text_encoder_ = register_module(
-        "text_encoder", TextEncoder(MakeTextEncoderOptions(config.text, tokenizer_.vocab_size(), config.text.d_model)));
+        "text_encoder", TextEncoder(MakeTextEncoderOptions(config.text, tokenizer_.vocab_size(),
+                                                           config.text.d_model)));
   }
   null_text_ = register_parameter("null_text", torch::randn({config.text.d_model}) * 0.02);
-  denoiser_ = register_module("denoiser", Denoiser(config.model, InterGenLayout::kDim, config.text.d_model));
+  denoiser_ = register_module("denoiser",
+                              Denoiser(config.model, InterGenLayout::kDim, config.text.d_model));
 }
 
 torch::Tensor MotionDiffusionImpl::NullText(int64_t batch) {
   return null_text_.unsqueeze(0).expand({batch, null_text_.size(0)});
 }
 
-torch::Tensor MotionDiffusionImpl::EncodeText(const std::vector<std::string>& texts, const torch::Tensor& drop) {
+torch::Tensor MotionDiffusionImpl::EncodeText(const std::vector<std::string>& texts,
+                                              const torch::Tensor& drop) {
   const int64_t batch = static_cast<int64_t>(texts.size());
   TORCH_CHECK(drop.dim() == 1 && drop.size(0) == batch, "texts [B] and drop [B]");
   const torch::Tensor drop_cpu = drop.to(torch::kCPU);
@@ -58,14 +64,17 @@ torch::Tensor MotionDiffusionImpl::EncodeText(const std::vector<std::string>& te
     encoded = external_projection_(external_->Encode(kept).to(device));
   } else {
     std::vector<std::vector<int64_t>> ids;
-    for (const std::string& text : kept) ids.push_back(tokenizer_.Encode(text, static_cast<int>(config_.text.max_tokens)));
+    for (const std::string& text : kept)
+      ids.push_back(tokenizer_.Encode(text, static_cast<int>(config_.text.max_tokens)));
     encoded = text_encoder_(PadTokenBatch(ids, config_.text.max_tokens).to(device));
   }
   return cond.index_copy(0, torch::tensor(rows).to(device), encoded);
 }
 
-torch::Tensor MotionDiffusionImpl::forward(const torch::Tensor& x_t, const torch::Tensor& t,
-                                           const torch::Tensor& cond, const torch::Tensor& token_mask,
+torch::Tensor MotionDiffusionImpl::forward(const torch::Tensor& x_t,
+                                           const torch::Tensor& t,
+                                           const torch::Tensor& cond,
+                                           const torch::Tensor& token_mask,
                                            const torch::Tensor& person_ids) {
   return denoiser_(x_t, t, cond, token_mask, person_ids);
 }
@@ -81,7 +90,8 @@ void CopyWeights(torch::nn::Module& from, torch::nn::Module& to) {
 void UpdateEma(torch::nn::Module& model, torch::nn::Module& ema, double decay) {
   torch::NoGradGuard no_grad;
   const auto source = model.named_parameters();
-  for (auto& item : ema.named_parameters()) item.value().mul_(decay).add_(source[item.key()], 1.0 - decay);
+  for (auto& item : ema.named_parameters())
+    item.value().mul_(decay).add_(source[item.key()], 1.0 - decay);
 }
 
 int64_t CountParameters(const torch::nn::Module& module) {

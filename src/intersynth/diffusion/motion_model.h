@@ -12,12 +12,12 @@
 // The null embedding is a parameter (MDM zeroes the CLIP feature instead); it
 // is trained by the samples whose text is dropped (cond_drop).
 
+#include <torch/torch.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/denoiser.h"
@@ -28,13 +28,17 @@
 namespace intersynth {
 
 /// The learned text encoder's options from a config's text section.
-TextEncoderOptions MakeTextEncoderOptions(const TextConfig& config, int64_t vocab_size, int64_t out_dim);
+TextEncoderOptions MakeTextEncoderOptions(const TextConfig& config,
+                                          int64_t vocab_size,
+                                          int64_t out_dim);
 
 class MotionDiffusionImpl : public torch::nn::Module {
  public:
   /// `base_dir` resolves a relative config.text.torchscript (the run folder).
   /// Throws Error when the TorchScript encoder cannot be loaded.
-  MotionDiffusionImpl(const DiffusionConfig& config, Tokenizer tokenizer, const std::filesystem::path& base_dir = {});
+  MotionDiffusionImpl(const DiffusionConfig& config,
+                      Tokenizer tokenizer,
+                      const std::filesystem::path& base_dir = {});
 
   /// texts [B] (a dropped row's text is not read and may be empty), drop [B]
   /// bool -> cond [B, text.d_model] on the model's device.

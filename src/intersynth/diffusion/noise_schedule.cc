@@ -1,9 +1,9 @@
 #include "intersynth/diffusion/noise_schedule.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "intersynth/util/error.h"
 
@@ -11,7 +11,8 @@ namespace intersynth {
 
 NoiseSchedule NoiseSchedule::Cosine(int steps, double s) {
   if (steps < 2) throw Error(fmt::format("noise schedule: need at least 2 steps, got {}", steps));
-  if (!(s > 0)) throw Error(fmt::format("noise schedule: cosine offset s must be positive, got {}", s));
+  if (!(s > 0))
+    throw Error(fmt::format("noise schedule: cosine offset s must be positive, got {}", s));
   const double pi = 3.14159265358979323846;
   auto f = [&](double u) {
     const double c = std::cos((u + s) / (1.0 + s) * pi / 2.0);
@@ -22,7 +23,8 @@ NoiseSchedule NoiseSchedule::Cosine(int steps, double s) {
   schedule.alpha_bars_.resize(steps);
   double alpha_bar = 1.0;
   for (int t = 0; t < steps; ++t) {
-    const double beta = std::min(1.0 - f((t + 1.0) / steps) / f(static_cast<double>(t) / steps), 0.999);
+    const double beta =
+        std::min(1.0 - f((t + 1.0) / steps) / f(static_cast<double>(t) / steps), 0.999);
     schedule.betas_[t] = beta;
     alpha_bar *= 1.0 - beta;
     schedule.alpha_bars_[t] = alpha_bar;

@@ -1,8 +1,8 @@
 #include "intersynth/diffusion/noise_schedule.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "intersynth/util/error.h"
 
@@ -39,7 +39,8 @@ TEST(NoiseSchedule, PosteriorCoefficientsAtTheEnds) {
   EXPECT_EQ(schedule.posterior_variance(0), 0.0);
   EXPECT_EQ(schedule.posterior_log_variance_clipped(0), std::log(schedule.posterior_variance(1)));
   // The posterior variance never exceeds beta_t.
-  for (int t = 1; t < 1000; ++t) EXPECT_LE(schedule.posterior_variance(t), schedule.beta(t) + 1e-15);
+  for (int t = 1; t < 1000; ++t)
+    EXPECT_LE(schedule.posterior_variance(t), schedule.beta(t) + 1e-15);
 }
 
 TEST(NoiseSchedule, SpacedTimestepsDescendFromLastToZero) {

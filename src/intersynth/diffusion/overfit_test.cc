@@ -29,9 +29,9 @@
 // steps), against 0.010 m at 0.02. Why a larger identity bias hurts this
 // 64-wide model's sampling is not understood yet.
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "intersynth/diffusion/diffusion_test_util.h"
 #include "intersynth/diffusion/generate.h"
@@ -48,7 +48,8 @@ double Mpjpe(const MotionClip& a, const MotionClip& b, const std::vector<int>& o
       for (int j = 0; j < kNumJoints; ++j) {
         const float* x = a.joint(p, t, j);
         const float* y = b.joint(order[p], t, j);
-        sum += std::sqrt((x[0] - y[0]) * (x[0] - y[0]) + (x[1] - y[1]) * (x[1] - y[1]) + (x[2] - y[2]) * (x[2] - y[2]));
+        sum += std::sqrt((x[0] - y[0]) * (x[0] - y[0]) + (x[1] - y[1]) * (x[1] - y[1]) +
+                         (x[2] - y[2]) * (x[2] - y[2]));
         ++count;
       }
     }
@@ -68,7 +69,8 @@ double MeanPoseMpjpe(const MotionClip& clip) {
       for (int k = 0; k < 3; ++k) {
         double s = 0;
         for (int t = 0; t < clip.num_frames; ++t) s += clip.joint(p, t, j)[k];
-        for (int t = 0; t < clip.num_frames; ++t) mean.joint(p, t, j)[k] = static_cast<float>(s / clip.num_frames);
+        for (int t = 0; t < clip.num_frames; ++t)
+          mean.joint(p, t, j)[k] = static_cast<float>(s / clip.num_frames);
       }
     }
   }
@@ -99,7 +101,8 @@ TEST(Overfit, TinyModelReproducesOneTwoPersonClip) {
     entry.file = "clips/pair_val.npz";
     entry.split = "val";
     index << DatasetEntryToJson(entry) << "\n";
-    testing::TinyNormalizer({clip}).Save(dir / "data" / "mean_262.npy", dir / "data" / "std_262.npy");
+    testing::TinyNormalizer({clip}).Save(dir / "data" / "mean_262.npy",
+                                         dir / "data" / "std_262.npy");
   }
   // Only this clip, whole, never mirrored; no composed scenes.
   DiffusionConfig config = testing::TinyDiffusionConfig();
@@ -144,13 +147,17 @@ TEST(Overfit, TinyModelReproducesOneTwoPersonClip) {
   reference.num_frames = frames - 1;
   reference.joints.clear();
   for (int p = 0; p < 2; ++p) {
-    reference.joints.insert(reference.joints.end(), clip.person(p), clip.person(p) + (frames - 1) * 66);
+    reference.joints.insert(reference.joints.end(), clip.person(p),
+                            clip.person(p) + (frames - 1) * 66);
   }
   const double baseline = MeanPoseMpjpe(reference);
   double worst = 0;
-  for (const MotionClip& motion : result.motions) worst = std::max(worst, BestMpjpe(motion, reference));
-  std::printf("overfit: loss %.4f after %lld steps; MPJPE worst of 4 samples %.4f m; mean-pose baseline %.4f m\n",
-              report.loss, static_cast<long long>(report.step), worst, baseline);
+  for (const MotionClip& motion : result.motions)
+    worst = std::max(worst, BestMpjpe(motion, reference));
+  std::printf(
+      "overfit: loss %.4f after %lld steps; MPJPE worst of 4 samples %.4f m; mean-pose baseline "
+      "%.4f m\n",
+      report.loss, static_cast<long long>(report.step), worst, baseline);
   EXPECT_LT(worst, 0.25 * baseline);
   EXPECT_LT(worst, 0.05);
 }

@@ -11,17 +11,24 @@ namespace intersynth {
 torch::Tensor PerSampleNoise(int64_t samples, at::IntArrayRef shape, uint64_t seed, uint64_t salt) {
   std::vector<torch::Tensor> rows;
   for (int64_t i = 0; i < samples; ++i) {
-    at::Generator generator = at::detail::createCPUGenerator(MixSeed(seed, static_cast<uint64_t>(i), salt));
+    at::Generator generator =
+        at::detail::createCPUGenerator(MixSeed(seed, static_cast<uint64_t>(i), salt));
     rows.push_back(torch::randn(shape, generator, torch::kFloat32));
   }
   return torch::stack(rows);
 }
 
-torch::Tensor GuidedPrediction(MotionDiffusion& model, const torch::Tensor& x_t, int t, const torch::Tensor& cond,
-                               const torch::Tensor& uncond, const torch::Tensor& token_mask,
-                               const torch::Tensor& person_ids, double guidance) {
+torch::Tensor GuidedPrediction(MotionDiffusion& model,
+                               const torch::Tensor& x_t,
+                               int t,
+                               const torch::Tensor& cond,
+                               const torch::Tensor& uncond,
+                               const torch::Tensor& token_mask,
+                               const torch::Tensor& person_ids,
+                               double guidance) {
   const int64_t n = x_t.size(0);
-  const torch::Tensor steps = torch::full({n}, t, torch::TensorOptions().dtype(torch::kLong).device(x_t.device()));
+  const torch::Tensor steps =
+      torch::full({n}, t, torch::TensorOptions().dtype(torch::kLong).device(x_t.device()));
   if (guidance == 1.0) return model->forward(x_t, steps, cond, token_mask, person_ids);
   if (guidance == 0.0) return model->forward(x_t, steps, uncond, token_mask, person_ids);
   // One batch of 2N: conditional rows first, then unconditional.
@@ -36,9 +43,14 @@ void SamplerOptions::Check() const {
   CheckAtLeast(guidance, 0.0, "guidance");
 }
 
-torch::Tensor SampleX0(MotionDiffusion& model, const NoiseSchedule& schedule, const torch::Tensor& cond,
-                       const torch::Tensor& uncond, const torch::Tensor& token_mask, const torch::Tensor& person_ids,
-                       const SamplerOptions& options, const Inpainting& inpainting,
+torch::Tensor SampleX0(MotionDiffusion& model,
+                       const NoiseSchedule& schedule,
+                       const torch::Tensor& cond,
+                       const torch::Tensor& uncond,
+                       const torch::Tensor& token_mask,
+                       const torch::Tensor& person_ids,
+                       const SamplerOptions& options,
+                       const Inpainting& inpainting,
                        const SamplerProgress& progress) {
   options.Check();
   torch::NoGradGuard no_grad;
@@ -60,17 +72,21 @@ torch::Tensor SampleX0(MotionDiffusion& model, const NoiseSchedule& schedule, co
     for (size_t i = 0; i < timesteps.size(); ++i) {
       const int t = timesteps[i];
       const int t_prev = i + 1 < timesteps.size() ? timesteps[i + 1] : -1;
-      x0 = inpaint(GuidedPrediction(model, x, t, cond, uncond, token_mask, person_ids, options.guidance));
+      x0 = inpaint(
+          GuidedPrediction(model, x, t, cond, uncond, token_mask, person_ids, options.guidance));
       x = DdimStep(schedule, x, t, t_prev, x0) * mask;
       if (progress) progress(static_cast<int>(i) + 1, static_cast<int>(timesteps.size()));
     }
   } else {
     const int total = schedule.steps();
     for (int t = total - 1; t >= 0; --t) {
-      x0 = inpaint(GuidedPrediction(model, x, t, cond, uncond, token_mask, person_ids, options.guidance));
+      x0 = inpaint(
+          GuidedPrediction(model, x, t, cond, uncond, token_mask, person_ids, options.guidance));
       const torch::Tensor noise =
-          PerSampleNoise(n, {persons, rows, channels}, options.seed, static_cast<uint64_t>(t) + 1).to(device);
-      const torch::Tensor steps = torch::full({n}, t, torch::TensorOptions().dtype(torch::kLong).device(device));
+          PerSampleNoise(n, {persons, rows, channels}, options.seed, static_cast<uint64_t>(t) + 1)
+              .to(device);
+      const torch::Tensor steps =
+          torch::full({n}, t, torch::TensorOptions().dtype(torch::kLong).device(device));
       x = DdpmStep(schedule, x, steps, x0, noise) * mask;
       if (progress) progress(total - t, total);
     }

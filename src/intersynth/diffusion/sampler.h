@@ -14,10 +14,10 @@
 // Noise: sample i draws from its own generator seeded MixSeed(seed, i, 0),
 // so sample i is the same whether it is generated alone or in a batch of N.
 
+#include <torch/torch.h>
+
 #include <functional>
 #include <string>
-
-#include <torch/torch.h>
 
 #include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/motion_model.h"

@@ -1,14 +1,14 @@
 #include "intersynth/diffusion/trainer.h"
 
+#include <fmt/format.h>
+#include <torch/torch.h>
+
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
-#include <torch/torch.h>
 
 #include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/model_io.h"
@@ -30,7 +30,8 @@ namespace {
 
 // The fixed validation set: sample i drawn as step -1 - i of the val seed,
 // text never dropped.
-std::vector<TrainingSample> ValidationSamples(const TrainingCorpus& corpus, const DiffusionConfig& config) {
+std::vector<TrainingSample> ValidationSamples(const TrainingCorpus& corpus,
+                                              const DiffusionConfig& config) {
   std::vector<TrainingSample> samples;
   const uint64_t seed = MixSeed(config.train.seed, 0x5EEDULL, 0x7A1ULL);
   for (int i = 0; i < config.train.val_samples; ++i) {
@@ -42,20 +43,21 @@ std::vector<TrainingSample> ValidationSamples(const TrainingCorpus& corpus, cons
   return samples;
 }
 
-
 // The config of a new or resumed run.
 DiffusionConfig ResolveConfig(const TrainOptions& options, const RunPaths& paths) {
   DiffusionConfig config;
   if (options.resume) {
-    const DiffusionConfig saved = DiffusionConfigFromJson(ReadJson(paths.config()), paths.config().string());
+    const DiffusionConfig saved =
+        DiffusionConfigFromJson(ReadJson(paths.config()), paths.config().string());
     config = saved;
     if (!options.config.empty()) {
       config = LoadDiffusionConfig(options.config);
       if (ArchitectureSignature(config) != ArchitectureSignature(saved)) {
-        throw OptionError(fmt::format(
-            "{}: the run was trained with another architecture than {{config}} {} (model, text and diffusion "
-            "sections differ); resume without {{config}}, or start a new run",
-            paths.dir.string(), options.config));
+        throw OptionError(
+            fmt::format("{}: the run was trained with another architecture than {{config}} {} "
+                        "(model, text and diffusion "
+                        "sections differ); resume without {{config}}, or start a new run",
+                        paths.dir.string(), options.config));
       }
     }
   } else {
@@ -72,12 +74,17 @@ DiffusionConfig ResolveConfig(const TrainOptions& options, const RunPaths& paths
 }
 
 std::string FormatTerms(const std::vector<std::pair<std::string, double>>& terms) {
-  static const std::map<std::string, std::string> kShort = {
-      {"mse", "mse"}, {"velocity", "vel"}, {"foot_contact", "foot"}, {"bone_length", "bone"},
-      {"distance_map", "dm"}, {"joint_affinity", "ja"}, {"relative_orientation", "ro"}};
+  static const std::map<std::string, std::string> kShort = {{"mse", "mse"},
+                                                            {"velocity", "vel"},
+                                                            {"foot_contact", "foot"},
+                                                            {"bone_length", "bone"},
+                                                            {"distance_map", "dm"},
+                                                            {"joint_affinity", "ja"},
+                                                            {"relative_orientation", "ro"}};
   std::string out;
   for (size_t i = 1; i < terms.size(); ++i) {
-    out += fmt::format("{}{} {:.4g}", out.empty() ? "" : " ", kShort.at(terms[i].first), terms[i].second);
+    out += fmt::format("{}{} {:.4g}", out.empty() ? "" : " ", kShort.at(terms[i].first),
+                       terms[i].second);
   }
   return out;
 }
@@ -86,8 +93,8 @@ std::string FormatTerms(const std::vector<std::pair<std::string, double>>& terms
 
 double LearningRate(const TrainConfig& c, int64_t step) {
   if (step < c.warmup_steps) return c.lr * static_cast<double>(step + 1) / c.warmup_steps;
-  const double progress =
-      std::min(1.0, static_cast<double>(step - c.warmup_steps) / std::max<int64_t>(1, c.steps - c.warmup_steps));
+  const double progress = std::min(1.0, static_cast<double>(step - c.warmup_steps) /
+                                            std::max<int64_t>(1, c.steps - c.warmup_steps));
   const double pi = 3.14159265358979323846;
   return c.lr * (c.min_lr_ratio + (1.0 - c.min_lr_ratio) * 0.5 * (1.0 + std::cos(pi * progress)));
 }
@@ -109,9 +116,10 @@ TrainReport Train(const TrainOptions& options) {
   DiffusionConfig config = ResolveConfig(options, paths);
   group.Barrier();
   const torch::Device device = ToTorchDevice(options.device, dist.rank);
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / dist.world_size);
+  const int threads =
+      options.threads > 0
+          ? options.threads
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / dist.world_size);
   torch::set_num_threads(threads);
 
   // Data (the train split, and the val split when it has clips) and the
@@ -173,7 +181,8 @@ TrainReport Train(const TrainOptions& options) {
                             {"processes", dist.world_size},
                             {"device", std::string(ToString(options.device))}});
   }
-  const NoiseSchedule schedule = NoiseSchedule::Cosine(config.diffusion.steps, config.diffusion.cosine_s);
+  const NoiseSchedule schedule =
+      NoiseSchedule::Cosine(config.diffusion.steps, config.diffusion.cosine_s);
   const auto [mean, std] = NormalizerTensors(train.normalizer, device);
   const std::vector<TrainingSample> val_samples =
       val ? ValidationSamples(*val, config) : std::vector<TrainingSample>{};
@@ -200,12 +209,14 @@ TrainReport Train(const TrainOptions& options) {
     int64_t count = 0;
     for (size_t begin = 0; begin < val_samples.size(); begin += config.train.batch) {
       const size_t end = std::min(val_samples.size(), begin + config.train.batch);
-      const std::vector<TrainingSample> chunk(val_samples.begin() + begin, val_samples.begin() + end);
+      const std::vector<TrainingSample> chunk(val_samples.begin() + begin,
+                                              val_samples.begin() + end);
       const BatchTensors tensors =
           ToTensors(CollateSamples(chunk, config.model.max_persons), device);
       const auto values = TrainingLoss(ema, tensors, schedule, mean, std, config).Values();
       if (sums.empty()) sums.assign(values.size(), {"", 0.0});
-      for (size_t i = 0; i < values.size(); ++i) sums[i] = {values[i].first, sums[i].second + values[i].second * chunk.size()};
+      for (size_t i = 0; i < values.size(); ++i)
+        sums[i] = {values[i].first, sums[i].second + values[i].second * chunk.size()};
       count += static_cast<int64_t>(chunk.size());
     }
     for (auto& s : sums) s.second /= std::max<int64_t>(1, count);
@@ -225,23 +236,27 @@ TrainReport Train(const TrainOptions& options) {
   double interval_data_s = 0.0;
   Timer interval;
   if (leader) {
-    fmt::print("training {} parameters on {} clips ({} val) from step {} to {}, batch {} on {} process{} x {} "
-               "thread{} ({})\n",
-               CountParameters(*model), train.clips.size(), val ? val->clips.size() : 0, step,
-               config.train.steps, config.train.batch, dist.world_size, dist.world_size == 1 ? "" : "es",
-               threads, threads == 1 ? "" : "s", ToString(options.device));
+    fmt::print(
+        "training {} parameters on {} clips ({} val) from step {} to {}, batch {} on {} process{} "
+        "x {} "
+        "thread{} ({})\n",
+        CountParameters(*model), train.clips.size(), val ? val->clips.size() : 0, step,
+        config.train.steps, config.train.batch, dist.world_size, dist.world_size == 1 ? "" : "es",
+        threads, threads == 1 ? "" : "s", ToString(options.device));
     std::fflush(stdout);
   }
 
   while (step < config.train.steps) {
     // Dropout draws from the global generator: reseed it per step and rank.
-    torch::manual_seed(MixSeed(config.train.seed, static_cast<uint64_t>(step), 0xD40ULL + dist.rank));
+    torch::manual_seed(
+        MixSeed(config.train.seed, static_cast<uint64_t>(step), 0xD40ULL + dist.rank));
     model->train();
     const StepPlan plan = PlanStep(train, config.train, config.train.seed, step);
     const Timer draw;
     std::vector<TrainingSample> samples;
     for (int64_t i = dist.rank * shard; i < (dist.rank + 1) * shard; ++i) {
-      samples.push_back(DrawSample(train, config, plan, config.train.seed, step, static_cast<int>(i)));
+      samples.push_back(
+          DrawSample(train, config, plan, config.train.seed, step, static_cast<int>(i)));
     }
     const BatchTensors tensors =
         ToTensors(CollateSamples(samples, config.model.max_persons), device);
@@ -296,13 +311,17 @@ TrainReport Train(const TrainOptions& options) {
       for (size_t i = 0; i < means.size(); ++i) means[i].second = interval_sums[i] / interval_steps;
       const double eta = (config.train.steps - step) * config.train.batch / std::max(1e-9, rate);
       if (options.progress) {
-        fmt::print("step {}/{}  loss {:.4f} ({})  lr {:.2e}  |g| {:.3g}  {:.1f} samples/s (data {:.0f}%)  ETA {}\n",
-                   step, config.train.steps, means[0].second, FormatTerms(means), lr, grad_norm, rate,
-                   100.0 * interval_data_s / std::max(1e-9, interval_s), FormatDuration(eta));
+        fmt::print(
+            "step {}/{}  loss {:.4f} ({})  lr {:.2e}  |g| {:.3g}  {:.1f} samples/s (data {:.0f}%)  "
+            "ETA {}\n",
+            step, config.train.steps, means[0].second, FormatTerms(means), lr, grad_norm, rate,
+            100.0 * interval_data_s / std::max(1e-9, interval_s), FormatDuration(eta));
         std::fflush(stdout);
       }
-      nlohmann::json record = {{"step", step},       {"lr", lr},
-                               {"grad_norm", grad_norm}, {"samples_per_s", rate},
+      nlohmann::json record = {{"step", step},
+                               {"lr", lr},
+                               {"grad_norm", grad_norm},
+                               {"samples_per_s", rate},
                                {"elapsed_s", loop.ElapsedSeconds()}};
       for (const auto& [name, value] : means) record["loss_" + name] = value;
       loop.Log(record);
@@ -313,13 +332,16 @@ TrainReport Train(const TrainOptions& options) {
       interval.Restart();
     }
 
-    if (leader && val && config.train.val_every > 0 && (step % config.train.val_every == 0 || end.last)) {
+    if (leader && val && config.train.val_every > 0 &&
+        (step % config.train.val_every == 0 || end.last)) {
       const auto val_terms = validate();
       report.val_loss = val_terms[0].second;
       nlohmann::json record = {{"step", step}, {"split", "val"}};
       for (const auto& [name, value] : val_terms) record["val_" + name] = value;
       loop.Log(record);
-      if (options.progress) fmt::print("step {}  val loss {:.4f} ({})\n", step, val_terms[0].second, FormatTerms(val_terms));
+      if (options.progress)
+        fmt::print("step {}  val loss {:.4f} ({})\n", step, val_terms[0].second,
+                   FormatTerms(val_terms));
     }
 
     if (step % config.train.checkpoint_every == 0 || end.last || interrupted) save_checkpoint(step);

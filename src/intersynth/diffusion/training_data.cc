@@ -1,12 +1,12 @@
 #include "intersynth/diffusion/training_data.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <numeric>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/feature_augment.h"
@@ -29,8 +29,8 @@ constexpr int kDim = InterGenLayout::kDim;
 std::vector<float> CropRows(const TrainingClip& clip, int64_t start, int64_t rows) {
   std::vector<float> out(static_cast<size_t>(clip.persons) * rows * kDim);
   for (int p = 0; p < clip.persons; ++p) {
-    std::copy_n(clip.features.data() + (static_cast<size_t>(p) * clip.rows + start) * kDim, rows * kDim,
-                out.data() + static_cast<size_t>(p) * rows * kDim);
+    std::copy_n(clip.features.data() + (static_cast<size_t>(p) * clip.rows + start) * kDim,
+                rows * kDim, out.data() + static_cast<size_t>(p) * rows * kDim);
   }
   CanonicalizeFeatureRows(out.data(), clip.persons, rows, 0);
   return out;
@@ -39,8 +39,10 @@ std::vector<float> CropRows(const TrainingClip& clip, int64_t start, int64_t row
 std::vector<float> CropValid(const TrainingClip& clip, int64_t start, int64_t rows) {
   std::vector<float> out(static_cast<size_t>(clip.persons) * rows * kNumJoints);
   for (int p = 0; p < clip.persons; ++p) {
-    const uint8_t* src = clip.joint_valid.data() + (static_cast<size_t>(p) * clip.rows + start) * kNumJoints;
-    std::transform(src, src + rows * kNumJoints, out.data() + static_cast<size_t>(p) * rows * kNumJoints,
+    const uint8_t* src =
+        clip.joint_valid.data() + (static_cast<size_t>(p) * clip.rows + start) * kNumJoints;
+    std::transform(src, src + rows * kNumJoints,
+                   out.data() + static_cast<size_t>(p) * rows * kNumJoints,
                    [](uint8_t v) { return v ? 1.0f : 0.0f; });
   }
   return out;
@@ -49,9 +51,11 @@ std::vector<float> CropValid(const TrainingClip& clip, int64_t start, int64_t ro
 // Swaps the left/right joint slots of validity rows [N, 22] (as the mirror
 // swaps the joints).
 void MirrorValid(float* valid, int64_t rows) {
-  static constexpr int kPairs[8][2] = {{1, 2}, {4, 5}, {7, 8}, {10, 11}, {13, 14}, {16, 17}, {18, 19}, {20, 21}};
+  static constexpr int kPairs[8][2] = {{1, 2},   {4, 5},   {7, 8},   {10, 11},
+                                       {13, 14}, {16, 17}, {18, 19}, {20, 21}};
   for (int64_t n = 0; n < rows; ++n) {
-    for (const auto& pair : kPairs) std::swap(valid[n * kNumJoints + pair[0]], valid[n * kNumJoints + pair[1]]);
+    for (const auto& pair : kPairs)
+      std::swap(valid[n * kNumJoints + pair[0]], valid[n * kNumJoints + pair[1]]);
   }
 }
 
@@ -67,7 +71,8 @@ int PickIndex(const std::vector<int>& indices, Rng& rng) {
 
 std::vector<std::string> TrainingCorpus::AllTexts() const {
   std::vector<std::string> texts;
-  for (const TrainingClip& clip : clips) texts.insert(texts.end(), clip.texts.begin(), clip.texts.end());
+  for (const TrainingClip& clip : clips)
+    texts.insert(texts.end(), clip.texts.begin(), clip.texts.end());
   return texts;
 }
 
@@ -110,7 +115,8 @@ std::vector<std::string> TokenizerCaptions(const TrainingCorpus& corpus, int max
 
 TrainingCorpus MakeTrainingCorpus(std::vector<TrainingClip> clips, FeatureNormalizer normalizer) {
   if (normalizer.dim() != kDim) {
-    throw Error(fmt::format("{}: expected {} channels, found {}", normalizer.source, kDim, normalizer.dim()));
+    throw Error(fmt::format("{}: expected {} channels, found {}", normalizer.source, kDim,
+                            normalizer.dim()));
   }
   TrainingCorpus corpus;
   corpus.clips = std::move(clips);
@@ -121,7 +127,9 @@ TrainingCorpus MakeTrainingCorpus(std::vector<TrainingClip> clips, FeatureNormal
   return corpus;
 }
 
-TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir, const std::string& split, int jobs) {
+TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir,
+                                  const std::string& split,
+                                  int jobs) {
   const std::vector<DatasetEntry> index = ReadDatasetIndex(dataset_dir);
   std::vector<const DatasetEntry*> entries;
   for (const DatasetEntry& entry : index) {
@@ -133,12 +141,14 @@ TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir, cons
     entries.push_back(&entry);
   }
   if (entries.empty()) {
-    throw Error(fmt::format("{}: the {} split has no clips with text", dataset_dir.string(), split));
+    throw Error(
+        fmt::format("{}: the {} split has no clips with text", dataset_dir.string(), split));
   }
   for (const DatasetEntry* entry : entries) {
     if (std::abs(entry->fps - entries.front()->fps) > 1e-3f) {
-      throw Error(fmt::format("{}: clips {} ({} fps) and {} ({} fps) differ in frame rate; a dataset has one",
-                              dataset_dir.string(), entries.front()->id, entries.front()->fps, entry->id, entry->fps));
+      throw Error(fmt::format(
+          "{}: clips {} ({} fps) and {} ({} fps) differ in frame rate; a dataset has one",
+          dataset_dir.string(), entries.front()->id, entries.front()->fps, entry->id, entry->fps));
     }
   }
   FeatureNormalizer normalizer =
@@ -178,10 +188,14 @@ TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir, cons
   return corpus;
 }
 
-StepPlan PlanStep(const TrainingCorpus& corpus, const TrainConfig& config, uint64_t seed, int64_t step) {
+StepPlan PlanStep(const TrainingCorpus& corpus,
+                  const TrainConfig& config,
+                  uint64_t seed,
+                  int64_t step) {
   Rng rng(MixSeed(seed, static_cast<uint64_t>(step), 0xC0FFEEULL));
   const double u = rng.Uniform();
-  const int64_t max_k = std::min<int64_t>(config.max_composed_persons, static_cast<int64_t>(corpus.single_person.size()));
+  const int64_t max_k = std::min<int64_t>(config.max_composed_persons,
+                                          static_cast<int64_t>(corpus.single_person.size()));
   const int64_t k = max_k >= 2 ? rng.UniformInt(2, max_k) : 0;
   StepPlan plan;
   if (u < config.real_multi_person_rate && !corpus.multi_person.empty()) {
@@ -197,8 +211,12 @@ StepPlan PlanStep(const TrainingCorpus& corpus, const TrainConfig& config, uint6
   return plan;
 }
 
-TrainingSample DrawSample(const TrainingCorpus& corpus, const DiffusionConfig& config, const StepPlan& plan,
-                          uint64_t seed, int64_t step, int index) {
+TrainingSample DrawSample(const TrainingCorpus& corpus,
+                          const DiffusionConfig& config,
+                          const StepPlan& plan,
+                          uint64_t seed,
+                          int64_t step,
+                          int index) {
   const TrainConfig& train = config.train;
   Rng rng(MixSeed(seed, static_cast<uint64_t>(step), static_cast<uint64_t>(index) + 1));
   TrainingSample sample;
@@ -226,19 +244,22 @@ TrainingSample DrawSample(const TrainingCorpus& corpus, const DiffusionConfig& c
       for (const auto& crop : crops) pointers.push_back(crop.data());
       ComposedScene scene = ComposeScene(pointers, rows, rng, compose);
       if (!scene.success) {
-        if (attempt >= 20) throw Error("composed scene: no placement found after 20 draws: " + scene.message);
+        if (attempt >= 20)
+          throw Error("composed scene: no placement found after 20 draws: " + scene.message);
         continue;
       }
       sample.persons = plan.persons;
       sample.rows = rows;
       sample.values = std::move(scene.values);
-      for (const auto& valid : valids) sample.joint_valid.insert(sample.joint_valid.end(), valid.begin(), valid.end());
+      for (const auto& valid : valids)
+        sample.joint_valid.insert(sample.joint_valid.end(), valid.begin(), valid.end());
       sample.text = JoinCaptions(texts);
       for (const TrainingClip* part : parts) sample.clip_ids.push_back(part->id);
       break;
     }
   } else {
-    const std::vector<int>& pool = plan.kind == SceneKind::kReal ? corpus.multi_person : corpus.single_person;
+    const std::vector<int>& pool =
+        plan.kind == SceneKind::kReal ? corpus.multi_person : corpus.single_person;
     INTERSYNTH_CHECK(!pool.empty()) << "PlanStep chose a kind without clips";
     const TrainingClip& clip = corpus.clips[PickIndex(pool, rng)];
     const int64_t rows = std::min<int64_t>(train.crop_frames, clip.rows);
@@ -264,7 +285,8 @@ TrainingSample DrawSample(const TrainingCorpus& corpus, const DiffusionConfig& c
   std::iota(order.begin(), order.end(), 0);
   if (train.shuffle_persons) rng.Shuffle(order);
   std::vector<float> values(sample.values.size()), valid(sample.joint_valid.size());
-  const size_t block = static_cast<size_t>(sample.rows) * kDim, vblock = static_cast<size_t>(sample.rows) * kNumJoints;
+  const size_t block = static_cast<size_t>(sample.rows) * kDim,
+               vblock = static_cast<size_t>(sample.rows) * kNumJoints;
   for (int p = 0; p < sample.persons; ++p) {
     std::copy_n(sample.values.data() + order[p] * block, block, values.data() + p * block);
     std::copy_n(sample.joint_valid.data() + order[p] * vblock, vblock, valid.data() + p * vblock);
@@ -300,7 +322,8 @@ TrainingBatch CollateSamples(const std::vector<TrainingSample>& samples, int64_t
     const TrainingSample& s = samples[b];
     for (int p = 0; p < s.persons; ++p) {
       for (int64_t n = 0; n < s.rows; ++n) {
-        std::copy_n(s.values.data() + (p * s.rows + n) * kDim, kDim, batch.values.data() + ((b * P + p) * T + n) * kDim);
+        std::copy_n(s.values.data() + (p * s.rows + n) * kDim, kDim,
+                    batch.values.data() + ((b * P + p) * T + n) * kDim);
         std::copy_n(s.joint_valid.data() + (p * s.rows + n) * kNumJoints, kNumJoints,
                     batch.joint_valid.data() + ((b * P + p) * T + n) * kNumJoints);
         batch.token_mask[(b * P + p) * T + n] = 1;

@@ -65,7 +65,8 @@ struct TrainingCorpus {
 /// (crops are cut at draw time); clips without text are skipped with a
 /// warning. Shows progress. Throws Error when the folder, index, statistics or
 /// a clip file is bad, or the split is empty.
-TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir, const std::string& split,
+TrainingCorpus LoadTrainingCorpus(const std::filesystem::path& dataset_dir,
+                                  const std::string& split,
                                   int jobs = 1);
 
 /// Every caption a training draw can produce, for building a tokenizer: the
@@ -90,7 +91,10 @@ struct StepPlan {
 
 /// The plan of step `step` of a run seeded `seed`. Kinds without clips in
 /// the corpus fall back to single (or to real when there is no single clip).
-StepPlan PlanStep(const TrainingCorpus& corpus, const TrainConfig& config, uint64_t seed, int64_t step);
+StepPlan PlanStep(const TrainingCorpus& corpus,
+                  const TrainConfig& config,
+                  uint64_t seed,
+                  int64_t step);
 
 /// One drawn sample, normalised, before padding.
 struct TrainingSample {
@@ -113,8 +117,12 @@ struct TrainingSample {
 };
 
 /// Sample `index` of step `step` (see the header comment).
-TrainingSample DrawSample(const TrainingCorpus& corpus, const DiffusionConfig& config, const StepPlan& plan,
-                          uint64_t seed, int64_t step, int index);
+TrainingSample DrawSample(const TrainingCorpus& corpus,
+                          const DiffusionConfig& config,
+                          const StepPlan& plan,
+                          uint64_t seed,
+                          int64_t step,
+                          int index);
 
 /// Samples padded into one batch: B samples, P = most persons, T = most rows.
 struct TrainingBatch {

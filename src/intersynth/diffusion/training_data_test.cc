@@ -1,8 +1,8 @@
 #include "intersynth/diffusion/training_data.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "intersynth/diffusion/diffusion_test_util.h"
 #include "intersynth/util/error.h"
@@ -14,10 +14,12 @@ TrainingCorpus TinyCorpus() {
   std::vector<MotionClip> clips;
   std::vector<TrainingClip> training;
   for (int i = 0; i < 5; ++i) {
-    clips.push_back(testing::TinyClip(1, 30 + 5 * i, 10 + i, i % 2 ? "a person walks left" : "someone turns"));
+    clips.push_back(
+        testing::TinyClip(1, 30 + 5 * i, 10 + i, i % 2 ? "a person walks left" : "someone turns"));
   }
   clips.push_back(testing::TinyClip(2, 50, 99, "two people walk side by side"));
-  for (size_t i = 0; i < clips.size(); ++i) training.push_back(MakeTrainingClip("c" + std::to_string(i), clips[i]));
+  for (size_t i = 0; i < clips.size(); ++i)
+    training.push_back(MakeTrainingClip("c" + std::to_string(i), clips[i]));
   return MakeTrainingCorpus(std::move(training), testing::TinyNormalizer(clips));
 }
 
@@ -104,7 +106,8 @@ TEST(TrainingData, CollatePadsPersonsAndFrames) {
   EXPECT_EQ(batch.rows, std::max(samples[0].rows, samples[1].rows));
   // Sample 0 has one person: its second slot is all padding, with an id its
   // real person does not use.
-  for (int64_t t = 0; t < batch.rows; ++t) EXPECT_EQ(batch.token_mask[(0 * 2 + 1) * batch.rows + t], 0);
+  for (int64_t t = 0; t < batch.rows; ++t)
+    EXPECT_EQ(batch.token_mask[(0 * 2 + 1) * batch.rows + t], 0);
   EXPECT_NE(batch.person_ids[1], batch.person_ids[0]);
   int real_tokens = 0;
   for (uint8_t m : batch.token_mask) real_tokens += m;

@@ -19,16 +19,20 @@ void TrainingRunOptions::Check() const {
   CheckAtLeast(max_minutes, 0.0, "max_minutes");
 }
 
-void CheckRunFolder(const TrainingRunOptions& options, const RunPaths& paths, std::string_view kind) {
+void CheckRunFolder(const TrainingRunOptions& options,
+                    const RunPaths& paths,
+                    std::string_view kind) {
   if (options.resume) {
     if (!std::filesystem::exists(paths.config()))
-      throw Error(fmt::format("{}: no {} to resume here (config.json is missing)", paths.dir.string(), kind));
+      throw Error(fmt::format("{}: no {} to resume here (config.json is missing)",
+                              paths.dir.string(), kind));
     return;
   }
   if (std::filesystem::exists(paths.dir) && !std::filesystem::is_empty(paths.dir))
-    throw OptionError(fmt::format("{}: already exists; pass {{resume}} to continue that {}, or choose another "
-                                  "{{out_dir}}",
-                                  paths.dir.string(), kind));
+    throw OptionError(
+        fmt::format("{}: already exists; pass {{resume}} to continue that {}, or choose another "
+                    "{{out_dir}}",
+                    paths.dir.string(), kind));
 }
 
 TrainingSplits LoadTrainingSplits(const TrainingRunOptions& options, bool warn) {
@@ -51,9 +55,10 @@ Tokenizer RunTokenizer(const TrainingRunOptions& options,
   if (!options.resume) return Tokenizer::Build(TokenizerCaptions(splits->train, max_persons));
   Tokenizer tokenizer = Tokenizer::Load(paths.tokenizer());
   if (ReadNonEmptyLines(paths.train_clips()) != splits->train_clip_ids) {
-    throw Error(fmt::format("{}: the train split of {} differs from the clips this {} started on ({}); "
-                            "resume on the same dataset",
-                            paths.dir.string(), options.data_dir.string(), kind, paths.train_clips().string()));
+    throw Error(fmt::format(
+        "{}: the train split of {} differs from the clips this {} started on ({}); "
+        "resume on the same dataset",
+        paths.dir.string(), options.data_dir.string(), kind, paths.train_clips().string()));
   }
   splits->train.normalizer = FeatureNormalizer::Load(paths.mean(), paths.std());
   if (splits->val) splits->val->normalizer = splits->train.normalizer;
@@ -66,7 +71,8 @@ void WriteRunData(const RunPaths& paths, const Tokenizer& tokenizer, const Train
   WriteLinesAtomic(paths.train_clips(), splits.train_clip_ids);
 }
 
-torch::optim::AdamW MakeAdamW(const std::vector<torch::Tensor>& parameters, const TrainConfig& config) {
+torch::optim::AdamW MakeAdamW(const std::vector<torch::Tensor>& parameters,
+                              const TrainConfig& config) {
   return torch::optim::AdamW(parameters, torch::optim::AdamWOptions(config.lr)
                                              .betas({config.adam_beta1, config.adam_beta2})
                                              .weight_decay(config.weight_decay));
@@ -77,7 +83,10 @@ void SetLearningRate(torch::optim::AdamW& optimizer, double lr) {
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
-TrainingLoop::TrainingLoop(const TrainingRunOptions& options, RunPaths paths, int64_t total_steps, bool leader)
+TrainingLoop::TrainingLoop(const TrainingRunOptions& options,
+                           RunPaths paths,
+                           int64_t total_steps,
+                           bool leader)
     : options_(options), paths_(std::move(paths)), total_steps_(total_steps), leader_(leader) {
   if (leader_) metrics_.open(paths_.metrics(), std::ios::app);
 }
@@ -94,11 +103,14 @@ bool TrainingLoop::OutOfTime() const {
   return options_.max_minutes > 0 && timer_.Seconds() > 60.0 * options_.max_minutes;
 }
 
-TrainingLoop::StepEnd TrainingLoop::EndOfStep(int64_t step, bool interrupted, bool out_of_time) const {
+TrainingLoop::StepEnd TrainingLoop::EndOfStep(int64_t step,
+                                              bool interrupted,
+                                              bool out_of_time) const {
   StepEnd end;
   end.interrupted = interrupted;
   end.paused = !interrupted && step < total_steps_ &&
-               (out_of_time || (options_.stop_after_steps > 0 && step - first_step_ >= options_.stop_after_steps));
+               (out_of_time ||
+                (options_.stop_after_steps > 0 && step - first_step_ >= options_.stop_after_steps));
   end.last = step == total_steps_ || end.paused;
   return end;
 }
@@ -107,9 +119,10 @@ void TrainingLoop::Log(const nlohmann::json& record) {
   if (leader_) metrics_ << record.dump() << "\n" << std::flush;
 }
 
-void TrainingLoop::SaveCheckpoint(int64_t step,
-                                  const std::function<void(const std::filesystem::path& folder)>& write,
-                                  nlohmann::json state) {
+void TrainingLoop::SaveCheckpoint(
+    int64_t step,
+    const std::function<void(const std::filesystem::path& folder)>& write,
+    nlohmann::json state) {
   if (!leader_) return;
   AtomicFolderWriter out(paths_.checkpoint(), /*overwrite=*/true);
   std::filesystem::create_directories(out.temp_path());
@@ -123,8 +136,8 @@ void TrainingLoop::SaveCheckpoint(int64_t step,
 bool TrainingLoop::Stop(const StepEnd& end, int64_t step, TrainingRunReport* report) const {
   if (end.paused) {
     report->paused = true;
-    report->message = fmt::format("paused at step {} of {}; checkpoint written", step,
-                                  total_steps_);
+    report->message =
+        fmt::format("paused at step {} of {}; checkpoint written", step, total_steps_);
     return true;
   }
   if (end.interrupted) {

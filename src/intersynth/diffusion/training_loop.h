@@ -16,22 +16,23 @@
 //   if (options.resume) state = loop.Resume();  // then load the weights
 //   while (step < total) {
 //     ... one step ...
-//     const TrainingLoop::StepEnd end = loop.EndOfStep(step, InterruptRequested(), loop.OutOfTime());
+//     const TrainingLoop::StepEnd end = loop.EndOfStep(step, InterruptRequested(),
+//     loop.OutOfTime());
 //     ... log with loop.Log(record), checkpoint with loop.SaveCheckpoint(...) ...
 //     if (loop.Stop(end, step, &report)) break;
 //   }
 
+#include <torch/torch.h>
+
 #include <cstdint>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "intersynth/diffusion/config.h"
 #include "intersynth/diffusion/run_files.h"
@@ -47,7 +48,9 @@ namespace intersynth {
 /// (Error when config.json is missing), otherwise it must not exist or be
 /// empty (OptionError naming out_dir and resume). `kind` names the folder in
 /// messages ("run", "evaluator").
-void CheckRunFolder(const TrainingRunOptions& options, const RunPaths& paths, std::string_view kind);
+void CheckRunFolder(const TrainingRunOptions& options,
+                    const RunPaths& paths,
+                    std::string_view kind);
 
 /// The train split, and the val split when the dataset has one.
 struct TrainingSplits {
@@ -75,7 +78,8 @@ Tokenizer RunTokenizer(const TrainingRunOptions& options,
 void WriteRunData(const RunPaths& paths, const Tokenizer& tokenizer, const TrainingSplits& splits);
 
 /// AdamW with the config's peak learning rate, betas and weight decay.
-torch::optim::AdamW MakeAdamW(const std::vector<torch::Tensor>& parameters, const TrainConfig& config);
+torch::optim::AdamW MakeAdamW(const std::vector<torch::Tensor>& parameters,
+                              const TrainConfig& config);
 
 /// Sets every parameter group's learning rate (the schedule's value for a step).
 void SetLearningRate(torch::optim::AdamW& optimizer, double lr);

@@ -1,8 +1,8 @@
 #include "intersynth/diffusion/training_step.h"
 
-#include <thread>
-
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "intersynth/diffusion/diffusion_test_util.h"
 #include "intersynth/diffusion/distributed.h"
@@ -21,9 +21,11 @@ StepSetup MakeSetup() {
   StepSetup s;
   std::vector<MotionClip> clips;
   std::vector<TrainingClip> training;
-  for (int i = 0; i < 4; ++i) clips.push_back(testing::TinyClip(1, 24 + 4 * i, 20 + i, "a person walks forward"));
+  for (int i = 0; i < 4; ++i)
+    clips.push_back(testing::TinyClip(1, 24 + 4 * i, 20 + i, "a person walks forward"));
   clips.push_back(testing::TinyClip(2, 30, 31, "two people walk side by side"));
-  for (size_t i = 0; i < clips.size(); ++i) training.push_back(MakeTrainingClip("c" + std::to_string(i), clips[i]));
+  for (size_t i = 0; i < clips.size(); ++i)
+    training.push_back(MakeTrainingClip("c" + std::to_string(i), clips[i]));
   s.corpus = MakeTrainingCorpus(std::move(training), testing::TinyNormalizer(clips));
   s.tokenizer = Tokenizer::Build(s.corpus.AllTexts());
   return s;
@@ -39,11 +41,14 @@ std::vector<TrainingSample> Samples(const StepSetup& s, int64_t step, int first,
 }
 
 // Gradients of the mean loss over `samples` for a copy of `model`.
-std::vector<torch::Tensor> Gradients(const StepSetup& s, MotionDiffusion& model, const std::vector<TrainingSample>& samples,
+std::vector<torch::Tensor> Gradients(const StepSetup& s,
+                                     MotionDiffusion& model,
+                                     const std::vector<TrainingSample>& samples,
                                      ProcessGroup* group = nullptr) {
   model->zero_grad();
   const auto [mean, std] = NormalizerTensors(s.corpus.normalizer, torch::kCPU);
-  const BatchTensors tensors = ToTensors(CollateSamples(samples, s.config.model.max_persons), torch::kCPU);
+  const BatchTensors tensors =
+      ToTensors(CollateSamples(samples, s.config.model.max_persons), torch::kCPU);
   TrainingLoss(model, tensors, s.schedule, mean, std, s.config).total.backward();
   std::vector<torch::Tensor> grads;
   for (auto& p : model->parameters()) {
@@ -118,7 +123,8 @@ TEST(TrainingStep, DroppedTextUsesTheNullEmbedding) {
   const StepSetup s = MakeSetup();
   torch::manual_seed(2);
   MotionDiffusion model(s.config, *s.tokenizer);
-  const torch::Tensor cond = model->EncodeText({"a person walks", "a person walks"}, torch::tensor({false, true}));
+  const torch::Tensor cond =
+      model->EncodeText({"a person walks", "a person walks"}, torch::tensor({false, true}));
   EXPECT_TRUE(torch::equal(cond[1], model->NullText(1)[0]));
   EXPECT_FALSE(torch::allclose(cond[0], cond[1]));
 }

@@ -1,20 +1,20 @@
 #include "intersynth/eval/evaluate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <set>
 
-#include <fmt/format.h>
-
 #include "intersynth/body/retarget.h"
 #include "intersynth/diffusion/generate.h"
 #include "intersynth/diffusion/run_files.h"
 #include "intersynth/diffusion/training_data.h"
-#include "intersynth/eval_metrics/embedding_metrics.h"
 #include "intersynth/eval/evaluate_report.h"
 #include "intersynth/eval/evaluator_io.h"
+#include "intersynth/eval_metrics/embedding_metrics.h"
 #include "intersynth/eval_metrics/plausibility.h"
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/motion_file.h"
@@ -59,14 +59,16 @@ MotionClip Crop(const MotionClip& clip, int start, int frames) {
   MotionClip out = MotionClip::Zeros(clip.num_persons, frames, clip.fps);
   out.text = clip.text;
   for (int p = 0; p < clip.num_persons; ++p) {
-    std::copy_n(clip.joint(p, start, 0), static_cast<size_t>(frames) * kNumJoints * 3, out.joint(p, 0, 0));
+    std::copy_n(clip.joint(p, start, 0), static_cast<size_t>(frames) * kNumJoints * 3,
+                out.joint(p, 0, 0));
   }
   if (!clip.valid.empty()) {
     out.valid.resize(static_cast<size_t>(clip.num_persons) * frames * kNumJoints);
     for (int p = 0; p < clip.num_persons; ++p) {
-      std::copy_n(clip.valid.begin() + (static_cast<size_t>(p) * clip.num_frames + start) * kNumJoints,
-                  static_cast<size_t>(frames) * kNumJoints,
-                  out.valid.begin() + static_cast<size_t>(p) * frames * kNumJoints);
+      std::copy_n(
+          clip.valid.begin() + (static_cast<size_t>(p) * clip.num_frames + start) * kNumJoints,
+          static_cast<size_t>(frames) * kNumJoints,
+          out.valid.begin() + static_cast<size_t>(p) * frames * kNumJoints);
     }
   }
   return out;
@@ -127,13 +129,15 @@ MotionClip RandomTrainMotion(const std::vector<SplitClip>& train,
   const auto found = by_persons.find(persons);
   if (found != by_persons.end()) {
     const std::vector<int>& pool = found->second;
-    return RandomCrop(train[pool[rng.UniformInt(0, static_cast<int64_t>(pool.size()) - 1)]].clip, longest, rng);
+    return RandomCrop(train[pool[rng.UniformInt(0, static_cast<int64_t>(pool.size()) - 1)]].clip,
+                      longest, rng);
   }
   const std::vector<int>& singles = by_persons.at(1);
   std::vector<MotionClip> crops;
   for (int p = 0; p < persons; ++p) {
-    crops.push_back(RandomCrop(train[singles[rng.UniformInt(0, static_cast<int64_t>(singles.size()) - 1)]].clip,
-                               longest, rng));
+    crops.push_back(
+        RandomCrop(train[singles[rng.UniformInt(0, static_cast<int64_t>(singles.size()) - 1)]].clip,
+                   longest, rng));
   }
   int frames = longest;
   std::vector<const MotionClip*> pointers;
@@ -163,25 +167,29 @@ std::map<std::string, double> Measure(const Evaluator& evaluator,
   figures["fid"] = Fid(motion, reference);
   // R-precision needs one full batch of distinct captions; with fewer the
   // figures do not apply (the report says why). Other errors propagate.
-  const int distinct_captions = static_cast<int>(std::set<int>(caption_ids.begin(), caption_ids.end()).size());
+  const int distinct_captions =
+      static_cast<int>(std::set<int>(caption_ids.begin(), caption_ids.end()).size());
   if (distinct_captions >= kRPrecisionBatch) {
-    const RPrecisionResult r = RPrecision(text_embeddings, motion, caption_ids, {kRPrecisionBatch, seed});
+    const RPrecisionResult r =
+        RPrecision(text_embeddings, motion, caption_ids, {kRPrecisionBatch, seed});
     figures["r_precision_top1"] = r.top_k[0];
     figures["r_precision_top2"] = r.top_k[1];
     figures["r_precision_top3"] = r.top_k[2];
     figures["mm_dist"] = r.mm_dist;
   } else {
-    for (const char* name : {"r_precision_top1", "r_precision_top2", "r_precision_top3", "mm_dist"}) {
+    for (const char* name :
+         {"r_precision_top1", "r_precision_top2", "r_precision_top3", "mm_dist"}) {
       figures[name] = std::nan("");
     }
   }
-  figures["diversity"] =
-      Diversity(motion, std::min(options.diversity_pairs, static_cast<int>(motion.rows())), seed + 1);
+  figures["diversity"] = Diversity(
+      motion, std::min(options.diversity_pairs, static_cast<int>(motion.rows())), seed + 1);
   if (draw.mm_groups.empty()) {
     figures["multimodality"] = std::nan("");
   } else {
     std::vector<Eigen::MatrixXd> groups;
-    for (const std::vector<MotionClip>& group : draw.mm_groups) groups.push_back(evaluator.EmbedMotions(group));
+    for (const std::vector<MotionClip>& group : draw.mm_groups)
+      groups.push_back(evaluator.EmbedMotions(group));
     figures["multimodality"] = Multimodality(groups, options.mm_pairs, seed + 2);
   }
   std::vector<ClipPlausibility> plausibility;
@@ -209,10 +217,11 @@ void EvaluateOptions::Check() const {
   CheckAtLeast(replications, 1, "replications");
   CheckAtLeast(samples, 2, "samples");
   if (mm_prompts < 0 || mm_samples < 2 || mm_pairs < 1 || mm_pairs > mm_samples) {
-    throw OptionError(fmt::format(
-        "multimodality needs {{mm_prompts}} >= 0, {{mm_samples}} >= 2 and 1 <= {{mm_pairs}} <= {{mm_samples}}, "
-        "got {}, {} and {}",
-        mm_prompts, mm_samples, mm_pairs));
+    throw OptionError(
+        fmt::format("multimodality needs {{mm_prompts}} >= 0, {{mm_samples}} >= 2 and 1 <= "
+                    "{{mm_pairs}} <= {{mm_samples}}, "
+                    "got {}, {} and {}",
+                    mm_prompts, mm_samples, mm_pairs));
   }
   CheckAtLeast(diversity_pairs, 1, "diversity_pairs");
   CheckAtLeast(guidance, 0.0, "guidance");
@@ -233,24 +242,29 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
                             options.data_dir.string(), options.split, kMinFrames));
   }
   const std::vector<SplitClip> train = LoadSplit(options.data_dir, "train");
-  if (train.empty()) throw Error(fmt::format("{}: the train split is empty", options.data_dir.string()));
+  if (train.empty())
+    throw Error(fmt::format("{}: the train split is empty", options.data_dir.string()));
   const float fps = split[0].clip.fps;
   if (std::abs(generator.fps() - fps) > 1e-3f || std::abs(evaluator.fps() - fps) > 1e-3f) {
-    throw Error(fmt::format("frame rates differ: dataset {} fps, generator {} fps, evaluator {} fps", fps,
-                            generator.fps(), evaluator.fps()));
+    throw Error(
+        fmt::format("frame rates differ: dataset {} fps, generator {} fps, evaluator {} fps", fps,
+                    generator.fps(), evaluator.fps()));
   }
   std::map<int, std::vector<int>> train_by_persons;
-  for (size_t i = 0; i < train.size(); ++i) train_by_persons[train[i].clip.num_persons].push_back(static_cast<int>(i));
+  for (size_t i = 0; i < train.size(); ++i)
+    train_by_persons[train[i].clip.num_persons].push_back(static_cast<int>(i));
   std::set<std::string> distinct_captions;
   for (const SplitClip& clip : split) {
     const int persons = clip.clip.num_persons;
     if (persons > generator.max_persons() || persons > evaluator.max_persons()) {
-      throw Error(fmt::format("{}: clip {} has {} persons; the generator takes up to {} and the evaluator up to {}",
-                              options.split, clip.id, persons, generator.max_persons(), evaluator.max_persons()));
+      throw Error(fmt::format(
+          "{}: clip {} has {} persons; the generator takes up to {} and the evaluator up to {}",
+          options.split, clip.id, persons, generator.max_persons(), evaluator.max_persons()));
     }
     if (options.baselines && !train_by_persons.count(persons) && !train_by_persons.count(1)) {
-      throw Error(fmt::format("the train split has no {}-person and no 1-person clip for the random-clip baseline",
-                              persons));
+      throw Error(fmt::format(
+          "the train split has no {}-person and no 1-person clip for the random-clip baseline",
+          persons));
     }
     distinct_captions.insert(clip.clip.text.begin(), clip.clip.text.end());
   }
@@ -263,9 +277,10 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
     int leaked = 0;
     for (const SplitClip& clip : split) leaked += trained.count(clip.id) ? 1 : 0;
     if (leaked > 0) {
-      throw Error(fmt::format("{}: the generator trained on {} clips of the {} split (leakage); evaluate on another "
-                              "split or dataset",
-                              trained_on.string(), leaked, options.split));
+      throw Error(fmt::format(
+          "{}: the generator trained on {} clips of the {} split (leakage); evaluate on another "
+          "split or dataset",
+          trained_on.string(), leaked, options.split));
     }
   } else {
     report.notes.push_back(fmt::format("{} is missing: leakage of the {} split was not checked",
@@ -275,22 +290,26 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   // Sizes: items, crops and multimodality prompts.
   const int n = std::min<int>(options.samples, static_cast<int>(split.size()));
   if (n < options.samples) {
-    report.notes.push_back(fmt::format("{} items per replication asked for, capped at the {} clips of the {} "
-                                       "split",
-                                       options.samples, n, options.split));
+    report.notes.push_back(
+        fmt::format("{} items per replication asked for, capped at the {} clips of the {} "
+                    "split",
+                    options.samples, n, options.split));
   }
   const int longest = std::min(evaluator.crop_frames(), generator.max_frames());
   const int mm_prompts =
       std::min(n, options.mm_prompts > 0
                       ? options.mm_prompts
-                      : std::max(2, static_cast<int>(std::lround(kProtocolPrompts * split.size() / kProtocolTestClips))));
+                      : std::max(2, static_cast<int>(std::lround(kProtocolPrompts * split.size() /
+                                                                 kProtocolTestClips))));
   if (options.diversity_pairs > n) {
-    report.notes.push_back(fmt::format("diversity over {} pairs (the items per replication), not {}", n,
-                                       options.diversity_pairs));
+    report.notes.push_back(fmt::format(
+        "diversity over {} pairs (the items per replication), not {}", n, options.diversity_pairs));
   }
-  const std::vector<std::string> unknown = evaluator.UnknownWords({distinct_captions.begin(), distinct_captions.end()});
+  const std::vector<std::string> unknown =
+      evaluator.UnknownWords({distinct_captions.begin(), distinct_captions.end()});
   if (!unknown.empty()) {
-    report.notes.push_back(fmt::format("{} words of the split's captions are unknown to the evaluator", unknown.size()));
+    report.notes.push_back(fmt::format(
+        "{} words of the split's captions are unknown to the evaluator", unknown.size()));
   }
   const FeatureNormalizer statistics =
       FeatureNormalizer::Load(options.data_dir / "mean_262.npy", options.data_dir / "std_262.npy");
@@ -300,8 +319,8 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   std::map<std::string, std::map<std::string, std::vector<double>>> values;
   std::unique_ptr<ProgressBar> bar;
   if (options.progress) {
-    bar = std::make_unique<ProgressBar>(
-        "evaluate", static_cast<int64_t>(options.replications) * (n + mm_prompts * options.mm_samples));
+    bar = std::make_unique<ProgressBar>("evaluate", static_cast<int64_t>(options.replications) *
+                                                        (n + mm_prompts * options.mm_samples));
   }
   auto tick = [&](int64_t k) {
     if (bar) bar->Tick(k);
@@ -320,7 +339,8 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
     std::map<std::string, int> ids;
     for (int index : order) {
       const MotionClip& clip = split[index].clip;
-      const std::string& caption = clip.text[rng.UniformInt(0, static_cast<int64_t>(clip.text.size()) - 1)];
+      const std::string& caption =
+          clip.text[rng.UniformInt(0, static_cast<int64_t>(clip.text.size()) - 1)];
       captions.push_back(caption);
       caption_ids.push_back(ids.emplace(caption, static_cast<int>(ids.size())).first->second);
       real.motions.push_back(RandomCrop(clip, longest, rng));
@@ -351,13 +371,16 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
     // Baselines, and the train crops real data is measured against.
     std::vector<MotionClip> train_crops;
     for (int i = 0; i < n; ++i) {
-      train_crops.push_back(RandomCrop(train[rng.UniformInt(0, static_cast<int64_t>(train.size()) - 1)].clip, longest, rng));
+      train_crops.push_back(RandomCrop(
+          train[rng.UniformInt(0, static_cast<int64_t>(train.size()) - 1)].clip, longest, rng));
     }
     if (options.baselines) {
       for (int i = 0; i < n; ++i) {
         const MotionClip& item = real.motions[i];
-        random_clip.motions.push_back(RandomTrainMotion(train, train_by_persons, item.num_persons, longest, rng));
-        mean_pose.motions.push_back(MeanPoseClip(statistics, item.num_persons, item.num_frames, fps));
+        random_clip.motions.push_back(
+            RandomTrainMotion(train, train_by_persons, item.num_persons, longest, rng));
+        mean_pose.motions.push_back(
+            MeanPoseClip(statistics, item.num_persons, item.num_frames, fps));
         if (i < mm_prompts) {
           random_clip.mm_groups.emplace_back();
           mean_pose.mm_groups.emplace_back();
@@ -378,11 +401,15 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
     auto record = [&](const std::string& set, const std::map<std::string, double>& figures) {
       for (const auto& [name, value] : figures) values[set][name].push_back(value);
     };
-    record("generated", Measure(evaluator, generated, text_embeddings, caption_ids, real_embeddings, options, seed));
-    record("real", Measure(evaluator, real, text_embeddings, caption_ids, train_embeddings, options, seed));
+    record("generated", Measure(evaluator, generated, text_embeddings, caption_ids, real_embeddings,
+                                options, seed));
+    record("real",
+           Measure(evaluator, real, text_embeddings, caption_ids, train_embeddings, options, seed));
     if (options.baselines) {
-      record("random_clip", Measure(evaluator, random_clip, text_embeddings, caption_ids, real_embeddings, options, seed));
-      record("mean_pose", Measure(evaluator, mean_pose, text_embeddings, caption_ids, real_embeddings, options, seed));
+      record("random_clip", Measure(evaluator, random_clip, text_embeddings, caption_ids,
+                                    real_embeddings, options, seed));
+      record("mean_pose", Measure(evaluator, mean_pose, text_embeddings, caption_ids,
+                                  real_embeddings, options, seed));
     }
   }
   if (bar) bar->Finish();
@@ -409,12 +436,14 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   report.distinct_captions = static_cast<int>(distinct_captions.size());
   report.split_clips = static_cast<int>(split.size());
   if (report.distinct_captions < kRPrecisionBatch) {
-    report.notes.push_back(fmt::format("only {} distinct captions: no R-precision (needs batches of {})",
-                                       report.distinct_captions, kRPrecisionBatch));
+    report.notes.push_back(
+        fmt::format("only {} distinct captions: no R-precision (needs batches of {})",
+                    report.distinct_captions, kRPrecisionBatch));
   } else if (fewest_item_captions < kRPrecisionBatch) {
-    report.notes.push_back(fmt::format("a replication's {} items had only {} distinct captions: R-precision "
-                                       "(batches of {} distinct captions) left out there; draw more items per replication",
-                                       n, fewest_item_captions, kRPrecisionBatch));
+    report.notes.push_back(fmt::format(
+        "a replication's {} items had only {} distinct captions: R-precision "
+        "(batches of {} distinct captions) left out there; draw more items per replication",
+        n, fewest_item_captions, kRPrecisionBatch));
   }
   WriteEvaluationReport(options, ReportContext{mm_prompts, longest, fps}, report);
   return report;

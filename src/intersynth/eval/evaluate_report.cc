@@ -1,8 +1,8 @@
 #include "intersynth/eval/evaluate_report.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "intersynth/diffusion/model_folder.h"
 #include "intersynth/diffusion/run_files.h"
@@ -26,25 +26,33 @@ struct MetricInfo {
 
 const std::vector<MetricInfo>& Metrics() {
   static const std::vector<MetricInfo> metrics = {
-      {"fid", "FID", "lower", "Frechet distance between the set's and the real split's motion embeddings"},
+      {"fid", "FID", "lower",
+       "Frechet distance between the set's and the real split's motion embeddings"},
       {"r_precision_top1", "R-precision top-1", "higher",
        "share of motions whose own caption ranks first among 32 captions (31 distinct others)"},
       {"r_precision_top2", "R-precision top-2", "higher", "as top-1, within the first two"},
-      {"r_precision_top3", "R-precision top-3", "higher", "as top-1, within the first three (chance: 3/32)"},
-      {"mm_dist", "MM-Dist", "lower", "mean distance between a motion's and its caption's embedding"},
-      {"diversity", "Diversity", "closer to real", "mean embedding distance of random pairs of the set"},
+      {"r_precision_top3", "R-precision top-3", "higher",
+       "as top-1, within the first three (chance: 3/32)"},
+      {"mm_dist", "MM-Dist", "lower",
+       "mean distance between a motion's and its caption's embedding"},
+      {"diversity", "Diversity", "closer to real",
+       "mean embedding distance of random pairs of the set"},
       {"multimodality", "MultiModality", "closer to real",
        "mean embedding distance between motions generated for the same caption"},
       {"foot_skate_m_s", "Foot skating (m/s)", "lower",
        "mean horizontal speed of feet in contact with the floor (within 5 cm)"},
       {"foot_skate_ratio", "Foot skating ratio", "lower",
        "share of contact frames whose foot moves faster than 0.5 m/s"},
-      {"floating_mm", "Floating (mm)", "lower", "mean height of the lowest joint above the floor y = 0"},
-      {"penetration_mm", "Ground penetration (mm)", "lower", "mean depth of the lowest joint below the floor"},
+      {"floating_mm", "Floating (mm)", "lower",
+       "mean height of the lowest joint above the floor y = 0"},
+      {"penetration_mm", "Ground penetration (mm)", "lower",
+       "mean depth of the lowest joint below the floor"},
       {"interpenetration_mm", "Inter-person penetration (mm)", "lower",
        "mean deepest overlap of body capsules of two people, per pair and frame"},
-      {"jitter_m_s3", "Jitter (m/s^3)", "closer to real", "mean joint jerk (third difference of position)"},
-      {"bone_drift_mm", "Bone-length drift (mm)", "lower", "mean deviation of bone lengths from their median"},
+      {"jitter_m_s3", "Jitter (m/s^3)", "closer to real",
+       "mean joint jerk (third difference of position)"},
+      {"bone_drift_mm", "Bone-length drift (mm)", "lower",
+       "mean deviation of bone lengths from their median"},
   };
   return metrics;
 }
@@ -64,7 +72,9 @@ std::string Figure(const MetricFigure& f) {
   return fmt::format("{:.4g} ± {:.2g}", f.mean, std::isfinite(f.ci95) ? f.ci95 : 0.0);
 }
 
-nlohmann::json Number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json Number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 nlohmann::json Settings(const EvaluateOptions& o, const ReportContext& c) {
   return {{"model", std::filesystem::absolute(o.model_dir).lexically_normal().string()},
@@ -103,7 +113,8 @@ nlohmann::json EvaluationReportJson(const EvaluateOptions& options,
   nlohmann::json sets = nlohmann::json::object();
   for (const SetFigures& set : report.sets) {
     nlohmann::json metrics = nlohmann::json::object();
-    for (const MetricFigure& f : set.metrics) metrics[f.name] = {{"mean", Number(f.mean)}, {"ci95", Number(f.ci95)}};
+    for (const MetricFigure& f : set.metrics)
+      metrics[f.name] = {{"mean", Number(f.mean)}, {"ci95", Number(f.ci95)}};
     sets[set.set] = metrics;
   }
   return {{"format", "intersynth-evaluation-v1"},
@@ -119,19 +130,23 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
                                      const ReportContext& context,
                                      const EvaluateReport& report) {
   std::string md = "# intersynth evaluation\n\n";
-  md += fmt::format("- model: `{}`\n- evaluator: `{}`\n- data: `{}`, split `{}`\n", options.model_dir.string(),
-                    options.evaluator_dir.string(), options.data_dir.string(), options.split);
+  md += fmt::format("- model: `{}`\n- evaluator: `{}`\n- data: `{}`, split `{}`\n",
+                    options.model_dir.string(), options.evaluator_dir.string(),
+                    options.data_dir.string(), options.split);
   md += fmt::format(
-      "- rests on: {} clips of the split with {} distinct captions; {} items per replication, {} replications "
+      "- rests on: {} clips of the split with {} distinct captions; {} items per replication, {} "
+      "replications "
       "(figures are means with 95% intervals over replications)\n",
       report.split_clips, report.distinct_captions, report.items, options.replications);
   md += fmt::format(
-      "- crops of at most {} frames ({:.1f} s at {} fps); multimodality {} prompts x {} motions, {} pairs each; "
+      "- crops of at most {} frames ({:.1f} s at {} fps); multimodality {} prompts x {} motions, "
+      "{} pairs each; "
       "diversity over {} pairs\n",
-      context.crop_frames, context.crop_frames / context.fps, context.fps, context.mm_prompts, options.mm_samples,
-      options.mm_pairs, std::min(options.diversity_pairs, report.items));
-  md += fmt::format("- sampling: {} with {} steps, guidance {}, seed {}\n", ToString(options.sampler), options.sampler_steps,
-                    options.guidance, options.seed);
+      context.crop_frames, context.crop_frames / context.fps, context.fps, context.mm_prompts,
+      options.mm_samples, options.mm_pairs, std::min(options.diversity_pairs, report.items));
+  md +=
+      fmt::format("- sampling: {} with {} steps, guidance {}, seed {}\n", ToString(options.sampler),
+                  options.sampler_steps, options.guidance, options.seed);
   for (const std::string& note : report.notes) md += "- note: " + note + "\n";
 
   md += "\n| metric | better |";
@@ -152,8 +167,10 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
     md += "\n";
   }
   md +=
-      "\nThe real column measures held-out real clips (FID against train-split crops): the floor a model is "
-      "measured against. A model must beat both baselines: a random training clip for every prompt (realistic "
+      "\nThe real column measures held-out real clips (FID against train-split crops): the floor a "
+      "model is "
+      "measured against. A model must beat both baselines: a random training clip for every prompt "
+      "(realistic "
       "motion, unrelated to the text) and the dataset's mean pose held still.\n\n## Metrics\n\n";
   for (const MetricInfo& m : Metrics()) md += fmt::format("- **{}**: {}.\n", m.label, m.meaning);
   md += "\nPlots: `metrics.png` (bars with 95% whiskers)";
@@ -163,11 +180,14 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
   return md;
 }
 
-void WriteEvaluationReport(const EvaluateOptions& options, const ReportContext& context, EvaluateReport& report) {
+void WriteEvaluationReport(const EvaluateOptions& options,
+                           const ReportContext& context,
+                           EvaluateReport& report) {
   AtomicFolderWriter out(options.out_dir, /*overwrite=*/true);
   const nlohmann::json json = EvaluationReportJson(options, context, report);
   WriteJson(out.temp_path() / "report.json", json);
-  WriteFileAtomic(out.temp_path() / "report.md", EvaluationReportMarkdown(options, context, report));
+  WriteFileAtomic(out.temp_path() / "report.md",
+                  EvaluationReportMarkdown(options, context, report));
 
   std::vector<std::string> bar_names;
   for (const SetFigures& set : report.sets) bar_names.push_back(set.set);
@@ -182,9 +202,10 @@ void WriteEvaluationReport(const EvaluateOptions& options, const ReportContext& 
   }
   BarPlotOptions plot;
   plot.output = out.temp_path() / "metrics.png";
-  plot.title = fmt::format("{} on {} ({} replications, 95% intervals)",
-                           std::filesystem::absolute(options.model_dir).lexically_normal().filename().string(),
-                           options.split, options.replications);
+  plot.title = fmt::format(
+      "{} on {} ({} replications, 95% intervals)",
+      std::filesystem::absolute(options.model_dir).lexically_normal().filename().string(),
+      options.split, options.replications);
   WriteBarPlot(panels, bar_names, plot);
   WriteTrainingCurvesPlot(options.model_dir, out.temp_path() / "training_curves.png");
   out.Commit();
@@ -192,13 +213,15 @@ void WriteEvaluationReport(const EvaluateOptions& options, const ReportContext& 
   report.report_md = options.out_dir / "report.md";
 }
 
-bool WriteTrainingCurvesPlot(const std::filesystem::path& model_dir, const std::filesystem::path& png) {
+bool WriteTrainingCurvesPlot(const std::filesystem::path& model_dir,
+                             const std::filesystem::path& png) {
   const TrainingCurves curves = ReadTrainingCurves(model_dir);
   std::vector<PlotSeries> series;
-  for (const auto& [key, name] : {std::pair<std::string, std::string>{"loss_total", "train loss (total)"},
-                                  {"loss_mse", "train mse"},
-                                  {"val_total", "val loss (total)"},
-                                  {"val_mse", "val mse"}}) {
+  for (const auto& [key, name] :
+       {std::pair<std::string, std::string>{"loss_total", "train loss (total)"},
+        {"loss_mse", "train mse"},
+        {"val_total", "val loss (total)"},
+        {"val_mse", "val mse"}}) {
     const auto it = curves.series.find(key);
     if (it == curves.series.end()) continue;
     PlotSeries s;
@@ -210,7 +233,8 @@ bool WriteTrainingCurvesPlot(const std::filesystem::path& model_dir, const std::
   if (series.empty()) return false;
   LinePlotOptions plot;
   plot.output = png;
-  plot.title = "training curves of " + std::filesystem::absolute(model_dir).lexically_normal().filename().string();
+  plot.title = "training curves of " +
+               std::filesystem::absolute(model_dir).lexically_normal().filename().string();
   plot.x_label = "step";
   plot.y_label = "loss";
   plot.log_y = true;

@@ -12,10 +12,9 @@
 // The folder is written beside its target and renamed into place.
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "intersynth/eval/evaluate.h"
 
@@ -44,11 +43,14 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
 
 /// Writes the report folder at options.out_dir (replacing one there) and
 /// fills report.report_json / report_md.
-void WriteEvaluationReport(const EvaluateOptions& options, const ReportContext& context, EvaluateReport& report);
+void WriteEvaluationReport(const EvaluateOptions& options,
+                           const ReportContext& context,
+                           EvaluateReport& report);
 
 /// Plots the training and validation losses of a run or model folder's
 /// metrics.jsonl into `png` (log y, smoothed). Returns false, writing
 /// nothing, when the folder has no losses.
-bool WriteTrainingCurvesPlot(const std::filesystem::path& model_dir, const std::filesystem::path& png);
+bool WriteTrainingCurvesPlot(const std::filesystem::path& model_dir,
+                             const std::filesystem::path& png);
 
 }  // namespace intersynth

@@ -1,9 +1,9 @@
 #include "intersynth/eval/evaluate.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "intersynth/diffusion/diffusion_test_util.h"
 #include "intersynth/diffusion/trainer.h"
@@ -72,7 +72,9 @@ class TinyEvaluation : public ::testing::Test {
     return options;
   }
 
-  static const MetricFigure& Find(const EvaluateReport& report, const std::string& set, const std::string& name) {
+  static const MetricFigure& Find(const EvaluateReport& report,
+                                  const std::string& set,
+                                  const std::string& name) {
     for (const SetFigures& figures : report.sets) {
       if (figures.set != set) continue;
       for (const MetricFigure& f : figures.metrics) {
@@ -94,7 +96,8 @@ TEST_F(TinyEvaluation, WritesEveryFigureOfEverySetAndTheReportFolder) {
   EXPECT_EQ(report.sets[1].set, "real");
   EXPECT_EQ(report.items, 2);
   EXPECT_EQ(report.split_clips, 2);
-  for (const SetFigures& set : report.sets) EXPECT_EQ(set.metrics.size(), EvaluationMetricNames().size());
+  for (const SetFigures& set : report.sets)
+    EXPECT_EQ(set.metrics.size(), EvaluationMetricNames().size());
   EXPECT_TRUE(std::isfinite(Find(report, "generated", "fid").mean));
   EXPECT_TRUE(std::isfinite(Find(report, "real", "fid").mean));
   EXPECT_TRUE(std::isfinite(Find(report, "generated", "multimodality").mean));
@@ -177,9 +180,12 @@ TEST_F(TinyEvaluation, AnExportedEvaluatorEmbedsAsTheOriginal) {
                                          testing::TinyClip(2, 40, 6, "two people walk")};
   const Eigen::MatrixXd a = original.EmbedMotions(clips), b = exported.EmbedMotions(clips);
   EXPECT_LT((a - b).cwiseAbs().maxCoeff(), 5e-3);
-  EXPECT_LT((original.EmbedTexts({"a person walks"}) - exported.EmbedTexts({"a person walks"})).cwiseAbs().maxCoeff(),
+  EXPECT_LT((original.EmbedTexts({"a person walks"}) - exported.EmbedTexts({"a person walks"}))
+                .cwiseAbs()
+                .maxCoeff(),
             5e-3);
-  EXPECT_ERROR_CONTAINS(ExportEvaluatorFolder(*dir_ / "eval", *dir_ / "eval_half", true, false), {"pass overwrite"});
+  EXPECT_ERROR_CONTAINS(ExportEvaluatorFolder(*dir_ / "eval", *dir_ / "eval_half", true, false),
+                        {"pass overwrite"});
 }
 
 // The TorchScript adapter passes world joints and the frame mask as the
@@ -205,10 +211,12 @@ TEST(ScriptedEvaluator, EmbedsJointsAndTextsByTheContract) {
       for (int c = 0; c < 3; ++c) mean[c] += clip.joints[3 * k + c];
     }
     mean /= static_cast<double>(points);
-    for (int c = 0; c < 3; ++c) EXPECT_NEAR(e(i, c), mean[c], 1e-4) << "clip " << i << " axis " << c;
+    for (int c = 0; c < 3; ++c)
+      EXPECT_NEAR(e(i, c), mean[c], 1e-4) << "clip " << i << " axis " << c;
     EXPECT_DOUBLE_EQ(e(i, 3), clip.num_persons * clip.num_frames);
   }
-  const Eigen::MatrixXd t = evaluator.EmbedTexts({"a person walks", "two people wave at each other"});
+  const Eigen::MatrixXd t =
+      evaluator.EmbedTexts({"a person walks", "two people wave at each other"});
   EXPECT_DOUBLE_EQ(t(0, 0), 3.0);
   EXPECT_DOUBLE_EQ(t(1, 0), 6.0);
   EXPECT_DOUBLE_EQ(t(1, 1), 29.0);
@@ -219,7 +227,8 @@ TEST(ScriptedEvaluator, EmbedsJointsAndTextsByTheContract) {
 }
 
 TEST(ScriptedEvaluator, AModuleOutsideTheContractIsAClearError) {
-  EXPECT_ERROR_CONTAINS(Evaluator(ScriptedEvaluator("scripted_no_text.pt")), {"scripted_no_text.pt", "encode_text"});
+  EXPECT_ERROR_CONTAINS(Evaluator(ScriptedEvaluator("scripted_no_text.pt")),
+                        {"scripted_no_text.pt", "encode_text"});
   testing::TempDir dir;
   std::ofstream(dir / "junk.pt") << "not a zip archive";
   EXPECT_ERROR_CONTAINS(Evaluator(dir / "junk.pt"), {"junk.pt", "not a TorchScript evaluator"});

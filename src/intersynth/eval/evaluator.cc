@@ -13,25 +13,29 @@ MotionTextEvaluatorImpl::MotionTextEvaluatorImpl(const EvaluatorConfig& config, 
   const DenoiserConfig& m = config.base.model;
   const int64_t embed = config.evaluator.embed_dim;
   input_ = register_module("input", torch::nn::Linear(kEvaluatorFeatureDim, m.d_model));
-  person_embedding_ = register_module("person_embedding", torch::nn::Embedding(m.max_persons, m.d_model));
+  person_embedding_ =
+      register_module("person_embedding", torch::nn::Embedding(m.max_persons, m.d_model));
   layers_ = register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < m.layers; ++i) {
     layers_->push_back(internal::PreNormEncoderLayer(m.d_model, m.heads, m.ff_dim, m.dropout));
   }
-  final_norm_ = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({m.d_model})));
+  final_norm_ =
+      register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({m.d_model})));
   motion_projection_ = register_module("motion_projection", torch::nn::Linear(m.d_model, embed));
   text_encoder_ = register_module(
-      "text_encoder",
-      TextEncoder(MakeTextEncoderOptions(config.base.text, tokenizer_.vocab_size(), config.base.text.d_model)));
-  text_projection_ = register_module("text_projection", torch::nn::Linear(config.base.text.d_model, embed));
-  log_scale_ = register_parameter("log_scale", torch::tensor(std::log(1.0 / config.evaluator.temperature)));
+      "text_encoder", TextEncoder(MakeTextEncoderOptions(config.base.text, tokenizer_.vocab_size(),
+                                                         config.base.text.d_model)));
+  text_projection_ =
+      register_module("text_projection", torch::nn::Linear(config.base.text.d_model, embed));
+  log_scale_ =
+      register_parameter("log_scale", torch::tensor(std::log(1.0 / config.evaluator.temperature)));
 }
 
 torch::Tensor MotionTextEvaluatorImpl::EncodeMotion(const torch::Tensor& features,
                                                     const torch::Tensor& token_mask,
                                                     const torch::Tensor& person_ids) {
-  TORCH_CHECK(features.dim() == 4 && features.size(3) == kEvaluatorFeatureDim, "features [B, P, T, 258], got ",
-              features.sizes());
+  TORCH_CHECK(features.dim() == 4 && features.size(3) == kEvaluatorFeatureDim,
+              "features [B, P, T, 258], got ", features.sizes());
   const int64_t B = features.size(0), P = features.size(1), T = features.size(2);
   const int64_t d = config_.base.model.d_model;
   TORCH_CHECK(token_mask.sizes() == torch::IntArrayRef({B, P, T}), "token_mask [B, P, T]");
@@ -40,15 +44,18 @@ torch::Tensor MotionTextEvaluatorImpl::EncodeMotion(const torch::Tensor& feature
               config_.base.model.max_frames, ")");
 
   // Tokens: features + frame position + person identity.
-  const torch::Tensor frames = SinusoidalEncoding(torch::arange(T, features.options().dtype(torch::kLong)), d);
-  torch::Tensor x = input_(features) + frames.view({1, 1, T, d}) + person_embedding_(person_ids).unsqueeze(2);
+  const torch::Tensor frames =
+      SinusoidalEncoding(torch::arange(T, features.options().dtype(torch::kLong)), d);
+  torch::Tensor x =
+      input_(features) + frames.view({1, 1, T, d}) + person_embedding_(person_ids).unsqueeze(2);
   x = x.reshape({B, P * T, d});
   const torch::Tensor real = token_mask.reshape({B, P * T});
   TORCH_CHECK(real.any(1).all().item<bool>(), "every sample needs a real token");
 
   // Full attention over every person's frames, padding masked as keys.
   const torch::Tensor padding = real.logical_not();
-  for (const auto& layer : *layers_) x = layer->as<internal::PreNormEncoderLayer>()->forward(x, padding);
+  for (const auto& layer : *layers_)
+    x = layer->as<internal::PreNormEncoderLayer>()->forward(x, padding);
   x = final_norm_(x);
 
   // Masked mean over the real tokens, projected onto the unit sphere.
@@ -69,10 +76,13 @@ torch::Tensor MotionTextEvaluatorImpl::EncodeText(const std::vector<std::string>
                                           torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
 
-torch::Tensor MotionTextEvaluatorImpl::LogitScale() const { return log_scale_.exp().clamp(1.0, 100.0); }
+torch::Tensor MotionTextEvaluatorImpl::LogitScale() const {
+  return log_scale_.exp().clamp(1.0, 100.0);
+}
 
 torch::Tensor DropFootContacts(const torch::Tensor& features) {
-  TORCH_CHECK(features.size(-1) == InterGenLayout::kDim, "features [..., 262], got ", features.sizes());
+  TORCH_CHECK(features.size(-1) == InterGenLayout::kDim, "features [..., 262], got ",
+              features.sizes());
   return features.narrow(-1, 0, InterGenLayout::kFootContacts);
 }
 
@@ -87,10 +97,11 @@ torch::Tensor ContrastiveLoss(const torch::Tensor& text,
   // similarities leave the softmax (the diagonal stays).
   const torch::Tensor ids = torch::tensor(caption_ids, torch::kLong).to(text.device());
   const torch::Tensor same = ids.unsqueeze(0).eq(ids.unsqueeze(1));
-  const torch::Tensor diagonal = torch::eye(B, torch::TensorOptions().dtype(torch::kBool).device(text.device()));
+  const torch::Tensor diagonal =
+      torch::eye(B, torch::TensorOptions().dtype(torch::kBool).device(text.device()));
   const torch::Tensor excluded = same.logical_and(diagonal.logical_not());
-  const torch::Tensor logits =
-      (logit_scale * torch::matmul(text, motion.t())).masked_fill(excluded, -std::numeric_limits<float>::infinity());
+  const torch::Tensor logits = (logit_scale * torch::matmul(text, motion.t()))
+                                   .masked_fill(excluded, -std::numeric_limits<float>::infinity());
   const torch::Tensor targets = torch::arange(B, ids.options());
   return 0.5 * (torch::nn::functional::cross_entropy(logits, targets) +
                 torch::nn::functional::cross_entropy(logits.t(), targets));

@@ -26,10 +26,10 @@
 // Foot contacts are dropped because a generator predicts them itself: the
 // evaluator must judge the motion, not the generator's contact flags.
 
+#include <torch/torch.h>
+
 #include <string>
 #include <vector>
-
-#include <torch/torch.h>
 
 #include "intersynth/eval/evaluator_config.h"
 #include "intersynth/text/text_encoder.h"

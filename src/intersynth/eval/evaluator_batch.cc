@@ -13,11 +13,14 @@ EvaluatorBatch ToEvaluatorBatch(const TrainingBatch& batch, const torch::Device&
   const torch::Tensor values = torch::from_blob(const_cast<float*>(batch.values.data()),
                                                 {B, P, T, InterGenLayout::kDim}, torch::kFloat32);
   out.features = DropFootContacts(values).contiguous().to(device);
-  out.token_mask = torch::from_blob(const_cast<uint8_t*>(batch.token_mask.data()), {B, P, T}, torch::kUInt8)
-                       .to(torch::kBool)
-                       .to(device);
+  out.token_mask =
+      torch::from_blob(const_cast<uint8_t*>(batch.token_mask.data()), {B, P, T}, torch::kUInt8)
+          .to(torch::kBool)
+          .to(device);
   out.person_ids =
-      torch::from_blob(const_cast<int64_t*>(batch.person_ids.data()), {B, P}, torch::kLong).clone().to(device);
+      torch::from_blob(const_cast<int64_t*>(batch.person_ids.data()), {B, P}, torch::kLong)
+          .clone()
+          .to(device);
   out.texts = batch.texts;
   std::map<std::string, int64_t> ids;
   for (const std::string& text : batch.texts) {

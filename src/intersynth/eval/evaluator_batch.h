@@ -4,11 +4,11 @@
 // embeddings back as Eigen matrices for the metrics. Torch header
 // (eval-internal).
 
-#include <string>
-#include <vector>
+#include <torch/torch.h>
 
 #include <Eigen/Core>
-#include <torch/torch.h>
+#include <string>
+#include <vector>
 
 #include "intersynth/diffusion/training_data.h"
 

@@ -23,7 +23,8 @@ void EvaluatorConfig::Check() const {
   base.Check();
   if (!base.text.torchscript.empty())
     throw OptionError(
-        "{text.torchscript}: an evaluator learns its own text encoder (external evaluators are loaded whole "
+        "{text.torchscript}: an evaluator learns its own text encoder (external evaluators are "
+        "loaded whole "
         "through the TorchScript adapter)");
   CheckNested("evaluator", [&] { evaluator.Check(); });
 }
@@ -34,9 +35,10 @@ EvaluatorConfig EvaluatorConfigFromJson(const nlohmann::json& json, const std::s
   nlohmann::json base = json;
   for (const char* section : {"diffusion", "loss"}) {
     if (base.contains(section)) {
-      throw Error(fmt::format("{}: section '{}' belongs to a generator config; an evaluator config has model, "
-                              "text, train and evaluator",
-                              source, section));
+      throw Error(fmt::format(
+          "{}: section '{}' belongs to a generator config; an evaluator config has model, "
+          "text, train and evaluator",
+          source, section));
     }
   }
   if (base.contains("evaluator")) {
@@ -51,8 +53,9 @@ EvaluatorConfig EvaluatorConfigFromJson(const nlohmann::json& json, const std::s
         throw Error(fmt::format("{}: evaluator.{}: expected {} but found {}", source, key,
                                 key == "embed_dim" ? "an integer" : "a number", value.dump()));
       } else {
-        throw Error(fmt::format("{}: unknown key 'evaluator.{}' (known in 'evaluator': embed_dim, temperature)",
-                                source, key));
+        throw Error(fmt::format(
+            "{}: unknown key 'evaluator.{}' (known in 'evaluator': embed_dim, temperature)", source,
+            key));
       }
     }
     base.erase("evaluator");
@@ -76,7 +79,8 @@ nlohmann::json EvaluatorConfigToJson(const EvaluatorConfig& config) {
   nlohmann::json json = DiffusionConfigToJson(config.base);
   json.erase("diffusion");
   json.erase("loss");
-  json["evaluator"] = {{"embed_dim", config.evaluator.embed_dim}, {"temperature", config.evaluator.temperature}};
+  json["evaluator"] = {{"embed_dim", config.evaluator.embed_dim},
+                       {"temperature", config.evaluator.temperature}};
   return json;
 }
 
@@ -97,9 +101,10 @@ double CheckEvaluatorDescription(const nlohmann::json& description, const std::s
   const std::string layout = description.value("feature_layout", std::string());
   const int64_t dim = description.value("feature_dim", int64_t{0});
   if (layout != kEvaluatorFeatureLayout || dim != kEvaluatorFeatureDim) {
-    throw Error(fmt::format("{}: the evaluator reads feature layout '{}' ({} channels); this build encodes "
-                            "motions as '{}' ({} channels): retrain the evaluator with this build",
-                            path, layout, dim, kEvaluatorFeatureLayout, kEvaluatorFeatureDim));
+    throw Error(
+        fmt::format("{}: the evaluator reads feature layout '{}' ({} channels); this build encodes "
+                    "motions as '{}' ({} channels): retrain the evaluator with this build",
+                    path, layout, dim, kEvaluatorFeatureLayout, kEvaluatorFeatureDim));
   }
   const double fps = description.value("fps", 0.0);
   if (!(fps > 0.0)) throw Error(path + ": fps must be a positive number");

@@ -30,12 +30,11 @@
 // measure unnormalised embeddings); motions are batched 32 at a time in
 // eval mode without gradients. See docs/evaluation.md.
 
+#include <Eigen/Core>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "intersynth/motion/motion_clip.h"
 #include "intersynth/util/device.h"
@@ -76,7 +75,10 @@ class Evaluator {
   std::string kind() const;
 
  private:
-  friend void ExportEvaluatorFolder(const std::filesystem::path&, const std::filesystem::path&, bool, bool);
+  friend void ExportEvaluatorFolder(const std::filesystem::path&,
+                                    const std::filesystem::path&,
+                                    bool,
+                                    bool);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,9 +1,9 @@
 #include "intersynth/eval/evaluator.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+
+#include <cmath>
 
 #include "intersynth/diffusion/diffusion_test_util.h"
 #include "intersynth/diffusion/model_io.h"
@@ -24,7 +24,8 @@ EvaluatorConfig TinyEvaluatorConfig() {
 }
 
 Tokenizer TinyTokenizer() {
-  return Tokenizer::Build({"a person walks forward", "someone waves", "two people walk side by side"});
+  return Tokenizer::Build(
+      {"a person walks forward", "someone waves", "two people walk side by side"});
 }
 
 // A padded batch of B samples with the given person counts and frames.
@@ -32,13 +33,18 @@ struct TinyMotionBatch {
   torch::Tensor features, token_mask, person_ids;
 };
 
-TinyMotionBatch MakeBatch(const std::vector<std::pair<int, int>>& persons_frames, int64_t P, int64_t T) {
+TinyMotionBatch MakeBatch(const std::vector<std::pair<int, int>>& persons_frames,
+                          int64_t P,
+                          int64_t T) {
   const int64_t B = static_cast<int64_t>(persons_frames.size());
   TinyMotionBatch batch;
   batch.features = torch::randn({B, P, T, kEvaluatorFeatureDim});
   batch.token_mask = torch::zeros({B, P, T}, torch::kBool);
   for (int64_t b = 0; b < B; ++b) {
-    batch.token_mask[b].narrow(0, 0, persons_frames[b].first).narrow(1, 0, persons_frames[b].second).fill_(true);
+    batch.token_mask[b]
+        .narrow(0, 0, persons_frames[b].first)
+        .narrow(1, 0, persons_frames[b].second)
+        .fill_(true);
   }
   batch.person_ids = torch::arange(P).repeat({B, 1});
   return batch;
@@ -49,7 +55,8 @@ TEST(Evaluator, EmbeddingsAreUnitRowsForOneToFourPersons) {
   MotionTextEvaluator model(TinyEvaluatorConfig(), TinyTokenizer());
   model->eval();
   const TinyMotionBatch batch = MakeBatch({{1, 20}, {2, 33}, {3, 12}, {4, 40}}, 4, 40);
-  const torch::Tensor motion = model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids);
+  const torch::Tensor motion =
+      model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids);
   ASSERT_EQ(motion.sizes(), torch::IntArrayRef({4, 16}));
   EXPECT_TRUE(torch::allclose(motion.norm(2, 1), torch::ones({4}), 1e-5, 1e-5));
   const torch::Tensor text = model->EncodeText({"a person walks forward", "someone waves"});
@@ -65,7 +72,8 @@ TEST(Evaluator, PaddingNeverLeaksIntoTheEmbedding) {
   model->eval();
   TinyMotionBatch batch = MakeBatch({{1, 10}, {2, 25}}, 3, 30);
   torch::NoGradGuard no_grad;
-  const torch::Tensor before = model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids);
+  const torch::Tensor before =
+      model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids);
   const torch::Tensor noise = torch::randn_like(batch.features) * 100.0;
   const torch::Tensor padded = batch.token_mask.logical_not().unsqueeze(-1);
   const torch::Tensor changed = torch::where(padded, noise, batch.features);
@@ -74,8 +82,9 @@ TEST(Evaluator, PaddingNeverLeaksIntoTheEmbedding) {
   // And a real token does change it.
   const torch::Tensor real_changed = batch.features.clone();
   real_changed[0][0][3] += 5.0;
-  EXPECT_FALSE(torch::allclose(before[0], model->EncodeMotion(real_changed, batch.token_mask, batch.person_ids)[0],
-                               1e-4, 1e-4));
+  EXPECT_FALSE(torch::allclose(
+      before[0], model->EncodeMotion(real_changed, batch.token_mask, batch.person_ids)[0], 1e-4,
+      1e-4));
 }
 
 // The loss equals the closed form on three pairs whose first two share a
@@ -90,11 +99,11 @@ TEST(ContrastiveLoss, SameCaptionPairsAreNotNegatives) {
     torch::Tensor kept = torch::stack({logits[i][keep[0]], logits[i][keep[1]]});
     return -(logits[i][i] - torch::logsumexp(kept, 0));
   };
-  const torch::Tensor rows = (term(s, 0, {0, 2}) + term(s, 1, {1, 2}) +
-                              -(s[2][2] - torch::logsumexp(s[2], 0))) / 3.0;
+  const torch::Tensor rows =
+      (term(s, 0, {0, 2}) + term(s, 1, {1, 2}) + -(s[2][2] - torch::logsumexp(s[2], 0))) / 3.0;
   const torch::Tensor st = s.t();
-  const torch::Tensor cols = (term(st, 0, {0, 2}) + term(st, 1, {1, 2}) +
-                              -(st[2][2] - torch::logsumexp(st[2], 0))) / 3.0;
+  const torch::Tensor cols =
+      (term(st, 0, {0, 2}) + term(st, 1, {1, 2}) + -(st[2][2] - torch::logsumexp(st[2], 0))) / 3.0;
   const torch::Tensor expected = 0.5 * (rows + cols);
   const torch::Tensor loss = ContrastiveLoss(text, motion, scale, {7, 7, 3});
   EXPECT_NEAR(loss.item<float>(), expected.item<float>(), 1e-5);
@@ -102,7 +111,8 @@ TEST(ContrastiveLoss, SameCaptionPairsAreNotNegatives) {
   const torch::Tensor targets = torch::arange(3);
   const torch::Tensor plain = 0.5 * (torch::nn::functional::cross_entropy(s, targets) +
                                      torch::nn::functional::cross_entropy(st, targets));
-  EXPECT_NEAR(ContrastiveLoss(text, motion, scale, {0, 1, 2}).item<float>(), plain.item<float>(), 1e-5);
+  EXPECT_NEAR(ContrastiveLoss(text, motion, scale, {0, 1, 2}).item<float>(), plain.item<float>(),
+              1e-5);
 }
 
 TEST(EvaluatorConfig, RejectsGeneratorSectionsUnknownKeysAndTorchScript) {
@@ -111,7 +121,8 @@ TEST(EvaluatorConfig, RejectsGeneratorSectionsUnknownKeysAndTorchScript) {
   EXPECT_THROW(EvaluatorConfigFromJson({{"evaluator", {{"width", 3}}}}, "e.json"), Error);
   EXPECT_THROW(EvaluatorConfigFromJson({{"evaluator", {{"embed_dim", 0}}}}, "e.json"), Error);
   EXPECT_THROW(EvaluatorConfigFromJson({{"text", {{"torchscript", "clip.pt"}}}}, "e.json"), Error);
-  const EvaluatorConfig round = EvaluatorConfigFromJson(EvaluatorConfigToJson(TinyEvaluatorConfig()), "round");
+  const EvaluatorConfig round =
+      EvaluatorConfigFromJson(EvaluatorConfigToJson(TinyEvaluatorConfig()), "round");
   EXPECT_EQ(EvaluatorConfigToJson(round), EvaluatorConfigToJson(TinyEvaluatorConfig()));
 }
 
@@ -163,15 +174,18 @@ TEST_F(TinyEvaluatorRun, ResumeContinuesExactly) {
   second.resume = true;
   EXPECT_EQ(TrainEvaluator(second).step, 6);
 
-  const EvaluatorConfig config = EvaluatorConfigFromJson(ReadJson(dir_ / "straight" / "config.json"), "config");
+  const EvaluatorConfig config =
+      EvaluatorConfigFromJson(ReadJson(dir_ / "straight" / "config.json"), "config");
   const Tokenizer tokenizer = Tokenizer::Load(dir_ / "straight" / "tokenizer.json");
   MotionTextEvaluator a(config, tokenizer), b(config, tokenizer);
   LoadModuleWeights(*a, dir_ / "straight" / "checkpoint" / RunPaths::kModel);
   LoadModuleWeights(*b, dir_ / "resumed" / "checkpoint" / RunPaths::kModel);
   const auto pa = a->parameters(), pb = b->parameters();
   ASSERT_EQ(pa.size(), pb.size());
-  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i])) << "parameter " << i;
-  CheckEvaluatorDescription(ReadJson(dir_ / "straight" / kEvaluatorDescriptionFile), "evaluator.json");
+  for (size_t i = 0; i < pa.size(); ++i)
+    EXPECT_TRUE(torch::equal(pa[i], pb[i])) << "parameter " << i;
+  CheckEvaluatorDescription(ReadJson(dir_ / "straight" / kEvaluatorDescriptionFile),
+                            "evaluator.json");
 }
 
 TEST_F(TinyEvaluatorRun, ExistingFolderWithoutResumeIsAnError) {

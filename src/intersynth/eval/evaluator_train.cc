@@ -1,22 +1,22 @@
 #include "intersynth/eval/evaluator_train.h"
 
+#include <fmt/format.h>
+#include <torch/torch.h>
+
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <thread>
 
-#include <fmt/format.h>
-#include <torch/torch.h>
-
 #include "intersynth/diffusion/model_io.h"
 #include "intersynth/diffusion/run_files.h"
 #include "intersynth/diffusion/trainer.h"
 #include "intersynth/diffusion/training_data.h"
 #include "intersynth/diffusion/training_loop.h"
-#include "intersynth/eval_metrics/embedding_metrics.h"
 #include "intersynth/eval/evaluator.h"
 #include "intersynth/eval/evaluator_batch.h"
+#include "intersynth/eval_metrics/embedding_metrics.h"
 #include "intersynth/io/json.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
@@ -43,7 +43,8 @@ EvaluatorConfig ResolveConfig(const EvaluatorTrainOptions& options, const RunPat
 }
 
 // Validation: fixed samples of the val split (step -1 - i of the val seed).
-std::vector<TrainingSample> ValidationSamples(const TrainingCorpus& corpus, const DiffusionConfig& config) {
+std::vector<TrainingSample> ValidationSamples(const TrainingCorpus& corpus,
+                                              const DiffusionConfig& config) {
   std::vector<TrainingSample> samples;
   const uint64_t seed = MixSeed(config.train.seed, 0xE7A1ULL, 0x7A1ULL);
   for (int i = 0; i < config.train.val_samples; ++i) {
@@ -74,22 +75,28 @@ ValidationFigures Validate(MotionTextEvaluator& model,
   std::map<std::string, int> ids;
   for (size_t begin = 0; begin < samples.size(); begin += config.base.train.batch) {
     const size_t end = std::min(samples.size(), begin + config.base.train.batch);
-    const EvaluatorBatch batch = ToEvaluatorBatch(
-        CollateSamples({samples.begin() + begin, samples.begin() + end}, config.base.model.max_persons), device);
+    const EvaluatorBatch batch =
+        ToEvaluatorBatch(CollateSamples({samples.begin() + begin, samples.begin() + end},
+                                        config.base.model.max_persons),
+                         device);
     const torch::Tensor text = model->EncodeText(batch.texts);
-    const torch::Tensor motion = model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids);
+    const torch::Tensor motion =
+        model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids);
     if (batch.texts.size() >= 2) {
-      loss_sum += ContrastiveLoss(text, motion, model->LogitScale(), batch.caption_ids).item<double>() *
-                  batch.texts.size();
+      loss_sum +=
+          ContrastiveLoss(text, motion, model->LogitScale(), batch.caption_ids).item<double>() *
+          batch.texts.size();
       loss_count += static_cast<int64_t>(batch.texts.size());
     }
     texts.push_back(text.cpu());
     motions.push_back(motion.cpu());
-    for (const std::string& caption : batch.texts) caption_ids.push_back(ids.emplace(caption, ids.size()).first->second);
+    for (const std::string& caption : batch.texts)
+      caption_ids.push_back(ids.emplace(caption, ids.size()).first->second);
   }
   if (loss_count > 0) figures.loss = loss_sum / loss_count;
   try {
-    const RPrecisionResult r = RPrecision(ToEigen(torch::cat(texts)), ToEigen(torch::cat(motions)), caption_ids);
+    const RPrecisionResult r =
+        RPrecision(ToEigen(torch::cat(texts)), ToEigen(torch::cat(motions)), caption_ids);
     figures.top1 = r.top_k[0];
     figures.top3 = r.top_k[2];
   } catch (const Error&) {
@@ -109,8 +116,9 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
   EvaluatorConfig config = ResolveConfig(options, paths);
   const DiffusionConfig& base = config.base;
   const torch::Device device = ToTorchDevice(options.device);
-  const int threads =
-      options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
 
   // Data (the train split, and the val split when it has clips) and the
@@ -140,7 +148,8 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
     LoadModuleWeights(*model, paths.checkpoint() / RunPaths::kModel);
     LoadOptimizerState(optimizer, paths.checkpoint() / RunPaths::kOptimizer);
   }
-  const std::vector<TrainingSample> val_samples = val ? ValidationSamples(*val, base) : std::vector<TrainingSample>{};
+  const std::vector<TrainingSample> val_samples =
+      val ? ValidationSamples(*val, base) : std::vector<TrainingSample>{};
 
   auto save_checkpoint = [&](int64_t at_step) {
     loop.SaveCheckpoint(at_step, [&](const std::filesystem::path& folder) {
@@ -157,9 +166,11 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
   int64_t interval_steps = 0;
   Timer interval;
   if (options.progress) {
-    fmt::print("training the evaluator ({} parameters) on {} clips ({} val) from step {} to {}, batch {}, {} thread{}\n",
-               CountParameters(*model), train.clips.size(), val ? val->clips.size() : 0, step, base.train.steps,
-               base.train.batch, threads, threads == 1 ? "" : "s");
+    fmt::print(
+        "training the evaluator ({} parameters) on {} clips ({} val) from step {} to {}, batch {}, "
+        "{} thread{}\n",
+        CountParameters(*model), train.clips.size(), val ? val->clips.size() : 0, step,
+        base.train.steps, base.train.batch, threads, threads == 1 ? "" : "s");
     std::fflush(stdout);
   }
 
@@ -169,16 +180,20 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
     model->train();
     const StepPlan plan = PlanStep(train, base.train, base.train.seed, step);
     std::vector<TrainingSample> samples;
-    for (int i = 0; i < base.train.batch; ++i) samples.push_back(DrawSample(train, base, plan, base.train.seed, step, i));
-    const EvaluatorBatch batch = ToEvaluatorBatch(CollateSamples(samples, base.model.max_persons), device);
+    for (int i = 0; i < base.train.batch; ++i)
+      samples.push_back(DrawSample(train, base, plan, base.train.seed, step, i));
+    const EvaluatorBatch batch =
+        ToEvaluatorBatch(CollateSamples(samples, base.model.max_persons), device);
     const torch::Tensor loss =
         ContrastiveLoss(model->EncodeText(batch.texts),
-                        model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids), model->LogitScale(),
-                        batch.caption_ids);
+                        model->EncodeMotion(batch.features, batch.token_mask, batch.person_ids),
+                        model->LogitScale(), batch.caption_ids);
     optimizer.zero_grad();
     loss.backward();
     const double grad_norm =
-        base.train.grad_clip > 0 ? torch::nn::utils::clip_grad_norm_(model->parameters(), base.train.grad_clip) : 0.0;
+        base.train.grad_clip > 0
+            ? torch::nn::utils::clip_grad_norm_(model->parameters(), base.train.grad_clip)
+            : 0.0;
     const double lr = LearningRate(base.train, step);
     SetLearningRate(optimizer, lr);
     optimizer.step();
@@ -192,9 +207,12 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
       const double rate = interval_steps * base.train.batch / std::max(1e-9, interval.Seconds());
       report.loss = interval_loss / interval_steps;
       if (options.progress) {
-        fmt::print("step {}/{}  loss {:.4f}  scale {:.1f}  lr {:.2e}  |g| {:.3g}  {:.1f} samples/s  ETA {}\n", step,
-                   base.train.steps, report.loss, model->LogitScale().item<double>(), lr, grad_norm, rate,
-                   FormatDuration((base.train.steps - step) * base.train.batch / std::max(1e-9, rate)));
+        fmt::print(
+            "step {}/{}  loss {:.4f}  scale {:.1f}  lr {:.2e}  |g| {:.3g}  {:.1f} samples/s  ETA "
+            "{}\n",
+            step, base.train.steps, report.loss, model->LogitScale().item<double>(), lr, grad_norm,
+            rate,
+            FormatDuration((base.train.steps - step) * base.train.batch / std::max(1e-9, rate)));
         std::fflush(stdout);
       }
       loop.Log({{"step", step},
@@ -219,10 +237,12 @@ EvaluatorTrainReport TrainEvaluator(const EvaluatorTrainOptions& options) {
       }
       loop.Log(record);
       if (options.progress) {
-        fmt::print("step {}  val loss {:.4f}  R-precision top-1 {:.3f} top-3 {:.3f}\n", step, v.loss, v.top1, v.top3);
+        fmt::print("step {}  val loss {:.4f}  R-precision top-1 {:.3f} top-3 {:.3f}\n", step,
+                   v.loss, v.top1, v.top3);
       }
     }
-    if (step % base.train.checkpoint_every == 0 || end.last || end.interrupted) save_checkpoint(step);
+    if (step % base.train.checkpoint_every == 0 || end.last || end.interrupted)
+      save_checkpoint(step);
     if (loop.Stop(end, step, &report)) break;
   }
   report.step = step;

@@ -38,8 +38,8 @@ struct PinholeCamera {
   static PinholeCamera FromHorizontalFov(int width, int height, double horizontal_fov_rad);
 
   /// The same camera from a 1-based (MATLAB) calibration: cx - 1, cy - 1.
-  static PinholeCamera FromOneBased(double fx, double fy, double cx_one_based, double cy_one_based, int width,
-                                    int height);
+  static PinholeCamera FromOneBased(
+      double fx, double fy, double cx_one_based, double cy_one_based, int width, int height);
 
   /// The camera of the sub-image whose top-left pixel is (left, top) of this
   /// one, `width` x `height` pixels: the principal point moves by (-left, -top).
@@ -57,7 +57,8 @@ struct PinholeCamera {
   /// Pixel (u, v) of a point in the camera frame (Z must be > 0; a point
   /// behind the camera gives a meaningless pixel, check Z first).
   Eigen::Vector2d Project(const Eigen::Vector3d& x_in_camera) const {
-    return Eigen::Vector2d(fx * x_in_camera.x() / x_in_camera.z() + cx, fy * x_in_camera.y() / x_in_camera.z() + cy);
+    return Eigen::Vector2d(fx * x_in_camera.x() / x_in_camera.z() + cx,
+                           fy * x_in_camera.y() / x_in_camera.z() + cy);
   }
 
   /// The point in the camera frame that projects to (u, v) at depth z.

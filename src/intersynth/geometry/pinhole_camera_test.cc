@@ -26,7 +26,8 @@ TEST(PinholeCamera, ProjectInvertsUnproject) {
     EXPECT_NEAR(uv.y(), v, 1e-9);
   }
   // The principal point is the optical axis; +x is right, +y is down.
-  EXPECT_NEAR((camera.Unproject(camera.cx, camera.cy, 2.0) - Eigen::Vector3d(0, 0, 2)).norm(), 0.0, 1e-12);
+  EXPECT_NEAR((camera.Unproject(camera.cx, camera.cy, 2.0) - Eigen::Vector3d(0, 0, 2)).norm(), 0.0,
+              1e-12);
   EXPECT_GT(camera.Project(Eigen::Vector3d(0.1, 0.2, 1.0)).x(), camera.cx);
   EXPECT_GT(camera.Project(Eigen::Vector3d(0.1, 0.2, 1.0)).y(), camera.cy);
 }

@@ -22,7 +22,9 @@ PlaneFitReport Failure(std::string message) {
 }
 
 /// Indices of the points within `threshold` of `plane`, and the RMS of their distances.
-std::vector<int64_t> Inliers(const std::vector<Eigen::Vector3d>& points, const Plane& plane, double threshold,
+std::vector<int64_t> Inliers(const std::vector<Eigen::Vector3d>& points,
+                             const Plane& plane,
+                             double threshold,
                              double* rms) {
   std::vector<int64_t> inliers;
   double sum_sq = 0.0;
@@ -39,8 +41,11 @@ std::vector<int64_t> Inliers(const std::vector<Eigen::Vector3d>& points, const P
 
 /// The RANSAC inner loop: the inlier count and the score of a plane, lower
 /// is better (-count, or the MSAC cost sum min(d^2, threshold^2)).
-int64_t ScorePlane(const std::vector<Eigen::Vector3d>& points, const Plane& plane, double threshold,
-                   bool truncated_quadratic, double* score) {
+int64_t ScorePlane(const std::vector<Eigen::Vector3d>& points,
+                   const Plane& plane,
+                   double threshold,
+                   bool truncated_quadratic,
+                   double* score) {
   int64_t count = 0;
   double cost = 0.0;
   const double threshold_sq = threshold * threshold;
@@ -56,7 +61,8 @@ int64_t ScorePlane(const std::vector<Eigen::Vector3d>& points, const Plane& plan
 
 }  // namespace
 
-PlaneFitReport FitPlaneLeastSquares(const std::vector<Eigen::Vector3d>& points, const std::vector<int64_t>& indices) {
+PlaneFitReport FitPlaneLeastSquares(const std::vector<Eigen::Vector3d>& points,
+                                    const std::vector<int64_t>& indices) {
   const int64_t n = static_cast<int64_t>(indices.size());
   if (n < 3) return Failure(fmt::format("a plane needs at least 3 points, got {}", n));
 
@@ -85,7 +91,8 @@ PlaneFitReport FitPlaneLeastSquares(const std::vector<Eigen::Vector3d>& points, 
   report.plane.normal = eigen.eigenvectors().col(0).normalized();
   report.plane.offset = -report.plane.normal.dot(centroid);
   report.inliers = indices;
-  report.inlier_ratio = points.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(points.size());
+  report.inlier_ratio =
+      points.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(points.size());
   // From the distances themselves: sqrt(l0 / n) is equal in exact arithmetic,
   // but l0 carries the rounding of the whole scatter matrix.
   double sum_sq = 0.0;
@@ -94,7 +101,8 @@ PlaneFitReport FitPlaneLeastSquares(const std::vector<Eigen::Vector3d>& points, 
     sum_sq += d * d;
   }
   report.rms_residual = std::sqrt(sum_sq / static_cast<double>(n));
-  report.message = fmt::format("least-squares plane through {} points, RMS residual {:.4g}", n, report.rms_residual);
+  report.message = fmt::format("least-squares plane through {} points, RMS residual {:.4g}", n,
+                               report.rms_residual);
   return report;
 }
 
@@ -135,7 +143,8 @@ PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points,
   int needed = options.max_iterations;
   int iterations = 0;
   int rejected = 0;
-  for (; iterations < std::max(options.min_iterations, std::min(needed, options.max_iterations)); ++iterations) {
+  for (; iterations < std::max(options.min_iterations, std::min(needed, options.max_iterations));
+       ++iterations) {
     const int64_t a = rng.UniformInt(0, n - 1);
     const int64_t b = rng.UniformInt(0, n - 1);
     const int64_t c = rng.UniformInt(0, n - 1);
@@ -151,8 +160,8 @@ PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points,
       continue;
     }
     double score = 0.0;
-    const int64_t count =
-        ScorePlane(points, hypothesis, options.inlier_threshold, options.truncated_quadratic, &score);
+    const int64_t count = ScorePlane(points, hypothesis, options.inlier_threshold,
+                                     options.truncated_quadratic, &score);
     if (score < best_score) {
       best_score = score;
       best_count = count;
@@ -160,14 +169,16 @@ PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points,
       // N = log(1 - confidence) / log(1 - w^3); w = 1 needs one draw.
       const double w = static_cast<double>(count) / static_cast<double>(n);
       const double miss_all = 1.0 - w * w * w;
-      needed = miss_all <= 0.0 ? 1
-                                : static_cast<int>(std::min<double>(std::ceil(log_miss / std::log(miss_all)),
-                                                                    options.max_iterations));
+      needed = miss_all <= 0.0
+                   ? 1
+                   : static_cast<int>(std::min<double>(std::ceil(log_miss / std::log(miss_all)),
+                                                       options.max_iterations));
     }
   }
   if (best_count < 0) {
-    return Failure(fmt::format("no plane hypothesis in {} draws{}", iterations,
-                               rejected > 0 ? fmt::format(" ({} rejected by the plane test)", rejected) : ""));
+    return Failure(
+        fmt::format("no plane hypothesis in {} draws{}", iterations,
+                    rejected > 0 ? fmt::format(" ({} rejected by the plane test)", rejected) : ""));
   }
 
   // Least-squares refit on the inliers, then the inliers of the refit plane.
@@ -176,9 +187,11 @@ PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points,
   PlaneFitReport refit = FitPlaneLeastSquares(points, inliers);
   if (refit.success && (!options.accept || options.accept(refit.plane))) {
     double refit_rms = 0.0;
-    std::vector<int64_t> refit_inliers = Inliers(points, refit.plane, options.inlier_threshold, &refit_rms);
+    std::vector<int64_t> refit_inliers =
+        Inliers(points, refit.plane, options.inlier_threshold, &refit_rms);
     double refit_score = 0.0;
-    ScorePlane(points, refit.plane, options.inlier_threshold, options.truncated_quadratic, &refit_score);
+    ScorePlane(points, refit.plane, options.inlier_threshold, options.truncated_quadratic,
+               &refit_score);
     if (refit_score <= best_score) {
       best = refit.plane;
       inliers = std::move(refit_inliers);
@@ -194,21 +207,24 @@ PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points,
   report.inliers = std::move(inliers);
   const int64_t count = static_cast<int64_t>(report.inliers.size());
   if (count < 3 || report.inlier_ratio < options.min_inlier_ratio) {
-    report.message = fmt::format("best plane has {} inliers of {} ({:.1f}%), below the {:.1f}% asked for", count, n,
-                                 100.0 * report.inlier_ratio, 100.0 * options.min_inlier_ratio);
+    report.message =
+        fmt::format("best plane has {} inliers of {} ({:.1f}%), below the {:.1f}% asked for", count,
+                    n, 100.0 * report.inlier_ratio, 100.0 * options.min_inlier_ratio);
     return report;
   }
   report.success = true;
-  report.message = fmt::format("plane with {} of {} points within {:.3g} ({:.1f}%), RMS residual {:.3g}, {} draws",
-                               count, n, options.inlier_threshold, 100.0 * report.inlier_ratio, rms, iterations);
+  report.message = fmt::format(
+      "plane with {} of {} points within {:.3g} ({:.1f}%), RMS residual {:.3g}, {} draws", count, n,
+      options.inlier_threshold, 100.0 * report.inlier_ratio, rms, iterations);
   return report;
 }
 
 RigidTransformd WorldFromFloor(const Plane& floor, const Eigen::Vector3d& above) {
   const double side = floor.SignedDistance(above);
   if (!(std::abs(side) > 0.0) || !std::isfinite(side)) {
-    throw Error(fmt::format("the point ({}, {}, {}) that should lie above the floor lies on it (or is not finite)",
-                            above.x(), above.y(), above.z()));
+    throw Error(fmt::format(
+        "the point ({}, {}, {}) that should lie above the floor lies on it (or is not finite)",
+        above.x(), above.y(), above.z()));
   }
   const Plane up = side > 0.0 ? floor : floor.Flipped();
   RigidTransformd world_from_a;

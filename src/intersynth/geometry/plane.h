@@ -106,7 +106,8 @@ struct RansacPlaneOptions {
 /// 3 points, when no hypothesis passes `accept`, or when the best plane has
 /// fewer inliers than min_inlier_ratio or than 3. Throws OptionError for
 /// options out of range (a user option error, not a data failure).
-PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points, const RansacPlaneOptions& options);
+PlaneFitReport FitPlaneRansac(const std::vector<Eigen::Vector3d>& points,
+                              const RansacPlaneOptions& options);
 
 /// The rigid transform world_from_a that puts `floor` (given in frame a,
 /// e.g. the camera frame) on the world floor y = 0 with `above` (a point in

@@ -29,7 +29,8 @@ PlaneSample SamplePlane(Rng& rng, int count, double noise, double extent = 2.0) 
   const Eigen::Vector3d v = sample.truth.normal.cross(u);
   const Eigen::Vector3d origin = -sample.truth.offset * sample.truth.normal;
   for (int i = 0; i < count; ++i) {
-    sample.points.push_back(origin + rng.Uniform(-extent, extent) * u + rng.Uniform(-extent, extent) * v +
+    sample.points.push_back(origin + rng.Uniform(-extent, extent) * u +
+                            rng.Uniform(-extent, extent) * v +
                             rng.Normal(0.0, noise) * sample.truth.normal);
   }
   return sample;
@@ -88,8 +89,8 @@ TEST(Plane, LeastSquaresFailsOnCollinearOrTooFewPoints) {
   EXPECT_FALSE(fit.success);
   EXPECT_NE(fit.message.find("at least 3"), std::string::npos) << fit.message;
 
-  fit = FitPlaneLeastSquares({Eigen::Vector3d(0, 0, 0), Eigen::Vector3d(1, 0, 0),
-                              Eigen::Vector3d(0, std::nan(""), 0)});
+  fit = FitPlaneLeastSquares(
+      {Eigen::Vector3d(0, 0, 0), Eigen::Vector3d(1, 0, 0), Eigen::Vector3d(0, std::nan(""), 0)});
   EXPECT_FALSE(fit.success);
   EXPECT_NE(fit.message.find("not finite"), std::string::npos) << fit.message;
 }
@@ -122,7 +123,8 @@ TEST(Plane, RansacWithHalfOutliers) {
 TEST(Plane, RansacIsReproducibleForASeed) {
   Rng rng(4);
   PlaneSample sample = SamplePlane(rng, 300, 0.01);
-  for (int i = 0; i < 300; ++i) sample.points.emplace_back(rng.Uniform(-4, 4), rng.Uniform(-4, 4), rng.Uniform(-4, 4));
+  for (int i = 0; i < 300; ++i)
+    sample.points.emplace_back(rng.Uniform(-4, 4), rng.Uniform(-4, 4), rng.Uniform(-4, 4));
   RansacPlaneOptions options;
   options.seed = 11;
   const PlaneFitReport a = FitPlaneRansac(sample.points, options);
@@ -139,9 +141,12 @@ TEST(Plane, RansacAcceptTestPicksTheSmallerHorizontalPlane) {
   Rng rng(5);
   std::vector<Eigen::Vector3d> points;
   for (int i = 0; i < 3000; ++i) points.emplace_back(1.0, rng.Uniform(-2, 2), rng.Uniform(0, 5));
-  for (int i = 0; i < 1000; ++i) points.emplace_back(rng.Uniform(-2, 1), -1.5 + rng.Normal(0, 0.005), rng.Uniform(0, 5));
+  for (int i = 0; i < 1000; ++i)
+    points.emplace_back(rng.Uniform(-2, 1), -1.5 + rng.Normal(0, 0.005), rng.Uniform(0, 5));
   RansacPlaneOptions options;
-  options.accept = [](const Plane& p) { return std::abs(p.normal.y()) >= std::cos(30.0 * testing::kPi / 180.0); };
+  options.accept = [](const Plane& p) {
+    return std::abs(p.normal.y()) >= std::cos(30.0 * testing::kPi / 180.0);
+  };
   const PlaneFitReport fit = FitPlaneRansac(points, options);
   ASSERT_TRUE(fit.success) << fit.message;
   EXPECT_GT(std::abs(fit.plane.normal.y()), 0.9999);
@@ -169,7 +174,8 @@ TEST(Plane, RansacReportsWhenNoPlanePassesTheTest) {
 TEST(Plane, RansacReportsTooFewInliers) {
   Rng rng(7);
   std::vector<Eigen::Vector3d> cloud;
-  for (int i = 0; i < 500; ++i) cloud.emplace_back(rng.Uniform(-1, 1), rng.Uniform(-1, 1), rng.Uniform(-1, 1));
+  for (int i = 0; i < 500; ++i)
+    cloud.emplace_back(rng.Uniform(-1, 1), rng.Uniform(-1, 1), rng.Uniform(-1, 1));
   RansacPlaneOptions options;
   options.inlier_threshold = 0.01;
   options.min_inlier_ratio = 0.5;
@@ -206,7 +212,8 @@ TEST(Plane, WorldFromFloorPutsTheFloorOnYZeroAndTheCameraAbove) {
   for (int trial = 0; trial < 50; ++trial) {
     const PlaneSample sample = SamplePlane(rng, 20, 0.0);
     // A camera-like point off the plane, on a random side.
-    const Eigen::Vector3d above = sample.points[0] + rng.Uniform(0.5, 3.0) * (rng.Bernoulli(0.5) ? 1.0 : -1.0) *
+    const Eigen::Vector3d above = sample.points[0] + rng.Uniform(0.5, 3.0) *
+                                                         (rng.Bernoulli(0.5) ? 1.0 : -1.0) *
                                                          sample.truth.normal;
     const RigidTransformd world_from_a = WorldFromFloor(sample.truth, above);
     testing::ExpectRotation<double>(world_from_a.rotation, 1e-12);
@@ -223,8 +230,10 @@ TEST(Plane, WorldFromFloorPutsTheFloorOnYZeroAndTheCameraAbove) {
 TEST(Plane, WorldFromFloorHandlesTheAntiparallelNormal) {
   // A level OpenCV camera (y down) 1.6 m above the floor sees it as y = 1.6;
   // the normal towards the camera is (0, -1, 0), exactly antiparallel to +Y.
-  const Plane level_floor_seen_level{Eigen::Vector3d(0, 1, 0), -1.6};  // y = 1.6 (y down): floor below the camera
-  const RigidTransformd world_from_camera = WorldFromFloor(level_floor_seen_level, Eigen::Vector3d::Zero());
+  const Plane level_floor_seen_level{Eigen::Vector3d(0, 1, 0),
+                                     -1.6};  // y = 1.6 (y down): floor below the camera
+  const RigidTransformd world_from_camera =
+      WorldFromFloor(level_floor_seen_level, Eigen::Vector3d::Zero());
   testing::ExpectRotation<double>(world_from_camera.rotation, 1e-12);
   EXPECT_NEAR((world_from_camera * Eigen::Vector3d(0, 0, 0)).y(), 1.6, 1e-12);
   EXPECT_NEAR((world_from_camera * Eigen::Vector3d(0.3, 1.6, 4.0)).y(), 0.0, 1e-12);

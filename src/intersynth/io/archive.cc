@@ -123,8 +123,8 @@ ArchiveExtraction ExtractArchive(const fs::path& archive_path,
     }
     out.close();
     if (!out) {
-      throw Error(fmt::format("{}: write failed for member '{}' ({})", archive_path.string(), member,
-                              target.string()));
+      throw Error(fmt::format("{}: write failed for member '{}' ({})", archive_path.string(),
+                              member, target.string()));
     }
     result.files.push_back(target);
   }

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 // Writes a .tar.xz with the given (member path, content) pairs through
 // libarchive's writer, so the test needs no outside tar.
-void WriteTarXz(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& files) {
+void WriteTarXz(const fs::path& path,
+                const std::vector<std::pair<std::string, std::string>>& files) {
   archive* writer = archive_write_new();
   ASSERT_EQ(archive_write_add_filter_xz(writer), ARCHIVE_OK);
   ASSERT_EQ(archive_write_set_format_pax_restricted(writer), ARCHIVE_OK);
@@ -55,9 +56,8 @@ TEST(Archive, ExtractsTheFilteredFilesWithTheirFolders) {
                                    {"top/readme.md", "# not wanted"}});
   fs::create_directories(dir / "out");
   const ArchiveExtraction result =
-      ExtractArchive(dir / "data.tar.xz", dir / "out", [](const std::string& member) {
-        return LowerExtension(member) == "bvh";
-      });
+      ExtractArchive(dir / "data.tar.xz", dir / "out",
+                     [](const std::string& member) { return LowerExtension(member) == "bvh"; });
   ASSERT_EQ(result.files.size(), 2u);
   EXPECT_EQ(result.skipped_by_filter, 1);
   EXPECT_EQ(result.skipped_unsafe, 0);
@@ -69,8 +69,8 @@ TEST(Archive, ExtractsTheFilteredFilesWithTheirFolders) {
 
 TEST(Archive, RefusesMembersThatLeaveTheDestination) {
   testing::TempDir dir;
-  WriteTarXz(dir / "evil.tar.xz", {{"../escape.txt", "x"}, {"ok/../../escape2.txt", "y"},
-                                   {"./fine.txt", "z"}});
+  WriteTarXz(dir / "evil.tar.xz",
+             {{"../escape.txt", "x"}, {"ok/../../escape2.txt", "y"}, {"./fine.txt", "z"}});
   fs::create_directories(dir / "out");
   const ArchiveExtraction result = ExtractArchive(dir / "evil.tar.xz", dir / "out");
   EXPECT_EQ(result.skipped_unsafe, 2);

@@ -14,8 +14,8 @@ FrameSource::FrameSource(std::filesystem::path path, std::vector<std::string> fi
   if (!std::filesystem::is_directory(path_)) {
     video_.open(path_.string());
     if (!video_.isOpened())
-      throw Error(fmt::format("{}: not a folder, and OpenCV cannot open it as a video",
-                              path_.string()));
+      throw Error(
+          fmt::format("{}: not a folder, and OpenCV cannot open it as a video", path_.string()));
   }
 }
 
@@ -34,11 +34,12 @@ cv::Mat FrameSource::Read(int t) {
   if (is_video()) {
     video_.set(cv::CAP_PROP_POS_FRAMES, t);
     if (!video_.read(image) || image.empty())
-      throw Error(fmt::format("{}: cannot be read (the video ends before it, or it does not decode)",
-                              Describe(t)));
+      throw Error(fmt::format(
+          "{}: cannot be read (the video ends before it, or it does not decode)", Describe(t)));
   } else {
     if (file_names_.empty())
-      throw Error(fmt::format("{}: a folder of frames needs the frames' file names", path_.string()));
+      throw Error(
+          fmt::format("{}: a folder of frames needs the frames' file names", path_.string()));
     image = cv::imread(Describe(t), cv::IMREAD_COLOR);
     if (image.empty()) throw Error(fmt::format("{}: missing or not an image", Describe(t)));
   }

@@ -5,11 +5,10 @@
 // OpenCV. Frames are 8-bit BGR (OpenCV's channel order), row 0 at the top.
 
 #include <filesystem>
-#include <string>
-#include <vector>
-
 #include <opencv2/core.hpp>
 #include <opencv2/videoio.hpp>
+#include <string>
+#include <vector>
 
 namespace intersynth {
 

@@ -29,7 +29,8 @@ TEST(FrameSource, VideoSeeksToTheFrame) {
   testing::TempDir dir;
   const std::string path = (dir / "v.avi").string();
   {
-    cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(32, 24));
+    cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0,
+                           cv::Size(32, 24));
     ASSERT_TRUE(writer.isOpened());
     for (int value : {20, 120, 220}) writer.write(Solid(value));
   }

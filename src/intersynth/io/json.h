@@ -6,9 +6,8 @@
 //   const nlohmann::json config = ReadJson("model/config.json");
 //   const int layers = JsonRequire<int>(config, "layers", "model/config.json");
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 

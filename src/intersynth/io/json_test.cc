@@ -17,11 +17,13 @@ TEST(Json, WriteReadRoundTrip) {
 
 TEST(Json, SyntaxErrorNamesLineAndColumn) {
   // The stray '}' is on line 3.
-  EXPECT_ERROR_CONTAINS(ParseJson("{\n  \"a\": 1,\n  }", "cfg.json"), {"cfg.json:3:", "invalid JSON"});
+  EXPECT_ERROR_CONTAINS(ParseJson("{\n  \"a\": 1,\n  }", "cfg.json"),
+                        {"cfg.json:3:", "invalid JSON"});
 }
 
 TEST(Json, MissingFileNamesIt) {
-  EXPECT_ERROR_CONTAINS(ReadJson("/nonexistent/cfg.json"), {"/nonexistent/cfg.json", "no such file"});
+  EXPECT_ERROR_CONTAINS(ReadJson("/nonexistent/cfg.json"),
+                        {"/nonexistent/cfg.json", "no such file"});
 }
 
 TEST(Json, RequireMissingKeyAndWrongType) {

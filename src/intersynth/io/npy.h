@@ -3,9 +3,9 @@
 //
 // Supported dtypes: float32 (<f4), float64 (<f8), int32 (<i4), int64 (<i8),
 // uint8 (|u1), uint32 (<u4: SMPL's kintree_table), bool (|b1) and unicode
-// strings (<Uk, UTF-32 on disk, UTF-8 std::string in memory). Big-endian numeric files are byte-swapped on read.
-// Arrays are held in C (row-major) order; Fortran-order files are reordered on
-// read, and WriteNpy can write Fortran order on request.
+// strings (<Uk, UTF-32 on disk, UTF-8 std::string in memory). Big-endian numeric files are
+// byte-swapped on read. Arrays are held in C (row-major) order; Fortran-order files are reordered
+// on read, and WriteNpy can write Fortran order on request.
 //
 // File layout (numpy.lib.format):
 //   "\x93NUMPY" major minor  header_len (uint16 LE for 1.0, uint32 LE for 2.0/3.0)

@@ -37,7 +37,7 @@ inline constexpr NpyDTypeInfo kNpyDTypes[] = {
     {NpyDType::kFloat32, "float32", "<f4", 4}, {NpyDType::kFloat64, "float64", "<f8", 8},
     {NpyDType::kInt32, "int32", "<i4", 4},     {NpyDType::kInt64, "int64", "<i8", 8},
     {NpyDType::kUInt8, "uint8", "|u1", 1},     {NpyDType::kBool, "bool", "|b1", 1},
-    {NpyDType::kUnicode, "<U", "<U", 0},      {NpyDType::kUInt32, "uint32", "<u4", 4},
+    {NpyDType::kUnicode, "<U", "<U", 0},       {NpyDType::kUInt32, "uint32", "<u4", 4},
 };
 
 /// The table row of `dtype`; null for a value outside the enum.

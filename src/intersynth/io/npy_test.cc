@@ -366,10 +366,9 @@ TEST_F(NpyBadFile, UnsupportedDTypes) {
 
 TEST(Npy, ReadsUint32AsSmplKintreeTablesHoldThem) {
   // SMPL's kintree_table is uint32 with 4294967295 as the root's parent.
-  const NpyArray array = ParseNpy(
-      MakeNpy("{'descr': '<u4', 'fortran_order': False, 'shape': (3,)}",
-              Bytes<uint32_t>({0, 7, 4294967295u})),
-      "kintree.npy");
+  const NpyArray array = ParseNpy(MakeNpy("{'descr': '<u4', 'fortran_order': False, 'shape': (3,)}",
+                                          Bytes<uint32_t>({0, 7, 4294967295u})),
+                                  "kintree.npy");
   EXPECT_EQ(array.dtype, NpyDType::kUInt32);
   EXPECT_EQ(array.ToVector<int64_t>(), (std::vector<int64_t>{0, 7, 4294967295LL}));
   EXPECT_ERROR_CONTAINS(array.ToVector<int32_t>(), {"4294967295"});

@@ -39,8 +39,8 @@ void FeatureShape(const NpyArray& array, int dim, const fs::path& path, int* per
   *persons = s.size() == 3 ? static_cast<int>(s[0]) : 1;
   *rows = static_cast<int>(s[s.size() - 2]);
   if (*persons < 1 || *rows < 1) {
-    throw Error(fmt::format("{}: feature array is empty (shape {})", path.string(),
-                            NpyShapeString(s)));
+    throw Error(
+        fmt::format("{}: feature array is empty (shape {})", path.string(), NpyShapeString(s)));
   }
 }
 
@@ -185,15 +185,18 @@ void WriteMotionAs(const MotionClip& clip,
   ValidateMotionClip(clip, path.string());
   switch (format) {
     case MotionFormat::kMocap:
-      throw Error(fmt::format("{}: writing BVH/AMC is not supported by convert (mocap is an input "
-                              "kind); write motion, joints, hml263 or ig262", path.string()));
+      throw Error(
+          fmt::format("{}: writing BVH/AMC is not supported by convert (mocap is an input "
+                      "kind); write motion, joints, hml263 or ig262",
+                      path.string()));
     case MotionFormat::kMotion: {
       WriteMotionFile(path, clip, {.compress = options.compress});
       return;
     }
     case MotionFormat::kJoints: {
-      WriteNpy(path, NpyArray::Float32(PersonShape(clip.num_persons, {clip.num_frames, kNumJoints, 3}),
-                                       clip.joints));
+      WriteNpy(path,
+               NpyArray::Float32(PersonShape(clip.num_persons, {clip.num_frames, kNumJoints, 3}),
+                                 clip.joints));
       return;
     }
     case MotionFormat::kHumanML3D:

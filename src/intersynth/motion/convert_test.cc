@@ -23,7 +23,8 @@ std::filesystem::path Asset(const std::string& name) {
 float MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
   EXPECT_EQ(a.size(), b.size());
   float worst = 0;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    worst = std::max(worst, std::abs(a[i] - b[i]));
   return worst;
 }
 
@@ -51,7 +52,8 @@ TEST(Convert, DetectsEveryKind) {
 TEST(Convert, ParseKindNamesAndUnknownKind) {
   EXPECT_EQ(ParseMotionFormat("hml263"), MotionFormat::kHumanML3D);
   EXPECT_EQ(ParseMotionFormat("262"), MotionFormat::kInterGen);
-  EXPECT_ERROR_CONTAINS(ParseMotionFormat("bvhx"), {"'bvhx'", "motion, joints, hml263, ig262 or mocap"});
+  EXPECT_ERROR_CONTAINS(ParseMotionFormat("bvhx"),
+                        {"'bvhx'", "motion, joints, hml263, ig262 or mocap"});
 }
 
 TEST(Convert, JointsToMotionToJointsIsExact) {
@@ -120,9 +122,9 @@ TEST(Convert, HumanML3DEncodingIgnoresWhereTheClipStandsAndFaces) {
   }
   WriteNpy(dir / "moved.npy", NpyArray::Float32({170, 22, 3}, joints));
   for (const char* name : {"moved", "original"}) {
-    ConvertOptions options = Options(std::string(name) == "moved" ? dir / "moved.npy"
-                                                                  : Asset("012314_joints.npy"),
-                                     dir / (std::string(name) + "_263.npy"));
+    ConvertOptions options =
+        Options(std::string(name) == "moved" ? dir / "moved.npy" : Asset("012314_joints.npy"),
+                dir / (std::string(name) + "_263.npy"));
     options.to = MotionFormat::kHumanML3D;
     ConvertMotion(options);
   }
@@ -158,9 +160,8 @@ TEST(Convert, TwoPersonJointsTo262AndBackKeepsRelativePlacement) {
 TEST(Convert, MocapTakeToMotionFileOnSmpl22) {
   // A real ReActIdle BVH (19 joints, metres, 24 fps) through the bundled joint maps.
   testing::TempDir dir;
-  const ConvertReport report =
-      ConvertMotion(Options(testing::SourceDir() / "testdata/bvh/reactidle_001_acted_first4.bvh",
-                            dir / "take.npz"));
+  const ConvertReport report = ConvertMotion(Options(
+      testing::SourceDir() / "testdata/bvh/reactidle_001_acted_first4.bvh", dir / "take.npz"));
   EXPECT_EQ(report.from, MotionFormat::kMocap);
   const MotionClip clip = ReadMotionFile(dir / "take.npz");
   EXPECT_EQ(clip.num_persons, 1);
@@ -199,7 +200,8 @@ TEST(Convert, OutputExtensionMustMatchKind) {
 
 TEST(Convert, WrongFeatureWidthNamesShape) {
   testing::TempDir dir;
-  WriteNpy(dir / "bad.npy", NpyArray::Float32({3, 4, 5, 263}, std::vector<float>(3 * 4 * 5 * 263, 0)));
+  WriteNpy(dir / "bad.npy",
+           NpyArray::Float32({3, 4, 5, 263}, std::vector<float>(3 * 4 * 5 * 263, 0)));
   ConvertOptions options = Options(dir / "bad.npy", dir / "out.npz");
   options.from = MotionFormat::kHumanML3D;
   EXPECT_ERROR_CONTAINS(ConvertMotion(options), {"bad.npy", "(3, 4, 5, 263)"});

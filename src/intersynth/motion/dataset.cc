@@ -14,14 +14,19 @@ namespace intersynth {
 namespace fs = std::filesystem;
 
 std::string DatasetEntryToJson(const DatasetEntry& entry) {
-  const nlohmann::json line = {
-      {"id", entry.id},           {"file", entry.file},
-      {"source", entry.source},   {"take", entry.take},
-      {"source_file", entry.source_file}, {"licence", entry.licence},
-      {"persons", entry.persons}, {"frames", entry.frames},
-      {"fps", entry.fps},         {"start_frame", entry.start_frame},
-      {"texts", entry.texts},     {"labels", entry.labels},
-      {"split", entry.split}};
+  const nlohmann::json line = {{"id", entry.id},
+                               {"file", entry.file},
+                               {"source", entry.source},
+                               {"take", entry.take},
+                               {"source_file", entry.source_file},
+                               {"licence", entry.licence},
+                               {"persons", entry.persons},
+                               {"frames", entry.frames},
+                               {"fps", entry.fps},
+                               {"start_frame", entry.start_frame},
+                               {"texts", entry.texts},
+                               {"labels", entry.labels},
+                               {"split", entry.split}};
   return line.dump();
 }
 
@@ -59,9 +64,10 @@ std::vector<DatasetEntry> ReadDatasetIndex(const fs::path& dataset_dir) {
   }
   const fs::path index = dataset_dir / "index.jsonl";
   if (!fs::is_regular_file(index, ec)) {
-    throw Error(fmt::format("{}: not a dataset (no index.jsonl; build one with 'intersynth data "
-                            "build')",
-                            dataset_dir.string()));
+    throw Error(
+        fmt::format("{}: not a dataset (no index.jsonl; build one with 'intersynth data "
+                    "build')",
+                    dataset_dir.string()));
   }
   std::istringstream lines(ReadFileToString(index));
   std::vector<DatasetEntry> entries;

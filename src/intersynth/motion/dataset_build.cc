@@ -64,8 +64,8 @@ std::string SanitizeId(const std::string& text) {
 
 // Resampling of one person's block [T, width] (uniform or by timestamps).
 template <typename T>
-std::vector<T> ResamplePerson(const SourceTake& take, const T* block, int width, double fps,
-                              const std::string& context) {
+std::vector<T> ResamplePerson(
+    const SourceTake& take, const T* block, int width, double fps, const std::string& context) {
   if constexpr (std::is_same_v<T, float>) {
     return take.timestamps_s.empty()
                ? ResampleUniform(block, take.num_frames, width, take.fps, fps)
@@ -78,8 +78,11 @@ std::vector<T> ResamplePerson(const SourceTake& take, const T* block, int width,
 }
 
 // Steps 2-6 of the file comment for one take; appends entries to `result`.
-void ProcessTake(const SourceTake& take, const std::string& kind, const std::string& display,
-                 const fs::path& clips_dir, const DatasetBuildOptions& options,
+void ProcessTake(const SourceTake& take,
+                 const std::string& kind,
+                 const std::string& display,
+                 const fs::path& clips_dir,
+                 const DatasetBuildOptions& options,
                  JobResult* result) {
   const int P = take.num_persons;
   const size_t in_block = static_cast<size_t>(take.num_frames) * kJ;
@@ -169,9 +172,9 @@ std::string FormatSummary(const DatasetBuildReport& report, const fs::path& out)
   text += fmt::format("  {:<11} {:>6} {:>6} {:>6} {:>8} {:>8} {:>6}\n", "source", "files", "takes",
                       "clips", "minutes", "skipped", "short");
   for (const DatasetSourceReport& source : report.sources) {
-    text += fmt::format("  {:<11} {:>6} {:>6} {:>6} {:>8.1f} {:>8} {:>6}\n", source.kind,
-                        source.files, source.takes, source.clips, source.minutes, source.skipped,
-                        source.too_short);
+    text +=
+        fmt::format("  {:<11} {:>6} {:>6} {:>6} {:>8.1f} {:>8} {:>6}\n", source.kind, source.files,
+                    source.takes, source.clips, source.minutes, source.skipped, source.too_short);
   }
   text += fmt::format("splits: train {}, val {}, test {}\n", report.train, report.val, report.test);
   text += fmt::format("feature statistics (262): {} rows of the {} -> mean_262.npy, std_262.npy\n",
@@ -344,7 +347,7 @@ DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
     source_report.files = static_cast<int>(jobs.size() - before);
     report.sources.push_back(source_report);
     LogInfo("{}", fmt::format("{}: {} files from {}", source.kind, jobs.size() - before,
-                        source.path.string()));
+                              source.path.string()));
   }
   for (const SkippedFile& file : early_skips) {
     for (DatasetSourceReport& source : report.sources) {
@@ -360,7 +363,8 @@ DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
                        static_cast<int>(jobs.size())));
   ProgressOptions progress_options;
   std::unique_ptr<ProgressBar> bar;
-  if (options.progress) bar = std::make_unique<ProgressBar>("data build", jobs.size(), progress_options);
+  if (options.progress)
+    bar = std::make_unique<ProgressBar>("data build", jobs.size(), progress_options);
   std::mutex bar_mutex;
   std::atomic<size_t> next{0};
   auto worker = [&]() {
@@ -429,9 +433,10 @@ DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
             [](const DatasetEntry& a, const DatasetEntry& b) { return a.id < b.id; });
   for (size_t i = 1; i < entries.size(); ++i) {
     if (entries[i].id == entries[i - 1].id) {
-      throw Error(fmt::format("data build: two clips have the id '{}' (the same source given "
-                              "twice?)",
-                              entries[i].id));
+      throw Error(
+          fmt::format("data build: two clips have the id '{}' (the same source given "
+                      "twice?)",
+                      entries[i].id));
     }
   }
 

@@ -17,8 +17,8 @@
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/features_262.h"
 #include "intersynth/motion/motion_file.h"
-#include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/motion/normalization.h"
+#include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/file_util.h"
 #include "intersynth/util/options.h"
@@ -174,7 +174,8 @@ TEST(BuildDataset, CorpusLayoutsBuildWithTheirCaptionsAndSplits) {
   EXPECT_EQ(by_id["humanml3d_000001_00"].split, "train");
   ASSERT_EQ(by_id.count("humanml3d_000001_seg1_00"), 1u);
   EXPECT_EQ(by_id["humanml3d_000001_seg1_00"].frames, 60);
-  EXPECT_EQ(by_id["humanml3d_000001_seg1_00"].texts, (std::vector<std::string>{"the person stops"}));
+  EXPECT_EQ(by_id["humanml3d_000001_seg1_00"].texts,
+            (std::vector<std::string>{"the person stops"}));
   EXPECT_EQ(by_id["humanml3d_000002_01"].split, "test");
   // InterHuman: 170 frames at 30 fps -> 113 at 20 fps -> 2 cuts, two persons, its split.
   ASSERT_EQ(by_id.count("interhuman_7_00"), 1u);
@@ -196,7 +197,8 @@ TEST(BuildDataset, CorpusLayoutsBuildWithTheirCaptionsAndSplits) {
       FeatureNormalizer::Load(dir / "ds" / "mean_262.npy", dir / "ds" / "std_262.npy");
   EXPECT_EQ(statistics.dim(), 262);
   EXPECT_EQ(report.statistics_split, "train split");
-  EXPECT_NE(ReadFileToString(dir / "ds" / "test.txt").find("humanml3d_000002_00\n"), std::string::npos);
+  EXPECT_NE(ReadFileToString(dir / "ds" / "test.txt").find("humanml3d_000002_00\n"),
+            std::string::npos);
 }
 
 // Recovered motion (intersynth recover's motion files): persons, frame
@@ -212,8 +214,9 @@ TEST(BuildDataset, RecoveredMotionFilesKeepTheirPersonsValidMasksAndCaptions) {
     std::fill_n(two.valid.begin() + (static_cast<size_t>(90) + t) * kNumJoints, kNumJoints, 0);
   fs::create_directories(dir / "rec" / "ward");
   WriteMotionFile(dir / "rec" / "ward" / "help_up.npz", two);
-  WriteFileAtomic(dir / "rec" / "ward" / "help_up.txt",
-                  "a nurse helps a patient stand up#a/DET nurse/NOUN#0.0#0.0\n\n  the carer lifts him \n");
+  WriteFileAtomic(
+      dir / "rec" / "ward" / "help_up.txt",
+      "a nurse helps a patient stand up#a/DET nurse/NOUN#0.0#0.0\n\n  the carer lifts him \n");
   MotionClip one = SyntheticSmpl22Motion(1, 80, 5);
   one.text = {"a person walks"};
   WriteMotionFile(dir / "rec" / "walk.npz", one);
@@ -227,8 +230,8 @@ TEST(BuildDataset, RecoveredMotionFilesKeepTheirPersonsValidMasksAndCaptions) {
   const DatasetEntry& help = by_id["recovered_help_up_00"];
   EXPECT_EQ(help.persons, 2);
   EXPECT_EQ(help.frames, 60);  // 90 frames at 30 fps -> 60 at 20
-  EXPECT_EQ(help.texts, (std::vector<std::string>{"a nurse helps a patient stand up",
-                                                  "the carer lifts him"}));
+  EXPECT_EQ(help.texts,
+            (std::vector<std::string>{"a nurse helps a patient stand up", "the carer lifts him"}));
   EXPECT_EQ(help.labels, (std::vector<std::string>{"recovered"}));
   ASSERT_EQ(by_id.count("recovered_walk_00"), 1u);
   EXPECT_EQ(by_id["recovered_walk_00"].texts, (std::vector<std::string>{"a person walks"}));
@@ -283,8 +286,10 @@ TEST(BuildDataset, BadFilesAreSkippedWithTheirReasonAndTheRestIsBuilt) {
   EXPECT_EQ(report.sources[0].skipped, 4);
   ASSERT_EQ(report.skipped.size(), 4u);
   std::map<std::string, std::string> reasons;
-  for (const SkippedFile& file : report.skipped) reasons[fs::path(file.file).filename()] = file.reason;
-  EXPECT_NE(reasons["003_acted.bvh"].find("003_acted.bvh:"), std::string::npos) << reasons["003_acted.bvh"];
+  for (const SkippedFile& file : report.skipped)
+    reasons[fs::path(file.file).filename()] = file.reason;
+  EXPECT_NE(reasons["003_acted.bvh"].find("003_acted.bvh:"), std::string::npos)
+      << reasons["003_acted.bvh"];
   EXPECT_NE(reasons["004_acted.bvh"].find("expected a finite number"), std::string::npos)
       << reasons["004_acted.bvh"];
   EXPECT_NE(reasons["005_acted.bvh"].find("joint_map"), std::string::npos)
@@ -311,10 +316,10 @@ TEST(BuildDataset, ArchiveSourcesAreReadDirectlyAndNamedInReasons) {
     archive_write_add_filter_xz(writer);
     archive_write_set_format_pax_restricted(writer);
     ASSERT_EQ(archive_write_open_filename(writer, (dir / "idle.tar.xz").c_str()), ARCHIVE_OK);
-    for (const auto& [name, content] :
-         std::vector<std::pair<std::string, std::string>>{{"idle/acted/001_acted.bvh", good},
-                                                          {"idle/acted/002_acted.bvh", good.substr(0, 900)},
-                                                          {"idle/README.md", "not a take"}}) {
+    for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
+             {"idle/acted/001_acted.bvh", good},
+             {"idle/acted/002_acted.bvh", good.substr(0, 900)},
+             {"idle/README.md", "not a take"}}) {
       archive_entry* entry = archive_entry_new();
       archive_entry_set_pathname(entry, name.c_str());
       archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
@@ -385,7 +390,8 @@ TEST(BuildDataset, SharedHumanML3DSampleKeepsItsMotion) {
     for (int a = 0; a < 22; ++a) {
       for (int b = a + 1; b < 22; ++b) {
         auto dist = [&](const float* p, const float* q) {
-          return std::sqrt(double(p[0] - q[0]) * (p[0] - q[0]) + double(p[1] - q[1]) * (p[1] - q[1]) +
+          return std::sqrt(double(p[0] - q[0]) * (p[0] - q[0]) +
+                           double(p[1] - q[1]) * (p[1] - q[1]) +
                            double(p[2] - q[2]) * (p[2] - q[2]));
         };
         const float* x = joints.data() + (static_cast<size_t>(t) * 22) * 3;
@@ -433,7 +439,7 @@ TEST(BuildDataset, RealSourcesMeetTheDatasetContract) {
 
   std::map<std::string, int> clips, floor_ok;
   int people = 0;
-  std::map<std::string, double> take_head;   // source/take -> highest head (p95 per clip)
+  std::map<std::string, double> take_head;    // source/take -> highest head (p95 per clip)
   std::map<std::string, double> take_pelvis;  // source/take -> median pelvis height
   double worst_bone_std = 0.0, worst_round_trip = 0.0;
   for (const DatasetEntry& entry : entries) {
@@ -451,7 +457,8 @@ TEST(BuildDataset, RealSourcesMeetTheDatasetContract) {
       const float* joints = clip.person(p);
       const int T = clip.num_frames;
       // Constant bones.
-      for (double spread : BoneLengthStd(joints, T)) worst_bone_std = std::max(worst_bone_std, spread);
+      for (double spread : BoneLengthStd(joints, T))
+        worst_bone_std = std::max(worst_bone_std, spread);
       // Floor: the lowest foot joint where it stands still sits on y = 0.
       std::vector<double> still, lowest(T), head(T), pelvis(T);
       for (int t = 0; t < T; ++t) {
@@ -465,9 +472,10 @@ TEST(BuildDataset, RealSourcesMeetTheDatasetContract) {
         if (t + 1 < T) {
           const float* a = clip.joint(p, t, low_joint);
           const float* b = clip.joint(p, t + 1, low_joint);
-          const double speed = std::sqrt(double(b[0] - a[0]) * (b[0] - a[0]) +
-                                         double(b[1] - a[1]) * (b[1] - a[1]) +
-                                         double(b[2] - a[2]) * (b[2] - a[2])) * clip.fps;
+          const double speed =
+              std::sqrt(double(b[0] - a[0]) * (b[0] - a[0]) + double(b[1] - a[1]) * (b[1] - a[1]) +
+                        double(b[2] - a[2]) * (b[2] - a[2])) *
+              clip.fps;
           if (speed < 0.2) still.push_back(lowest[t]);
         }
       }
@@ -487,8 +495,9 @@ TEST(BuildDataset, RealSourcesMeetTheDatasetContract) {
       }
       SwingIkOptions ik;
       ik.arm_chains_from_root = false;
-      const std::vector<float> rebuilt = Smpl22ForwardKinematics(
-          SwingInverseKinematics(joints, T, roots, ik), root_positions, Smpl22RestOffsets(joints, T));
+      const std::vector<float> rebuilt =
+          Smpl22ForwardKinematics(SwingInverseKinematics(joints, T, roots, ik), root_positions,
+                                  Smpl22RestOffsets(joints, T));
       for (size_t i = 0; i < rebuilt.size(); ++i) {
         worst_round_trip = std::max(worst_round_trip, double(std::abs(rebuilt[i] - joints[i])));
       }

@@ -31,7 +31,6 @@ std::string Relative(const fs::path& path, const fs::path& root) {
   return path.lexically_relative(root).generic_string();
 }
 
-
 // Files under `root` whose lower-case extension is one of `extensions`, sorted.
 std::vector<fs::path> FindFiles(const fs::path& root, const std::vector<std::string>& extensions) {
   std::vector<fs::path> files;
@@ -48,9 +47,9 @@ std::vector<fs::path> FindFiles(const fs::path& root, const std::vector<std::str
   return files;
 }
 
-
 // The rate to use instead of a file's own, or 0.
-double LookupFps(const std::vector<FpsOverride>& rules, const std::string& kind,
+double LookupFps(const std::vector<FpsOverride>& rules,
+                 const std::string& kind,
                  const std::string& stem) {
   for (const FpsOverride& rule : rules) {
     if ((rule.kind.empty() || rule.kind == kind) && rule.stem == stem) return rule.fps;
@@ -59,7 +58,8 @@ double LookupFps(const std::vector<FpsOverride>& rules, const std::string& kind,
 }
 
 // Stems that occur more than once get a short hash of their path appended.
-std::map<fs::path, std::string> TakeNames(const std::vector<fs::path>& files, const fs::path& root) {
+std::map<fs::path, std::string> TakeNames(const std::vector<fs::path>& files,
+                                          const fs::path& root) {
   std::map<std::string, int> counts;
   for (const fs::path& file : files) ++counts[file.stem().string()];
   std::map<fs::path, std::string> names;
@@ -99,8 +99,11 @@ void AddFileJobs(int index,
 }
 
 // Jobs of a mocap source (bandai, hdm05, cmu, reactidle): one take per file.
-void AddMocapJobs(int index, const DatasetSource& source, const PreparedSource& prepared,
-                  const DatasetBuildOptions& options, const std::vector<FpsOverride>& rules,
+void AddMocapJobs(int index,
+                  const DatasetSource& source,
+                  const PreparedSource& prepared,
+                  const DatasetBuildOptions& options,
+                  const std::vector<FpsOverride>& rules,
                   std::vector<Job>* jobs) {
   const std::string kind = source.kind;
   std::vector<std::string> extensions = {"bvh"};
@@ -119,9 +122,10 @@ void AddMocapJobs(int index, const DatasetSource& source, const PreparedSource& 
       }
     }
     if (!cmu_index) {
-      LogWarn("{}", fmt::format("cmu: no cmu_trials.tsv under {}: CMU takes have no text and will be "
-                             "skipped",
-                             prepared.display_root));
+      LogWarn("{}",
+              fmt::format("cmu: no cmu_trials.tsv under {}: CMU takes have no text and will be "
+                          "skipped",
+                          prepared.display_root));
     }
   }
   const FileTakeLoader load = [=, &options](const fs::path& file, const std::string& take_name,
@@ -156,8 +160,11 @@ void AddMocapJobs(int index, const DatasetSource& source, const PreparedSource& 
 }
 
 // NuiSI: one job per recording pair, one take per listed repetition.
-void AddNuisiJobs(int index, const PreparedSource& prepared, const DatasetBuildOptions& options,
-                  std::vector<Job>* jobs, std::vector<SkippedFile>* skipped) {
+void AddNuisiJobs(int index,
+                  const PreparedSource& prepared,
+                  const DatasetBuildOptions& options,
+                  std::vector<Job>* jobs,
+                  std::vector<SkippedFile>* skipped) {
   std::vector<fs::path> firsts;
   for (const fs::path& file : FindFiles(prepared.root, {"txt"})) {
     const std::string stem = file.stem().string();
@@ -166,16 +173,17 @@ void AddNuisiJobs(int index, const PreparedSource& prepared, const DatasetBuildO
   if (options.limit > 0 && static_cast<int>(firsts.size()) > options.limit) {
     firsts.resize(options.limit);
   }
-  const fs::path map_dir = options.joint_map_dir.empty() ? DefaultJointMapDir() : options.joint_map_dir;
+  const fs::path map_dir =
+      options.joint_map_dir.empty() ? DefaultJointMapDir() : options.joint_map_dir;
   for (const fs::path& p1 : firsts) {
     const std::string stem = p1.stem().string();
     const fs::path p2 = p1.parent_path() / (stem.substr(0, stem.size() - 3) + "_p2.txt");
     const std::string display = prepared.display_root + "/" + Relative(p1, prepared.root);
     std::error_code ec;
     if (!fs::is_regular_file(p2, ec)) {
-      skipped->push_back({"nuisi", display,
-                          fmt::format("{}: its partner file {} is missing", display,
-                                      p2.filename().string())});
+      skipped->push_back(
+          {"nuisi", display,
+           fmt::format("{}: its partner file {} is missing", display, p2.filename().string())});
       continue;
     }
     Job job;
@@ -187,13 +195,15 @@ void AddNuisiJobs(int index, const PreparedSource& prepared, const DatasetBuildO
       const NuisiAction& action = FindNuisiAction(recording.action);
       const NuisiWorld world = NuisiPlaceFaceToFace(recording, map_dir / "nuisi.json");
       const NuisiPlacement& placement = world.placement;
-      LogInfo("{}", fmt::format(
-          "nuisi {}: levelled by {:.1f} / {:.1f} deg; {} hands; fists {:.3f} m apart (median, "
-          "p90 {:.3f}) over {} contact frames; pelvises {:.2f} m apart",
-          recording.action, placement.level_degrees[0], placement.level_degrees[1],
-          placement.contact_hand[0].empty() ? "no contact" : placement.contact_hand[0],
-          placement.fist_distance_median_m, placement.fist_distance_p90_m,
-          placement.contact_frames, placement.pelvis_distance_median_m));
+      LogInfo(
+          "{}",
+          fmt::format(
+              "nuisi {}: levelled by {:.1f} / {:.1f} deg; {} hands; fists {:.3f} m apart (median, "
+              "p90 {:.3f}) over {} contact frames; pelvises {:.2f} m apart",
+              recording.action, placement.level_degrees[0], placement.level_degrees[1],
+              placement.contact_hand[0].empty() ? "no contact" : placement.contact_hand[0],
+              placement.fist_distance_median_m, placement.fist_distance_p90_m,
+              placement.contact_frames, placement.pelvis_distance_median_m));
       std::vector<SourceTake> takes;
       const int T = world.num_frames;
       for (size_t k = 0; k < action.segments.size(); ++k) {
@@ -231,7 +241,9 @@ void AddNuisiJobs(int index, const PreparedSource& prepared, const DatasetBuildO
 }
 
 // HumanML3D: one job per clip id; captions with a time range become takes of their own.
-void AddHumanML3DJobs(int index, const PreparedSource& prepared, const DatasetBuildOptions& options,
+void AddHumanML3DJobs(int index,
+                      const PreparedSource& prepared,
+                      const DatasetBuildOptions& options,
                       std::vector<Job>* jobs) {
   std::vector<std::string> ids = ListHumanML3DClips(prepared.root);
   if (options.limit > 0 && static_cast<int>(ids.size()) > options.limit) ids.resize(options.limit);
@@ -284,7 +296,9 @@ void AddHumanML3DJobs(int index, const PreparedSource& prepared, const DatasetBu
 }
 
 // InterHuman: one job per clip id, two persons.
-void AddInterHumanJobs(int index, const PreparedSource& prepared, const DatasetBuildOptions& options,
+void AddInterHumanJobs(int index,
+                       const PreparedSource& prepared,
+                       const DatasetBuildOptions& options,
                        std::vector<Job>* jobs) {
   std::vector<std::string> ids = ListInterHumanClips(prepared.root);
   if (options.limit > 0 && static_cast<int>(ids.size()) > options.limit) ids.resize(options.limit);
@@ -318,7 +332,9 @@ void AddInterHumanJobs(int index, const PreparedSource& prepared, const DatasetB
 // take per .npz with its persons, frame rate and `valid` mask; captions from
 // NAME.txt beside NAME.npz (one per line; HumanML3D's "caption#tokens#..."
 // lines keep the caption) or the file's own; labels the file's.
-void AddRecoveredJobs(int index, const PreparedSource& prepared, const DatasetBuildOptions& options,
+void AddRecoveredJobs(int index,
+                      const PreparedSource& prepared,
+                      const DatasetBuildOptions& options,
                       std::vector<Job>* jobs) {
   const FileTakeLoader load = [](const fs::path& file, const std::string& take_name,
                                  const std::string& relative) {
@@ -356,8 +372,11 @@ void AddRecoveredJobs(int index, const PreparedSource& prepared, const DatasetBu
 const std::vector<KindInfo>& Kinds() {
   static const std::vector<KindInfo> kKinds = {
       {"bandai", "CC BY-NC 4.0 (Bandai Namco Research Motiondataset)", {"bvh"}},
-      {"hdm05", "HDM05: free for research, cite Mueller et al. 2007 (HDM05 report)", {"amc", "asf"}},
-      {"cmu", "CMU Graphics Lab Motion Capture Database: free for research and commercial use",
+      {"hdm05",
+       "HDM05: free for research, cite Mueller et al. 2007 (HDM05 report)",
+       {"amc", "asf"}},
+      {"cmu",
+       "CMU Graphics Lab Motion Capture Database: free for research and commercial use",
        {"bvh", "amc", "asf", "tsv"}},
       {"reactidle", "MIT (ReActIdle)", {"bvh"}},
       {"nuisi", "AGPL-3.0 (NuiSI dataset)", {"txt"}},
@@ -422,8 +441,8 @@ PreparedSource PrepareSource(const DatasetSource& source) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   LogInfo("{}", fmt::format("{}: unpacked {} files ({:.0f} MB) from {} in {:.1f} s", source.kind,
-                      extraction.files.size(), extraction.bytes / 1e6, source.path.string(),
-                      seconds));
+                            extraction.files.size(), extraction.bytes / 1e6, source.path.string(),
+                            seconds));
   prepared.root = prepared.scratch->path();
   prepared.display_root = source.path.string();
   return prepared;

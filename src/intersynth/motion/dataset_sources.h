@@ -57,7 +57,7 @@ struct Job {
 struct PreparedSource {
   std::unique_ptr<ScratchFolder> scratch;  // archives: where they were unpacked
   std::filesystem::path root;
-  std::string display_root;                // what stands for `root` in messages
+  std::string display_root;  // what stands for `root` in messages
 };
 
 /// FNV-1a, 64 bits: a hash that is the same on every platform.

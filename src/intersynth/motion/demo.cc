@@ -80,7 +80,9 @@ DemoReport RunDemo(const DemoOptions& options) {
     }
   }
   fs::create_directories(options.out, ec);
-  if (ec) throw Error(fmt::format("{}: cannot create the output folder: {}", options.out.string(), ec.message()));
+  if (ec)
+    throw Error(
+        fmt::format("{}: cannot create the output folder: {}", options.out.string(), ec.message()));
 
   say("intersynth demo: HumanML3D sample 012314 through the motion formats");
 
@@ -92,8 +94,9 @@ DemoReport RunDemo(const DemoOptions& options) {
   say("1. " + ConvertMotion(to_motion).summary);
   const MotionClip clip = ReadMotionFile(to_motion.output);
   const NpyArray reference_joints = ReadNpy(joints_path);
-  const float joint_error = MaxAbsDiff(clip.joints, reference_joints.ToVector<float>(),
-                                       std::min<size_t>(clip.joints.size(), reference_joints.size()));
+  const float joint_error =
+      MaxAbsDiff(clip.joints, reference_joints.ToVector<float>(),
+                 std::min<size_t>(clip.joints.size(), reference_joints.size()));
   check(clip.num_frames == 170 && joint_error < 1e-4f,
         fmt::format("decoded joints match new_joints/012314.npy: max error {:.2e} m over {} frames",
                     joint_error, clip.num_frames));
@@ -111,7 +114,8 @@ DemoReport RunDemo(const DemoOptions& options) {
   check(feature_error < 1e-4f,
         fmt::format("re-encoded rows 0-{} match new_joint_vecs/012314.npy: max error {:.2e}",
                     kComparableRows - 1, feature_error));
-  say(fmt::format("        (the last {} rows differ: the facing direction is smoothed over "
+  say(
+      fmt::format("        (the last {} rows differ: the facing direction is smoothed over "
                   "+-80 frames and the stored joints lack the source's last frame)",
                   clip.num_frames - 1 - kComparableRows));
 
@@ -129,7 +133,8 @@ DemoReport RunDemo(const DemoOptions& options) {
   const float rigid_error = MaxRigidInvariantError(clip, from_262);
   check(rigid_error < 1e-4f,
         fmt::format("262 round trip keeps the motion up to the canonical rigid move: max "
-                    "distance change {:.2e} m over {} frames", rigid_error, from_262.num_frames));
+                    "distance change {:.2e} m over {} frames",
+                    rigid_error, from_262.num_frames));
 
   say(fmt::format("outputs in {}", options.out.string()));
   return report;

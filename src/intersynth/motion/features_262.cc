@@ -102,8 +102,8 @@ std::optional<double> HipFacingYaw(const float* frame_joints) {
 YawTransform WorldFromCanonical(const MotionClip& clip, const std::string& what) {
   if (clip.num_persons < 1 || clip.num_frames < 1 ||
       clip.joints.size() < static_cast<size_t>(kJ) * 3) {
-    throw Error(fmt::format("{}: the clip has no person or no frame to fix the canonical frame",
-                            what));
+    throw Error(
+        fmt::format("{}: the clip has no person or no frame to fix the canonical frame", what));
   }
   const std::optional<double> yaw0 = HipFacingYaw(clip.person(0));
   if (!yaw0) {

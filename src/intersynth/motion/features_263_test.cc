@@ -294,7 +294,8 @@ TEST(HumanML3D, RejectsFewerThanTwoFramesAndNaN) {
   EXPECT_THROW(EncodeHumanML3D(joints.data(), 1), Error);
   EXPECT_THROW(EncodeHumanML3D(joints.data(), 0), Error);
   joints[(3 * 22 + 17) * 3 + 2] = std::nanf("");
-  EXPECT_ERROR_CONTAINS(EncodeHumanML3D(joints.data(), 5), {"frame 3", "joint 17 (right_shoulder)"});
+  EXPECT_ERROR_CONTAINS(EncodeHumanML3D(joints.data(), 5),
+                        {"frame 3", "joint 17 (right_shoulder)"});
   EXPECT_THROW(DecodeHumanML3D(joints.data(), 0), Error);
   std::vector<float> features(2 * D, 0.0f);
   features[D + 5] = INFINITY;

@@ -69,9 +69,10 @@ std::string DescribeBvh(const fs::path& path) {
 
 std::string DescribeAsf(const fs::path& path) {
   const AsfSkeleton skeleton = ReadAsf(path);
-  return fmt::format("{}: ASF skeleton '{}', {} bones, length unit {} (1 unit = {:.5f} m), angles in {}",
-                     path.string(), skeleton.name, skeleton.bones.size(), skeleton.units.length,
-                     AsfUnitMetres(skeleton), skeleton.units.angle_is_degrees ? "degrees" : "radians");
+  return fmt::format(
+      "{}: ASF skeleton '{}', {} bones, length unit {} (1 unit = {:.5f} m), angles in {}",
+      path.string(), skeleton.name, skeleton.bones.size(), skeleton.units.length,
+      AsfUnitMetres(skeleton), skeleton.units.angle_is_degrees ? "degrees" : "radians");
 }
 
 // An AMC needs its skeleton: the given ASF, else the only .asf beside it.
@@ -79,17 +80,19 @@ std::string DescribeAmc(const fs::path& path, fs::path asf) {
   asf = FindAsfFor(path, asf);
   const AsfSkeleton skeleton = ReadAsf(asf);
   const AmcMotion motion = ReadAmc(path, skeleton);
-  return fmt::format("{}: AMC motion, {} frames (first frame number {}), {} channels per frame, "
-                     "angles in {}; skeleton {}", path.string(), motion.num_frames,
-                     motion.first_frame, motion.NumColumns(), motion.degrees ? "degrees" : "radians",
-                     asf.string());
+  return fmt::format(
+      "{}: AMC motion, {} frames (first frame number {}), {} channels per frame, "
+      "angles in {}; skeleton {}",
+      path.string(), motion.num_frames, motion.first_frame, motion.NumColumns(),
+      motion.degrees ? "degrees" : "radians", asf.string());
 }
 
 }  // namespace
 
 std::string DescribeFile(const fs::path& path, const fs::path& asf) {
   const std::string ext = LowerExtension(path);
-  if (ext == "npy") return fmt::format("{}: npy array\n{}", path.string(), DescribeArray("", ReadNpy(path)));
+  if (ext == "npy")
+    return fmt::format("{}: npy array\n{}", path.string(), DescribeArray("", ReadNpy(path)));
   if (ext == "npz") return DescribeNpz(path);
   if (ext == "bvh") return DescribeBvh(path);
   if (ext == "asf") return DescribeAsf(path);

@@ -31,7 +31,8 @@ double ParseTime(const std::string& field, const std::string& source, int line, 
 
 }  // namespace
 
-std::vector<HumanML3DCaption> ParseHumanML3DTexts(std::string_view text, const std::string& source) {
+std::vector<HumanML3DCaption> ParseHumanML3DTexts(std::string_view text,
+                                                  const std::string& source) {
   std::vector<HumanML3DCaption> captions;
   std::istringstream lines{std::string(text)};
   std::string line;
@@ -100,7 +101,8 @@ HumanML3DClip ReadHumanML3DClip(const fs::path& root, const std::string& id) {
   clip.joints = joints.ToVector<float>();
   const fs::path texts = root / "texts" / (id + ".txt");
   std::error_code ec;
-  if (fs::exists(texts, ec)) clip.captions = ParseHumanML3DTexts(ReadFileToString(texts), texts.string());
+  if (fs::exists(texts, ec))
+    clip.captions = ParseHumanML3DTexts(ReadFileToString(texts), texts.string());
   return clip;
 }
 

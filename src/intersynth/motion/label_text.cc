@@ -96,7 +96,8 @@ const PhraseTable& Hdm05Classes() {
       {"hopBothLegs1hops", {"hops once on both legs", "jumps up once with both feet"}},
       {"jogLeftCircle4StepsRstart",
        {"jogs in a circle to the left", "jogs four steps along a left curve, right foot first"}},
-      {"kickLFront1Reps", {"kicks forward with the left leg", "does a front kick with the left foot"}},
+      {"kickLFront1Reps",
+       {"kicks forward with the left leg", "does a front kick with the left foot"}},
       {"lieDownFloor", {"lies down on the floor", "gets down and lies on the floor"}},
       {"rotateArmsBothBackward1Reps",
        {"circles both arms backward", "rotates both arms backwards once"}},
@@ -110,8 +111,7 @@ const PhraseTable& Hdm05Classes() {
 
 // ReActIdle: the one content "idle" and its two modes as suffixes.
 const Phrasings& ReactIdleContent() {
-  static const Phrasings kPhrasings = {"stands idle", "waits, standing still",
-                                       "stands around"};
+  static const Phrasings kPhrasings = {"stands idle", "waits, standing still", "stands around"};
   return kPhrasings;
 }
 
@@ -137,8 +137,7 @@ const Phrasings& Lookup(const PhraseTable& table,
   const auto it = table.find(label);
   if (it == table.end()) {
     throw Error(fmt::format("{} take '{}': unknown {} '{}' (no English text for it; known: {})",
-                            labels.source, labels.take, kind, label,
-                            fmt::join(Keys(table), ", ")));
+                            labels.source, labels.take, kind, label, fmt::join(Keys(table), ", ")));
   }
   return it->second;
 }

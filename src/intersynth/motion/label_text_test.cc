@@ -58,9 +58,8 @@ void ExpectCaptions(const SourceLabels& labels, const Texts& texts, int max_text
     EXPECT_EQ(text.find('_'), std::string::npos);
     EXPECT_EQ(text.find('-'), std::string::npos);
     for (const std::string& label : labels.labels) {
-      const bool camel_case = std::any_of(label.begin(), label.end(), [](unsigned char c) {
-        return std::isupper(c);
-      });
+      const bool camel_case =
+          std::any_of(label.begin(), label.end(), [](unsigned char c) { return std::isupper(c); });
       if (camel_case) {
         EXPECT_EQ(text.find(label), std::string::npos) << label;
       }

@@ -14,9 +14,7 @@ namespace {
 
 using Shape = std::vector<int64_t>;
 
-bool IsFloat(NpyDType dtype) {
-  return dtype == NpyDType::kFloat32 || dtype == NpyDType::kFloat64;
-}
+bool IsFloat(NpyDType dtype) { return dtype == NpyDType::kFloat32 || dtype == NpyDType::kFloat64; }
 
 // Converts a float array to float32 after checking dtype and shape
 // (-1 = any extent).
@@ -53,8 +51,9 @@ std::vector<std::string> ReadStrings(const NpzArchive& archive,
 
 void CheckSize(size_t actual, size_t expected, const char* name, const std::string& source) {
   if (actual != expected) {
-    throw Error(fmt::format("{}: '{}' holds {} values, expected {} for the clip's persons and frames",
-                            source, name, actual, expected));
+    throw Error(
+        fmt::format("{}: '{}' holds {} values, expected {} for the clip's persons and frames",
+                    source, name, actual, expected));
   }
 }
 
@@ -70,7 +69,8 @@ void ValidateMotionClip(const MotionClip& clip, const std::string& source) {
   }
   const size_t frames = static_cast<size_t>(clip.num_persons) * clip.num_frames;
   CheckSize(clip.joints.size(), frames * kNumJoints * 3, "joints", source);
-  if (!clip.rotations.empty()) CheckSize(clip.rotations.size(), frames * kNumJoints * 6, "rotations", source);
+  if (!clip.rotations.empty())
+    CheckSize(clip.rotations.size(), frames * kNumJoints * 6, "rotations", source);
   if (!clip.root_translation.empty()) {
     CheckSize(clip.root_translation.size(), frames * 3, "root_translation", source);
   }
@@ -83,8 +83,9 @@ void ValidateMotionClip(const MotionClip& clip, const std::string& source) {
         if (!clip.valid.empty() && !clip.valid[index]) continue;
         const float* x = clip.joint(p, t, j);
         if (!std::isfinite(x[0]) || !std::isfinite(x[1]) || !std::isfinite(x[2])) {
-          throw Error(fmt::format("{}: joints of person {}, frame {}, joint {} are not finite ({}, {}, {})",
-                                  source, p, t, j, x[0], x[1], x[2]));
+          throw Error(
+              fmt::format("{}: joints of person {}, frame {}, joint {} are not finite ({}, {}, {})",
+                          source, p, t, j, x[0], x[1], x[2]));
         }
       }
     }
@@ -115,17 +116,20 @@ MotionClip ReadMotionFile(const std::filesystem::path& path) {
   clip.labels = ReadStrings(archive, "labels", path);
   const std::vector<std::string> metadata = ReadStrings(archive, "metadata", path);
   if (metadata.size() > 1) {
-    throw Error(fmt::format("{}: key 'metadata' must hold one string, found {}", path.string(), metadata.size()));
+    throw Error(fmt::format("{}: key 'metadata' must hold one string, found {}", path.string(),
+                            metadata.size()));
   }
   if (!metadata.empty()) clip.metadata = metadata[0];
 
   // Optional per-frame arrays.
   const int64_t persons = clip.num_persons, frames = clip.num_frames;
   if (archive.count("rotations")) {
-    clip.rotations = RequireFloatArray(archive, "rotations", {persons, frames, kNumJoints, 6}, path);
+    clip.rotations =
+        RequireFloatArray(archive, "rotations", {persons, frames, kNumJoints, 6}, path);
   }
   if (archive.count("root_translation")) {
-    clip.root_translation = RequireFloatArray(archive, "root_translation", {persons, frames, 3}, path);
+    clip.root_translation =
+        RequireFloatArray(archive, "root_translation", {persons, frames, 3}, path);
   }
   if (archive.count("valid")) {
     const NpyArray& valid = archive.at("valid");

@@ -20,7 +20,6 @@
 #include <string>
 
 #include "intersynth/io/npy.h"
-
 #include "intersynth/motion/motion_clip.h"
 
 namespace intersynth {

@@ -15,7 +15,8 @@ namespace {
 
 MotionClip MakeClip(int persons, int frames) {
   MotionClip clip = MotionClip::Zeros(persons, frames, 30.0f);
-  for (size_t i = 0; i < clip.joints.size(); ++i) clip.joints[i] = 0.001f * static_cast<float>(i % 997);
+  for (size_t i = 0; i < clip.joints.size(); ++i)
+    clip.joints[i] = 0.001f * static_cast<float>(i % 997);
   clip.text = {"two people shake hands", "Zwei Menschen begrüßen sich 🤝"};
   clip.labels = {"greeting"};
   return clip;
@@ -77,7 +78,8 @@ TEST(MotionFile, IntegerJointsAreWrongDtype) {
   archive["joints"] = NpyArray::Int64({1, 2, 22, 3}, std::vector<int64_t>(132, 1));
   archive["fps"] = NpyArray::ScalarFloat32(20);
   WriteNpz(dir / "int.npz", archive);
-  EXPECT_ERROR_CONTAINS(ReadMotionFile(dir / "int.npz"), {"int.npz", "'joints'", "int64", "float32"});
+  EXPECT_ERROR_CONTAINS(ReadMotionFile(dir / "int.npz"),
+                        {"int.npz", "'joints'", "int64", "float32"});
 }
 
 TEST(MotionFile, TwentyOneJointsIsWrongShape) {
@@ -103,7 +105,8 @@ TEST(MotionFile, NanJointNamesPersonFrameAndJoint) {
   testing::TempDir dir;
   MotionClip clip = MakeClip(2, 3);
   clip.joint(1, 2, 5)[1] = std::nanf("");
-  EXPECT_ERROR_CONTAINS(WriteMotionFile(dir / "nan.npz", clip), {"nan.npz", "person 1", "frame 2", "joint 5"});
+  EXPECT_ERROR_CONTAINS(WriteMotionFile(dir / "nan.npz", clip),
+                        {"nan.npz", "person 1", "frame 2", "joint 5"});
   EXPECT_EQ(testing::CountEntries(dir.path()), 0);  // nothing half-written
 
   // The same NaN in a file is reported on reading.
@@ -111,7 +114,8 @@ TEST(MotionFile, NanJointNamesPersonFrameAndJoint) {
   archive["joints"] = NpyArray::Float32({2, 3, 22, 3}, clip.joints);
   archive["fps"] = NpyArray::ScalarFloat32(20);
   WriteNpz(dir / "nan.npz", archive);
-  EXPECT_ERROR_CONTAINS(ReadMotionFile(dir / "nan.npz"), {"nan.npz", "person 1", "frame 2", "joint 5"});
+  EXPECT_ERROR_CONTAINS(ReadMotionFile(dir / "nan.npz"),
+                        {"nan.npz", "person 1", "frame 2", "joint 5"});
 }
 
 TEST(MotionFile, NanWhereNotValidReadsAsZero) {
@@ -164,11 +168,14 @@ TEST(MotionFile, NumPyReadsWhatWeWrite) {
       "assert list(d['text']) == ['two people shake hands', 'Zwei Menschen begrüßen sich 🤝']\n"
       "assert list(d['labels']) == ['greeting']\n"
       "assert d['valid'].dtype == bool and d['valid'].all()\n"
-      "assert abs(float(d['joints'][1, 2, 21, 2]) - 0.001 * ((((1*3+2)*22+21)*3+2) % 997)) < 1e-6\n";
+      "assert abs(float(d['joints'][1, 2, 21, 2]) - 0.001 * ((((1*3+2)*22+21)*3+2) % 997)) < "
+      "1e-6\n";
   std::ofstream(dir / "check.py") << script;
   std::string output;
-  EXPECT_EQ(testing::RunCommand(*python + " " + (dir / "check.py").string() + " " +
-                                    (dir / "clip.npz").string(), &output), 0)
+  EXPECT_EQ(
+      testing::RunCommand(
+          *python + " " + (dir / "check.py").string() + " " + (dir / "clip.npz").string(), &output),
+      0)
       << output;
 }
 

@@ -117,9 +117,8 @@ void FeatureStatistics::Merge(const FeatureStatistics& other) {
     return;
   }
   if (other.mean_.size() != mean_.size()) {
-    throw Error(fmt::format(
-        "feature statistics: merging {} channels into {}; expected the same", other.mean_.size(),
-        mean_.size()));
+    throw Error(fmt::format("feature statistics: merging {} channels into {}; expected the same",
+                            other.mean_.size(), mean_.size()));
   }
   if (other.count_ > 0) Combine(other.mean_, other.m2_, other.count_);
 }

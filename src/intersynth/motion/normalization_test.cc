@@ -122,7 +122,8 @@ TEST(FeatureNormalizer, DimensionMismatchNamesSourceAndBothSizes) {
   normalizer.std.assign(263, 1.0f);
   normalizer.source = "Mean.npy + Std.npy";
   std::vector<float> values(262 * 2, 0.0f);
-  EXPECT_ERROR_CONTAINS(normalizer.Normalize(values.data(), 2, 262), {"Mean.npy + Std.npy", "263", "262"});
+  EXPECT_ERROR_CONTAINS(normalizer.Normalize(values.data(), 2, 262),
+                        {"Mean.npy + Std.npy", "263", "262"});
   EXPECT_THROW(normalizer.Denormalize(values.data(), 2, 262), Error);
 }
 
@@ -138,7 +139,8 @@ TEST(FeatureNormalizer, SaveLoadRoundTripAndFileErrors) {
 
   // Sizes differ: both files named.
   WriteNpy(dir / "std5.npy", NpyArray::Float32({5}, std::vector<float>(5, 1.0f)));
-  EXPECT_ERROR_CONTAINS(FeatureNormalizer::Load(dir / "mean.npy", dir / "std5.npy"), {"mean.npy", "std5.npy"});
+  EXPECT_ERROR_CONTAINS(FeatureNormalizer::Load(dir / "mean.npy", dir / "std5.npy"),
+                        {"mean.npy", "std5.npy"});
   // Not 1-D, negative std, NaN, missing file.
   WriteNpy(dir / "matrix.npy", NpyArray::Float32({2, 3}, std::vector<float>(6, 1.0f)));
   EXPECT_THROW(FeatureNormalizer::Load(dir / "matrix.npy", dir / "std.npy"), Error);

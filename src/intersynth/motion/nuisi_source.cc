@@ -87,8 +87,9 @@ PersonLines ReadPersonFile(const fs::path& path) {
     std::vector<double> fields = ParseLine(line, path.string(), number);
     const bool tracked = fields.size() == 3 + kN * kFieldsPerJoint;
     if (fields.size() != 3 && !tracked) {
-      throw Error(fmt::format("{}:{}: expected 3 fields (untracked) or {} (25 joints x 8), found {}",
-                              path.string(), number, 3 + kN * kFieldsPerJoint, fields.size()));
+      throw Error(
+          fmt::format("{}:{}: expected 3 fields (untracked) or {} (25 joints x 8), found {}",
+                      path.string(), number, 3 + kN * kFieldsPerJoint, fields.size()));
     }
     const int declared = static_cast<int>(fields[2]);
     if ((tracked && declared != kN) || (!tracked && declared != 0)) {
@@ -130,7 +131,9 @@ Mat3 RotationY(double yaw) {
 
 // Facing yaw from hips and shoulders of one frame (left - right across,
 // forward = across x up); nullopt-like NaN when degenerate.
-double FacingYaw(const Vec3& left_hip, const Vec3& right_hip, const Vec3& left_shoulder,
+double FacingYaw(const Vec3& left_hip,
+                 const Vec3& right_hip,
+                 const Vec3& left_shoulder,
                  const Vec3& right_shoulder) {
   const Vec3 across = (left_hip - right_hip) + (left_shoulder - right_shoulder);
   const Vec3 forward = across.cross(Vec3::UnitY());
@@ -149,7 +152,8 @@ NamedJointPositions ToNamed(const std::vector<double>& positions,
   named.positions = positions;
   for (size_t i = 0; i < tracked.size(); ++i) {
     if (!tracked[i]) {
-      for (int c = 0; c < 3; ++c) named.positions[i * 3 + c] = std::numeric_limits<double>::quiet_NaN();
+      for (int c = 0; c < 3; ++c)
+        named.positions[i * 3 + c] = std::numeric_limits<double>::quiet_NaN();
     }
   }
   return named;
@@ -234,7 +238,8 @@ void FillUntracked(std::vector<float>& joints, const std::vector<uint8_t>& valid
       if (ok[j]) continue;
       Vec3 direction(kHumanML3DRawOffsets[j][0], kHumanML3DRawOffsets[j][1],
                      kHumanML3DRawOffsets[j][2]);
-      if (j == kSmpl22LeftFoot || j == kSmpl22RightFoot) direction = Vec3(0.0, -0.45, 1.0).normalized();
+      if (j == kSmpl22LeftFoot || j == kSmpl22RightFoot)
+        direction = Vec3(0.0, -0.45, 1.0).normalized();
       const Vec3 p = joint(kSmpl22Parents[j]) + length[j] * (facing * direction);
       for (int c = 0; c < 3; ++c) frame[3 * j + c] = static_cast<float>(p[c]);
     }
@@ -248,8 +253,10 @@ void ApplyRotation(const Mat3& r, float* xyz) {
 
 // The hand (left/right HAND joint) a person reaches forward with most:
 // the larger median of (hand - waist) along the person's facing.
-int ContactHand(const std::vector<double>& positions, const std::vector<uint8_t>& tracked,
-                int num_frames, double yaw) {
+int ContactHand(const std::vector<double>& positions,
+                const std::vector<uint8_t>& tracked,
+                int num_frames,
+                double yaw) {
   const Vec3 forward(std::sin(yaw), 0.0, std::cos(yaw));
   double best = -std::numeric_limits<double>::infinity();
   int best_hand = kNuiRightHand;
@@ -278,23 +285,52 @@ const NuisiAction& FindNuisiAction(const std::string& name) {
        {"two people wave at each other", "two people greet each other with a wave",
         "a person and their partner wave hello to each other"},
        {"wave", "two-person"},
-       {{170, 600}, {1220, 1600}, {1650, 2030}, {2190, 2630}, {3380, 3830}, {3900, 4330},
-        {4400, 4840}, {4880, 5280}, {5760, 6190}, {6260, 6670}, {6710, 7150}, {7320, 7710}},
+       {{170, 600},
+        {1220, 1600},
+        {1650, 2030},
+        {2190, 2630},
+        {3380, 3830},
+        {3900, 4330},
+        {4400, 4840},
+        {4880, 5280},
+        {5760, 6190},
+        {6260, 6670},
+        {6710, 7150},
+        {7320, 7710}},
        "none"},
       {"Handshake",
        {"two people shake hands", "two people greet each other with a handshake",
         "a person shakes hands with their partner"},
        {"handshake", "two-person"},
-       {{100, 420}, {460, 780}, {800, 1111}, {1145, 1440}, {1800, 2095}, {2140, 2420},
-        {2440, 2690}, {3030, 3240}, {3260, 3490}, {3510, 3720}, {3750, 4000}},
+       {{100, 420},
+        {460, 780},
+        {800, 1111},
+        {1145, 1440},
+        {1800, 2095},
+        {2140, 2420},
+        {2440, 2690},
+        {3030, 3240},
+        {3260, 3490},
+        {3510, 3720},
+        {3750, 4000}},
        "hands"},
       {"Rocket",
        {"two people bump fists, then raise them together",
         "two people bump their fists at waist height and lift them up together",
         "a person and their partner fist bump and raise their joined fists like a rocket"},
        {"fist-bump", "rocket", "two-person"},
-       {{110, 310}, {340, 550}, {570, 750}, {770, 920}, {940, 1120}, {1140, 1300},
-        {1310, 1470}, {1500, 1640}, {1680, 1815}, {1840, 2000}, {2030, 2240}, {2290, 2500}},
+       {{110, 310},
+        {340, 550},
+        {570, 750},
+        {770, 920},
+        {940, 1120},
+        {1140, 1300},
+        {1310, 1470},
+        {1500, 1640},
+        {1680, 1815},
+        {1840, 2000},
+        {2030, 2240},
+        {2290, 2500}},
        "fists"},
       {"Parachute",
        {"two people bump fists at chest height, then sway them down together like a parachute",
@@ -302,25 +338,34 @@ const NuisiAction& FindNuisiAction(const std::string& name) {
         "side",
         "a person and their partner bump fists and bring them down together in a swaying motion"},
        {"fist-bump", "parachute", "two-person"},
-       {{230, 490}, {530, 770}, {780, 1045}, {1320, 1590}, {2110, 2350}, {2370, 2580},
-        {2590, 2830}, {3200, 3490}, {3500, 3780}},
+       {{230, 490},
+        {530, 770},
+        {780, 1045},
+        {1320, 1590},
+        {2110, 2350},
+        {2370, 2580},
+        {2590, 2830},
+        {3200, 3490},
+        {3500, 3780}},
        "fists"},
   };
   for (const NuisiAction& action : kActions) {
     if (action.name == name) return action;
   }
-  throw Error(fmt::format("unknown NuiSI action '{}' (known: Waving, Handshake, Rocket, Parachute; "
-                          "files are named <Action>_p1.txt and <Action>_p2.txt)",
-                          name));
+  throw Error(
+      fmt::format("unknown NuiSI action '{}' (known: Waving, Handshake, Rocket, Parachute; "
+                  "files are named <Action>_p1.txt and <Action>_p2.txt)",
+                  name));
 }
 
 NuisiRecording ReadNuisiRecording(const fs::path& p1, const fs::path& p2) {
   const std::array<PersonLines, 2> people = {ReadPersonFile(p1), ReadPersonFile(p2)};
   const std::array<std::string, 2> names = {p1.string(), p2.string()};
   if (people[0].index.size() != people[1].index.size()) {
-    throw Error(fmt::format("{} has {} frames but {} has {}: the two persons' files must share "
-                            "their frames",
-                            names[0], people[0].index.size(), names[1], people[1].index.size()));
+    throw Error(
+        fmt::format("{} has {} frames but {} has {}: the two persons' files must share "
+                    "their frames",
+                    names[0], people[0].index.size(), names[1], people[1].index.size()));
   }
   NuisiRecording recording;
   const std::string stem = p1.stem().string();
@@ -358,8 +403,8 @@ NuisiRecording ReadNuisiRecording(const fs::path& p1, const fs::path& p2) {
   }
   recording.num_frames = static_cast<int>(recording.index.size());
   if (recording.num_frames == 0) {
-    throw Error(fmt::format("{} and {}: no frame in which both persons were tracked", names[0],
-                            names[1]));
+    throw Error(
+        fmt::format("{} and {}: no frame in which both persons were tracked", names[0], names[1]));
   }
   return recording;
 }
@@ -391,9 +436,10 @@ NuisiWorld NuisiPlaceFaceToFace(const NuisiRecording& recording, const fs::path&
       if (axis.norm() > 1e-6) axes.push_back(axis.normalized());
     }
     if (axes.size() < 10) {
-      throw Error(fmt::format("NuiSI {}: person {}: waist and neck tracked in {} frames; at least "
-                              "10 are needed to level the body",
-                              recording.action, p + 1, axes.size()));
+      throw Error(
+          fmt::format("NuiSI {}: person {}: waist and neck tracked in {} frames; at least "
+                      "10 are needed to level the body",
+                      recording.action, p + 1, axes.size()));
     }
     const Vec3 up = MedianVector(axes).normalized();
     const Mat3 level = AlignVectors<double>(up, Vec3::UnitY());
@@ -410,8 +456,8 @@ NuisiWorld NuisiPlaceFaceToFace(const NuisiRecording& recording, const fs::path&
       int count = 0;
       for (int t = 0; t < T; ++t) count += valid[static_cast<size_t>(t) * kJ + required];
       if (count == 0) {
-        throw Error(fmt::format("NuiSI {}: person {}: {} is never tracked", recording.action,
-                                p + 1, kSmpl22JointNames[required]));
+        throw Error(fmt::format("NuiSI {}: person {}: {} is never tracked", recording.action, p + 1,
+                                kSmpl22JointNames[required]));
       }
     }
     // A frame whose pelvis or hips are missing gets the nearest tracked frame's
@@ -442,9 +488,9 @@ NuisiWorld NuisiPlaceFaceToFace(const NuisiRecording& recording, const fs::path&
       if (!both(t, kNuiLeftHip, kNuiRightHip) || !both(t, kNuiLeftShoulder, kNuiRightShoulder)) {
         continue;
       }
-      const double y = FacingYaw(At(raw[p], t, kNuiLeftHip, kN), At(raw[p], t, kNuiRightHip, kN),
-                                 At(raw[p], t, kNuiLeftShoulder, kN),
-                                 At(raw[p], t, kNuiRightShoulder, kN));
+      const double y =
+          FacingYaw(At(raw[p], t, kNuiLeftHip, kN), At(raw[p], t, kNuiRightHip, kN),
+                    At(raw[p], t, kNuiLeftShoulder, kN), At(raw[p], t, kNuiRightShoulder, kN));
       if (std::isnan(y)) continue;
       yaws_sin.push_back(std::sin(y));
       yaws_cos.push_back(std::cos(y));

@@ -67,12 +67,30 @@ namespace intersynth {
 /// Nuitrack's 25 joints in file order (JOINT_NONE is index 0, never tracked).
 inline constexpr int kNuitrackNumJoints = 25;
 inline constexpr std::array<std::string_view, kNuitrackNumJoints> kNuitrackJointNames = {
-    "JOINT_NONE",           "JOINT_HEAD",           "JOINT_NECK",          "JOINT_TORSO",
-    "JOINT_WAIST",          "JOINT_LEFT_COLLAR",    "JOINT_LEFT_SHOULDER", "JOINT_LEFT_ELBOW",
-    "JOINT_LEFT_WRIST",     "JOINT_LEFT_HAND",      "JOINT_LEFT_FINGERTIP", "JOINT_RIGHT_COLLAR",
-    "JOINT_RIGHT_SHOULDER", "JOINT_RIGHT_ELBOW",    "JOINT_RIGHT_WRIST",   "JOINT_RIGHT_HAND",
-    "JOINT_RIGHT_FINGERTIP", "JOINT_LEFT_HIP",      "JOINT_LEFT_KNEE",     "JOINT_LEFT_ANKLE",
-    "JOINT_LEFT_FOOT",      "JOINT_RIGHT_HIP",      "JOINT_RIGHT_KNEE",    "JOINT_RIGHT_ANKLE",
+    "JOINT_NONE",
+    "JOINT_HEAD",
+    "JOINT_NECK",
+    "JOINT_TORSO",
+    "JOINT_WAIST",
+    "JOINT_LEFT_COLLAR",
+    "JOINT_LEFT_SHOULDER",
+    "JOINT_LEFT_ELBOW",
+    "JOINT_LEFT_WRIST",
+    "JOINT_LEFT_HAND",
+    "JOINT_LEFT_FINGERTIP",
+    "JOINT_RIGHT_COLLAR",
+    "JOINT_RIGHT_SHOULDER",
+    "JOINT_RIGHT_ELBOW",
+    "JOINT_RIGHT_WRIST",
+    "JOINT_RIGHT_HAND",
+    "JOINT_RIGHT_FINGERTIP",
+    "JOINT_LEFT_HIP",
+    "JOINT_LEFT_KNEE",
+    "JOINT_LEFT_ANKLE",
+    "JOINT_LEFT_FOOT",
+    "JOINT_RIGHT_HIP",
+    "JOINT_RIGHT_KNEE",
+    "JOINT_RIGHT_ANKLE",
     "JOINT_RIGHT_FOOT"};
 
 /// One NuiSI interaction as the dataset's reader (read_nuisi.py) describes it.

@@ -26,18 +26,18 @@ fs::path NuisiMap() { return DefaultJointMapDir() / "nuisi.json"; }
 std::array<Vec3, kNuitrackNumJoints> StandingSkeleton(double reach, double left_arm_swing) {
   std::array<Vec3, kNuitrackNumJoints> j;
   j[0] = Vec3(0, 0, 0);
-  j[1] = Vec3(0, 1.62, 0.02);      // head
-  j[2] = Vec3(0, 1.45, 0);         // neck
-  j[3] = Vec3(0, 1.18, 0);         // torso
-  j[4] = Vec3(0, 0.98, 0);         // waist
-  j[5] = Vec3(0, 1.40, 0);         // left collar (Nuitrack: at the neck base)
-  j[6] = Vec3(0.15, 1.40, 0);      // left shoulder
+  j[1] = Vec3(0, 1.62, 0.02);                // head
+  j[2] = Vec3(0, 1.45, 0);                   // neck
+  j[3] = Vec3(0, 1.18, 0);                   // torso
+  j[4] = Vec3(0, 0.98, 0);                   // waist
+  j[5] = Vec3(0, 1.40, 0);                   // left collar (Nuitrack: at the neck base)
+  j[6] = Vec3(0.15, 1.40, 0);                // left shoulder
   j[7] = Vec3(0.17, 1.12, left_arm_swing);   // left elbow
   j[8] = Vec3(0.18, 0.88, left_arm_swing);   // left wrist
   j[9] = Vec3(0.18, 0.80, left_arm_swing);   // left hand
   j[10] = Vec3(0.18, 0.74, left_arm_swing);  // left fingertip
-  j[11] = Vec3(0, 1.40, 0);        // right collar
-  j[12] = Vec3(-0.15, 1.40, 0);    // right shoulder
+  j[11] = Vec3(0, 1.40, 0);                  // right collar
+  j[12] = Vec3(-0.15, 1.40, 0);              // right shoulder
   // Right arm: elbow and hand on the way from the shoulder to the target.
   const Vec3 hand(-0.05, 1.0, reach);
   j[13] = j[12] + 0.5 * (hand - j[12]) + Vec3(-0.05, -0.05, 0);
@@ -63,8 +63,12 @@ struct Sensor {
 
 // Writes one person's file in NuiSI's format: joints given in the world,
 // expressed in the sensor's frame and then in Nuitrack's (x depth, y right, z up, mm).
-std::string FormatLine(int index, long long time_ms, const std::array<Vec3, kNuitrackNumJoints>& world,
-                       const Sensor& sensor, bool feet_tracked, bool left_arm_tracked) {
+std::string FormatLine(int index,
+                       long long time_ms,
+                       const std::array<Vec3, kNuitrackNumJoints>& world,
+                       const Sensor& sensor,
+                       bool feet_tracked,
+                       bool left_arm_tracked) {
   std::string line = fmt::format("{},{},25", index, time_ms);
   for (int j = 0; j < kNuitrackNumJoints; ++j) {
     const Vec3 s = sensor.rotation.transpose() * (world[j] - sensor.position);
@@ -141,10 +145,12 @@ TEST(Nuisi, SyntheticFistBumpIsPlacedFaceToFaceAtTheTrueDistance) {
   const int T = world.num_frames;
   for (int p = 0; p < 2; ++p) {
     for (int t = 0; t < T; t += 37) {
-      EXPECT_FALSE(world.valid[(static_cast<size_t>(p) * T + t) * kSmpl22NumJoints + kSmpl22LeftFoot]);
+      EXPECT_FALSE(
+          world.valid[(static_cast<size_t>(p) * T + t) * kSmpl22NumJoints + kSmpl22LeftFoot]);
       EXPECT_TRUE(world.valid[(static_cast<size_t>(p) * T + t) * kSmpl22NumJoints + kSmpl22Head]);
-      const float* foot = world.joints.data() +
-                          ((static_cast<size_t>(p) * T + t) * kSmpl22NumJoints + kSmpl22LeftFoot) * 3;
+      const float* foot =
+          world.joints.data() +
+          ((static_cast<size_t>(p) * T + t) * kSmpl22NumJoints + kSmpl22LeftFoot) * 3;
       EXPECT_NEAR(foot[1], 0.0, 0.03);
     }
   }
@@ -152,16 +158,17 @@ TEST(Nuisi, SyntheticFistBumpIsPlacedFaceToFaceAtTheTrueDistance) {
 
 TEST(Nuisi, RealRocketRecordingPutsThemFaceToFaceWithFistsTogether) {
   INTERSYNTH_REQUIRE_SHARED_DATA(nuisi, "mocap/nuisi");
-  const NuisiRecording recording = ReadNuisiRecording(nuisi / "Rocket_p1.txt", nuisi / "Rocket_p2.txt");
+  const NuisiRecording recording =
+      ReadNuisiRecording(nuisi / "Rocket_p1.txt", nuisi / "Rocket_p2.txt");
   const NuisiWorld world = NuisiPlaceFaceToFace(recording, NuisiMap());
   const NuisiPlacement& placement = world.placement;
-  std::printf("NuiSI Rocket: %d frames (%d dropped), level %.1f / %.1f deg, hands %s / %s, %d "
-              "contact frames, fist distance median %.3f m p90 %.3f m, pelvis distance %.3f m\n",
-              recording.num_frames, recording.dropped_frames, placement.level_degrees[0],
-              placement.level_degrees[1], placement.contact_hand[0].c_str(),
-              placement.contact_hand[1].c_str(), placement.contact_frames,
-              placement.fist_distance_median_m, placement.fist_distance_p90_m,
-              placement.pelvis_distance_median_m);
+  std::printf(
+      "NuiSI Rocket: %d frames (%d dropped), level %.1f / %.1f deg, hands %s / %s, %d "
+      "contact frames, fist distance median %.3f m p90 %.3f m, pelvis distance %.3f m\n",
+      recording.num_frames, recording.dropped_frames, placement.level_degrees[0],
+      placement.level_degrees[1], placement.contact_hand[0].c_str(),
+      placement.contact_hand[1].c_str(), placement.contact_frames, placement.fist_distance_median_m,
+      placement.fist_distance_p90_m, placement.pelvis_distance_median_m);
   EXPECT_LT(placement.fist_distance_median_m, 0.15);
   EXPECT_GT(placement.pelvis_distance_median_m, 0.4);
   EXPECT_LT(placement.pelvis_distance_median_m, 1.2);
@@ -188,7 +195,8 @@ TEST(Nuisi, MalformedLinesNameFileAndLine) {
 
 TEST(Nuisi, UnknownActionListsTheKnownOnes) {
   EXPECT_ERROR_CONTAINS(FindNuisiAction("Dance"), {"'Dance'", "Rocket", "Handshake"});
-  EXPECT_EQ(FindNuisiAction("Rocket").texts.front(), "two people bump fists, then raise them together");
+  EXPECT_EQ(FindNuisiAction("Rocket").texts.front(),
+            "two people bump fists, then raise them together");
   EXPECT_EQ(FindNuisiAction("Rocket").segments.size(), 12u);
 }
 

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <set>
 #include <string>
 
@@ -18,7 +18,8 @@ TEST(Smpl22, CheckJointsFiniteNamesPersonFrameAndJoint) {
   MotionClip clip = MotionClip::Zeros(2, 3);
   EXPECT_NO_THROW(CheckJointsFinite(clip.person(1), 3, 1, "clip"));
   clip.joint(1, 2, 20)[1] = std::nanf("");
-  EXPECT_ERROR_CONTAINS(CheckJointsFinite(clip.person(1), 3, 1, "clip.npz"), {"clip.npz", "person 1", "frame 2", "joint 20 (left_wrist)"});
+  EXPECT_ERROR_CONTAINS(CheckJointsFinite(clip.person(1), 3, 1, "clip.npz"),
+                        {"clip.npz", "person 1", "frame 2", "joint 20 (left_wrist)"});
   clip.joint(1, 2, 20)[1] = INFINITY;
   EXPECT_THROW(CheckJointsFinite(clip.person(1), 3, 1, "clip"), Error);
 }

@@ -17,9 +17,9 @@
 // its own names (the checkpoints' keys: the text encoder's "qkv" and
 // "attention_out", the denoiser's "attention.qkv" and "attention.out").
 
-#include <cstdint>
-
 #include <torch/torch.h>
+
+#include <cstdint>
 
 namespace intersynth {
 

@@ -18,7 +18,10 @@ Projections MakeProjections(int64_t d) {
 }
 
 // The formula of the header written out head by head, key by key.
-torch::Tensor Reference(const torch::Tensor& x, const torch::Tensor& padding, int64_t heads, Projections& p) {
+torch::Tensor Reference(const torch::Tensor& x,
+                        const torch::Tensor& padding,
+                        int64_t heads,
+                        Projections& p) {
   const int64_t B = x.size(0), L = x.size(1), d = x.size(2), dh = d / heads;
   const torch::Tensor qkv = p.qkv(x);
   torch::Tensor joined = torch::zeros({B, L, d});
@@ -73,10 +76,12 @@ TEST(MultiHeadSelfAttention, PaddedKeysDoNotReachRealTokens) {
 TEST(MultiHeadSelfAttention, BadShapesAreProgrammerErrors) {
   Projections p = MakeProjections(8);
   const torch::Tensor x = torch::randn({1, 3, 8});
-  EXPECT_THROW(MultiHeadSelfAttention(x, torch::zeros({1, 3}, torch::kBool), 3, p.qkv, p.out, p.dropout),
-               c10::Error);
-  EXPECT_THROW(MultiHeadSelfAttention(x, torch::zeros({1, 4}, torch::kBool), 2, p.qkv, p.out, p.dropout),
-               c10::Error);
+  EXPECT_THROW(
+      MultiHeadSelfAttention(x, torch::zeros({1, 3}, torch::kBool), 3, p.qkv, p.out, p.dropout),
+      c10::Error);
+  EXPECT_THROW(
+      MultiHeadSelfAttention(x, torch::zeros({1, 4}, torch::kBool), 2, p.qkv, p.out, p.dropout),
+      c10::Error);
 }
 
 }  // namespace

@@ -36,7 +36,9 @@ TEST(CutPersonCrop, CentreMapsToCentreAndOutsideIsBlack) {
   const cv::Mat frame = Ramp(64, 48);
   // Side 32 into 8 pixels (scale 1/4), centred on the frame's left edge.
   const RgbCrop crop = CutPersonCrop(frame, {0.0, 24.0, 32.0}, 8);
-  const auto at = [&](int x, int y, int c) { return crop.rgb[(static_cast<size_t>(y) * 8 + x) * 3 + c]; };
+  const auto at = [&](int x, int y, int c) {
+    return crop.rgb[(static_cast<size_t>(y) * 8 + x) * 3 + c];
+  };
   // Left half falls outside the frame: black.
   EXPECT_EQ(at(0, 4, 0), 0);
   EXPECT_EQ(at(0, 4, 1), 0);
@@ -47,11 +49,26 @@ TEST(CutPersonCrop, CentreMapsToCentreAndOutsideIsBlack) {
 
 TEST(CutPersonCrop, BadInputsAreErrors) {
   const cv::Mat frame = Ramp(8, 8);
-  testing::ExpectErrorContaining([&] { CutPersonCrop(cv::Mat(), {4, 4, 4}, 8); }, {"8-bit 3-channel"});
-  testing::ExpectErrorContaining([&] { CutPersonCrop(cv::Mat(8, 8, CV_8UC1), {4, 4, 4}, 8); },
-                                 {"8-bit 3-channel", "1 channels"});
-  testing::ExpectErrorContaining([&] { CutPersonCrop(frame, {4, 4, 4}, 0); }, {"crop size", "got 0"});
-  testing::ExpectErrorContaining([&] { CutPersonCrop(frame, {4, 4, 0}, 8); }, {"crop side", "got 0"});
+  testing::ExpectErrorContaining(
+      [&] {
+        CutPersonCrop(cv::Mat(), {4, 4, 4}, 8);
+      },
+      {"8-bit 3-channel"});
+  testing::ExpectErrorContaining(
+      [&] {
+        CutPersonCrop(cv::Mat(8, 8, CV_8UC1), {4, 4, 4}, 8);
+      },
+      {"8-bit 3-channel", "1 channels"});
+  testing::ExpectErrorContaining(
+      [&] {
+        CutPersonCrop(frame, {4, 4, 4}, 0);
+      },
+      {"crop size", "got 0"});
+  testing::ExpectErrorContaining(
+      [&] {
+        CutPersonCrop(frame, {4, 4, 0}, 8);
+      },
+      {"crop side", "got 0"});
 }
 
 }  // namespace

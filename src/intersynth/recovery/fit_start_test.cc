@@ -76,8 +76,8 @@ TEST(FitStart, JointsOfARigidlyMovedRestGiveIdentityLocalsAndTheirRootInTheCamer
   }
   const Eigen::Matrix3d camera_rotation = AxisAngleToMatrix(Eigen::Vector3d(-0.5, 0.0, 0.0));
   const Eigen::Vector3d camera_translation(0.0, 1.0, 3.0);
-  const BodyFitStart start = StartFromJoints(
-      joints.data(), rest, RigidTransformd{camera_rotation, camera_translation}, 9);
+  const BodyFitStart start =
+      StartFromJoints(joints.data(), rest, RigidTransformd{camera_rotation, camera_translation}, 9);
   EXPECT_EQ(start.frame, 9);
   for (int k = 1; k < kSmpl22NumJoints; ++k)
     EXPECT_LT((start.local[k] - Eigen::Matrix3d::Identity()).norm(), 1e-5) << "joint " << k;

@@ -265,7 +265,8 @@ TEST(SimulateKeypoints, SceneFolderReadsBackWithTheSameCamera) {
       camera.world_from_camera * camera.camera.Unproject(320.0, 239.0, z);
   EXPECT_NEAR(on_floor.y(), 0.0, 1e-4);
   // An existing folder is kept unless overwriting.
-  EXPECT_ERROR_CONTAINS(WriteSimulatedSceneFolder(dir / "scene", camera, false), {"pass overwrite"});
+  EXPECT_ERROR_CONTAINS(WriteSimulatedSceneFolder(dir / "scene", camera, false),
+                        {"pass overwrite"});
   WriteSimulatedSceneFolder(dir / "scene", camera, true);
 }
 

@@ -5,8 +5,8 @@
 #include <Eigen/Core>
 
 #include "intersynth/geometry/rotation.h"
-#include "intersynth/recovery_torch/body_fit_points_torch.h"
 #include "intersynth/recovery/whittaker_smooth.h"
+#include "intersynth/recovery_torch/body_fit_points_torch.h"
 #include "intersynth/util/error.h"
 
 namespace intersynth {
@@ -88,10 +88,10 @@ BodyFit SmoothBodyFit(const BodyFit& fit,
       torch::tensor(out.transl).view({F, 3}), torch::tensor(face_ids, torch::kInt64),
       JointOffsets(fit, J));
   const torch::Tensor r = Matrix3dToTensor(camera_from_world.rotation);
-  const torch::Tensor t = torch::tensor(std::vector<float>{
-      static_cast<float>(camera_from_world.translation.x()),
-      static_cast<float>(camera_from_world.translation.y()),
-      static_cast<float>(camera_from_world.translation.z())});
+  const torch::Tensor t =
+      torch::tensor(std::vector<float>{static_cast<float>(camera_from_world.translation.x()),
+                                       static_cast<float>(camera_from_world.translation.y()),
+                                       static_cast<float>(camera_from_world.translation.z())});
   const torch::Tensor joints22 = model.Smpl22Joints(posed.joints);
   const torch::Tensor world = torch::matmul(joints22 - t, r).contiguous();
   out.joints_world.assign(world.data_ptr<float>(), world.data_ptr<float>() + world.numel());

@@ -159,7 +159,6 @@ StageReport Minimise(std::vector<torch::Tensor> params,
   return RunLbfgs(std::move(params), iterations, loss_fn);
 }
 
-
 /// Sole points of the mean body: per foot, the lowest vertices' heel and toe.
 std::vector<int64_t> SolePoints(const BodyModelData& data) {
   std::vector<int64_t> out;
@@ -250,9 +249,10 @@ Context MakeContext(const BodyModelData& data,
   c.num_sole = static_cast<int>(sole.size());
   c.vertex_ids = torch::tensor(ids, torch::kInt64);
   c.cam_r = Matrix3dToTensor(camera_from_world.rotation);
-  c.cam_t = torch::tensor(std::vector<float>{static_cast<float>(camera_from_world.translation.x()),
-                                             static_cast<float>(camera_from_world.translation.y()),
-                                             static_cast<float>(camera_from_world.translation.z())});
+  c.cam_t =
+      torch::tensor(std::vector<float>{static_cast<float>(camera_from_world.translation.x()),
+                                       static_cast<float>(camera_from_world.translation.y()),
+                                       static_cast<float>(camera_from_world.translation.z())});
   c.fx = camera.fx, c.fy = camera.fy, c.cx = camera.cx, c.cy = camera.cy;
   if (floor) {
     c.floor_normal = torch::tensor(std::vector<float>{static_cast<float>(floor->normal.x()),
@@ -667,8 +667,7 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
                        const std::vector<BodyFitStart>& starts) {
   options.Check();
   const Timer timer;
-  const Context c =
-      MakeContext(model_data, model, prior, camera, camera_from_world, options.floor);
+  const Context c = MakeContext(model_data, model, prior, camera, camera_from_world, options.floor);
   const int F = track.num_frames();
   const int B = std::min(options.num_betas, model.num_betas());
   const bool temporal = options.method == BodyFitMethod::kTemporal;
@@ -707,11 +706,11 @@ BodyFit FitBodyToTrack(const BodyModelData& model_data,
   for (int round = 0; round < rounds; ++round) {
     const bool free_offsets = adapt && round == 0;
     const torch::Tensor fixed_offsets = adapt ? offsets.detach() : torch::Tensor();
-    v = FitHeadings(c, options, camera, camera_from_world, k, place, betas.detach(),
-                    fixed_offsets);
+    v = FitHeadings(c, options, camera, camera_from_world, k, place, betas.detach(), fixed_offsets);
     if (options.progress) {
       std::fprintf(stderr, "  track %lld: %d frames (%zu seen), stage 0 done in %.1f s\n",
-                   static_cast<long long>(track.track_id), F, k.seen_frames.size(), timer.Seconds());
+                   static_cast<long long>(track.track_id), F, k.seen_frames.size(),
+                   timer.Seconds());
     }
     if (options.pose_hypotheses && !all_started)
       v = BestHypotheses(c, options, k, v, betas.detach(), fixed_offsets);

@@ -69,10 +69,10 @@
 #include "intersynth/body_torch/body_model_torch.h"
 #include "intersynth/geometry/pinhole_camera.h"
 #include "intersynth/geometry/rigid_transform.h"
-#include "intersynth/recovery_torch/body_fit.h"
 #include "intersynth/recovery/fit_start.h"
 #include "intersynth/recovery/keypoint_tracks.h"
 #include "intersynth/recovery/keypoints.h"
+#include "intersynth/recovery_torch/body_fit.h"
 
 namespace intersynth {
 

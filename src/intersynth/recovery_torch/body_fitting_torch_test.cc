@@ -9,8 +9,8 @@
 #include "intersynth/eval_metrics/pose_error.h"
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/recovery/assignment.h"
-#include "intersynth/recovery_torch/body_fit_smoothing_torch.h"
 #include "intersynth/recovery/simulate_keypoints.h"
+#include "intersynth/recovery_torch/body_fit_smoothing_torch.h"
 #include "intersynth/testing/testing.h"
 
 namespace intersynth {
@@ -27,9 +27,8 @@ TEST(BodyFitting, ZeroPriorPoseGivesThePriorsRestBoneDirections) {
   const torch::Tensor root6d = torch::tensor(std::vector<float>{1, 0, 0, 0, 1, 0}).view({1, 6});
   const torch::Tensor rotations =
       PriorPoseToModelRotations(data, model, prior, root6d, torch::zeros({1, 17, 3}));
-  const BodyModelOutput out = model.ForwardRotations(torch::zeros({1, 0}), rotations,
-                                                     torch::zeros({1, 3}),
-                                                     torch::zeros({0}, torch::kInt64));
+  const BodyModelOutput out = model.ForwardRotations(
+      torch::zeros({1, 0}), rotations, torch::zeros({1, 3}), torch::zeros({0}, torch::kInt64));
   const torch::Tensor joints = model.Smpl22Joints(out.joints)[0];
   // A joint with one child turns its bone exactly onto the prior's rest
   // direction; joints with several children (pelvis, spine3) get the best
@@ -44,8 +43,7 @@ TEST(BodyFitting, ZeroPriorPoseGivesThePriorsRestBoneDirections) {
     Eigen::Vector3d bone;
     for (int i = 0; i < 3; ++i) bone[i] = (joints[j][i] - joints[p][i]).item<double>();
     const Eigen::Vector3d rest = prior.rest_joints[j] - prior.rest_joints[p];
-    const double angle =
-        std::acos(std::clamp(bone.normalized().dot(rest.normalized()), -1.0, 1.0));
+    const double angle = std::acos(std::clamp(bone.normalized().dot(rest.normalized()), -1.0, 1.0));
     EXPECT_LT(angle, 0.01) << "bone ending at smpl22 joint " << j;
     ++checked;
   }
@@ -105,10 +103,11 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
   MotionClip estimate = MotionClip::Zeros(1, 40, truth.fps);
   estimate.joints = fit.joints_world;
   const PoseErrorReport error = ComputePoseError(truth, estimate);
-  std::printf("simulated walk, temporal fit: reprojection %.2f px, W-MPJPE %.1f, PA-MPJPE %.1f mm, "
-              "accel %.1f mm/frame^2\n",
-              fit.mean_reprojection_px, error.all.w_mpjpe_mm, error.all.pa_mpjpe_mm,
-              error.all.accel_error_mm);
+  std::printf(
+      "simulated walk, temporal fit: reprojection %.2f px, W-MPJPE %.1f, PA-MPJPE %.1f mm, "
+      "accel %.1f mm/frame^2\n",
+      fit.mean_reprojection_px, error.all.w_mpjpe_mm, error.all.pa_mpjpe_mm,
+      error.all.accel_error_mm);
   EXPECT_LT(error.all.w_mpjpe_mm, 350.0);
   EXPECT_LT(error.all.pa_mpjpe_mm, 110.0);
   // The written parameters (shape, pose, translation and the adapted
@@ -123,8 +122,7 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
   EXPECT_LT(joint_gap, 1e-3f);
   EXPECT_LT(pixel_gap, 0.05f);
   // Smoothing keeps it there and lowers the acceleration error.
-  const BodyFit smooth =
-      SmoothBodyFit(fit, data, model, walk.camera, walk.camera_from_world, 50.0);
+  const BodyFit smooth = SmoothBodyFit(fit, data, model, walk.camera, walk.camera_from_world, 50.0);
   estimate.joints = smooth.joints_world;
   const PoseErrorReport smoothed = ComputePoseError(truth, estimate);
   std::printf("  then smoothed: PA-MPJPE %.1f mm, accel %.1f mm/frame^2\n",
@@ -136,7 +134,10 @@ TEST(BodyFitting, TemporalFitOfASimulatedWalk) {
 // The start a perfect regressor would give for person p in frame t:
 // SMPL-convention local rotations of the true joints on the prior's rest
 // skeleton, the true root, in the camera.
-BodyFitStart TruthStart(const MotionClip& truth, int p, int t, const PosePrior& prior,
+BodyFitStart TruthStart(const MotionClip& truth,
+                        int p,
+                        int t,
+                        const PosePrior& prior,
                         const RigidTransformd& camera_from_world) {
   return StartFromJoints(truth.joint(p, t, 0), prior.rest_joints, camera_from_world, t);
 }
@@ -177,9 +178,10 @@ TEST(BodyFitting, StartsFromTheTruth) {
   MotionClip estimate = MotionClip::Zeros(1, F, walk.truth.fps);
   estimate.joints = fit.joints_world;
   const PoseErrorReport error = ComputePoseError(walk.truth, estimate);
-  std::printf("starts from the truth: body points %.1f px from the keypoints; fit from them: "
-              "reprojection %.2f px, W-MPJPE %.1f, PA-MPJPE %.1f mm\n",
-              body_px, fit.mean_reprojection_px, error.all.w_mpjpe_mm, error.all.pa_mpjpe_mm);
+  std::printf(
+      "starts from the truth: body points %.1f px from the keypoints; fit from them: "
+      "reprojection %.2f px, W-MPJPE %.1f, PA-MPJPE %.1f mm\n",
+      body_px, fit.mean_reprojection_px, error.all.w_mpjpe_mm, error.all.pa_mpjpe_mm);
   EXPECT_LT(body_px, 15.0);
   EXPECT_LT(fit.mean_reprojection_px, 8.0);
   EXPECT_LT(error.all.pa_mpjpe_mm, 60.0);

@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "intersynth/body/body_model.h"
 #include "intersynth/body/pose_prior.h"
@@ -258,8 +257,8 @@ std::vector<std::vector<BodyFitStart>> RegressorStarts(const RecoverOptions& opt
     if (timer.Seconds() - last_report > 5.0 || t + 1 == T) {
       last_report = timer.Seconds();
       const double rate = (t + 1) / std::max(last_report, 1e-9);
-      std::fprintf(stderr, "  regressor: frame %d/%d, %d crops, %.1f frames/s, ETA %.0f s\n",
-                   t + 1, T, crops, rate, (T - t - 1) / rate);
+      std::fprintf(stderr, "  regressor: frame %d/%d, %d crops, %.1f frames/s, ETA %.0f s\n", t + 1,
+                   T, crops, rate, (T - t - 1) / rate);
     }
   }
   std::fprintf(stderr,
@@ -267,9 +266,9 @@ std::vector<std::vector<BodyFitStart>> RegressorStarts(const RecoverOptions& opt
                "%d from another crop's (an occluder), %d from none (no prediction close to "
                "their keypoints)%s\n",
                crops, own, other, unmatched,
-               unusable > 0 ? fmt::format(", {} predictions without a positive scale", unusable)
-                                  .c_str()
-                            : "");
+               unusable > 0
+                   ? fmt::format(", {} predictions without a positive scale", unusable).c_str()
+                   : "");
   return starts;
 }
 
@@ -299,17 +298,16 @@ std::vector<std::vector<BodyFitStart>> MotionStarts(const RecoverOptions& option
     for (int f = 0; f < track.num_frames(); ++f) {
       const int t = track.first_frame + f;
       const size_t valid_at = (static_cast<size_t>(p) * motion.num_frames + t) * kNumJoints;
-      if (!motion.valid.empty() &&
-          !std::all_of(motion.valid.begin() + valid_at,
-                       motion.valid.begin() + valid_at + kNumJoints,
-                       [](uint8_t v) { return v != 0; }))
+      if (!motion.valid.empty() && !std::all_of(motion.valid.begin() + valid_at,
+                                                motion.valid.begin() + valid_at + kNumJoints,
+                                                [](uint8_t v) { return v != 0; }))
         continue;
       std::array<float, kNumJoints * 3> joints;
       std::copy_n(motion.joint(p, t, 0), joints.size(), joints.begin());
       if (sigma > 0.0)
         for (float& v : joints) v += static_cast<float>(rng.Normal(0.0, sigma));
-      starts[j].push_back(StartFromJoints(joints.data(), fit.prior.rest_joints, camera_from_world,
-                                          t));
+      starts[j].push_back(
+          StartFromJoints(joints.data(), fit.prior.rest_joints, camera_from_world, t));
     }
   }
   return starts;
@@ -360,9 +358,9 @@ int WritePreviews(const RecoverOptions& options,
       throw OptionError(fmt::format("{{preview}}: frame {} ({}) has no image size in {}", t,
                                     set.frames[t].file_name, options.keypoints.string()));
     FitOverlayOptions overlay;
-    overlay.caption = fmt::format("frame {} ({}): {} people, reprojection {:.1f} px", t,
-                                  set.frames[t].file_name, people.size(),
-                                  error_sum / std::max(error_count, 1));
+    overlay.caption =
+        fmt::format("frame {} ({}): {} people, reprojection {:.1f} px", t, set.frames[t].file_name,
+                    people.size(), error_sum / std::max(error_count, 1));
     const cv::Mat image = DrawFitOverlay(ReadFrame(frames, t, camera), camera,
                                          fit_context.body.faces, people, overlay);
     const fs::path out = options.preview / fmt::format("frame_{:06d}.png", t);
@@ -441,8 +439,8 @@ RecoverReport RecoverMotion(const RecoverOptions& options) {
   namespace fs = std::filesystem;
   options.Check();
   if (fs::exists(options.out) && !options.overwrite)
-    throw OptionError(fmt::format("{} exists (pass {{overwrite}} to replace it)",
-                                  options.out.string()));
+    throw OptionError(
+        fmt::format("{} exists (pass {{overwrite}} to replace it)", options.out.string()));
   const bool per_image = options.method == RecoverMethod::kPerImage;
   if (!options.frames.empty() && options.preview.empty() && options.regressor.empty())
     std::fprintf(stderr, "warning: the frames are only used for previews and the regressor\n");
@@ -457,11 +455,13 @@ RecoverReport RecoverMotion(const RecoverOptions& options) {
   const Cameras cameras = MakeCameras(options, set, per_image);
   std::vector<std::string> file_names;
   for (const KeypointFrame& frame : set.frames) file_names.push_back(frame.file_name);
-  FrameSource frames = options.frames.empty() ? FrameSource()
-                                              : FrameSource(options.frames, std::move(file_names));
+  FrameSource frames =
+      options.frames.empty() ? FrameSource() : FrameSource(options.frames, std::move(file_names));
   if (per_image && options.scene.empty() && options.intrinsics.empty())
-    std::fprintf(stderr, "recover: no intrinsics given: each image's camera has a %.0f degree "
-                 "horizontal field of view\n", kDefaultHorizontalFovDeg);
+    std::fprintf(stderr,
+                 "recover: no intrinsics given: each image's camera has a %.0f degree "
+                 "horizontal field of view\n",
+                 kDefaultHorizontalFovDeg);
 
   // Tracks, and the fits to run.
   std::vector<std::string> skipped;
@@ -499,8 +499,8 @@ RecoverReport RecoverMotion(const RecoverOptions& options) {
   // The fits, one job after another.
   std::vector<BodyFit> fits;
   double reprojection_sum = 0.0;
-  std::fprintf(stderr, "recover: %d frames, %d tracks, %zu fits, %s fitting%s\n", T, P,
-               jobs.size(), std::string(ToString(options.method)).c_str(),
+  std::fprintf(stderr, "recover: %d frames, %d tracks, %zu fits, %s fitting%s\n", T, P, jobs.size(),
+               std::string(ToString(options.method)).c_str(),
                options.smooth ? " then smoothing" : "");
   for (size_t j = 0; j < jobs.size(); ++j) {
     const FitJob& job = jobs[j];
@@ -509,8 +509,8 @@ RecoverReport RecoverMotion(const RecoverOptions& options) {
                                  fit_options, starts[j]);
     report.started_frames += fit.started_frames;
     if (smooth)
-      fit = SmoothBodyFit(fit, body, model, camera, cameras.camera_from_world,
-                          options.smooth_lambda);
+      fit =
+          SmoothBodyFit(fit, body, model, camera, cameras.camera_from_world, options.smooth_lambda);
     reprojection_sum += fit.mean_reprojection_px;
     if (per_image) {
       std::fprintf(stderr, "  [%zu/%zu] frame %d (%s), person %lld: %.1f s, reprojection %.1f px\n",
@@ -519,7 +519,8 @@ RecoverReport RecoverMotion(const RecoverOptions& options) {
                    static_cast<long long>(fit.track_id), fit.seconds, fit.mean_reprojection_px);
     } else {
       std::fprintf(
-          stderr, "  track %lld: %d frames in %.1f s (%.2f s per frame), mean reprojection %.1f px\n",
+          stderr,
+          "  track %lld: %d frames in %.1f s (%.2f s per frame), mean reprojection %.1f px\n",
           static_cast<long long>(fit.track_id), fit.num_frames, fit.seconds,
           fit.seconds / fit.num_frames, fit.mean_reprojection_px);
     }

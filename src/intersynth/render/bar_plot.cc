@@ -7,8 +7,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "intersynth/render/line_plot.h"
 #include "intersynth/render/image_write.h"
+#include "intersynth/render/line_plot.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 #include "intersynth/util/options.h"
@@ -38,7 +38,8 @@ cv::Scalar BarColour(size_t index) {
   return cv::Scalar(rgb[2], rgb[1], rgb[0]);
 }
 
-void Text(cv::Mat& image, const std::string& text, cv::Point origin, double scale, int thickness = 1) {
+void Text(
+    cv::Mat& image, const std::string& text, cv::Point origin, double scale, int thickness = 1) {
   cv::putText(image, text, origin, kFont, scale, kText, thickness, cv::LINE_AA);
 }
 
@@ -50,10 +51,14 @@ int TextWidth(const std::string& text, double scale, int thickness = 1) {
 std::string Short(double v) { return fmt::format("{:.3g}", v); }
 
 // One panel with its top-left corner at `origin`.
-void DrawPanel(cv::Mat& image, const BarPanel& panel, cv::Point origin, const BarPlotOptions& options) {
+void DrawPanel(cv::Mat& image,
+               const BarPanel& panel,
+               cv::Point origin,
+               const BarPlotOptions& options) {
   const int left = origin.x + 62, right = origin.x + options.panel_width - 10;
   const int top = origin.y + 40, bottom = origin.y + options.panel_height - 14;
-  Text(image, panel.title, {origin.x + (options.panel_width - TextWidth(panel.title, 0.5)) / 2, origin.y + 20}, 0.5);
+  Text(image, panel.title,
+       {origin.x + (options.panel_width - TextWidth(panel.title, 0.5)) / 2, origin.y + 20}, 0.5);
 
   // The value range: 0, every bar and its interval.
   double lo = 0.0, hi = 0.0;
@@ -86,15 +91,17 @@ void DrawPanel(cv::Mat& image, const BarPanel& panel, cv::Point origin, const Ba
       Text(image, "n/a", {centre - TextWidth("n/a", 0.38) / 2, py(0.0) - 4}, 0.38);
       continue;
     }
-    cv::rectangle(image, cv::Point(x0, std::min(py(0.0), py(v))), cv::Point(x1, std::max(py(0.0), py(v))),
-                  BarColour(b), cv::FILLED);
+    cv::rectangle(image, cv::Point(x0, std::min(py(0.0), py(v))),
+                  cv::Point(x1, std::max(py(0.0), py(v))), BarColour(b), cv::FILLED);
     double label_at = v;
     const double e = panel.errors[b];
     if (std::isfinite(e) && e > 0.0) {
       const int half = std::max(2, (x1 - x0) / 4);
       cv::line(image, {centre, py(v - e)}, {centre, py(v + e)}, kText, 1, cv::LINE_AA);
-      cv::line(image, {centre - half, py(v - e)}, {centre + half, py(v - e)}, kText, 1, cv::LINE_AA);
-      cv::line(image, {centre - half, py(v + e)}, {centre + half, py(v + e)}, kText, 1, cv::LINE_AA);
+      cv::line(image, {centre - half, py(v - e)}, {centre + half, py(v - e)}, kText, 1,
+               cv::LINE_AA);
+      cv::line(image, {centre - half, py(v + e)}, {centre + half, py(v + e)}, kText, 1,
+               cv::LINE_AA);
       label_at = v >= 0.0 ? v + e : v - e;
     }
     const std::string label = Short(v);
@@ -120,24 +127,27 @@ void WriteBarPlot(const std::vector<BarPanel>& panels,
                   const BarPlotOptions& options) {
   options.Check();
   const std::string output = options.output.string();
-  if (panels.empty() || bar_names.empty()) throw Error(fmt::format("{}: no panels or no bars to plot", output));
+  if (panels.empty() || bar_names.empty())
+    throw Error(fmt::format("{}: no panels or no bars to plot", output));
   for (const BarPanel& panel : panels) {
     if (panel.values.size() != bar_names.size() || panel.errors.size() != bar_names.size()) {
-      throw Error(fmt::format("{}: panel \"{}\" has {} values and {} errors for {} bars", output, panel.title,
-                              panel.values.size(), panel.errors.size(), bar_names.size()));
+      throw Error(fmt::format("{}: panel \"{}\" has {} values and {} errors for {} bars", output,
+                              panel.title, panel.values.size(), panel.errors.size(),
+                              bar_names.size()));
     }
   }
 
   const int columns = std::min<int>(options.columns, static_cast<int>(panels.size()));
   const int rows = (static_cast<int>(panels.size()) + columns - 1) / columns;
-  cv::Mat image(kTitleHeight + rows * options.panel_height + kLegendHeight, columns * options.panel_width, CV_8UC3,
-                kWhite);
+  cv::Mat image(kTitleHeight + rows * options.panel_height + kLegendHeight,
+                columns * options.panel_width, CV_8UC3, kWhite);
   if (!options.title.empty()) {
     Text(image, options.title, {(image.cols - TextWidth(options.title, 0.65, 2)) / 2, 27}, 0.65, 2);
   }
   for (size_t k = 0; k < panels.size(); ++k) {
     const int row = static_cast<int>(k) / columns, column = static_cast<int>(k) % columns;
-    DrawPanel(image, panels[k], {column * options.panel_width, kTitleHeight + row * options.panel_height}, options);
+    DrawPanel(image, panels[k],
+              {column * options.panel_width, kTitleHeight + row * options.panel_height}, options);
   }
   // The legend row, centred.
   int width = 0;

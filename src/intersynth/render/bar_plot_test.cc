@@ -82,11 +82,13 @@ TEST(BarPlot, NotFiniteValuesAreLeftOutAndPanelsTile) {
   options.output = dir.path() / "bars.png";
   options.columns = 2;
   const double nan = std::nan("");
-  WriteBarPlot({{"x", {1.0, nan}, {0.1, nan}}, {"y", {-1.0, 3.0}, {0.5, 0.2}}, {"z", {2.0, 2.0}, {nan, nan}}},
+  WriteBarPlot({{"x", {1.0, nan}, {0.1, nan}},
+                {"y", {-1.0, 3.0}, {0.5, 0.2}},
+                {"z", {2.0, 2.0}, {nan, nan}}},
                {"a", "b"}, options);
   const cv::Mat image = cv::imread(options.output.string());
   ASSERT_FALSE(image.empty());
-  EXPECT_EQ(image.cols, 600);  // 2 columns
+  EXPECT_EQ(image.cols, 600);      // 2 columns
   EXPECT_GT(image.rows, 2 * 220);  // 2 rows
 }
 
@@ -95,7 +97,8 @@ TEST(BarPlot, BadInputIsAnError) {
   BarPlotOptions options;
   options.output = dir.path() / "bars.png";
   EXPECT_ERROR_CONTAINS(WriteBarPlot({}, {"a"}, options), {"no panels"});
-  EXPECT_ERROR_CONTAINS(WriteBarPlot({{"x", {1.0}, {0.0}}}, {"a", "b"}, options), {"1 values and 1 errors for 2 bars"});
+  EXPECT_ERROR_CONTAINS(WriteBarPlot({{"x", {1.0}, {0.0}}}, {"a", "b"}, options),
+                        {"1 values and 1 errors for 2 bars"});
   options.output = dir.path() / "bars.jpg";
   EXPECT_ERROR_CONTAINS(WriteBarPlot({{"x", {1.0}, {0.0}}}, {"a"}, options), {".png"});
   options.output = dir.path() / "missing" / "bars.png";

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 #include "intersynth/render/stick_preview.h"
@@ -79,8 +78,8 @@ cv::Mat DrawFitOverlay(const cv::Mat& frame,
   for (size_t p = 0; p < people.size(); ++p) {
     const std::vector<float>& v = people[p].vertices;
     if (v.size() % 3 != 0)
-      throw Error(fmt::format("fit overlay: person {}: {} vertex values are not [V, 3]", p,
-                              v.size()));
+      throw Error(
+          fmt::format("fit overlay: person {}: {} vertex values are not [V, 3]", p, v.size()));
     const int64_t num_vertices = static_cast<int64_t>(v.size() / 3);
     for (size_t f = 0; f < faces.size(); f += 3) {
       std::array<const float*, 3> x{};
@@ -88,8 +87,8 @@ cv::Mat DrawFitOverlay(const cv::Mat& frame,
       for (int i = 0; i < 3; ++i) {
         const int32_t id = faces[f + i];
         if (id < 0 || id >= num_vertices)
-          throw Error(fmt::format("fit overlay: face {} names vertex {} of {}", f / 3, id,
-                                  num_vertices));
+          throw Error(
+              fmt::format("fit overlay: face {} names vertex {} of {}", f / 3, id, num_vertices));
         x[i] = v.data() + 3 * static_cast<size_t>(id);
         if (!(x[i][2] >= kNearZ) || !std::isfinite(x[i][0]) || !std::isfinite(x[i][1]))
           visible = false;
@@ -134,8 +133,8 @@ cv::Mat DrawFitOverlay(const cv::Mat& frame,
                cv::Scalar(c[0], c[1], c[2]), 1, cv::LINE_AA);
     for (int k = 0; k < 17; ++k) {
       if (!(person.confidence[k] > 0.0f)) continue;
-      cv::line(canvas, Pixel(person.observed[k]), Pixel(person.fitted[k]),
-               cv::Scalar(0, 230, 255), 1, cv::LINE_AA);
+      cv::line(canvas, Pixel(person.observed[k]), Pixel(person.fitted[k]), cv::Scalar(0, 230, 255),
+               1, cv::LINE_AA);
       cv::circle(canvas, Pixel(person.observed[k]), 3, cv::Scalar(60, 220, 60), cv::FILLED,
                  cv::LINE_AA);
       cv::circle(canvas, Pixel(person.fitted[k]), 2, cv::Scalar(40, 40, 230), cv::FILLED,

@@ -21,10 +21,9 @@
 
 #include <array>
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "intersynth/geometry/pinhole_camera.h"
 

@@ -8,7 +8,9 @@
 
 namespace intersynth {
 
-void WriteImageOrThrow(const cv::Mat& image, const std::filesystem::path& path, const std::string& shown) {
+void WriteImageOrThrow(const cv::Mat& image,
+                       const std::filesystem::path& path,
+                       const std::string& shown) {
   bool written = false;
   try {
     written = cv::imwrite(path.string(), image);

@@ -4,15 +4,16 @@
 // and commit it, so no partial image stays behind.
 
 #include <filesystem>
-#include <string>
-
 #include <opencv2/core.hpp>
+#include <string>
 
 namespace intersynth {
 
 /// cv::imwrite(path, image) (the format follows path's extension). Throws
 /// Error "`shown`: OpenCV cannot write the image[: why]" when OpenCV throws
 /// or returns false.
-void WriteImageOrThrow(const cv::Mat& image, const std::filesystem::path& path, const std::string& shown);
+void WriteImageOrThrow(const cv::Mat& image,
+                       const std::filesystem::path& path,
+                       const std::string& shown);
 
 }  // namespace intersynth

@@ -475,7 +475,8 @@ cv::Mat Render(const std::vector<PlotSeries>& series, const LinePlotOptions& opt
   auto is_smoothed = [&](size_t k) {
     if (!options.smooth) return false;
     int drawable = 0;
-    for (size_t i = 0; i < series[k].y.size(); ++i) drawable += Drawable(series[k], i, options.log_y) ? 1 : 0;
+    for (size_t i = 0; i < series[k].y.size(); ++i)
+      drawable += Drawable(series[k], i, options.log_y) ? 1 : 0;
     return drawable >= kMinSmoothedPoints;
   };
   for (size_t k = 0; k < series.size(); ++k) {
@@ -507,7 +508,8 @@ cv::Mat Render(const std::vector<PlotSeries>& series, const LinePlotOptions& opt
     if (series[k].name.empty()) continue;
     named.push_back(k);
     name_width = std::max(
-        name_width, Measure(internal::Utf8ToAscii(series[k].name), style.legend_font, style.thickness).width);
+        name_width,
+        Measure(internal::Utf8ToAscii(series[k].name), style.legend_font, style.thickness).width);
   }
   if (!named.empty()) {
     const TextSize row_text = Measure("Ag", style.legend_font, style.thickness);

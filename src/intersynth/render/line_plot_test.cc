@@ -297,7 +297,9 @@ TEST(LinePlot, SparseSeriesStayRawWhenSmoothing) {
   options.smooth = false;
   options.output = dir / "dense_raw.png";
   WriteLinePlot({dense}, options);
-  EXPECT_GT(cv::countNonZero(ReadBack(dir / "dense.png").reshape(1) != ReadBack(dir / "dense_raw.png").reshape(1)), 0);
+  EXPECT_GT(cv::countNonZero(ReadBack(dir / "dense.png").reshape(1) !=
+                             ReadBack(dir / "dense_raw.png").reshape(1)),
+            0);
 }
 
 TEST(LinePlot, UnsetColourComesFromThePalette) {

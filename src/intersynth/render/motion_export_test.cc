@@ -56,7 +56,8 @@ TEST(MotionExport, OnePersonBvhReloadsWithinAMicrometreOrSo) {
   EXPECT_EQ(bvh.joints[0].channels.size(), 6u);
   // 6 channels on the pelvis and on the six children of pelvis and spine3.
   EXPECT_EQ(bvh.NumChannels(), 7 * 6 + 15 * 3);
-  for (const char* name : {"left_hip", "right_hip", "spine1", "neck", "left_collar", "right_collar"}) {
+  for (const char* name :
+       {"left_hip", "right_hip", "spine1", "neck", "left_collar", "right_collar"}) {
     EXPECT_EQ(bvh.joints[bvh.FindJoint(name)].channels.size(), 6u) << name;
   }
   EXPECT_EQ(bvh.joints[bvh.FindJoint("left_knee")].channels.size(), 3u);
@@ -173,15 +174,16 @@ TEST(MotionExport, RealCmuTakeWithNonRigidHipsReloadsWithinAMillimetre) {
   clip.joints = take.joints;
   testing::TempDir dir;
   const MotionExportReport report = ExportMotion(clip, dir / "walk.bvh");
-  std::printf("CMU 131_01 (%d frames): BVH reload error max %.3g m, mean %.3g m\n",
-              take.num_frames, report.max_reload_error, report.mean_reload_error);
+  std::printf("CMU 131_01 (%d frames): BVH reload error max %.3g m, mean %.3g m\n", take.num_frames,
+              report.max_reload_error, report.mean_reload_error);
   EXPECT_LT(MaxFkError(ReadBvh(dir / "walk.bvh"), clip, 0), 1e-3);
 }
 
 TEST(MotionExport, RealNuisiPairReloadsWithinAMillimetre) {
   // Kinect joints: nothing rigid; bones made constant as data build does.
   INTERSYNTH_REQUIRE_SHARED_DATA(nuisi, "mocap/nuisi");
-  const NuisiRecording recording = ReadNuisiRecording(nuisi / "Rocket_p1.txt", nuisi / "Rocket_p2.txt");
+  const NuisiRecording recording =
+      ReadNuisiRecording(nuisi / "Rocket_p1.txt", nuisi / "Rocket_p2.txt");
   const NuisiWorld world = NuisiPlaceFaceToFace(recording, DefaultJointMapDir() / "nuisi.json");
   const int T = 300;  // ten seconds are plenty
   MotionClip clip = MotionClip::Zeros(2, T, 30.0f);

@@ -127,7 +127,8 @@ TEST(DepthFusion, ADepthMapPassedAsDisparityIsCaught) {
   const DisparityFitReport fit = FitDisparityToMetric({metric}, {room.depth});
   EXPECT_FALSE(fit.success);
   EXPECT_LT(fit.alpha, 0.0);
-  EXPECT_NE(fit.message.find("depth map rather than a disparity"), std::string::npos) << fit.message;
+  EXPECT_NE(fit.message.find("depth map rather than a disparity"), std::string::npos)
+      << fit.message;
   // It names LiftSceneInputs' fields, which the CLI shows as its flags.
   EXPECT_NE(fit.message.find("{metric} or {depth}"), std::string::npos) << fit.message;
 }

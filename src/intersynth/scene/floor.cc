@@ -168,7 +168,9 @@ void FloorSearchOptions::Check() const {
   CheckAtLeast(min_inliers, int64_t{3}, "min_inliers");
 }
 
-FloorReport FindFloor(const PointCloud& cloud, const DepthMap* mask, const FloorSearchOptions& options) {
+FloorReport FindFloor(const PointCloud& cloud,
+                      const DepthMap* mask,
+                      const FloorSearchOptions& options) {
   options.Check();
   FloorReport report;
   report.from_mask = mask != nullptr;

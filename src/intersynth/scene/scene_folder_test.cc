@@ -44,10 +44,14 @@ TEST(ReadSceneDescription, MissingFolderAndBadMatrixNameTheFile) {
   testing::TempDir dir;
   EXPECT_ERROR_CONTAINS(ReadSceneDescription(dir / "nowhere"), {"nowhere/scene.json"});
   std::filesystem::create_directories(dir / "scene");
-  WriteJson(dir / "scene/scene.json",
-            {{"intrinsics", {{"fx", 500.0}, {"fy", 500.0}, {"cx", 319.5}, {"cy", 239.5},
-                             {"width", 640}, {"height", 480}}},
-             {"world_from_camera", {{1, 0, 0}, {0, 1, 0}}}});
+  WriteJson(dir / "scene/scene.json", {{"intrinsics",
+                                        {{"fx", 500.0},
+                                         {"fy", 500.0},
+                                         {"cx", 319.5},
+                                         {"cy", 239.5},
+                                         {"width", 640},
+                                         {"height", 480}}},
+                                       {"world_from_camera", {{1, 0, 0}, {0, 1, 0}}}});
   EXPECT_ERROR_CONTAINS(ReadSceneDescription(dir / "scene"),
                         {"scene.json", "'world_from_camera' must be a 4x4 matrix"});
 }

@@ -37,8 +37,8 @@ std::string ShapeString(const torch::Tensor& tensor) {
 
 // The module's `output_kind` attribute, which must be one of the two names.
 DepthOutputKind ReadOutputKind(torch::jit::Module& module, const std::string& source) {
-  const std::string expected =
-      fmt::format("expected \"{}\" or \"{}\"", kDepthOutputKindNames[0].name, kDepthOutputKindNames[1].name);
+  const std::string expected = fmt::format(
+      "expected \"{}\" or \"{}\"", kDepthOutputKindNames[0].name, kDepthOutputKindNames[1].name);
   if (!module.hasattr("output_kind")) {
     throw Error(fmt::format("{}: the TorchScript module has no attribute output_kind ({})", source,
                             expected));

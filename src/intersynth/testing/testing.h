@@ -64,18 +64,18 @@ void ExpectErrorContaining(Fn&& fn, const std::vector<std::string>& fragments) {
 
 /// EXPECT_ERROR_CONTAINS(ReadBvh(path), {"a.bvh", "line 3"}): the statement
 /// must throw intersynth::Error with every fragment in its message.
-#define EXPECT_ERROR_CONTAINS(statement, ...)                                          \
-  do {                                                                                \
-    SCOPED_TRACE("EXPECT_ERROR_CONTAINS(" #statement ")");                            \
-    ::intersynth::testing::ExpectErrorContaining([&] { statement; }, __VA_ARGS__);     \
+#define EXPECT_ERROR_CONTAINS(statement, ...)                                      \
+  do {                                                                             \
+    SCOPED_TRACE("EXPECT_ERROR_CONTAINS(" #statement ")");                         \
+    ::intersynth::testing::ExpectErrorContaining([&] { statement; }, __VA_ARGS__); \
   } while (0)
 
 /// Skips the current test with a printed reason when the shared data (or a
 /// path inside it) is absent; otherwise binds `var` to its path.
-#define INTERSYNTH_REQUIRE_SHARED_DATA(var, subpath)                            \
-  const auto var##_optional = ::intersynth::testing::SharedData(subpath);       \
-  if (!var##_optional) {                                                        \
-    GTEST_SKIP() << "shared data '" << (subpath)                                \
+#define INTERSYNTH_REQUIRE_SHARED_DATA(var, subpath)                             \
+  const auto var##_optional = ::intersynth::testing::SharedData(subpath);        \
+  if (!var##_optional) {                                                         \
+    GTEST_SKIP() << "shared data '" << (subpath)                                 \
                  << "' not found (set INTERSYNTH_DATA or place ../shared/data)"; \
-  }                                                                             \
+  }                                                                              \
   const std::filesystem::path var = *var##_optional

@@ -1,12 +1,12 @@
 #include "intersynth/text/text_encoder.h"
 
-#include "intersynth/nn_torch/attention.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "intersynth/nn_torch/attention.h"
 
 namespace intersynth {
 namespace internal {

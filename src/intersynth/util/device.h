@@ -10,7 +10,7 @@ namespace intersynth {
 
 enum class ComputeDevice { kCpu, kCuda };
 inline constexpr EnumName<ComputeDevice> kComputeDeviceNames[] = {{ComputeDevice::kCpu, "cpu"},
-                                                                   {ComputeDevice::kCuda, "cuda"}};
+                                                                  {ComputeDevice::kCuda, "cuda"}};
 inline std::string_view ToString(ComputeDevice device) {
   return EnumToString(device, kComputeDeviceNames);
 }

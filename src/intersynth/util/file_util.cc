@@ -37,8 +37,8 @@ std::string ReadFileToString(const fs::path& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw Error(fmt::format("{}: cannot open for reading: {}", path.string(),
-                            std::strerror(errno)));
+    throw Error(
+        fmt::format("{}: cannot open for reading: {}", path.string(), std::strerror(errno)));
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
@@ -51,13 +51,13 @@ AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)) {
   const fs::path folder = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) {
-    throw Error(fmt::format("{}: output folder '{}' does not exist", path_.string(),
-                            folder.string()));
+    throw Error(
+        fmt::format("{}: output folder '{}' does not exist", path_.string(), folder.string()));
   }
   // The temp name keeps the extension: writers that pick a format from it
   // (OpenCV's imwrite and VideoWriter) see the same one as the final path.
-  temp_path_ = folder / ("." + UniqueName(path_.filename().string() + ".tmp") +
-                         path_.extension().string());
+  temp_path_ =
+      folder / ("." + UniqueName(path_.filename().string() + ".tmp") + path_.extension().string());
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -74,8 +74,8 @@ void AtomicFileWriter::Commit() {
   }
   fs::rename(temp_path_, path_, ec);
   if (ec) {
-    throw Error(fmt::format("{}: cannot move temporary file into place: {}",
-                            path_.string(), ec.message()));
+    throw Error(
+        fmt::format("{}: cannot move temporary file into place: {}", path_.string(), ec.message()));
   }
   committed_ = true;
 }
@@ -85,8 +85,8 @@ void WriteFileAtomic(const fs::path& path, std::string_view bytes) {
   {
     std::ofstream out(writer.temp_path(), std::ios::binary | std::ios::trunc);
     if (!out) {
-      throw Error(fmt::format("{}: cannot open for writing: {}", path.string(),
-                              std::strerror(errno)));
+      throw Error(
+          fmt::format("{}: cannot open for writing: {}", path.string(), std::strerror(errno)));
     }
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.flush();
@@ -116,11 +116,12 @@ AtomicFolderWriter::AtomicFolderWriter(fs::path path, bool overwrite)
   const fs::path parent = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(parent, ec)) {
-    throw Error(fmt::format("{}: output folder '{}' does not exist", path_.string(),
-                            parent.string()));
+    throw Error(
+        fmt::format("{}: output folder '{}' does not exist", path_.string(), parent.string()));
   }
   if (fs::exists(path_, ec) && !overwrite_) {
-    throw OptionError(fmt::format("{}: already exists (pass {{overwrite}} to replace it)", path_.string()));
+    throw OptionError(
+        fmt::format("{}: already exists (pass {{overwrite}} to replace it)", path_.string()));
   }
   if (fs::exists(path_, ec) && !fs::is_directory(path_, ec)) {
     throw Error(fmt::format("{}: exists and is not a folder", path_.string()));
@@ -149,8 +150,8 @@ void AtomicFolderWriter::Commit() {
     old_aside = path_.parent_path() / ("." + UniqueName(path_.filename().string() + ".old"));
     fs::rename(path_, old_aside, ec);
     if (ec) {
-      throw Error(fmt::format("{}: cannot move the old folder aside: {}", path_.string(),
-                              ec.message()));
+      throw Error(
+          fmt::format("{}: cannot move the old folder aside: {}", path_.string(), ec.message()));
     }
   }
   fs::rename(temp_path_, path_, ec);

@@ -1,11 +1,10 @@
 #include "intersynth/util/file_util.h"
 
-#include "intersynth/util/options.h"
-
 #include <gtest/gtest.h>
 
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
+#include "intersynth/util/options.h"
 
 namespace intersynth {
 namespace {

@@ -40,9 +40,8 @@ std::string OptionError::Render(
 }
 
 OptionError OptionError::Nested(std::string_view prefix) const {
-  return OptionError(Render([&](const std::string& field) {
-    return fmt::format("{{{}.{}}}", prefix, field);
-  }));
+  return OptionError(
+      Render([&](const std::string& field) { return fmt::format("{{{}.{}}}", prefix, field); }));
 }
 
 void CheckNested(std::string_view prefix, const std::function<void()>& check) {

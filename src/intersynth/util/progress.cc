@@ -26,11 +26,8 @@ std::string FormatDuration(double seconds) {
   return fmt::format("{:02}:{:02}", s / 60, s % 60);
 }
 
-std::string FormatProgress(const std::string& label,
-                           int64_t count,
-                           int64_t total,
-                           double elapsed_s,
-                           int bar_width) {
+std::string FormatProgress(
+    const std::string& label, int64_t count, int64_t total, double elapsed_s, int bar_width) {
   const double rate = elapsed_s > 0 ? count / elapsed_s : 0.0;
   std::string line = label;
   if (total > 0) {

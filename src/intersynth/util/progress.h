@@ -32,11 +32,8 @@ struct ProgressOptions {
 /// Formats one progress line, e.g.
 /// "encode [=========>          ] 120/400  30.0/s  ETA 00:09".
 /// `total` <= 0 means unknown: no bar and no ETA.
-std::string FormatProgress(const std::string& label,
-                           int64_t count,
-                           int64_t total,
-                           double elapsed_s,
-                           int bar_width);
+std::string FormatProgress(
+    const std::string& label, int64_t count, int64_t total, double elapsed_s, int bar_width);
 
 /// Formats seconds as MM:SS, or H:MM:SS from one hour on.
 std::string FormatDuration(double seconds);
