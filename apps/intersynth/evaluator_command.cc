@@ -9,6 +9,7 @@
 
 #include "apps/intersynth/commands.h"
 #include "apps/intersynth/field_flags.h"
+#include "apps/intersynth/training_report.h"
 #include "intersynth/eval/evaluator_io.h"
 #include "intersynth/eval/evaluator_train.h"
 
@@ -42,8 +43,11 @@ void SetupEvaluatorTrain(CLI::App* command) {
       "  intersynth evaluator train --data ds --out evals/cpu1 --resume --max-minutes 30");
   auto flags = std::make_shared<FieldFlags>(command);
   EvaluatorTrainOptions& o = *options;
-  flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")->required();
-  flags->Add("--out", "out_dir", out.get(), "evaluator folder (new, or an existing one with --resume)")
+  flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")
+      ->required();
+  flags
+      ->Add("--out", "out_dir", out.get(),
+            "evaluator folder (new, or an existing one with --resume)")
       ->required();
   flags->Add("--config", "config", config.get(),
              "cpu or a config JSON file (default cpu; on --resume: the folder's)");
@@ -51,29 +55,29 @@ void SetupEvaluatorTrain(CLI::App* command) {
   flags->Add("--batch", "batch", &o.batch, "batch size, at least 2 (overrides train.batch)");
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
-  flags->AddFlag("--resume", "resume", &o.resume, "continue the evaluator in --out from its checkpoint");
+  flags->AddFlag("--resume", "resume", &o.resume,
+                 "continue the evaluator in --out from its checkpoint");
   flags->Add("--stop-after", "stop_after_steps", &o.stop_after_steps,
              "stop with a checkpoint after this many steps of this call");
   flags->Add("--max-minutes", "max_minutes", &o.max_minutes,
              "stop with a checkpoint after this many minutes (resume later with --resume)");
-  flags->Add("--jobs", "load_jobs", &o.load_jobs, "threads that load the dataset")->capture_default_str();
-  command->callback([=] { flags->Run([&] {
-    options->data_dir = *data;
-    options->out_dir = *out;
-    options->config = *config;
-    if (options->config.empty() && !options->resume) options->config = "cpu";
-    const EvaluatorTrainReport report = TrainEvaluator(*options);
-    if (report.interrupted) {
-      std::printf("%s, continue with --resume\n", report.message.c_str());
-      std::fflush(stdout);
-      std::exit(130);
-    }
-    if (report.paused) std::printf("%s, continue with --resume\n", report.message.c_str());
-    std::printf("trained the evaluator to step %lld (%lld this run); loss %.4f, val loss %.4f, val R-precision "
-                "top-1 %.3f top-3 %.3f; folder %s\n",
-                static_cast<long long>(report.step), static_cast<long long>(report.steps_trained), report.loss,
-                report.val_loss, report.val_top1, report.val_top3, out->c_str());
-  }); });
+  flags->Add("--jobs", "load_jobs", &o.load_jobs, "threads that load the dataset")
+      ->capture_default_str();
+  command->callback([=] {
+    flags->Run([&] {
+      options->data_dir = *data;
+      options->out_dir = *out;
+      options->config = *config;
+      const EvaluatorTrainReport report = TrainEvaluator(*options);
+      ReportTrainingStop(report);
+      std::printf(
+          "trained the evaluator to step %lld (%lld this run); loss %.4f, val loss %.4f, val "
+          "R-precision "
+          "top-1 %.3f top-3 %.3f; folder %s\n",
+          static_cast<long long>(report.step), static_cast<long long>(report.steps_trained),
+          report.loss, report.val_loss, report.val_top1, report.val_top3, out->c_str());
+    });
+  });
 }
 
 void SetupEvaluatorExport(CLI::App* command) {
@@ -87,8 +91,10 @@ void SetupEvaluatorExport(CLI::App* command) {
       "state, so the copy cannot resume. --half stores the weights as float16 (read back\n"
       "as float32). The folder is written atomically.\n"
       "Example:\n"
-      "  intersynth evaluator export --evaluator evals/cpu1 --out assets/models/evaluator-cpu --half");
-  command->add_option("--evaluator", *from, "evaluator folder (intersynth evaluator train --out)")->required();
+      "  intersynth evaluator export --evaluator evals/cpu1 --out assets/models/evaluator-cpu "
+      "--half");
+  command->add_option("--evaluator", *from, "evaluator folder (intersynth evaluator train --out)")
+      ->required();
   command->add_option("--out", *out, "output folder")->required();
   command->add_flag("--half", *half, "store the weights as float16");
   auto flags = std::make_shared<FieldFlags>(command);
@@ -105,9 +111,10 @@ void SetupEvaluatorExport(CLI::App* command) {
 
 void SetupEvaluator(CLI::App* command) {
   command->require_subcommand(1);
-  SetupEvaluatorTrain(command->add_subcommand("train", "Train the contrastive motion-text evaluator on a dataset"));
-  SetupEvaluatorExport(
-      command->add_subcommand("export", "Copy an evaluator folder without its optimizer state (to bundle it)"));
+  SetupEvaluatorTrain(
+      command->add_subcommand("train", "Train the contrastive motion-text evaluator on a dataset"));
+  SetupEvaluatorExport(command->add_subcommand(
+      "export", "Copy an evaluator folder without its optimizer state (to bundle it)"));
 }
 
 }  // namespace intersynth::cli

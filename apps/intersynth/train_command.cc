@@ -1,9 +1,10 @@
 // intersynth train --data DATASET --out RUN [--config cpu|gpu|FILE] [--steps N]
 //   [--batch B] [--device cpu|cuda] [--threads K] [--resume] [--nproc N]
 
-#include <sys/wait.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,10 +12,9 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "apps/intersynth/commands.h"
 #include "apps/intersynth/field_flags.h"
+#include "apps/intersynth/training_report.h"
 #include "intersynth/diffusion/trainer.h"
 #include "intersynth/util/error.h"
 
@@ -109,59 +109,72 @@ void SetupTrain(CLI::App* command) {
       "  intersynth train --data ds --out runs/gpu1 --config gpu --device cuda");
   auto flags = std::make_shared<FieldFlags>(command);
   TrainOptions& o = *options;
-  flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")->required();
-  flags->Add("--out", "out_dir", out.get(), "run folder (new, or an existing one with --resume)")->required();
+  flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")
+      ->required();
+  flags->Add("--out", "out_dir", out.get(), "run folder (new, or an existing one with --resume)")
+      ->required();
   flags->Add("--config", "config", config_given.get(),
              "cpu, gpu or a config JSON file (default cpu; on --resume: the run's)");
   flags->Add("--steps", "steps", &o.steps, "total steps of the run (overrides train.steps)");
   flags->Add("--batch", "batch", &o.batch, "global batch size (overrides train.batch)");
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
-  flags->Add("--threads", "threads", &o.threads, "LibTorch threads per process (default: cores / processes)");
+  flags->Add("--threads", "threads", &o.threads,
+             "LibTorch threads per process (default: cores / processes)");
   flags->AddFlag("--resume", "resume", &o.resume, "continue the run in --out from its checkpoint");
   flags->Add("--stop-after", "stop_after_steps", &o.stop_after_steps,
-             "stop with a checkpoint after this many steps of this call (the schedule still ends at --steps)");
+             "stop with a checkpoint after this many steps of this call (the schedule still ends "
+             "at --steps)");
   flags->Add("--max-minutes", "max_minutes", &o.max_minutes,
              "stop with a checkpoint after this many minutes (resume later with --resume)");
-  flags->Add("--jobs", "load_jobs", &o.load_jobs, "threads that load the dataset")->capture_default_str();
-  command->add_option("--nproc", *nproc, "data-parallel processes on this machine")->capture_default_str();
-  command->callback([=] { flags->Run([&] {
-    if (*nproc < 1) throw Error("--nproc must be at least 1");
-    if (*nproc > 1) {
-      if (std::getenv("WORLD_SIZE") != nullptr && std::string(std::getenv("WORLD_SIZE")) != "1") {
-        throw Error("--nproc cannot be combined with a launcher's WORLD_SIZE");
+  flags->Add("--jobs", "load_jobs", &o.load_jobs, "threads that load the dataset")
+      ->capture_default_str();
+  command->add_option("--nproc", *nproc, "data-parallel processes on this machine")
+      ->capture_default_str();
+  command->callback([=] {
+    flags->Run([&] {
+      if (*nproc < 1) throw Error("--nproc must be at least 1");
+      if (*nproc > 1) {
+        if (std::getenv("WORLD_SIZE") != nullptr && std::string(std::getenv("WORLD_SIZE")) != "1") {
+          throw Error("--nproc cannot be combined with a launcher's WORLD_SIZE");
+        }
+        // Re-run this command line without --nproc in N processes.
+        std::vector<std::string> args = {"intersynth", "train",
+                                         "--data",     *data,
+                                         "--out",      *out,
+                                         "--device",   std::string(ToString(options->device)),
+                                         "--jobs",     std::to_string(options->load_jobs)};
+        if (!config_given->empty()) args.insert(args.end(), {"--config", *config_given});
+        if (options->steps > 0)
+          args.insert(args.end(), {"--steps", std::to_string(options->steps)});
+        if (options->batch > 0)
+          args.insert(args.end(), {"--batch", std::to_string(options->batch)});
+        if (options->threads > 0)
+          args.insert(args.end(), {"--threads", std::to_string(options->threads)});
+        if (options->resume) args.push_back("--resume");
+        if (options->stop_after_steps > 0)
+          args.insert(args.end(), {"--stop-after", std::to_string(options->stop_after_steps)});
+        if (options->max_minutes > 0)
+          args.insert(args.end(), {"--max-minutes", fmt::format("{}", options->max_minutes)});
+        const int code = LaunchLocalProcesses(*nproc, args);
+        if (code != 0)
+          throw Error(
+              fmt::format("a training process failed (exit code {}); see its message above", code));
+        return;
       }
-      // Re-run this command line without --nproc in N processes.
-      std::vector<std::string> args = {"intersynth", "train", "--data", *data, "--out", *out,
-                                       "--device", std::string(ToString(options->device)), "--jobs",
-                                       std::to_string(options->load_jobs)};
-      if (!config_given->empty()) args.insert(args.end(), {"--config", *config_given});
-      if (options->steps > 0) args.insert(args.end(), {"--steps", std::to_string(options->steps)});
-      if (options->batch > 0) args.insert(args.end(), {"--batch", std::to_string(options->batch)});
-      if (options->threads > 0) args.insert(args.end(), {"--threads", std::to_string(options->threads)});
-      if (options->resume) args.push_back("--resume");
-      if (options->stop_after_steps > 0) args.insert(args.end(), {"--stop-after", std::to_string(options->stop_after_steps)});
-      if (options->max_minutes > 0) args.insert(args.end(), {"--max-minutes", fmt::format("{}", options->max_minutes)});
-      const int code = LaunchLocalProcesses(*nproc, args);
-      if (code != 0) throw Error(fmt::format("a training process failed (exit code {}); see its message above", code));
-      return;
-    }
-    options->data_dir = *data;
-    options->out_dir = *out;
-    options->config = *config_given;
-    if (options->config.empty() && !options->resume) options->config = "cpu";
-    options->distributed = DistributedOptionsFromEnvironment();
-    const TrainReport report = Train(*options);
-    if (options->distributed.rank != 0) return;
-    if (report.interrupted) {
-      std::printf("%s, continue with --resume\n", report.message.c_str());
-      std::fflush(stdout);
-      std::exit(130);
-    }
-    if (report.paused) std::printf("%s, continue with --resume\n", report.message.c_str());
-    std::printf("trained to step %lld (%lld steps this run, %.1f samples/s); loss %.4f, val loss %.4f; run in %s\n",
-                static_cast<long long>(report.step), static_cast<long long>(report.steps_trained),
-                report.samples_per_s, report.loss, report.val_loss, out->c_str());
-  }); });
+      options->data_dir = *data;
+      options->out_dir = *out;
+      options->config = *config_given;
+      options->distributed = DistributedOptionsFromEnvironment();
+      const TrainReport report = Train(*options);
+      if (options->distributed.rank != 0) return;
+      ReportTrainingStop(report);
+      std::printf(
+          "trained to step %lld (%lld steps this run, %.1f samples/s); loss %.4f, val loss %.4f; "
+          "run in %s\n",
+          static_cast<long long>(report.step), static_cast<long long>(report.steps_trained),
+          report.samples_per_s, report.loss, report.val_loss, out->c_str());
+    });
+  });
 }
 
 }  // namespace intersynth::cli

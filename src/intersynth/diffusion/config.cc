@@ -1,11 +1,11 @@
 #include "intersynth/diffusion/config.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "intersynth/io/json.h"
 #include "intersynth/util/error.h"
@@ -32,14 +32,15 @@ Field Bind(T* value) {
   field.read = [value](const nlohmann::json& json, const std::string& where) {
     const bool ok = std::is_same_v<T, std::string> ? json.is_string()
                     : std::is_same_v<T, bool>      ? json.is_boolean()
-                    : std::is_floating_point_v<T> ? json.is_number()
-                                                  : (json.is_number_integer() || json.is_number_unsigned());
+                    : std::is_floating_point_v<T>
+                        ? json.is_number()
+                        : (json.is_number_integer() || json.is_number_unsigned());
     if (!ok) {
       throw Error(fmt::format("{}: expected {} but found {} ({})", where,
                               std::is_same_v<T, std::string> ? "a string"
                               : std::is_same_v<T, bool>      ? "true or false"
-                              : std::is_floating_point_v<T> ? "a number"
-                                                            : "an integer",
+                              : std::is_floating_point_v<T>  ? "a number"
+                                                             : "an integer",
                               json.type_name(), json.dump()));
     }
     *value = json.get<T>();
@@ -110,6 +111,21 @@ std::vector<std::pair<std::string, Section>> Sections(DiffusionConfig& c) {
   };
 }
 
+// What a transformer's section says of its sizes (model and text): positive,
+// d_model divisible by heads, dropout in [0, 1).
+void CheckTransformer(
+    int64_t d_model, int64_t layers, int64_t heads, int64_t ff_dim, double dropout) {
+  CheckPositive(d_model, "d_model");
+  CheckPositive(layers, "layers");
+  CheckPositive(heads, "heads");
+  CheckPositive(ff_dim, "ff_dim");
+  if (d_model % heads != 0)
+    throw OptionError(
+        fmt::format("{{d_model}} ({}) must be divisible by {{heads}} ({})", d_model, heads));
+  if (!(dropout >= 0.0 && dropout < 1.0))
+    throw OptionError(fmt::format("{{dropout}} must be in [0, 1), got {}", dropout));
+}
+
 }  // namespace
 
 std::filesystem::path DefaultConfigDir() {
@@ -126,8 +142,9 @@ DiffusionConfig DiffusionConfigFromJson(const nlohmann::json& json, const std::s
     auto section = std::find_if(sections.begin(), sections.end(),
                                 [&](const auto& s) { return s.first == section_name; });
     if (section == sections.end()) {
-      throw Error(fmt::format("{}: unknown config section '{}' (known: model, text, diffusion, loss, train)",
-                              source, section_name));
+      throw Error(fmt::format(
+          "{}: unknown config section '{}' (known: model, text, diffusion, loss, train)", source,
+          section_name));
     }
     if (!section_json.is_object()) {
       throw Error(fmt::format("{}: section '{}' must be an object", source, section_name));
@@ -138,8 +155,8 @@ DiffusionConfig DiffusionConfigFromJson(const nlohmann::json& json, const std::s
       if (field == section->second.end()) {
         std::string known;
         for (const auto& f : section->second) known += (known.empty() ? "" : ", ") + f.first;
-        throw Error(fmt::format("{}: unknown key '{}.{}' (known in '{}': {})", source, section_name, key,
-                                section_name, known));
+        throw Error(fmt::format("{}: unknown key '{}.{}' (known in '{}': {})", source, section_name,
+                                key, section_name, known));
       }
       field->second.read(value, fmt::format("{}: {}.{}", source, section_name, key));
     }
@@ -172,36 +189,23 @@ DiffusionConfig LoadDiffusionConfig(const std::string& name_or_path) {
 }
 
 void DenoiserConfig::Check() const {
-  CheckPositive(d_model, "d_model");
-  CheckPositive(layers, "layers");
-  CheckPositive(heads, "heads");
-  CheckPositive(ff_dim, "ff_dim");
-  if (d_model % heads != 0)
-    throw OptionError(fmt::format("{{d_model}} ({}) must be divisible by {{heads}} ({})", d_model, heads));
-  CheckInRange(dropout, 0.0, 1.0, "dropout");
-  if (dropout == 1.0) throw OptionError("{dropout} must be below 1");
+  CheckTransformer(d_model, layers, heads, ff_dim, dropout);
   CheckInRange<int64_t>(max_persons, 1, 64, "max_persons");
   CheckAtLeast<int64_t>(max_frames, 2, "max_frames");
   CheckPositive(person_embedding_init_std, "person_embedding_init_std");
 }
 
 void TextConfig::Check() const {
-  CheckPositive(d_model, "d_model");
-  CheckPositive(layers, "layers");
-  CheckPositive(heads, "heads");
-  CheckPositive(ff_dim, "ff_dim");
+  CheckTransformer(d_model, layers, heads, ff_dim, dropout);
   CheckPositive(max_tokens, "max_tokens");
-  if (d_model % heads != 0)
-    throw OptionError(fmt::format("{{d_model}} ({}) must be divisible by {{heads}} ({})", d_model, heads));
-  CheckInRange(dropout, 0.0, 1.0, "dropout");
-  if (dropout == 1.0) throw OptionError("{dropout} must be below 1");
 }
 
 void DiffusionProcessConfig::Check() const {
   CheckAtLeast(steps, 2, "steps");
   CheckPositive(cosine_s, "cosine_s");
   if (t_bar < 0 || t_bar >= steps)
-    throw OptionError(fmt::format("{{t_bar}} must be in [0, {{steps}}) = [0, {}), got {}", steps, t_bar));
+    throw OptionError(
+        fmt::format("{{t_bar}} must be in [0, {{steps}}) = [0, {}), got {}", steps, t_bar));
 }
 
 void LossConfig::Check() const {
@@ -230,13 +234,15 @@ void TrainConfig::Check() const {
   CheckInRange(composed_rate, 0.0, 1.0, "composed_rate");
   CheckInRange(real_multi_person_rate, 0.0, 1.0, "real_multi_person_rate");
   if (composed_rate + real_multi_person_rate > 1.0)
-    throw OptionError(fmt::format("{{composed_rate}} + {{real_multi_person_rate}} must be <= 1, got {} + {}",
-                                  composed_rate, real_multi_person_rate));
+    throw OptionError(
+        fmt::format("{{composed_rate}} + {{real_multi_person_rate}} must be <= 1, got {} + {}",
+                    composed_rate, real_multi_person_rate));
   CheckAtLeast(max_composed_persons, 2, "max_composed_persons");
   if (composed_max_tokens < 2 * max_composed_persons)
-    throw OptionError(fmt::format("{{composed_max_tokens}} ({}) must allow at least 2 rows per person "
-                                  "(2 x {{max_composed_persons}} = {})",
-                                  composed_max_tokens, 2 * max_composed_persons));
+    throw OptionError(
+        fmt::format("{{composed_max_tokens}} ({}) must allow at least 2 rows per person "
+                    "(2 x {{max_composed_persons}} = {})",
+                    composed_max_tokens, 2 * max_composed_persons));
   CheckAtLeast(composed_min_separation_m, 0.0, "composed_min_separation_m");
   CheckAtLeast<int64_t>(checkpoint_every, 1, "checkpoint_every");
   CheckAtLeast<int64_t>(log_every, 1, "log_every");
@@ -251,17 +257,19 @@ void DiffusionConfig::Check() const {
   CheckNested("loss", [&] { loss.Check(); });
   CheckNested("train", [&] { train.Check(); });
   if (train.crop_frames > model.max_frames)
-    throw OptionError(fmt::format("{{train.crop_frames}} must be in [2, {{model.max_frames}} = {}], got {}",
-                                  model.max_frames, train.crop_frames));
+    throw OptionError(
+        fmt::format("{{train.crop_frames}} must be in [2, {{model.max_frames}} = {}], got {}",
+                    model.max_frames, train.crop_frames));
   if (train.max_composed_persons > model.max_persons)
     throw OptionError(fmt::format(
-        "{{train.max_composed_persons}} must be in [2, {{model.max_persons}} = {}], got {}", model.max_persons,
-        train.max_composed_persons));
+        "{{train.max_composed_persons}} must be in [2, {{model.max_persons}} = {}], got {}",
+        model.max_persons, train.max_composed_persons));
 }
 
 std::string ArchitectureSignature(const DiffusionConfig& config) {
   nlohmann::json json = DiffusionConfigToJson(config);
-  nlohmann::json arch = {{"model", json["model"]}, {"text", json["text"]}, {"diffusion", json["diffusion"]}};
+  nlohmann::json arch = {
+      {"model", json["model"]}, {"text", json["text"]}, {"diffusion", json["diffusion"]}};
   // Dropout changes no weight shape; leaving it out lets a resume change it.
   arch["model"].erase("dropout");
   arch["model"].erase("person_embedding_init_std");  // an initialisation, not a shape
