@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -13,6 +12,7 @@
 #include "intersynth/scene/lift_scene.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/options.h"
+#include "intersynth/util/timer.h"
 #ifdef INTERSYNTH_WITH_TORCH
 #include "intersynth/scene_torch/torchscript_depth_model.h"
 #endif
@@ -139,11 +139,9 @@ void SetupLiftScene(CLI::App* command) {
                        "replace an existing scene folder");
   command->callback([=] {
     field_flags->Run([&] {
-      const auto start = std::chrono::steady_clock::now();
-      auto stage = [start](const std::string& what) {
-        const double s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::printf("lift-scene: [%5.2f s] %s\n", s, what.c_str());
+      const Timer timer;
+      auto stage = [timer](const std::string& what) {
+        std::printf("lift-scene: [%5.2f s] %s\n", timer.Seconds(), what.c_str());
         std::fflush(stdout);
       };
       options->fusion.seed = options->floor.seed;

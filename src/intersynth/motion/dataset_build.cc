@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -27,6 +26,7 @@
 #include "intersynth/util/logging.h"
 #include "intersynth/util/options.h"
 #include "intersynth/util/progress.h"
+#include "intersynth/util/timer.h"
 
 namespace intersynth {
 namespace fs = std::filesystem;
@@ -312,7 +312,7 @@ void DatasetBuildOptions::Check() const {
 }
 
 DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
+  const Timer timer;
   InterruptGuard interrupt_guard;  // Ctrl-C stops unpacking and the workers; nothing is written
   // Options first, so that nothing is unpacked for a build that cannot run.
   options.Check();
@@ -463,7 +463,7 @@ DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
   statistics.Finish("dataset feature statistics")
       .Save(out.temp_path() / "mean_262.npy", out.temp_path() / "std_262.npy");
 
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = timer.Seconds();
   nlohmann::json manifest = {
       {"format", "intersynth-dataset"},
       {"version", kDatasetVersion},

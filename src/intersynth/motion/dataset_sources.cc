@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -21,6 +20,7 @@
 #include "intersynth/util/error.h"
 #include "intersynth/util/logging.h"
 #include "intersynth/util/options.h"
+#include "intersynth/util/timer.h"
 
 namespace intersynth::internal {
 namespace fs = std::filesystem;
@@ -431,15 +431,14 @@ PreparedSource PrepareSource(const DatasetSource& source) {
   }
   const KindInfo& info = FindKind(source.kind);
   prepared.scratch = std::make_unique<ScratchFolder>("intersynth-" + source.kind);
-  const auto start = std::chrono::steady_clock::now();
+  const Timer timer;
   const ArchiveExtraction extraction =
       ExtractArchive(source.path, prepared.scratch->path(), [&](const std::string& member) {
         const std::string ext = LowerExtension(member);
         return std::find(info.extensions.begin(), info.extensions.end(), ext) !=
                info.extensions.end();
       });
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = timer.Seconds();
   LogInfo("{}", fmt::format("{}: unpacked {} files ({:.0f} MB) from {} in {:.1f} s", source.kind,
                             extraction.files.size(), extraction.bytes / 1e6, source.path.string(),
                             seconds));
