@@ -197,6 +197,36 @@ TEST(BodyFitting, StartsFromTheTruth) {
                         {"two starts for frame 2"});
 }
 
+// The floor is a plane of the world (BodyFitOptions::floor), not a property
+// of the camera: the same keypoints fitted with the floor at y = 0 and with
+// a floor 0.3 m higher (normal +Y, offset -0.3) put the feet on each, and
+// the fitted ankles rise with the plane.
+TEST(BodyFitting, FeetStandOnTheFloorPlaneGiven) {
+  const BodyModelData data = LoadBodyModel(Asset("body/open_body.npz"));
+  const BodyModelTorch model(data);
+  const PosePrior prior = LoadPosePrior(Asset("priors/pose_gmm8.npz"));
+  const SimulatedWalk walk = SimulateWalk(12, 1.0, 0.0);
+  auto mean_ankle_height = [&](const Plane& floor) {
+    BodyFitOptions options;
+    options.optimizer = BodyFitOptimizer::kLbfgs;
+    options.stage_iterations = 15;
+    options.floor = floor;
+    const BodyFit fit = FitBodyToTrack(data, model, prior, walk.camera, walk.camera_from_world,
+                                       walk.track, options);
+    double sum = 0.0;
+    for (int t = 0; t < fit.num_frames; ++t)
+      for (int ankle : {7, 8})
+        sum += fit.joints_world[(static_cast<size_t>(t) * 22 + ankle) * 3 + 1];
+    return sum / (2 * fit.num_frames);
+  };
+  const double on_ground = mean_ankle_height(Plane{});
+  const double raised = mean_ankle_height(Plane{Eigen::Vector3d::UnitY(), -0.3});
+  std::printf("mean ankle height: %.3f m on y = 0, %.3f m on a floor at y = 0.3\n", on_ground,
+              raised);
+  EXPECT_GT(raised, on_ground + 0.2);
+  EXPECT_GT(raised, 0.3);
+}
+
 // The hybrid path's occlusion handling: predictions that come in another
 // order than the people (a crop that saw its neighbour), with a duplicate,
 // are matched back to their people by the keypoints of the posed starts,
