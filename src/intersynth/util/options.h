@@ -10,7 +10,7 @@
 //    enum: ToString(value) and ParseX(text, field), which throws OptionError.
 //  * OptionError::what() shows each field by its name ("fit.adam_learning_rate
 //    must be > 0, got -1"); the CLI re-renders the message with each field's
-//    flag ("--adam-lr must be > 0, got -1", apps/intersynth/field_flags.h).
+//    flag (--adam-lr must be > 0, got -1; apps/intersynth/field_flags.h).
 //
 //   void LiftSceneOptions::Check() const {
 //     CheckAtLeast(max_points, 1, "max_points");
