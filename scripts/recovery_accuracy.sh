@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Recovery accuracy on simulated keypoints (issue 14).
 #
-# For N clips spread evenly over a dataset's test split (those with at least
-# MIN_FRAMES frames, in test.txt order; dataset from `intersynth data build`, see
-# docs/datasets.md), this
+# For the clips listed in CLIPS (default scripts/recovery_accuracy_clips.txt,
+# the 12 of docs/recovery.md's tables), or with CLIPS=split for N clips spread
+# evenly over a dataset's test split (those with at least MIN_FRAMES frames, in
+# test.txt order; dataset from `intersynth data build`, see docs/datasets.md),
+# this
 #   1. projects the clip through a known camera (2.5 m high, 30 deg down,
 #      640x480, fx = fy = 525) with NOISE_PX pixel noise and DROP of the
 #      keypoints dropped, into COCO-17 keypoint JSON and a scene folder
@@ -25,6 +27,7 @@
 # Usage:
 #   scripts/recovery_accuracy.sh INTERSYNTH DATASET_DIR [N=20] [OUT=recovery_accuracy]
 # Environment: JOINTS (all | coco12, default all), NOISE_PX (3), DROP (0.2),
+#   CLIPS (scripts/recovery_accuracy_clips.txt; "split" picks N from test.txt),
 #   SEED (0), MIN_FRAMES (60), START_NOISE_MM (unset; e.g. "0 50"), BASE (1;
 #   0 leaves out the three methods above), RECOVER_ARGS (unset; flags added to
 #   every recover, e.g. "--optimizer lbfgs --prior assets/priors/pose_gmm32.npz").
@@ -47,6 +50,7 @@ SEED=${SEED:-0}
 MIN_FRAMES=${MIN_FRAMES:-60}
 START_NOISE_MM=${START_NOISE_MM:-}
 BASE=${BASE:-1}
+CLIPS=${CLIPS:-$(dirname "$0")/recovery_accuracy_clips.txt}
 
 [[ -x "$BIN" ]] || { echo "$BIN: not an executable (the intersynth binary)" >&2; exit 2; }
 for f in test.txt index.jsonl; do
@@ -56,20 +60,28 @@ done
 mkdir -p "$OUT"
 
 # The clips: N spread evenly over the test.txt clips with at least MIN_FRAMES frames.
-python3 - "$DATA" "$N" "$MIN_FRAMES" >"$OUT/clips.tsv" <<'EOF'
+python3 - "$DATA" "$N" "$MIN_FRAMES" "$CLIPS" >"$OUT/clips.tsv" <<'EOF'
 import json, sys
-data, n, min_frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data, n, min_frames, clips = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 rows = {}
 with open(f"{data}/index.jsonl") as index:
     for line in index:
         if line.strip():
             row = json.loads(line)
             rows[row["id"]] = row
-with open(f"{data}/test.txt") as test:
-    eligible = [line.strip() for line in test
-                if line.strip() in rows and rows[line.strip()]["frames"] >= min_frames]
-# Spread over the list (it is sorted by source), not its first n.
-picked = [eligible[i * len(eligible) // n] for i in range(min(n, len(eligible)))]
+if clips != "split":
+    # The pinned list: N is ignored, every listed clip must be in the dataset.
+    picked = [line.strip() for line in open(clips) if line.strip() and not line.startswith("#")]
+    missing = [clip for clip in picked if clip not in rows]
+    if missing:
+        sys.exit(f"{clips}: {len(missing)} clips are not in {data}: {', '.join(missing[:3])}")
+    n = len(picked)
+else:
+    with open(f"{data}/test.txt") as test:
+        eligible = [line.strip() for line in test
+                    if line.strip() in rows and rows[line.strip()]["frames"] >= min_frames]
+    # Spread over the list (it is sorted by source), not its first n.
+    picked = [eligible[i * len(eligible) // n] for i in range(min(n, len(eligible)))]
 chosen = len(picked)
 for clip in picked:
     print(f"{clip}\t{rows[clip]['file']}\t{rows[clip]['frames']}")

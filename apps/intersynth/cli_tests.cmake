@@ -165,7 +165,7 @@ intersynth_cli_test(data_help EXIT 0 OUTPUT "build.*info" ARGS data --help)
 intersynth_cli_test(data_build_help EXIT 0 OUTPUT "--source.*--max-frames.*reactidle.*Example"
   ARGS data build --help)
 intersynth_cli_test(data_build EXIT 0
-  OUTPUT "built 1 clips .*reactidle +1 +1 +1 .*splits: train 1, val 0, test 0"
+  OUTPUT "built 1 clips .*reactidle +1 +1 +1 .*splits: train 1, val 0 .*, test 0"
   ARGS --log-level warn data build --out "${w}/data_build/ds" --source "reactidle=${_reactidle_dir}"
        --min-frames 2 --no-progress)
 intersynth_cli_test(data_info EXIT 0

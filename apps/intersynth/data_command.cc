@@ -36,8 +36,12 @@ void SetupDataBuild(CLI::App* command) {
       "  recovered   motion files of intersynth recover (**/*.npz; valid masks kept);\n"
       "              captions from NAME.txt beside NAME.npz, one per line\n"
       "Each take is retargeted onto smpl22, resampled to --fps, given constant bones\n"
-      "and cut into clips of at most --max-frames, each put on the floor (y = 0) and\n"
-      "canonicalised (person 0 at the origin facing +Z at frame 0). Files that fail\n"
+      "and cut into clips of at most --max-frames, each put on the floor (y = 0; a\n"
+      "body lying or kneeling in it is lifted out in those frames) and canonicalised\n"
+      "(person 0 at the origin facing +Z at frame 0). Splits: the source's own, else\n"
+      "by performer, else by take (80/10/10 by hash); --unseen-combinations of the\n"
+      "Bandai content x style pairs go to val or test whole (part\n"
+      "\"unseen-combination\" in index.jsonl). Files that fail\n"
       "are listed with their reason and skipped. The folder holds clips/*.npz,\n"
       "index.jsonl, dataset.json, mean_262.npy/std_262.npy (train split) and\n"
       "train/val/test.txt. Known wrong frame rates (cmu:18_01=120) are corrected.\n\n"
@@ -75,6 +79,12 @@ void SetupDataBuild(CLI::App* command) {
   flags->Add("--max-texts", "max_texts", &options->max_texts, "captions per mocap clip")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  flags
+      ->Add("--unseen-combinations", "unseen_combination_fraction",
+            &options->unseen_combination_fraction,
+            "share of Bandai content x style combinations held out of training whole (half to "
+            "val, half to test)")
+      ->capture_default_str();
   flags->AddFlag("--overwrite", "overwrite", &options->overwrite,
                  "replace an existing output folder");
   command->add_flag("--no-progress", *no_progress, "no progress bar");

@@ -1,9 +1,12 @@
 #include "intersynth/body/retarget.h"
 
+#include <fmt/format.h>
+
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "intersynth/body/smpl22.h"
 #include "intersynth/util/error.h"
@@ -94,6 +97,54 @@ double PutOnFloor(std::vector<float>& joints, int num_frames, const PutOnFloorOp
     joints[i] = static_cast<float>(joints[i] - floor_height);
   }
   return floor_height;
+}
+
+double LiftBodyAboveFloor(std::vector<float>& joints, int num_frames, int radius_frames) {
+  if (num_frames < 0 || joints.size() != static_cast<size_t>(num_frames) * kSmpl22NumJoints * 3) {
+    throw Error(
+        fmt::format("LiftBodyAboveFloor: joints hold {} values, expected {} frames x 22 x 3",
+                    joints.size(), num_frames));
+  }
+  if (radius_frames < 0) {
+    throw Error(
+        fmt::format("LiftBodyAboveFloor: radius_frames must be >= 0, got {}", radius_frames));
+  }
+  auto is_foot = [](int j) {
+    return j == kSmpl22LeftAnkle || j == kSmpl22RightAnkle || j == kSmpl22LeftFoot ||
+           j == kSmpl22RightFoot;
+  };
+  // How far each frame's lowest non-foot joint is below the floor.
+  std::vector<double> needed(num_frames, 0.0);
+  for (int f = 0; f < num_frames; ++f) {
+    for (int j = 0; j < kSmpl22NumJoints; ++j) {
+      if (is_foot(j)) continue;
+      const double y = joints[(static_cast<size_t>(f) * kSmpl22NumJoints + j) * 3 + 1];
+      needed[f] = std::max(needed[f], -y);
+    }
+  }
+  auto window = [&](int t) {
+    return std::pair<int, int>(std::max(0, t - radius_frames),
+                               std::min(num_frames - 1, t + radius_frames));
+  };
+  std::vector<double> widened(num_frames, 0.0);
+  for (int t = 0; t < num_frames; ++t) {
+    const auto [first, last] = window(t);
+    for (int s = first; s <= last; ++s) widened[t] = std::max(widened[t], needed[s]);
+  }
+  double largest = 0.0;
+  for (int t = 0; t < num_frames; ++t) {
+    const auto [first, last] = window(t);
+    double sum = 0.0;
+    for (int s = first; s <= last; ++s) sum += widened[s];
+    const double lift = sum / (last - first + 1);
+    if (lift <= 0.0) continue;
+    largest = std::max(largest, lift);
+    for (int j = 0; j < kSmpl22NumJoints; ++j) {
+      float& y = joints[(static_cast<size_t>(t) * kSmpl22NumJoints + j) * 3 + 1];
+      y = static_cast<float>(y + lift);
+    }
+  }
+  return largest;
 }
 
 bool IsAddedTPose(const std::vector<float>& joints, int num_frames) {

@@ -56,6 +56,24 @@ double PutOnFloor(std::vector<float>& joints,
                   int num_frames,
                   const PutOnFloorOptions& options = {});
 
+/// Lifts the frames of one person's `joints` [T, 22, 3] (Y up, floor y = 0)
+/// in which a joint other than the feet is below the floor: lying, sitting
+/// or kneeling on the floor, where PutOnFloor's foot-based floor leaves the
+/// back or a knee up to several centimetres in the ground (HDM05
+/// lieDownFloor: 6.7 cm). With
+///
+///   r_t = max(0, -min over j not in {ankles, feet} of joints[t, j].y)
+///   o_t = mean over |s - t| <= radius of (max over |u - s| <= radius of r_u)
+///
+/// every frame t is moved up by o_t >= r_t (the max filter covers every
+/// frame the mean reads), so no joint ends below y = 0 where a non-foot
+/// joint was the lowest, and the lift fades in and out over about 2 x radius
+/// frames instead of jumping. Frames where only a foot joint is below the
+/// floor are left alone (PutOnFloor's percentile already chose to ignore
+/// such glitches). Returns the largest lift (m). Throws Error when
+/// joints.size() != num_frames * 66 or radius_frames < 0.
+double LiftBodyAboveFloor(std::vector<float>& joints, int num_frames, int radius_frames = 5);
+
 /// Whether frame 0 of `joints` [T, 22, 3] is a T-pose added before the take
 /// (CMU conversions often start so): the arms are horizontal (both wrists
 /// within 0.15 m of their shoulders' height, 1 m or more apart) AND frame 1 is

@@ -14,19 +14,20 @@ namespace intersynth {
 namespace fs = std::filesystem;
 
 std::string DatasetEntryToJson(const DatasetEntry& entry) {
-  const nlohmann::json line = {{"id", entry.id},
-                               {"file", entry.file},
-                               {"source", entry.source},
-                               {"take", entry.take},
-                               {"source_file", entry.source_file},
-                               {"licence", entry.licence},
-                               {"persons", entry.persons},
-                               {"frames", entry.frames},
-                               {"fps", entry.fps},
-                               {"start_frame", entry.start_frame},
-                               {"texts", entry.texts},
-                               {"labels", entry.labels},
-                               {"split", entry.split}};
+  nlohmann::json line = {{"id", entry.id},
+                         {"file", entry.file},
+                         {"source", entry.source},
+                         {"take", entry.take},
+                         {"source_file", entry.source_file},
+                         {"licence", entry.licence},
+                         {"persons", entry.persons},
+                         {"frames", entry.frames},
+                         {"fps", entry.fps},
+                         {"start_frame", entry.start_frame},
+                         {"texts", entry.texts},
+                         {"labels", entry.labels},
+                         {"split", entry.split}};
+  if (!entry.part.empty()) line["part"] = entry.part;
   return line.dump();
 }
 
@@ -49,6 +50,13 @@ DatasetEntry DatasetEntryFromJson(const std::string& line, const std::string& wh
   entry.split = JsonRequire<std::string>(value, "split", where);
   if (entry.split != "train" && entry.split != "val" && entry.split != "test") {
     throw Error(fmt::format("{}: split '{}' is not train, val or test", where, entry.split));
+  }
+  if (value.contains("part")) {
+    entry.part = JsonRequire<std::string>(value, "part", where);
+    if (entry.part != kUnseenCombinationPart || entry.split == "train") {
+      throw Error(fmt::format("{}: part '{}' must be '{}', on a val or test clip", where,
+                              entry.part, kUnseenCombinationPart));
+    }
   }
   if (entry.id.empty() || entry.persons < 1 || entry.frames < 1 || !(entry.fps > 0.0f)) {
     throw Error(fmt::format("{}: clip '{}' needs an id, persons >= 1, frames >= 1 and fps > 0",

@@ -64,7 +64,14 @@ struct DatasetEntry {
   std::vector<std::string> labels;
   /// "train", "val" or "test".
   std::string split;
+  /// "" or kUnseenCombinationPart: a val or test clip whose content x style
+  /// combination no training clip shows (DatasetBuildOptions::
+  /// unseen_combination_fraction). Written only when not empty.
+  std::string part;
 };
+
+/// DatasetEntry::part of held-out content x style combinations.
+inline constexpr const char* kUnseenCombinationPart = "unseen-combination";
 
 /// Serialises an entry as one JSON line (no newline).
 std::string DatasetEntryToJson(const DatasetEntry& entry);

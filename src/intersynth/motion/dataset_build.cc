@@ -52,6 +52,7 @@ struct JobResult {
   std::vector<SkippedFile> skipped;
   int takes = 0;
   int too_short = 0;
+  int lifted = 0;
 };
 
 std::string SanitizeId(const std::string& text) {
@@ -113,9 +114,14 @@ void ProcessTake(const SourceTake& take,
 
   // 4.-6. Cut, floor, canonicalise, check, write.
   const std::vector<std::pair<int, int>> cuts = CutTake(T, options.max_frames, options.min_frames);
+  const std::string unseen =
+      take.combination.empty()
+          ? ""
+          : UnseenCombinationSplit(kind, take.combination, options.unseen_combination_fraction);
   const std::string split =
-      !take.split.empty() ? take.split
-                          : HashSplit(take.group, options.val_fraction, options.test_fraction);
+      !unseen.empty()       ? unseen
+      : !take.split.empty() ? take.split
+                            : HashSplit(take.group, options.val_fraction, options.test_fraction);
   for (size_t k = 0; k < cuts.size(); ++k) {
     const auto [start, end] = cuts[k];
     const int length = end - start;
@@ -136,6 +142,16 @@ void ProcessTake(const SourceTake& take,
     PutOnFloorOptions floor;
     floor.percentile = kDatasetFloorPercentile;
     PutOnFloor(clip.joints, P * length, floor);
+    // A person lying, sitting or kneeling on the floor is lifted out of it
+    // in those frames (the floor above comes from the feet).
+    for (int p = 0; p < P; ++p) {
+      std::vector<float> person(clip.person(p),
+                                clip.person(p) + static_cast<size_t>(length) * kJ * 3);
+      if (LiftBodyAboveFloor(person, length) > 0.0) {
+        std::copy(person.begin(), person.end(), clip.person(p));
+        ++result->lifted;
+      }
+    }
     DatasetEntry entry;
     entry.id = SanitizeId(fmt::format("{}_{}_{:02}", kind, take.take, k));
     entry.file = "clips/" + entry.id + ".npz";
@@ -154,6 +170,7 @@ void ProcessTake(const SourceTake& take,
     entry.texts = take.texts;
     entry.labels = take.labels;
     entry.split = split;
+    if (!unseen.empty()) entry.part = kUnseenCombinationPart;
 
     // The 262 features of the clip for the statistics (all persons' rows).
     const InterGenFeatures features = EncodeInterGen(clip);
@@ -169,14 +186,16 @@ void ProcessTake(const SourceTake& take,
 std::string FormatSummary(const DatasetBuildReport& report, const fs::path& out) {
   std::string text = fmt::format("built {} clips ({:.1f} min) in {:.1f} s -> {}\n", report.clips,
                                  report.minutes, report.seconds, out.string());
-  text += fmt::format("  {:<11} {:>6} {:>6} {:>6} {:>8} {:>8} {:>6}\n", "source", "files", "takes",
-                      "clips", "minutes", "skipped", "short");
+  text += fmt::format("  {:<11} {:>6} {:>6} {:>6} {:>8} {:>8} {:>6} {:>7}\n", "source", "files",
+                      "takes", "clips", "minutes", "skipped", "short", "lifted");
   for (const DatasetSourceReport& source : report.sources) {
-    text +=
-        fmt::format("  {:<11} {:>6} {:>6} {:>6} {:>8.1f} {:>8} {:>6}\n", source.kind, source.files,
-                    source.takes, source.clips, source.minutes, source.skipped, source.too_short);
+    text += fmt::format("  {:<11} {:>6} {:>6} {:>6} {:>8.1f} {:>8} {:>6} {:>7}\n", source.kind,
+                        source.files, source.takes, source.clips, source.minutes, source.skipped,
+                        source.too_short, source.lifted);
   }
-  text += fmt::format("splits: train {}, val {}, test {}\n", report.train, report.val, report.test);
+  text += fmt::format(
+      "splits: train {}, val {} ({} of unseen content x style combinations), test {} ({})\n",
+      report.train, report.val, report.unseen_val, report.test, report.unseen_test);
   text += fmt::format("feature statistics (262): {} rows of the {} -> mean_262.npy, std_262.npy\n",
                       report.statistics_rows, report.statistics_split);
   text += fmt::format("skipped {} file{}", report.skipped.size(),
@@ -266,6 +285,15 @@ std::vector<std::pair<int, int>> CutTake(int num_frames, int max_frames, int min
   return cuts;
 }
 
+std::string UnseenCombinationSplit(const std::string& kind,
+                                   const std::string& combination,
+                                   double fraction) {
+  const std::string key = "combination/" + kind + "/" + combination;
+  const double u = static_cast<double>(Fnv1a64(key) % 1000000ull) / 1e6;
+  if (!(u < fraction)) return "";
+  return Fnv1a64(key + "/split") % 2 == 0 ? "val" : "test";
+}
+
 std::string HashSplit(const std::string& group, double val_fraction, double test_fraction) {
   const double u = static_cast<double>(Fnv1a64(group) % 1000000ull) / 1e6;
   if (u < test_fraction) return "test";
@@ -303,6 +331,7 @@ void DatasetBuildOptions::Check() const {
   CheckAtLeast(limit, 0, "limit");
   CheckInRange(val_fraction, 0.0, 1.0, "val_fraction");
   CheckInRange(test_fraction, 0.0, 1.0, "test_fraction");
+  CheckInRange(unseen_combination_fraction, 0.0, 1.0, "unseen_combination_fraction");
   if (!(val_fraction + test_fraction < 1.0)) {
     throw OptionError(fmt::format(
         "{{val_fraction}} + {{test_fraction}} must leave room for train (< 1), got {} + {}",
@@ -414,6 +443,7 @@ DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
     JobResult& result = results[i];
     source.takes += result.takes;
     source.too_short += result.too_short;
+    source.lifted += result.lifted;
     source.skipped += static_cast<int>(result.skipped.size());
     for (const DatasetEntry& entry : result.entries) {
       ++source.clips;
@@ -450,6 +480,7 @@ DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
     if (entry.split == "train") ++report.train;
     if (entry.split == "val") ++report.val;
     if (entry.split == "test") ++report.test;
+    if (!entry.part.empty()) ++(entry.split == "val" ? report.unseen_val : report.unseen_test);
   }
   report.clips = static_cast<int>(entries.size());
   WriteFileAtomic(out.temp_path() / "index.jsonl", index);
@@ -474,7 +505,11 @@ DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
       {"skeleton", "smpl22"},
       {"clips", report.clips},
       {"minutes", report.minutes},
-      {"splits", {{"train", report.train}, {"val", report.val}, {"test", report.test}}},
+      {"splits",
+       {{"train", report.train},
+        {"val", report.val},
+        {"test", report.test},
+        {"unseen_combination", {{"val", report.unseen_val}, {"test", report.unseen_test}}}}},
       {"features",
        {{"layout", "ig262"},
         {"mean", "mean_262.npy"},
@@ -492,7 +527,8 @@ DatasetBuildReport BuildDataset(const DatasetBuildOptions& options) {
                        {"clips", source.clips},
                        {"minutes", source.minutes},
                        {"skipped", source.skipped},
-                       {"too_short", source.too_short}});
+                       {"too_short", source.too_short},
+                       {"lifted", source.lifted}});
   }
   manifest["sources"] = sources;
   nlohmann::json skipped = nlohmann::json::array();

@@ -102,6 +102,12 @@ struct DatasetBuildOptions {
   /// [0, 1], less than 1 together).
   double val_fraction = 0.1;
   double test_fraction = 0.1;
+  /// Share of the content x style combinations (Bandai) held out of training
+  /// whole: their takes go to val or test (half of the combinations each, by
+  /// hash) with DatasetEntry::part "unseen-combination", so an evaluation
+  /// can tell composing a known action and a known style anew from
+  /// repeating a pair seen in training. In [0, 1].
+  double unseen_combination_fraction = 0.1;
   /// Captions per mocap clip made from its labels (motion/label_text.h).
   int max_texts = 3;
   /// Replace an existing output folder.
@@ -131,6 +137,8 @@ struct DatasetSourceReport {
   int skipped = 0;
   /// Takes shorter than min_frames after resampling.
   int too_short = 0;
+  /// Person-clips lifted out of the floor (LiftBodyAboveFloor).
+  int lifted = 0;
   double minutes = 0.0;
 };
 
@@ -141,6 +149,8 @@ struct DatasetBuildReport {
   std::vector<SkippedFile> skipped;
   /// Clips per split.
   int train = 0, val = 0, test = 0;
+  /// Of val and test, the clips of held-out content x style combinations.
+  int unseen_val = 0, unseen_test = 0;
   /// Rows the feature statistics rest on, and which split they came from.
   int64_t statistics_rows = 0;
   std::string statistics_split;
@@ -165,5 +175,14 @@ std::vector<std::pair<int, int>> CutTake(int num_frames, int max_frames, int min
 /// when u < test_fraction + val_fraction, else train. Deterministic on every
 /// platform.
 std::string HashSplit(const std::string& group, double val_fraction, double test_fraction);
+
+/// Where a take of a content x style `combination` goes when combinations
+/// are held out: "" when its combination is kept for training (hash share
+/// u >= fraction), else "val" or "test" (by a second hash of the
+/// combination, so each held-out combination lies in one split whole).
+/// `kind` keeps the sources' combinations apart.
+std::string UnseenCombinationSplit(const std::string& kind,
+                                   const std::string& combination,
+                                   double fraction);
 
 }  // namespace intersynth

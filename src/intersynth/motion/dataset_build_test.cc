@@ -66,6 +66,22 @@ TEST(HashSplit, DeterministicWithTheAskedShares) {
   EXPECT_EQ(HashSplit("", 0.0, 0.7), "test");
 }
 
+TEST(UnseenCombinationSplit, HoldsOutWholeCombinationsIntoValOrTest) {
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string combination = fmt::format("content{}/style{}", i % 100, i / 100);
+    const std::string split = UnseenCombinationSplit("bandai", combination, 0.1);
+    // The same combination always goes to the same place.
+    EXPECT_EQ(split, UnseenCombinationSplit("bandai", combination, 0.1));
+    ++counts[split];
+  }
+  EXPECT_NEAR(counts[""] / 20000.0, 0.9, 0.015);
+  EXPECT_NEAR(counts["val"] / 20000.0, 0.05, 0.01);
+  EXPECT_NEAR(counts["test"] / 20000.0, 0.05, 0.01);
+  EXPECT_EQ(UnseenCombinationSplit("bandai", "walk/normal", 0.0), "");
+  EXPECT_NE(UnseenCombinationSplit("bandai", "walk/normal", 1.0), "");
+}
+
 TEST(DatasetBuildOptions, SourceAndFpsRulesParseOrSayWhatIsExpected) {
   const DatasetSource source = ParseDatasetSource("hdm05=../shared/data/mocap/hdm05.tar.xz");
   EXPECT_EQ(source.kind, "hdm05");
@@ -467,6 +483,13 @@ TEST(BuildDataset, RealSourcesMeetTheDatasetContract) {
           if (clip.joint(p, t, j)[1] < clip.joint(p, t, low_joint)[1]) low_joint = j;
         }
         lowest[t] = clip.joint(p, t, low_joint)[1];
+        // Nothing but a foot is ever in the floor (LiftBodyAboveFloor).
+        for (int j = 0; j < kSmpl22NumJoints; ++j) {
+          if (std::find(kSmpl22FootJoints.begin(), kSmpl22FootJoints.end(), j) !=
+              kSmpl22FootJoints.end())
+            continue;
+          EXPECT_GE(clip.joint(p, t, j)[1], -1e-5) << "frame " << t << " joint " << j;
+        }
         head[t] = clip.joint(p, t, kSmpl22Head)[1] - lowest[t];
         pelvis[t] = clip.joint(p, t, 0)[1];
         if (t + 1 < T) {
@@ -532,6 +555,12 @@ TEST(BuildDataset, RealSourcesMeetTheDatasetContract) {
       EXPECT_LT(Percentile(distance, 50), 1.2);
       EXPECT_GT(Percentile(facing, 50), 150.0);
       EXPECT_LT(*std::min_element(fist.begin(), fist.end()), 0.15);
+    }
+    // Held-out combinations only in val and test.
+    if (!entry.part.empty()) {
+      EXPECT_EQ(entry.part, kUnseenCombinationPart);
+      EXPECT_NE(entry.split, "train");
+      EXPECT_EQ(entry.source, "bandai");
     }
     // HDM05's own split, by actor.
     if (entry.source == "hdm05") {

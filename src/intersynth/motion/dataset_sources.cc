@@ -139,6 +139,9 @@ void AddMocapJobs(int index,
     take.split = labels.split_hint;
     // Performers stay in one split; a take is its own group otherwise.
     take.group = kind + "/" + (labels.actor.empty() ? take_name : labels.actor);
+    if (kind == "bandai" && labels.labels.size() >= 2) {
+      take.combination = labels.labels[0] + "/" + labels.labels[1];
+    }
 
     MocapImportOptions import;
     import.joint_map = options.joint_map;

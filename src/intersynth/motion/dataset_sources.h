@@ -36,6 +36,10 @@ struct SourceTake {
   std::string source_file;
   std::string split;  // "" = from the hash of `group`
   std::string group;
+  /// What the take shows as "content/style" where the source labels both
+  /// (Bandai); "" otherwise. Whole combinations can be held out of training
+  /// (DatasetBuildOptions::unseen_combination_fraction).
+  std::string combination;
   std::vector<std::string> texts;
   std::vector<std::string> labels;
   int num_persons = 1;
