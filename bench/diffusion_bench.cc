@@ -122,7 +122,7 @@ void BM_GenerateDdim50(benchmark::State& state) {
   model->eval();
   const NoiseSchedule schedule = NoiseSchedule::Cosine(1000);
   const int64_t n = state.range(0);
-  torch::Tensor cond, uncond;
+  TextCondition cond, uncond;
   {
     torch::NoGradGuard no_grad;
     cond = model->EncodeText(std::vector<std::string>(n, "two people shake hands"),

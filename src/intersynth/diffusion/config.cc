@@ -60,7 +60,8 @@ std::vector<std::pair<std::string, Section>> Sections(DiffusionConfig& c) {
         {"dropout", Bind(&c.model.dropout)},
         {"max_persons", Bind(&c.model.max_persons)},
         {"max_frames", Bind(&c.model.max_frames)},
-        {"person_embedding_init_std", Bind(&c.model.person_embedding_init_std)}}},
+        {"person_embedding_init_std", Bind(&c.model.person_embedding_init_std)},
+        {"word_tokens", Bind(&c.model.word_tokens)}}},
       {"text",
        {{"torchscript", Bind(&c.text.torchscript)},
         {"d_model", Bind(&c.text.d_model)},
@@ -96,6 +97,8 @@ std::vector<std::pair<std::string, Section>> Sections(DiffusionConfig& c) {
         {"ema_decay", Bind(&c.train.ema_decay)},
         {"crop_frames", Bind(&c.train.crop_frames)},
         {"cond_drop", Bind(&c.train.cond_drop)},
+        {"composed_cond_drop", Bind(&c.train.composed_cond_drop)},
+        {"composed_loss_weight", Bind(&c.train.composed_loss_weight)},
         {"shuffle_persons", Bind(&c.train.shuffle_persons)},
         {"mirror_rate", Bind(&c.train.mirror_rate)},
         {"composed_rate", Bind(&c.train.composed_rate)},
@@ -230,6 +233,8 @@ void TrainConfig::Check() const {
   if (ema_decay == 1.0) throw OptionError("{ema_decay} must be below 1");
   CheckAtLeast(crop_frames, 2, "crop_frames");
   CheckInRange(cond_drop, 0.0, 1.0, "cond_drop");
+  CheckInRange(composed_cond_drop, 0.0, 1.0, "composed_cond_drop");
+  CheckInRange(composed_loss_weight, 0.0, 1.0, "composed_loss_weight");
   CheckInRange(mirror_rate, 0.0, 1.0, "mirror_rate");
   CheckInRange(composed_rate, 0.0, 1.0, "composed_rate");
   CheckInRange(real_multi_person_rate, 0.0, 1.0, "real_multi_person_rate");
@@ -256,6 +261,10 @@ void DiffusionConfig::Check() const {
   CheckNested("diffusion", [&] { diffusion.Check(); });
   CheckNested("loss", [&] { loss.Check(); });
   CheckNested("train", [&] { train.Check(); });
+  if (model.word_tokens && !text.torchscript.empty())
+    throw OptionError(
+        "{model.word_tokens} needs the learned text encoder: {text.torchscript} gives one vector "
+        "per caption, no words");
   if (train.crop_frames > model.max_frames)
     throw OptionError(
         fmt::format("{{train.crop_frames}} must be in [2, {{model.max_frames}} = {}], got {}",

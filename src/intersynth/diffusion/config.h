@@ -63,6 +63,13 @@ struct DenoiserConfig {
   /// ~3% of their norm, and a 5,500-step model mixed the persons of 3-person
   /// scenes token by token (pelvis speeds of 50 m/s).
   double person_embedding_init_std = 0.5;
+  /// Also put the caption's words (the text encoder's per-word outputs) in
+  /// the sequence as tokens every motion token can attend to, beside the
+  /// pooled caption in the AdaLN condition. The pooled vector alone carried
+  /// "raises the left hand" and "... the right hand" 11% apart and a
+  /// 3,319-step model ignored the side (docs/diffusion.md, "Text").
+  /// Not with a TorchScript text encoder (it gives one vector per caption).
+  bool word_tokens = false;
   /// Throws OptionError naming the first bad field.
   void Check() const;
 };
@@ -149,6 +156,14 @@ struct TrainConfig {
   /// Probability that a sample's text is replaced by the null embedding
   /// (classifier-free guidance).
   double cond_drop = 0.1;
+  /// The same for composed scenes (their joined captions).
+  double composed_cond_drop = 0.1;
+  /// Factor on the loss of a composed-scene step (the logged loss is not
+  /// scaled). Composed persons stand metres apart at random places, far
+  /// outside the single clips' normalised range: at weight 1 their
+  /// unpredictable placement dominates the gradients and the model stops
+  /// learning "left" from "right" (docs/diffusion.md).
+  double composed_loss_weight = 1.0;
   /// Give each sample's persons a random order and random distinct identity
   /// ids (so the model ties no role to an index unless the text does). Off
   /// only for tests that need a fixed assignment.

@@ -73,6 +73,9 @@ DenoiserImpl::DenoiserImpl(const DenoiserConfig& config, int64_t feature_dim, in
       "time_mlp",
       torch::nn::Sequential(torch::nn::Linear(d, d), torch::nn::SiLU(), torch::nn::Linear(d, d)));
   cond_projection_ = register_module("cond_projection", torch::nn::Linear(cond_dim, d));
+  if (config.word_tokens) {
+    word_projection_ = register_module("word_projection", torch::nn::Linear(cond_dim, d));
+  }
   blocks_ = register_module("blocks", torch::nn::ModuleList());
   for (int64_t i = 0; i < config.layers; ++i) {
     blocks_->push_back(AdaLnBlock(d, config.heads, config.ff_dim, config.dropout));
@@ -95,7 +98,9 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t,
                                     const torch::Tensor& t,
                                     const torch::Tensor& cond,
                                     const torch::Tensor& token_mask,
-                                    const torch::Tensor& person_ids) {
+                                    const torch::Tensor& person_ids,
+                                    const torch::Tensor& words,
+                                    const torch::Tensor& word_mask) {
   TORCH_CHECK(x_t.dim() == 4 && x_t.size(3) == feature_dim_, "x_t must be [B, P, T, ", feature_dim_,
               "], got ", x_t.sizes());
   const int64_t batch = x_t.size(0), persons = x_t.size(1), frames = x_t.size(2);
@@ -118,13 +123,30 @@ torch::Tensor DenoiserImpl::forward(const torch::Tensor& x_t,
   torch::Tensor h = input_(x_t) + frame_pe.view({1, 1, frames, d}) +
                     person_embedding_(person_ids).view({batch, persons, 1, d});
   h = h.reshape({batch, persons * frames, d});
-  const torch::Tensor key_mask = token_mask.reshape({batch, persons * frames});
+  torch::Tensor key_mask = token_mask.reshape({batch, persons * frames});
+  TORCH_CHECK(words.defined() == config_.word_tokens && word_mask.defined() == words.defined(),
+              config_.word_tokens ? "this denoiser reads word tokens: pass words and word_mask"
+                                  : "this denoiser has no word tokens (model.word_tokens false)");
+  int64_t num_words = 0;
+  if (words.defined()) {
+    num_words = words.size(1);
+    TORCH_CHECK(words.dim() == 3 && words.size(0) == batch, "words must be [B, L, D], got ",
+                words.sizes());
+    TORCH_CHECK(word_mask.sizes() == torch::IntArrayRef({batch, num_words}),
+                "word_mask must be [B, L]");
+    const torch::Tensor word_pe =
+        SinusoidalEncoding(torch::arange(num_words, x_t.options().dtype(torch::kLong)), d);
+    const torch::Tensor w = word_projection_(words) + word_pe.unsqueeze(0);
+    h = torch::cat({w, h}, 1);
+    key_mask = torch::cat({word_mask, key_mask}, 1);
+  }
 
   // Condition: diffusion step and text.
   const torch::Tensor c = time_mlp_->forward(SinusoidalEncoding(t, d)) + cond_projection_(cond);
   for (const auto& block : *blocks_) {
     h = block->as<AdaLnBlock>()->forward(h, c, key_mask);
   }
+  if (num_words > 0) h = h.narrow(1, num_words, persons * frames);
   const std::vector<torch::Tensor> m = final_modulation_(torch::silu(c)).unsqueeze(1).chunk(2, -1);
   h = final_norm_(h) * (1 + m[1]) + m[0];
   return output_(h).reshape({batch, persons, frames, feature_dim_});

@@ -32,6 +32,14 @@
 // identity. Why: a prefix token is one key among up to P*T = 1568 tokens and
 // its influence thins out as scenes grow; the modulation reaches every token
 // with the same strength for every P and T and needs no change to the mask.
+//
+// Word tokens (config.word_tokens): the pooled caption says which action but
+// carries a side ("left"/"right") only weakly, so the caption's L words also
+// join the sequence, w_l = W_word e_l + PE(l) (e_l the text encoder's output
+// for word l), in front of the motion tokens; masked words (padding, a
+// dropped caption) are keys no token attends to. The words go through the
+// blocks like any token and are dropped at the output. They add L <= 32
+// tokens to P*T.
 
 #include <torch/torch.h>
 
@@ -82,11 +90,16 @@ class DenoiserImpl : public torch::nn::Module {
   /// `feature_dim` is 262 for the InterGen layout; cond_dim is the width of `cond`.
   DenoiserImpl(const DenoiserConfig& config, int64_t feature_dim, int64_t cond_dim);
   /// See the header comment for shapes.
+  /// With config.word_tokens, `words` [B, L, cond_dim] and `word_mask`
+  /// [B, L] bool (true = a real word) join the sequence; without, they must
+  /// be undefined.
   torch::Tensor forward(const torch::Tensor& x_t,
                         const torch::Tensor& t,
                         const torch::Tensor& cond,
                         const torch::Tensor& token_mask,
-                        const torch::Tensor& person_ids);
+                        const torch::Tensor& person_ids,
+                        const torch::Tensor& words = {},
+                        const torch::Tensor& word_mask = {});
 
   const DenoiserConfig& config() const { return config_; }
 
@@ -97,6 +110,7 @@ class DenoiserImpl : public torch::nn::Module {
   torch::nn::Embedding person_embedding_{nullptr};
   torch::nn::Sequential time_mlp_{nullptr};
   torch::nn::Linear cond_projection_{nullptr};
+  torch::nn::Linear word_projection_{nullptr};  // word_tokens only
   torch::nn::ModuleList blocks_{nullptr};
   torch::nn::LayerNorm final_norm_{nullptr};
   torch::nn::Linear final_modulation_{nullptr};

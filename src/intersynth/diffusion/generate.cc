@@ -218,7 +218,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
   // Conditions, masks and identities: persons take ids 0..P-1.
   const int64_t n = options.samples;
   const auto [mean, std] = NormalizerTensors(loaded.normalizer, device);
-  torch::Tensor cond, uncond;
+  TextCondition cond, uncond;
   {
     torch::NoGradGuard no_grad;
     cond = loaded.model->EncodeText(std::vector<std::string>(n, options.text),

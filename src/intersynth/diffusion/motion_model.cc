@@ -39,11 +39,36 @@ MotionDiffusionImpl::MotionDiffusionImpl(const DiffusionConfig& config,
                               Denoiser(config.model, InterGenLayout::kDim, config.text.d_model));
 }
 
-torch::Tensor MotionDiffusionImpl::NullText(int64_t batch) {
-  return null_text_.unsqueeze(0).expand({batch, null_text_.size(0)});
+TextCondition CatTextConditions(const TextCondition& a, const TextCondition& b) {
+  TextCondition out;
+  out.pooled = torch::cat({a.pooled, b.pooled});
+  if (!a.words.defined() && !b.words.defined()) return out;
+  TORCH_CHECK(a.words.defined() && b.words.defined(), "CatTextConditions: words on one side only");
+  const int64_t length = std::max(a.words.size(1), b.words.size(1));
+  auto pad = [&](const torch::Tensor& x) {
+    const int64_t missing = length - x.size(1);
+    if (missing == 0) return x;
+    std::vector<int64_t> shape = x.sizes().vec();
+    shape[1] = missing;
+    return torch::cat({x, torch::zeros(shape, x.options())}, 1);
+  };
+  out.words = torch::cat({pad(a.words), pad(b.words)});
+  out.word_mask = torch::cat({pad(a.word_mask), pad(b.word_mask)});
+  return out;
 }
 
-torch::Tensor MotionDiffusionImpl::EncodeText(const std::vector<std::string>& texts,
+TextCondition MotionDiffusionImpl::NullText(int64_t batch) {
+  TextCondition cond;
+  cond.pooled = null_text_.unsqueeze(0).expand({batch, null_text_.size(0)});
+  if (config_.model.word_tokens) {
+    cond.words = torch::zeros({batch, 1, null_text_.size(0)}, null_text_.options());
+    cond.word_mask = torch::zeros(
+        {batch, 1}, torch::TensorOptions().dtype(torch::kBool).device(null_text_.device()));
+  }
+  return cond;
+}
+
+TextCondition MotionDiffusionImpl::EncodeText(const std::vector<std::string>& texts,
                                               const torch::Tensor& drop) {
   const int64_t batch = static_cast<int64_t>(texts.size());
   TORCH_CHECK(drop.dim() == 1 && drop.size(0) == batch, "texts [B] and drop [B]");
@@ -56,27 +81,39 @@ torch::Tensor MotionDiffusionImpl::EncodeText(const std::vector<std::string>& te
     rows.push_back(b);
     kept.push_back(texts[b]);
   }
-  torch::Tensor cond = NullText(batch).clone();
+  TextCondition cond = NullText(batch);
+  cond.pooled = cond.pooled.clone();
   if (rows.empty()) return cond;
   const torch::Device device = null_text_.device();
-  torch::Tensor encoded;
+  const torch::Tensor index = torch::tensor(rows).to(device);
   if (external_) {
-    encoded = external_projection_(external_->Encode(kept).to(device));
-  } else {
-    std::vector<std::vector<int64_t>> ids;
-    for (const std::string& text : kept)
-      ids.push_back(tokenizer_.Encode(text, static_cast<int>(config_.text.max_tokens)));
-    encoded = text_encoder_(PadTokenBatch(ids, config_.text.max_tokens).to(device));
+    cond.pooled =
+        cond.pooled.index_copy(0, index, external_projection_(external_->Encode(kept).to(device)));
+    return cond;
   }
-  return cond.index_copy(0, torch::tensor(rows).to(device), encoded);
+  std::vector<std::vector<int64_t>> ids;
+  for (const std::string& text : kept)
+    ids.push_back(tokenizer_.Encode(text, static_cast<int>(config_.text.max_tokens)));
+  const torch::Tensor padded = PadTokenBatch(ids, config_.text.max_tokens).to(device);
+  auto [pooled, words] = text_encoder_->ForwardWithWords(padded);
+  cond.pooled = cond.pooled.index_copy(0, index, pooled);
+  if (config_.model.word_tokens) {
+    const int64_t length = padded.size(1);
+    cond.words =
+        torch::zeros({batch, length, words.size(2)}, words.options()).index_copy(0, index, words);
+    cond.word_mask = torch::zeros({batch, length}, padded.options().dtype(torch::kBool))
+                         .index_copy(0, index, padded.ne(0));
+  }
+  return cond;
 }
 
 torch::Tensor MotionDiffusionImpl::forward(const torch::Tensor& x_t,
                                            const torch::Tensor& t,
-                                           const torch::Tensor& cond,
+                                           const TextCondition& cond,
                                            const torch::Tensor& token_mask,
                                            const torch::Tensor& person_ids) {
-  return denoiser_(x_t, t, cond, token_mask, person_ids);
+  return denoiser_->forward(x_t, t, cond.pooled, token_mask, person_ids, cond.words,
+                            cond.word_mask);
 }
 
 void CopyWeights(torch::nn::Module& from, torch::nn::Module& to) {

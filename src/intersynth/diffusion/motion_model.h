@@ -4,7 +4,9 @@
 // multi-person denoiser. Torch header (diffusion-internal).
 //
 //   cond = drop ? null_text : E(text)                       [B, text.d_model]
-//   x0_hat = Denoiser(x_t, t, cond, token_mask, person_ids)
+//   words = drop ? none : E's per-word outputs       [B, L, text.d_model]
+//   x0_hat = Denoiser(x_t, t, cond, token_mask, person_ids, words)
+// (words only with model.word_tokens).
 // E is the learned TextEncoder over the tokenizer's ids, or, when
 // config.text.torchscript names a file, the user's frozen TorchScript encoder
 // (CPU) followed by a learned Linear(D, text.d_model).
@@ -27,6 +29,22 @@
 
 namespace intersynth {
 
+/// What the denoiser reads of a batch of captions.
+struct TextCondition {
+  /// [B, text.d_model]: the pooled caption (the null embedding where dropped).
+  torch::Tensor pooled;
+  /// With model.word_tokens: [B, L, text.d_model] per-word outputs and
+  /// [B, L] bool, true at real words (all false where dropped). Undefined
+  /// otherwise.
+  torch::Tensor words;
+  torch::Tensor word_mask;
+
+  int64_t batch() const { return pooled.size(0); }
+};
+
+/// Rows of `a` then rows of `b`; words are padded to the longer caption.
+TextCondition CatTextConditions(const TextCondition& a, const TextCondition& b);
+
 /// The learned text encoder's options from a config's text section.
 TextEncoderOptions MakeTextEncoderOptions(const TextConfig& config,
                                           int64_t vocab_size,
@@ -41,20 +59,20 @@ class MotionDiffusionImpl : public torch::nn::Module {
                       const std::filesystem::path& base_dir = {});
 
   /// texts [B] (a dropped row's text is not read and may be empty), drop [B]
-  /// bool -> cond [B, text.d_model] on the model's device.
-  torch::Tensor EncodeText(const std::vector<std::string>& texts, const torch::Tensor& drop);
+  /// bool -> the condition on the model's device.
+  TextCondition EncodeText(const std::vector<std::string>& texts, const torch::Tensor& drop);
 
   const Tokenizer& tokenizer() const { return tokenizer_; }
   /// Whether the text goes through a user's TorchScript encoder.
   bool external_text_encoder() const { return external_.has_value(); }
 
-  /// The null embedding repeated for `batch` rows.
-  torch::Tensor NullText(int64_t batch);
+  /// The null condition for `batch` rows (no words).
+  TextCondition NullText(int64_t batch);
 
   /// x0_hat (denoiser.h shapes).
   torch::Tensor forward(const torch::Tensor& x_t,
                         const torch::Tensor& t,
-                        const torch::Tensor& cond,
+                        const TextCondition& cond,
                         const torch::Tensor& token_mask,
                         const torch::Tensor& person_ids);
 

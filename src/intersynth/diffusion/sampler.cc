@@ -21,8 +21,8 @@ torch::Tensor PerSampleNoise(int64_t samples, at::IntArrayRef shape, uint64_t se
 torch::Tensor GuidedPrediction(MotionDiffusion& model,
                                const torch::Tensor& x_t,
                                int t,
-                               const torch::Tensor& cond,
-                               const torch::Tensor& uncond,
+                               const TextCondition& cond,
+                               const TextCondition& uncond,
                                const torch::Tensor& token_mask,
                                const torch::Tensor& person_ids,
                                double guidance) {
@@ -32,9 +32,9 @@ torch::Tensor GuidedPrediction(MotionDiffusion& model,
   if (guidance == 1.0) return model->forward(x_t, steps, cond, token_mask, person_ids);
   if (guidance == 0.0) return model->forward(x_t, steps, uncond, token_mask, person_ids);
   // One batch of 2N: conditional rows first, then unconditional.
-  const torch::Tensor both =
-      model->forward(torch::cat({x_t, x_t}), torch::cat({steps, steps}), torch::cat({cond, uncond}),
-                     torch::cat({token_mask, token_mask}), torch::cat({person_ids, person_ids}));
+  const torch::Tensor both = model->forward(
+      torch::cat({x_t, x_t}), torch::cat({steps, steps}), CatTextConditions(cond, uncond),
+      torch::cat({token_mask, token_mask}), torch::cat({person_ids, person_ids}));
   return GuidedX0(both.narrow(0, 0, n), both.narrow(0, n, n), guidance);
 }
 
@@ -45,8 +45,8 @@ void SamplerOptions::Check() const {
 
 torch::Tensor SampleX0(MotionDiffusion& model,
                        const NoiseSchedule& schedule,
-                       const torch::Tensor& cond,
-                       const torch::Tensor& uncond,
+                       const TextCondition& cond,
+                       const TextCondition& uncond,
                        const torch::Tensor& token_mask,
                        const torch::Tensor& person_ids,
                        const SamplerOptions& options,

@@ -49,12 +49,12 @@ struct Inpainting {
 /// Called after each reverse step with (steps done, total steps).
 using SamplerProgress = std::function<void(int, int)>;
 
-/// Samples x_0 [N, P, T, C] (normalised features). cond and uncond are
-/// [N, D]; token_mask [N, P, T] bool; person_ids [N, P].
+/// Samples x_0 [N, P, T, C] (normalised features). cond and uncond hold N
+/// rows each; token_mask [N, P, T] bool; person_ids [N, P].
 torch::Tensor SampleX0(MotionDiffusion& model,
                        const NoiseSchedule& schedule,
-                       const torch::Tensor& cond,
-                       const torch::Tensor& uncond,
+                       const TextCondition& cond,
+                       const TextCondition& uncond,
                        const torch::Tensor& token_mask,
                        const torch::Tensor& person_ids,
                        const SamplerOptions& options,
@@ -65,8 +65,8 @@ torch::Tensor SampleX0(MotionDiffusion& model,
 torch::Tensor GuidedPrediction(MotionDiffusion& model,
                                const torch::Tensor& x_t,
                                int t,
-                               const torch::Tensor& cond,
-                               const torch::Tensor& uncond,
+                               const TextCondition& cond,
+                               const TextCondition& uncond,
                                const torch::Tensor& token_mask,
                                const torch::Tensor& person_ids,
                                double guidance);

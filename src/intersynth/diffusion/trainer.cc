@@ -263,7 +263,11 @@ TrainReport Train(const TrainOptions& options) {
     interval_data_s += draw.Seconds();
     const LossTerms loss = TrainingLoss(model, tensors, schedule, mean, std, config);
     optimizer.zero_grad();
-    loss.total.backward();
+    if (plan.kind == SceneKind::kComposed && config.train.composed_loss_weight != 1.0) {
+      (loss.total * config.train.composed_loss_weight).backward();
+    } else {
+      loss.total.backward();
+    }
 
     // Average the gradients over processes, clip, step, EMA.
     std::vector<torch::Tensor> grads;

@@ -299,7 +299,8 @@ TrainingSample DrawSample(const TrainingCorpus& corpus,
   sample.person_ids.assign(ids.begin(), ids.begin() + sample.persons);
 
   sample.timestep = rng.UniformInt(0, config.diffusion.steps - 1);
-  sample.drop_text = rng.Bernoulli(train.cond_drop);
+  sample.drop_text =
+      rng.Bernoulli(plan.kind == SceneKind::kComposed ? train.composed_cond_drop : train.cond_drop);
   sample.noise_seed = rng.NextSeed();
   corpus.normalizer.Normalize(sample.values.data(), sample.persons * sample.rows);
   return sample;

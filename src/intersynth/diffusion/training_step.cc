@@ -59,7 +59,7 @@ LossTerms TrainingLoss(MotionDiffusion& model,
   const torch::Tensor mask = batch.token_mask.unsqueeze(-1).to(torch::kFloat32);
   // Padding stays exactly zero in x_t (it is masked anyway).
   const torch::Tensor x_t = QSample(schedule, batch.x0, batch.t, batch.noise) * mask;
-  const torch::Tensor cond = model->EncodeText(batch.texts, batch.drop_text);
+  const TextCondition cond = model->EncodeText(batch.texts, batch.drop_text);
   const torch::Tensor x0_hat =
       model->forward(x_t, batch.t, cond, batch.token_mask, batch.person_ids);
   return ComputeLosses(x0_hat, batch.x0, batch.token_mask, batch.joint_valid, batch.t, mean, std,

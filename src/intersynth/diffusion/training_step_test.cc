@@ -123,10 +123,45 @@ TEST(TrainingStep, DroppedTextUsesTheNullEmbedding) {
   const StepSetup s = MakeSetup();
   torch::manual_seed(2);
   MotionDiffusion model(s.config, *s.tokenizer);
-  const torch::Tensor cond =
+  const TextCondition cond =
       model->EncodeText({"a person walks", "a person walks"}, torch::tensor({false, true}));
-  EXPECT_TRUE(torch::equal(cond[1], model->NullText(1)[0]));
-  EXPECT_FALSE(torch::allclose(cond[0], cond[1]));
+  EXPECT_TRUE(torch::equal(cond.pooled[1], model->NullText(1).pooled[0]));
+  EXPECT_FALSE(torch::allclose(cond.pooled[0], cond.pooled[1]));
+  EXPECT_FALSE(cond.words.defined());
+}
+
+TEST(TrainingStep, WordTokensCarryTheSideAndAreMaskedWhereDropped) {
+  StepSetup s = MakeSetup();
+  s.config.model.word_tokens = true;
+  torch::manual_seed(2);
+  MotionDiffusion model(s.config, *s.tokenizer);
+  model->eval();
+  const TextCondition cond =
+      model->EncodeText({"a person walks", "a person walks left", "a person walks"},
+                        torch::tensor({false, false, true}));
+  ASSERT_TRUE(cond.words.defined());
+  EXPECT_EQ(cond.words.sizes(), torch::IntArrayRef({3, 4, s.config.text.d_model}));
+  // Real words are keys; padding and a dropped caption are not.
+  EXPECT_TRUE(torch::equal(cond.word_mask, torch::tensor({{true, true, true, false},
+                                                          {true, true, true, true},
+                                                          {false, false, false, false}})));
+  // Padding the words of a condition (as guidance does when it joins the
+  // conditional and the null rows) changes no prediction: masked keys count
+  // for nothing.
+  const TextCondition one = model->EncodeText({"a person walks"}, torch::tensor({false}));
+  const TextCondition joined =
+      CatTextConditions(one, model->EncodeText({"a person walks left"}, torch::tensor({false})));
+  const torch::Tensor x = torch::randn({1, 1, 6, 262});
+  const torch::Tensor t = torch::tensor({300}, torch::kLong);
+  const torch::Tensor mask = torch::ones({1, 1, 6}, torch::kBool);
+  const torch::Tensor ids = torch::zeros({1, 1}, torch::kLong);
+  torch::NoGradGuard no_grad;
+  const torch::Tensor alone = model->forward(x, t, one, mask, ids);
+  const torch::Tensor both = model->forward(torch::cat({x, x}), torch::cat({t, t}), joined,
+                                            torch::cat({mask, mask}), torch::cat({ids, ids}));
+  EXPECT_TRUE(torch::allclose(both[0], alone[0], 1e-5, 1e-5));
+  // A model with word tokens needs them.
+  EXPECT_ANY_THROW(model->forward(x, t, TextCondition{one.pooled, {}, {}}, mask, ids));
 }
 
 }  // namespace

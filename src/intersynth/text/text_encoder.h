@@ -28,6 +28,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "intersynth/util/options.h"
@@ -101,6 +102,11 @@ class TextEncoderImpl : public torch::nn::Module {
   /// [0, vocab_size), at least one non-zero id per row (TORCH_CHECKed).
   /// Returns float32 [B, out_dim] on the module's device.
   torch::Tensor forward(const torch::Tensor& ids);
+
+  /// forward() and the per-word states it pools: {pooled [B, out_dim],
+  /// words [B, L, d_model] (final layer norm applied per word; padded
+  /// positions hold values that must be masked by ids != 0)}.
+  std::pair<torch::Tensor, torch::Tensor> ForwardWithWords(const torch::Tensor& ids);
 
   /// The options the encoder was built with.
   const TextEncoderOptions& options() const { return options_; }
