@@ -31,6 +31,7 @@ void SetupGenerate(CLI::App* command);
 void SetupModel(CLI::App* command);
 void SetupEvaluator(CLI::App* command);
 void SetupEvaluate(CLI::App* command);
+void SetupClassifier(CLI::App* command);
 void SetupRecover(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
@@ -68,6 +69,9 @@ inline constexpr Command kCommands[] = {
     {"evaluator",
      "Train the motion-text evaluator that generators are measured with (evaluator train, export)",
      SetupEvaluator},
+    {"classifier",
+     "Train the action classifier that text following is measured with (classifier train, test)",
+     SetupClassifier},
     {"evaluate",
      "Measure a generator on a split: FID, R-precision, diversity, plausibility, beside real data",
      SetupEvaluate},

@@ -109,6 +109,75 @@ inline void WriteTinyDataset(const std::filesystem::path& dir,
   TinyNormalizer(train_clips).Save(dir / "mean_262.npy", dir / "std_262.npy");
 }
 
+/// The synthetic actions of SyntheticActionMotion with the captions and
+/// Bandai-style labels a dataset gives them.
+struct ActionSpec {
+  SyntheticAction action;
+  const char* label;
+  const char* caption;
+};
+inline const std::vector<ActionSpec>& SyntheticActions() {
+  static const std::vector<ActionSpec> kActions = {
+      {SyntheticAction::kWalk, "walk", "a person walks forward"},
+      {SyntheticAction::kRaiseLeftHand, "raise-up-left-hand", "a person raises the left hand"},
+      {SyntheticAction::kRaiseRightHand, "raise-up-right-hand", "a person raises the right hand"},
+      {SyntheticAction::kSquat, "squat", "a person squats down"}};
+  return kActions;
+}
+
+/// One synthetic action clip as a dataset clip: canonical, on the floor.
+inline MotionClip ActionClip(const ActionSpec& spec, int frames, uint64_t seed) {
+  MotionClip clip = SyntheticActionMotion(spec.action, frames, seed);
+  CanonicalizeClip(clip);
+  PutOnFloorOptions floor;
+  floor.percentile = kDatasetFloorPercentile;
+  PutOnFloor(clip.joints, frames, floor);
+  clip.text = {spec.caption};
+  clip.labels = {spec.label, "normal"};
+  return clip;
+}
+
+/// A dataset folder of the synthetic actions: `per_action` train clips and
+/// `held_out` val and test clips of each, labelled like Bandai takes
+/// (source "bandai", labels {action, "normal"}), `frames` frames each.
+inline void WriteActionDataset(const std::filesystem::path& dir,
+                               int per_action,
+                               int held_out,
+                               int frames = 60) {
+  std::filesystem::create_directories(dir / "clips");
+  std::ofstream index(dir / "index.jsonl");
+  std::ofstream lists[3] = {std::ofstream(dir / "train.txt"), std::ofstream(dir / "val.txt"),
+                            std::ofstream(dir / "test.txt")};
+  const char* splits[3] = {"train", "val", "test"};
+  std::vector<MotionClip> train_clips;
+  int k = 0;
+  for (const ActionSpec& spec : SyntheticActions()) {
+    for (int s = 0; s < 3; ++s) {
+      for (int i = 0; i < (s == 0 ? per_action : held_out); ++i, ++k) {
+        MotionClip clip = ActionClip(spec, frames, 1000 + k);
+        DatasetEntry entry;
+        entry.id = std::string(spec.label) + "_" + std::to_string(k);
+        entry.file = "clips/" + entry.id + ".npz";
+        entry.source = "bandai";
+        entry.take = entry.id;
+        entry.source_file = entry.id;
+        entry.licence = "test";
+        entry.persons = 1;
+        entry.frames = frames;
+        entry.fps = 20.0f;
+        entry.texts = clip.text;
+        entry.labels = clip.labels;
+        entry.split = splits[s];
+        WriteMotionFile(dir / entry.file, clip);
+        index << DatasetEntryToJson(entry) << "\n";
+        lists[s] << entry.id << "\n";
+        if (s == 0) train_clips.push_back(clip);
+      }
+    }
+  }
+  TinyNormalizer(train_clips).Save(dir / "mean_262.npy", dir / "std_262.npy");
+}
+
 /// The tiny config as a config file.
 inline void WriteTinyConfig(const std::filesystem::path& path,
                             const DiffusionConfig& config = TinyDiffusionConfig()) {

@@ -45,6 +45,19 @@ MotionClip SyntheticSmpl22Motion(int num_persons,
                                  uint64_t seed,
                                  bool with_rotations = false);
 
+/// Actions of SyntheticActionMotion.
+enum class SyntheticAction { kWalk, kRaiseLeftHand, kRaiseRightHand, kSquat };
+
+/// One person doing one clearly recognisable action, for tests that need
+/// known labels (the action classifier, the text-following check of the
+/// generator): walking forward (the gait of SyntheticSmpl22Motion at a steady
+/// speed), standing and raising the left or the right hand above the head
+/// and lowering it, or squatting down and up. Timing (when the movement
+/// starts and how long it takes), amplitude, speed and heading vary with
+/// `seed`. Joints only, on kSmpl22SyntheticRestOffsets, fps = 20, not
+/// canonicalised, the feet near y = 0.
+MotionClip SyntheticActionMotion(SyntheticAction action, int num_frames, uint64_t seed);
+
 /// Throws Error when a value of `joints` [T, 22, 3] is NaN or infinite. The
 /// message names `what` (e.g. a file or "EncodeInterGen"), the person (omitted
 /// when person < 0), the frame, the joint by index and name, and the value.
