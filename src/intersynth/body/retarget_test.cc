@@ -132,6 +132,51 @@ TEST(PutOnFloor, PercentileZeroIsTheMinimumAndInterpolatesBetweenFrames) {
   EXPECT_NEAR(PutOnFloor(joints, 5, options), 0.0, 1e-6);
 }
 
+TEST(LiftBodyAboveFloor, LiftsLyingFramesSmoothlyAndLeavesFootGlitchesAlone) {
+  // 40 standing frames on y = 0; frames 15..24 lie with the pelvis 6 cm in
+  // the floor; frame 35 has a foot glitch 5 cm under it.
+  std::vector<float> lows(40, 0.0f);
+  std::vector<float> joints = FeetAt(lows);
+  auto y = [&](int t, int j) -> float& { return joints[(t * 22 + j) * 3 + 1]; };
+  for (int t = 15; t < 25; ++t) y(t, 0) = -0.06f;
+  y(35, 10) = -0.05f;
+  const std::vector<float> before = joints;
+  const double lift = LiftBodyAboveFloor(joints, 40, /*radius_frames=*/3);
+  EXPECT_NEAR(lift, 0.06, 1e-6);
+  double largest_step = 0.0;
+  for (int t = 0; t < 40; ++t) {
+    const double offset = y(t, 3) - before[(t * 22 + 3) * 3 + 1];
+    // Every joint of a frame moves by the same amount, upwards, and only y.
+    for (int j = 0; j < 22; ++j) {
+      EXPECT_NEAR(y(t, j) - before[(t * 22 + j) * 3 + 1], offset, 1e-6) << t << " " << j;
+      EXPECT_EQ(joints[(t * 22 + j) * 3], before[(t * 22 + j) * 3]);
+    }
+    // No non-foot joint stays in the floor.
+    EXPECT_GE(y(t, 0), -1e-6) << t;
+    // Far from the lying frames nothing moves, the foot glitch included.
+    if (t < 9 || t > 30) EXPECT_EQ(offset, 0.0) << t;
+    if (t > 0) {
+      const double previous = y(t - 1, 3) - before[((t - 1) * 22 + 3) * 3 + 1];
+      largest_step = std::max(largest_step, std::abs(offset - previous));
+    }
+  }
+  EXPECT_NEAR(y(35, 10), -0.05f, 1e-7);
+  // The lift fades in over 2 x radius + 1 frames: at most 6 cm / 7 a frame.
+  EXPECT_LE(largest_step, 0.06 / 7 + 1e-6);
+  EXPECT_GT(largest_step, 0.0);
+}
+
+TEST(LiftBodyAboveFloor, NothingToDoAndBadShapes) {
+  std::vector<float> joints = FeetAt({0.0f, 0.1f, 0.0f});
+  const std::vector<float> before = joints;
+  EXPECT_EQ(LiftBodyAboveFloor(joints, 3), 0.0);
+  EXPECT_EQ(joints, before);
+  EXPECT_ERROR_CONTAINS(LiftBodyAboveFloor(joints, 4), {"4 frames x 22 x 3"});
+  EXPECT_ERROR_CONTAINS(LiftBodyAboveFloor(joints, 3, -1), {"radius_frames must be >= 0"});
+  std::vector<float> none;
+  EXPECT_EQ(LiftBodyAboveFloor(none, 0), 0.0);
+}
+
 TEST(PutOnFloor, RejectsBadShapeAndPercentile) {
   std::vector<float> joints = FeetAt({0.0f, 1.0f});
   EXPECT_ERROR_CONTAINS(PutOnFloor(joints, 3), {"3 frames x 22 x 3"});
