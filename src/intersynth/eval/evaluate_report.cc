@@ -69,7 +69,8 @@ const std::vector<std::pair<std::string, std::string>>& SetTitles() {
 
 std::string Figure(const MetricFigure& f) {
   if (!std::isfinite(f.mean)) return "n/a";
-  return fmt::format("{:.4g} ± {:.2g}", f.mean, std::isfinite(f.ci95) ? f.ci95 : 0.0);
+  if (!std::isfinite(f.ci95)) return fmt::format("{:.4g} (no interval)", f.mean);
+  return fmt::format("{:.4g} ± {:.2g}", f.mean, f.ci95);
 }
 
 nlohmann::json Number(double v) {

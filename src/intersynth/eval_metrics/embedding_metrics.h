@@ -47,6 +47,21 @@ double FrechetDistance(const GaussianStats& a, const GaussianStats& b);
 /// FID between two embedding sets of the same width.
 double Fid(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b);
 
+/// Kernel Inception Distance (Binkowski et al. 2018, "Demystifying MMD
+/// GANs", eq. 3 with their cubic polynomial kernel): the unbiased estimate of
+/// the squared MMD between the sets a [m, D] and b [n, D] (m, n >= 2),
+///   k(x, y) = (x . y / D + 1)^3
+///   KID = sum_{i != j} k(a_i, a_j) / (m (m - 1)) + sum_{i != j} k(b_i, b_j) / (n (n - 1))
+///         - 2 sum_{i, j} k(a_i, b_j) / (m n).
+/// Unlike FID it has no bias that depends on m and n (its expectation is 0
+/// for two samples of one distribution, so it can be slightly negative).
+/// Throws Error for widths that differ or fewer than 2 rows.
+double Kid(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b);
+
+/// The 0.975 quantile of Student's t with `dof` >= 1 degrees of freedom
+/// (exact to 3 decimals: tabulated for 1..30, interpolated in 1/dof above).
+double StudentT975(int dof);
+
 /// Options of RPrecision.
 struct RPrecisionOptions {
   /// Pairs per batch (the match and batch_size - 1 negatives; >= 2).
@@ -95,7 +110,9 @@ struct MeanInterval {
   int replications = 0;
 };
 
-/// mean +- 1.96 * std / sqrt(n) (std with ddof 0); `values` must not be empty.
+/// mean +- t_{0.975, n-1} * s / sqrt(n), s the sample standard deviation
+/// (ddof 1): the Student-t 95% interval of the mean over n replications.
+/// One value has no interval (ci95 NaN). `values` must not be empty.
 MeanInterval Summarize(const std::vector<double>& values);
 
 }  // namespace intersynth

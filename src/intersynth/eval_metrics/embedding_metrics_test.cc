@@ -4,6 +4,8 @@
 
 #include <Eigen/LU>
 #include <cmath>
+#include <random>
+#include <utility>
 
 #include "intersynth/util/error.h"
 #include "intersynth/util/options.h"
@@ -176,13 +178,58 @@ TEST(Multimodality, CirclesOfKnownRadiiAndIdenticalSamples) {
   EXPECT_THROW(Multimodality({}, 10, 0), Error);
 }
 
-TEST(Summarize, MeanAndNinetyFivePercentInterval) {
+TEST(Summarize, MeanAndStudentTNinetyFivePercentInterval) {
   const MeanInterval summary = Summarize({1.0, 2.0, 3.0, 4.0});
   EXPECT_DOUBLE_EQ(summary.mean, 2.5);
-  EXPECT_NEAR(summary.ci95, 1.96 * std::sqrt(1.25) / 2.0, 1e-12);
+  // s = sqrt(5/3) (ddof 1), t_{0.975, 3} = 3.1824 (scipy.stats.t.ppf).
+  EXPECT_NEAR(summary.ci95, 3.1824 * std::sqrt(5.0 / 3.0) / 2.0, 1e-12);
   EXPECT_EQ(summary.replications, 4);
-  EXPECT_DOUBLE_EQ(Summarize({7.0}).ci95, 0.0);
+  // Two replications: 12.706 x s / sqrt(2), nine times the old 1.96 x sd(ddof 0).
+  EXPECT_NEAR(Summarize({1.0, 3.0}).ci95, 12.7062 * std::sqrt(2.0) / std::sqrt(2.0), 1e-9);
+  EXPECT_TRUE(std::isnan(Summarize({7.0}).ci95));
   EXPECT_THROW(Summarize({}), Error);
+}
+
+TEST(StudentT975, TabulatedAndInterpolatedQuantiles) {
+  // scipy.stats.t.ppf(0.975, dof) for dof = 1, 4, 9, 29, 30, 50, 100, 1000.
+  EXPECT_NEAR(StudentT975(1), 12.7062, 1e-4);
+  EXPECT_NEAR(StudentT975(4), 2.7764, 1e-4);
+  EXPECT_NEAR(StudentT975(9), 2.2622, 1e-4);
+  EXPECT_NEAR(StudentT975(29), 2.0452, 1e-4);
+  EXPECT_NEAR(StudentT975(30), 2.0423, 1e-4);
+  EXPECT_NEAR(StudentT975(50), 2.0086, 1e-3);
+  EXPECT_NEAR(StudentT975(100), 1.9840, 1e-3);
+  EXPECT_NEAR(StudentT975(1000), 1.9623, 1e-3);
+  EXPECT_THROW(StudentT975(0), Error);
+}
+
+TEST(Kid, UnbiasedPolynomialMmdMatchesTheFormulaAndHasNoSizeBias) {
+  // A hand-checked case: a = {(1, 0), (0, 1)}, b = {(1, 1), (0, 0)}, D = 2.
+  // k(a1,a2) = (0/2+1)^3 = 1; k(b1,b2) = 1; cross: k(a1,b1) = 1.5^3, k(a1,b2) = 1,
+  // k(a2,b1) = 1.5^3, k(a2,b2) = 1 -> KID = 1 + 1 - 2 (2 x 3.375 + 2) / 4 = -2.375.
+  Eigen::MatrixXd a(2, 2), b(2, 2);
+  a << 1, 0, 0, 1;
+  b << 1, 1, 0, 0;
+  EXPECT_NEAR(Kid(a, b), -2.375, 1e-12);
+  // Two samples of one Gaussian: KID is near 0 at every size while FID
+  // falls with n (its bias); a shifted distribution is clearly positive.
+  std::mt19937 rng(3);
+  std::normal_distribution<double> normal;
+  auto sample = [&](int n, double shift) {
+    Eigen::MatrixXd x(n, 16);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < 16; ++j) x(i, j) = normal(rng) + shift;
+    return x;
+  };
+  // Thresholds are 4 standard deviations of the estimate (numpy, 200 draws:
+  // 0.037 at n = 64, 0.011 at n = 256); the shifted pair gave >= 0.65.
+  for (const auto& [n, spread] : {std::pair{64, 0.15}, std::pair{256, 0.045}}) {
+    EXPECT_LT(std::abs(Kid(sample(n, 0.0), sample(n, 0.0))), spread) << n;
+    EXPECT_GT(Kid(sample(n, 0.0), sample(n, 0.5)), 0.3) << n;
+  }
+  EXPECT_GT(Fid(sample(64, 0.0), sample(64, 0.0)), Fid(sample(256, 0.0), sample(256, 0.0)));
+  EXPECT_THROW(Kid(a, Eigen::MatrixXd(3, 3)), Error);
+  EXPECT_THROW(Kid(a.topRows(1), b), Error);
 }
 
 TEST(RPrecisionOptions, CheckNamesTheBadField) {
