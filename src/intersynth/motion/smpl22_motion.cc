@@ -65,7 +65,8 @@ MotionClip SyntheticActionMotion(SyntheticAction action, int num_frames, uint64_
   const double ramp = rng.Uniform(0.15, 0.25) * num_frames;
   const double hold = rng.Uniform(0.15, 0.3) * num_frames;
   const double amplitude = rng.Uniform(0.85, 1.0);
-  auto level = [&](int t) {  // 0 -> 1 -> 0, smooth
+  const double sway = rng.Uniform(0.01, 0.03);  // m
+  auto level = [&](int t) {                     // 0 -> 1 -> 0, smooth
     auto smooth = [](double x) {
       x = std::clamp(x, 0.0, 1.0);
       return x * x * (3.0 - 2.0 * x);
@@ -124,6 +125,9 @@ MotionClip SyntheticActionMotion(SyntheticAction action, int num_frames, uint64_
       local[17] = rz(1.3) * rx(-0.4 * std::sin(phi));
       root.y() = 0.93 + 0.015 * std::cos(2.0 * phi);
     } else {
+      // Standing people sway a little (a few cm at ~0.3 Hz), as real ones do.
+      root.x() = sway * std::sin(0.09 * t + phase0);
+      root.z() = 0.5 * sway * std::sin(0.07 * t + 2.0 * phase0);
       root.y() = 0.93 - (action == SyntheticAction::kSquat ? 0.42 * s : 0.0);
     }
     SyntheticForwardKinematics(local, root, &global, &position);

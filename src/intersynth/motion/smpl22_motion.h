@@ -52,7 +52,8 @@ enum class SyntheticAction { kWalk, kRaiseLeftHand, kRaiseRightHand, kSquat };
 /// known labels (the action classifier, the text-following check of the
 /// generator): walking forward (the gait of SyntheticSmpl22Motion at a steady
 /// speed), standing and raising the left or the right hand above the head
-/// and lowering it, or squatting down and up. Timing (when the movement
+/// and lowering it, or squatting down and up (standing, the body sways by
+/// 1-3 cm). Timing (when the movement
 /// starts and how long it takes), amplitude, speed and heading vary with
 /// `seed`. Joints only, on kSmpl22SyntheticRestOffsets, fps = 20, not
 /// canonicalised, the feet near y = 0.
