@@ -95,15 +95,17 @@ TextCondition MotionDiffusionImpl::EncodeText(const std::vector<std::string>& te
   for (const std::string& text : kept)
     ids.push_back(tokenizer_.Encode(text, static_cast<int>(config_.text.max_tokens)));
   const torch::Tensor padded = PadTokenBatch(ids, config_.text.max_tokens).to(device);
+  if (!config_.model.word_tokens) {
+    cond.pooled = cond.pooled.index_copy(0, index, text_encoder_(padded));
+    return cond;
+  }
   auto [pooled, words] = text_encoder_->ForwardWithWords(padded);
   cond.pooled = cond.pooled.index_copy(0, index, pooled);
-  if (config_.model.word_tokens) {
-    const int64_t length = padded.size(1);
-    cond.words =
-        torch::zeros({batch, length, words.size(2)}, words.options()).index_copy(0, index, words);
-    cond.word_mask = torch::zeros({batch, length}, padded.options().dtype(torch::kBool))
-                         .index_copy(0, index, padded.ne(0));
-  }
+  const int64_t length = padded.size(1);
+  cond.words =
+      torch::zeros({batch, length, words.size(2)}, words.options()).index_copy(0, index, words);
+  cond.word_mask = torch::zeros({batch, length}, padded.options().dtype(torch::kBool))
+                       .index_copy(0, index, padded.ne(0));
   return cond;
 }
 

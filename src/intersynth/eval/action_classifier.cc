@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -155,15 +154,6 @@ std::vector<RawPrediction> Predict(ActionNetwork& network,
     }
   }
   return out;
-}
-
-std::vector<std::string> ReadLines(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(fmt::format("cannot read {}", path.string()));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) lines.push_back(line);
-  return lines;
 }
 
 }  // namespace
@@ -376,9 +366,9 @@ ActionClassifierTrainReport TrainActionClassifier(const ActionClassifierTrainOpt
   AtomicFolderWriter out(options.out_dir, options.overwrite);
   torch::save(network, (out.temp_path() / "weights.pt").string());
   train_corpus.normalizer.Save(out.temp_path() / "mean_262.npy", out.temp_path() / "std_262.npy");
-  std::string ids;
-  for (const LabelledClip& item : train) ids += item.clip->id + "\n";
-  WriteFileAtomic(out.temp_path() / "train_clips.txt", ids);
+  std::vector<std::string> ids;
+  for (const LabelledClip& item : train) ids.push_back(item.clip->id);
+  WriteLinesAtomic(out.temp_path() / "train_clips.txt", ids);
   const nlohmann::json manifest = {
       {"format", "intersynth-action-classifier"},
       {"version", kFormatVersion},
@@ -464,7 +454,9 @@ ActionClassifier ActionClassifier::Load(const fs::path& dir) {
                             where, e.what_without_backtrace()));
   }
   impl->normalizer = FeatureNormalizer::Load(dir / "mean_262.npy", dir / "std_262.npy");
-  impl->train_clips = ReadLines(dir / "train_clips.txt");
+  const fs::path clips = dir / "train_clips.txt";
+  if (!fs::is_regular_file(clips)) throw Error(clips.string() + " is missing");
+  impl->train_clips = ReadNonEmptyLines(clips);
   return ActionClassifier(std::move(impl));
 }
 

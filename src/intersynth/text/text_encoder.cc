@@ -88,11 +88,16 @@ TextEncoderImpl::TextEncoderImpl(const TextEncoderOptions& options) : options_(o
 }
 
 torch::Tensor TextEncoderImpl::forward(const torch::Tensor& ids) {
-  return ForwardWithWords(ids).first;
+  return Encode(ids, /*with_words=*/false).first;
 }
 
 std::pair<torch::Tensor, torch::Tensor> TextEncoderImpl::ForwardWithWords(
     const torch::Tensor& ids) {
+  return Encode(ids, /*with_words=*/true);
+}
+
+std::pair<torch::Tensor, torch::Tensor> TextEncoderImpl::Encode(const torch::Tensor& ids,
+                                                                bool with_words) {
   // Contract checks: they guard against ids from another tokenizer or a
   // batch built without PadTokenBatch.
   TORCH_CHECK(ids.dim() == 2, "TextEncoder: ids must be [B, L], got ", ids.sizes());
@@ -120,7 +125,7 @@ std::pair<torch::Tensor, torch::Tensor> TextEncoderImpl::ForwardWithWords(
 
   // Masked mean over real tokens: padded positions get weight 0.
   const torch::Tensor pooled = (x * real.unsqueeze(-1)).sum(1) / real_count;
-  return {output_(final_norm_(pooled)), final_norm_(x)};
+  return {output_(final_norm_(pooled)), with_words ? final_norm_(x) : torch::Tensor()};
 }
 
 torch::Tensor PadTokenBatch(const std::vector<std::vector<int64_t>>& ids, int64_t max_tokens) {

@@ -112,6 +112,9 @@ class TextEncoderImpl : public torch::nn::Module {
   const TextEncoderOptions& options() const { return options_; }
 
  private:
+  // The pooled output and, when `with_words`, the per-word states.
+  std::pair<torch::Tensor, torch::Tensor> Encode(const torch::Tensor& ids, bool with_words);
+
   TextEncoderOptions options_;
   torch::nn::Embedding token_embedding_{nullptr};
   torch::nn::Embedding position_embedding_{nullptr};
