@@ -95,6 +95,31 @@ void SetupClassifierTest(CLI::App* command) {
   });
 }
 
+void SetupClassifierLabel(CLI::App* command) {
+  auto classifier = std::make_shared<std::string>();
+  auto files = std::make_shared<std::vector<std::string>>();
+  command->footer(
+      "Prints, for every person of every motion file (intersynth generate's output, a\n"
+      "dataset clip, a recovered motion), the action and style the classifier sees and\n"
+      "its probability. The motions must be at the classifier's frame rate.\n\n"
+      "Example:\n"
+      "  intersynth classifier label --classifier classifiers/cpu1 left_000.npz left_001.npz");
+  command->add_option("--classifier", *classifier, "classifier folder")->required();
+  command->add_option("motions", *files, "motion files (.npz)")->required();
+  command->callback([=] {
+    const ActionClassifier model = ActionClassifier::Load(*classifier);
+    std::printf("%-40s %6s  %-28s %11s  %s\n", "file", "person", "action", "probability", "style");
+    for (const std::string& file : *files) {
+      const MotionClip motion = ReadMotionFile(file);
+      for (int person = 0; person < motion.num_persons; ++person) {
+        const ActionPrediction p = model.Classify({motion}, person)[0];
+        std::printf("%-40s %6d  %-28s %11.3f  %s\n", file.c_str(), person, p.content.c_str(),
+                    p.content_probability, p.style.empty() ? "-" : p.style.c_str());
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void SetupClassifier(CLI::App* command) {
@@ -103,6 +128,8 @@ void SetupClassifier(CLI::App* command) {
       "train", "Train the action classifier on a dataset's labelled clips"));
   SetupClassifierTest(
       command->add_subcommand("test", "Score an action classifier on a split's labelled clips"));
+  SetupClassifierLabel(command->add_subcommand(
+      "label", "Label the persons of motion files with the classifier's action and style"));
 }
 
 }  // namespace intersynth::cli

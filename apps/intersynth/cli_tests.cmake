@@ -273,7 +273,7 @@ if(TARGET diffusion_make_tiny_dataset)
   intersynth_cli_test(evaluate_help EXIT 0 OUTPUT "--replications.*--mm-prompts.*TorchScript.*Examples"
     ARGS evaluate --help)
   intersynth_cli_test(evaluate_tiny EXIT 0
-    OUTPUT "generated +real +random_clip +mean_pose.*fid .*2 items per replication from 2 clips.*report.json"
+    OUTPUT "generated +real +caption_blind +random_clip +mean_pose.*fid .*2 items per replication \\(FID and KID at n = 2\\) from 4 clips.*report.json"
     ARGS evaluate --model "${w}/train_tiny/run" --evaluator "${_scripted}" --data "${_tiny}/ds" --split val
          --replications 2 --samples 2 --mm-prompts 1 --mm-samples 2 --mm-pairs 1 --steps 2 --threads 1
          --out "${w}/evaluate_tiny/report")
@@ -292,6 +292,26 @@ if(TARGET diffusion_make_tiny_dataset)
   set_tests_properties(cli.evaluate_tiny cli.evaluate_leakage cli.evaluate_missing_evaluator
     cli.evaluate_bad_multimodality PROPERTIES
     FIXTURES_REQUIRED "tiny_dataset;tiny_run" DEPENDS cli.train_resume)
+
+  # classifier train, test and label on the synthetic labelled actions.
+  set(_act "${_cli_work}/actions")
+  add_test(NAME cli.classifier_make_actions COMMAND diffusion_make_tiny_dataset "${_act}" --actions 6)
+  set_tests_properties(cli.classifier_make_actions PROPERTIES FIXTURES_SETUP action_dataset)
+  intersynth_cli_test(classifier_train EXIT 0
+    OUTPUT "trained the action classifier on 24 clips \\(4 actions, 1 styles\\).*val content: top-1"
+    ARGS classifier train --data "${_act}/ds" --out "${w}/classifier_train/c" --steps 20 --batch 8
+         --width 8 --threads 1)
+  set_tests_properties(cli.classifier_train PROPERTIES FIXTURES_REQUIRED action_dataset
+    FIXTURES_SETUP action_classifier)
+  intersynth_cli_test(classifier_test EXIT 0 OUTPUT "test content: top-1.*chance 0.250.*test style"
+    ARGS classifier test --classifier "${w}/classifier_train/c" --data "${_act}/ds")
+  intersynth_cli_test(classifier_label EXIT 0
+    OUTPUT "person +action +probability +style.*walk_0.npz +0 +[a-z-]+ +[01].[0-9]+ +normal"
+    ARGS classifier label --classifier "${w}/classifier_train/c" "${_act}/ds/clips/walk_0.npz")
+  intersynth_cli_test(classifier_label_missing EXIT nonzero ONE_LINE OUTPUT "nothing.npz"
+    ARGS classifier label --classifier "${w}/classifier_train/c" "${w}/nothing.npz")
+  set_tests_properties(cli.classifier_test cli.classifier_label cli.classifier_label_missing
+    PROPERTIES FIXTURES_REQUIRED "action_dataset;action_classifier")
 endif()
 
 # keypoints simulate and pose-error (issue 14's recovery experiment) on the

@@ -1,7 +1,9 @@
 // intersynth evaluate --model RUN --evaluator EVAL --data DATASET --out REPORT
-//   [--split test] [--replications 20] [--samples 1000] [--mm-prompts N]
-//   [--mm-samples 30] [--guidance 2.5] [--sampler ddim] [--steps 50]
+//   [--classifier CLASSIFIER] [--split test] [--replications 5] [--samples 1000]
+//   [--action-samples 2] [--mm-prompts N] [--mm-samples 30] [--guidance 2.5]
+//   [--sampler ddim] [--steps 50]
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -20,31 +22,40 @@ void SetupEvaluate(CLI::App* command) {
   auto data = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto no_baselines = std::make_shared<bool>(false);
+  auto classifier = std::make_shared<std::string>();
   command->footer(
-      "Measures a generator on a dataset split with a trained evaluator, beside the same\n"
-      "numbers for real held-out data (the floor) and two baselines (a random training\n"
-      "clip for every prompt; the mean pose held still). Per replication: --samples clips\n"
-      "of the split with one random caption each and a random crop (at most the\n"
-      "evaluator's training crop), one generated motion per item with the clip's persons\n"
-      "and frames. Metrics: FID, R-precision top-1/2/3 (batches of 32 distinct captions),\n"
-      "MM-Dist, diversity (300 pairs), multimodality (--mm-prompts prompts x --mm-samples\n"
-      "motions; default 100 prompts scaled by the split's clips / 4,384 as HumanML3D's\n"
-      "protocol), foot skating, floating, ground and inter-person penetration, jitter and\n"
-      "bone-length drift; each as the mean and 95% interval over --replications.\n"
+      "Measures a generator on a dataset split with a trained evaluator (and an action\n"
+      "classifier), beside the real floor and three baselines. Per replication the split\n"
+      "is cut into two random halves: --samples items (at most half the split) come from\n"
+      "one, each with one random caption and a random crop (at most the evaluator's\n"
+      "training crop); the other half gives as many real clips, the floor. Sets: the model\n"
+      "(one motion per item with its caption, persons and frames), real, the caption-blind\n"
+      "model (the same seeds at guidance 0), a random training clip and the still mean pose\n"
+      "(both cut to the item's length). Metrics, each against the items' real crops at the\n"
+      "same n: FID, KID (also for the seen and the unseen content x style parts),\n"
+      "R-precision top-1/2/3 (32 distinct label sets per batch), MM-Dist, action and style\n"
+      "accuracy (--classifier; overall and per part), plain-prompt action accuracy\n"
+      "(--action-samples motions per content label from its plain caption), diversity,\n"
+      "multimodality, the distance to the nearest training clip, foot skating, floating,\n"
+      "ground and inter-person penetration, jitter and bone-length drift; each as the mean\n"
+      "and Student-t 95% interval over --replications.\n"
       "--evaluator is a folder from `intersynth evaluator train` or a TorchScript file\n"
       "(the adapter for published evaluators; contract in docs/evaluation.md).\n\n"
       "Writes REPORT/report.json, report.md, metrics.png and training_curves.png (when\n"
-      "the model folder has metrics.jsonl), atomically. The generator must not have\n"
-      "trained on the split (its train_clips.txt is checked).\n"
-      "The full protocol generates replications x (samples + prompts x mm-samples)\n"
-      "motions: hours on a CPU; use fewer for a quick look, and say so beside the numbers.\n\n"
+      "the model folder has metrics.jsonl), atomically. Leakage is an error: no network\n"
+      "(generator, evaluator, classifier) may have trained on a clip, a take or a\n"
+      "performer of the split (their train_clips.txt are checked against the dataset).\n"
+      "The full protocol generates replications x (2 x samples + prompts x mm-samples +\n"
+      "2 x labels x action-samples) motions: hours on a CPU; use fewer for a quick look,\n"
+      "and say so beside the numbers.\n\n"
       "Examples:\n"
-      "  intersynth evaluate --model runs/gpu1 --evaluator evals/cpu1 --data ds --out "
-      "reports/gpu1\n"
+      "  intersynth evaluate --model runs/gpu1 --evaluator evals/cpu1 --classifier "
+      "classifiers/v2 \\\n"
+      "      --data ds --out reports/gpu1\n"
       "  intersynth evaluate --model assets/models/intersynth-cpu --evaluator "
       "assets/models/evaluator-cpu \\\n"
-      "      --data ds --replications 3 --samples 128 --mm-prompts 4 --mm-samples 10 --steps 20 "
-      "--out r");
+      "      --data ds --split val --replications 2 --samples 64 --mm-prompts 4 --mm-samples 10 "
+      "--steps 20 --out r");
   auto flags = std::make_shared<FieldFlags>(command);
   EvaluateOptions& o = *options;
   flags->Add("--model", "model_dir", model.get(), "generator: a run or model folder")->required();
@@ -55,12 +66,18 @@ void SetupEvaluate(CLI::App* command) {
   flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")
       ->required();
   flags->Add("--out", "out_dir", out.get(), "report folder (replaced)")->required();
+  flags->Add("--classifier", "classifier_dir", classifier.get(),
+             "action classifier folder (intersynth classifier train): action accuracy");
   flags->Add("--split", "split", &o.split, "split to measure on")->capture_default_str();
   flags->Add("--replications", "replications", &o.replications, "replications")
       ->capture_default_str();
   flags
       ->Add("--samples", "samples", &o.samples,
-            "items per replication (capped at the split's clips)")
+            "items per replication (capped at half the split's clips)")
+      ->capture_default_str();
+  flags
+      ->Add("--action-samples", "action_samples", &o.action_samples,
+            "motions per content label and replication from its plain caption")
       ->capture_default_str();
   flags->Add("--mm-prompts", "mm_prompts", &o.mm_prompts,
              "multimodality prompts (default 0: 100 x split clips / 4,384, at least 2)");
@@ -78,15 +95,17 @@ void SetupEvaluate(CLI::App* command) {
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
   command->add_flag("--no-baselines", *no_baselines,
-                    "leave out the random-clip and mean-pose baselines");
+                    "leave out the caption-blind, random-clip and mean-pose baselines");
   command->callback([=] {
     flags->Run([&] {
       options->model_dir = *model;
       options->evaluator_dir = *evaluator;
       options->data_dir = *data;
       options->out_dir = *out;
+      options->classifier_dir = *classifier;
       options->baselines = !*no_baselines;
       const EvaluateReport report = Evaluate(*options);
+      for (const std::string& line : report.leakage) std::printf("leakage: %s\n", line.c_str());
       for (const std::string& note : report.notes) std::printf("note: %s\n", note.c_str());
       std::printf("%-22s", "metric");
       for (const SetFigures& set : report.sets) std::printf(" %22s", set.set.c_str());
@@ -103,10 +122,21 @@ void SetupEvaluate(CLI::App* command) {
         }
         std::printf("\n");
       }
+      if (!report.prompts.empty()) {
+        std::printf("\n%-28s %7s %6s %6s %13s  prompt\n", "content label", "motions", "real",
+                    "model", "caption-blind");
+        for (const PromptAccuracy& p : report.prompts) {
+          const double m = std::max(1, p.motions);
+          std::printf("%-28s %7d %6.2f %6.2f %13.2f  %s\n", p.label.c_str(), p.motions,
+                      p.real_correct / m, p.generated_correct / m, p.caption_blind_correct / m,
+                      p.prompt.c_str());
+        }
+      }
       std::printf(
-          "%d items per replication from %d clips with %d distinct captions; wrote %s and %s\n",
-          report.items, report.split_clips, report.distinct_captions, report.report_json.c_str(),
-          report.report_md.c_str());
+          "%d items per replication (FID and KID at n = %d) from %d clips with %d label sets; "
+          "wrote %s and %s\n",
+          report.items, report.items, report.split_clips, report.label_sets,
+          report.report_json.c_str(), report.report_md.c_str());
     });
   });
 }

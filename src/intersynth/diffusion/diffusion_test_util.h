@@ -65,12 +65,14 @@ inline FeatureNormalizer TinyNormalizer(const std::vector<MotionClip>& clips) {
 }
 
 /// Writes a dataset folder (motion/dataset.h layout) with `singles`
-/// one-person clips and `pairs` two-person clips in the train split and one
-/// of each in val. Captions cycle through a few sentences.
+/// one-person clips and `pairs` two-person clips in the train split, and
+/// `val_singles` one-person clips and one two-person clip in val. Captions cycle through a few
+/// sentences.
 inline void WriteTinyDataset(const std::filesystem::path& dir,
                              int singles = 6,
                              int pairs = 2,
-                             int frames = 40) {
+                             int frames = 40,
+                             int val_singles = 1) {
   static const char* kTexts[] = {"a person walks forward", "someone walks in a circle",
                                  "a person turns left", "the person walks slowly"};
   std::filesystem::create_directories(dir / "clips");
@@ -104,7 +106,7 @@ inline void WriteTinyDataset(const std::filesystem::path& dir,
   };
   for (int i = 0; i < singles; ++i) add(1, "train");
   for (int i = 0; i < pairs; ++i) add(2, "train");
-  add(1, "val");
+  for (int i = 0; i < val_singles; ++i) add(1, "val");
   add(2, "val");
   TinyNormalizer(train_clips).Save(dir / "mean_262.npy", dir / "std_262.npy");
 }

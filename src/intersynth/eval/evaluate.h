@@ -3,31 +3,39 @@
 // trained evaluator, beside the real data and two baselines. Torch-free
 // header.
 //
-// Protocol (Guo et al. 2022, as MDM and InterGen run it), per replication r
-// (each with its own seed, so the spread over replications is the
-// interval):
-//   items       `samples` clips of the split in a random order (at most all of
-//               them), one random caption each, a random crop of
-//               L = min(frames, evaluator crop, generator max_frames) frames
-//   sets        generated   the generator's motion for the caption, the
-//                           clip's persons and L frames
-//               real        the split's crops (FID against as many crops of
-//                           the train split: the floor a model is measured
-//                           against)
-//               random_clip a random train clip with the same person count
-//                           for every prompt (baseline a)
-//               mean_pose   the dataset's mean pose held still, persons 1 m
-//                           apart (baseline b)
-//   metrics     FID against the split's real crops (real: against train
-//               crops), R-precision top-1/2/3 and MM-Dist against the items'
-//               captions (batches of 32 distinct captions), diversity over
-//               min(300, n) pairs, multimodality over mm_prompts prompts with
-//               mm_samples motions each and mm_pairs pairs (HumanML3D's 100 x
-//               30 x 10 at 4,384 test clips, prompts scaled to the split),
-//               physical plausibility (eval_metrics/plausibility.h)
-// Every figure is the mean over replications with its 95% interval.
-// The generator's train_clips.txt must not name a clip of the split
-// (leakage); when the model folder has no such file the report says so.
+// Protocol, per replication r (each with its own seed, so the spread over
+// replications is the interval):
+//   halves      the split's clips in a random order, cut into two disjoint
+//               halves A and B; n = min(samples, |split| / 2)
+//   items       the first n clips of A, one random caption each, a random crop
+//               of L = min(frames, evaluator crop, generator max_frames)
+//   sets        real          the first n clips of B (own captions and crops):
+//                             the floor, real against real at the same n
+//               generated     the generator's motion for each item's caption,
+//                             persons and L frames
+//               caption_blind the same seeds at guidance 0 (the unconditional
+//                             model): the text-following floor
+//               random_clip   a random train clip with the item's persons,
+//                             cut to the item's L frames
+//               mean_pose     the dataset's mean pose held still for L frames,
+//                             persons 1 m apart
+//   metrics     FID and KID against the items' real crops (every set n vs n,
+//               so FID's bias, which depends on n, is the same in every
+//               column), R-precision top-1/2/3 and MM-Dist (batches of 32
+//               pairs with distinct label sets: captions of one label set are
+//               never each other's negatives), diversity, multimodality,
+//               nearest training clip (memorisation), plausibility, and with
+//               an action classifier content and style accuracy (overall, and
+//               for the items of seen and of unseen content x style
+//               combinations)
+//   prompts     with an action classifier: for every content label of the
+//               split, action_samples motions per replication generated from
+//               its plain caption ("a person raises the left hand") and as many
+//               at guidance 0, and as many real crops of the label, classified
+// Every figure is the mean over replications with its Student-t 95%
+// interval. Leakage (eval/leakage.h): the generator's, the evaluator's and
+// the classifier's training clips, takes and performers must not meet the
+// split; a network without a list of its training clips is named in a note.
 
 #include <cstdint>
 #include <filesystem>
@@ -47,10 +55,16 @@ struct EvaluateOptions {
   /// The dataset and the split the generator is measured on.
   std::filesystem::path data_dir;
   std::string split = "test";
-  /// Replications (each draws items, crops and samples anew).
-  int replications = 20;
-  /// Items per replication (capped at the split's clips).
+  /// Replications (each draws halves, items, crops and samples anew).
+  int replications = 5;
+  /// Items per replication (capped at half the split's clips).
   int samples = 1000;
+  /// The action classifier folder (`intersynth classifier train`); empty:
+  /// no action accuracy.
+  std::filesystem::path classifier_dir;
+  /// Motions per content label and replication from the label's plain
+  /// caption (with a classifier).
+  int action_samples = 2;
   /// Multimodality: prompts (0: 100 scaled by split clips / 4,384, at least
   /// 2), motions per prompt and pairs per prompt.
   int mm_prompts = 0;
@@ -66,7 +80,7 @@ struct EvaluateOptions {
   /// Where the networks run; threads <= 0: every core.
   ComputeDevice device = ComputeDevice::kCpu;
   int threads = 0;
-  /// Measure the two baselines too.
+  /// Measure the baselines too (caption-blind, random clip, mean pose).
   bool baselines = true;
   /// The report folder (report.json, report.md, metrics.png); replaced
   /// atomically.
@@ -86,15 +100,35 @@ struct MetricFigure {
 };
 
 struct SetFigures {
-  /// "generated", "real", "random_clip", "mean_pose".
+  /// "generated", "real", "caption_blind", "random_clip", "mean_pose".
   std::string set;
   std::vector<MetricFigure> metrics;
 };
 
+/// Plain-caption action accuracy of one content label, summed over
+/// replications: correct / motions for each set.
+struct PromptAccuracy {
+  std::string label;
+  std::string prompt;
+  int motions = 0;
+  int real_correct = 0;
+  int generated_correct = 0;
+  int caption_blind_correct = 0;
+};
+
 struct EvaluateReport {
   std::vector<SetFigures> sets;
-  /// Distinct captions and clips the numbers rest on (per replication).
+  /// Per content label (with a classifier; empty otherwise), and the overall
+  /// accuracies over replications in `sets` ("prompt_accuracy").
+  std::vector<PromptAccuracy> prompts;
+  /// Items per replication (the n of every FID and KID) and the clips and
+  /// distinct captions and label sets the numbers rest on.
   int items = 0;
+  int label_sets = 0;
+  /// Items of the unseen content x style part per replication (mean).
+  double unseen_items = 0.0;
+  /// One line per network of the leakage check.
+  std::vector<std::string> leakage;
   int distinct_captions = 0;
   int split_clips = 0;
   /// Things a reader must know (caps that applied, missing leakage check).

@@ -27,18 +27,45 @@ struct MetricInfo {
 const std::vector<MetricInfo>& Metrics() {
   static const std::vector<MetricInfo> metrics = {
       {"fid", "FID", "lower",
-       "Frechet distance between the set's and the real split's motion embeddings"},
+       "Frechet distance between the set's and the items' real motion embeddings, n against n "
+       "(FID's bias grows as n falls: compare it only within this table)"},
+      {"kid", "KID", "lower",
+       "kernel inception distance to the items' real motions (unbiased: about 0 for two samples "
+       "of one distribution, at any n)"},
+      {"kid_seen", "KID, seen part", "lower",
+       "KID over the items whose content x style combination the training split shows"},
+      {"kid_unseen", "KID, unseen part", "lower",
+       "KID over the items of held-out content x style combinations"},
       {"r_precision_top1", "R-precision top-1", "higher",
-       "share of motions whose own caption ranks first among 32 captions (31 distinct others)"},
-      {"r_precision_top2", "R-precision top-2", "higher", "as top-1, within the first two"},
+       "share of motions whose own caption ranks first among 32 captions of 32 distinct label "
+       "sets (chance 1/32)"},
+      {"r_precision_top2", "R-precision top-2", "higher",
+       "as top-1, within the first two (chance 2/32)"},
       {"r_precision_top3", "R-precision top-3", "higher",
-       "as top-1, within the first three (chance: 3/32)"},
+       "as top-1, within the first three (chance 3/32)"},
       {"mm_dist", "MM-Dist", "lower",
        "mean distance between a motion's and its caption's embedding"},
+      {"content_accuracy", "Action accuracy", "higher",
+       "share of single-person motions the action classifier labels with their item's content"},
+      {"content_accuracy_seen", "Action accuracy, seen part", "higher",
+       "the same over items of content x style combinations seen in training"},
+      {"content_accuracy_unseen", "Action accuracy, unseen part", "higher",
+       "the same over items of held-out content x style combinations"},
+      {"style_accuracy", "Style accuracy", "higher",
+       "share of motions the classifier labels with their item's style (where the source has one)"},
+      {"style_accuracy_unseen", "Style accuracy, unseen part", "higher",
+       "the same over items of held-out content x style combinations"},
+      {"prompt_accuracy", "Plain-prompt action accuracy", "higher",
+       "share of motions made from a content label's plain caption (\"a person raises the left "
+       "hand\") that the classifier labels with that content; for real, crops of the label's "
+       "clips"},
       {"diversity", "Diversity", "closer to real",
        "mean embedding distance of random pairs of the set"},
       {"multimodality", "MultiModality", "closer to real",
        "mean embedding distance between motions generated for the same caption"},
+      {"nearest_train", "Nearest training clip", "closer to real",
+       "mean embedding distance to the nearest crop of a training clip (far below real: "
+       "memorised)"},
       {"foot_skate_m_s", "Foot skating (m/s)", "lower",
        "mean horizontal speed of feet in contact with the floor (within 5 cm)"},
       {"foot_skate_ratio", "Foot skating ratio", "lower",
@@ -62,6 +89,7 @@ const std::vector<std::pair<std::string, std::string>>& SetTitles() {
   static const std::vector<std::pair<std::string, std::string>> titles = {
       {"generated", "model"},
       {"real", "real (floor)"},
+      {"caption_blind", "baseline: caption-blind model"},
       {"random_clip", "baseline: random clip"},
       {"mean_pose", "baseline: mean pose"}};
   return titles;
@@ -84,6 +112,12 @@ nlohmann::json Settings(const EvaluateOptions& o, const ReportContext& c) {
           {"split", o.split},
           {"replications", o.replications},
           {"samples", o.samples},
+          {"classifier",
+           o.classifier_dir.empty()
+               ? nlohmann::json(nullptr)
+               : nlohmann::json(
+                     std::filesystem::absolute(o.classifier_dir).lexically_normal().string())},
+          {"action_samples", o.action_samples},
           {"mm_prompts", c.mm_prompts},
           {"mm_samples", o.mm_samples},
           {"mm_pairs", o.mm_pairs},
@@ -118,36 +152,55 @@ nlohmann::json EvaluationReportJson(const EvaluateOptions& options,
       metrics[f.name] = {{"mean", Number(f.mean)}, {"ci95", Number(f.ci95)}};
     sets[set.set] = metrics;
   }
-  return {{"format", "intersynth-evaluation-v1"},
+  nlohmann::json prompts = nlohmann::json::array();
+  for (const PromptAccuracy& p : report.prompts) {
+    prompts.push_back({{"label", p.label},
+                       {"prompt", p.prompt},
+                       {"motions", p.motions},
+                       {"real_correct", p.real_correct},
+                       {"generated_correct", p.generated_correct},
+                       {"caption_blind_correct", p.caption_blind_correct}});
+  }
+  return {{"format", "intersynth-evaluation-v2"},
           {"settings", Settings(options, context)},
           {"items_per_replication", report.items},
+          {"unseen_items_per_replication", report.unseen_items},
           {"split_clips", report.split_clips},
           {"distinct_captions", report.distinct_captions},
+          {"label_sets", report.label_sets},
+          {"leakage", report.leakage},
           {"notes", report.notes},
-          {"sets", sets}};
+          {"sets", sets},
+          {"prompts", prompts}};
 }
 
 std::string EvaluationReportMarkdown(const EvaluateOptions& options,
                                      const ReportContext& context,
                                      const EvaluateReport& report) {
   std::string md = "# intersynth evaluation\n\n";
-  md += fmt::format("- model: `{}`\n- evaluator: `{}`\n- data: `{}`, split `{}`\n",
-                    options.model_dir.string(), options.evaluator_dir.string(),
-                    options.data_dir.string(), options.split);
+  md += fmt::format("- model: `{}`\n- evaluator: `{}`\n", options.model_dir.string(),
+                    options.evaluator_dir.string());
+  if (!options.classifier_dir.empty())
+    md += fmt::format("- action classifier: `{}`\n", options.classifier_dir.string());
+  md += fmt::format("- data: `{}`, split `{}`\n", options.data_dir.string(), options.split);
   md += fmt::format(
-      "- rests on: {} clips of the split with {} distinct captions; {} items per replication, {} "
-      "replications "
-      "(figures are means with 95% intervals over replications)\n",
-      report.split_clips, report.distinct_captions, report.items, options.replications);
+      "- rests on: {} clips of the split ({} distinct captions, {} label sets); per replication "
+      "the split is cut into two random halves, {} items are drawn from one half (on average "
+      "{:.1f} "
+      "of them of held-out content x style combinations) and the real floor is {} clips of the "
+      "other half, so every FID and KID compares n = {} with n = {}; {} replications (figures are "
+      "means with Student-t 95% intervals over replications)\n",
+      report.split_clips, report.distinct_captions, report.label_sets, report.items,
+      report.unseen_items, report.items, report.items, report.items, options.replications);
   md += fmt::format(
-      "- crops of at most {} frames ({:.1f} s at {} fps); multimodality {} prompts x {} motions, "
-      "{} pairs each; "
-      "diversity over {} pairs\n",
+      "- crops of at most {} frames ({:.1f} s at {} fps); every baseline has its item's length; "
+      "multimodality {} prompts x {} motions, {} pairs each; diversity over {} pairs\n",
       context.crop_frames, context.crop_frames / context.fps, context.fps, context.mm_prompts,
       options.mm_samples, options.mm_pairs, std::min(options.diversity_pairs, report.items));
   md +=
       fmt::format("- sampling: {} with {} steps, guidance {}, seed {}\n", ToString(options.sampler),
                   options.sampler_steps, options.guidance, options.seed);
+  for (const std::string& line : report.leakage) md += "- leakage: " + line + "\n";
   for (const std::string& note : report.notes) md += "- note: " + note + "\n";
 
   md += "\n| metric | better |";
@@ -163,16 +216,42 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
   }
   md += rule + "\n";
   for (size_t m = 0; m < Metrics().size(); ++m) {
+    bool any = false;
+    for (const SetFigures* set : columns) any = any || std::isfinite(set->metrics.at(m).mean);
+    if (!any) continue;
     md += fmt::format("| {} | {} |", Metrics()[m].label, Metrics()[m].better);
     for (const SetFigures* set : columns) md += " " + Figure(set->metrics.at(m)) + " |";
     md += "\n";
   }
   md +=
-      "\nThe real column measures held-out real clips (FID against train-split crops): the floor a "
-      "model is "
-      "measured against. A model must beat both baselines: a random training clip for every prompt "
-      "(realistic "
-      "motion, unrelated to the text) and the dataset's mean pose held still.\n\n## Metrics\n\n";
+      "\nHow to read it. The real column is the other half of the split against the items: the "
+      "floor, what a perfect model would score at this n. The caption-blind column is the same "
+      "model and seeds at guidance 0: what the model does without reading the text, the floor of "
+      "every text-following figure (R-precision, action accuracy). The random clip (real motion, "
+      "unrelated to the text) and the still mean pose (only the item's length and persons) are "
+      "trivial baselines: a figure the model does not beat them on says nothing about the model. "
+      "Rows without any value (no classifier, no unseen part, too few label sets) are left out.\n";
+
+  if (!report.prompts.empty()) {
+    md += fmt::format(
+        "\n## Plain-prompt action accuracy\n\nPer content label, {} motions per replication "
+        "({} in all) from its plain caption, the same seeds at guidance 0, and as many real crops "
+        "of the label's clips, each labelled by the action classifier. Chance is 1/{} (a uniform "
+        "guess among the split's labels).\n\n| label | prompt | motions | real | model | "
+        "caption-blind |\n|---|---|---|---|---|---|\n",
+        options.action_samples, report.prompts.empty() ? 0 : report.prompts[0].motions,
+        report.prompts.size());
+    for (const PromptAccuracy& p : report.prompts) {
+      auto share = [&](int correct) {
+        return p.motions > 0 ? fmt::format("{:.2f}", static_cast<double>(correct) / p.motions)
+                             : std::string("n/a");
+      };
+      md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", p.label, p.prompt, p.motions,
+                        share(p.real_correct), share(p.generated_correct),
+                        options.baselines ? share(p.caption_blind_correct) : "n/a");
+    }
+  }
+  md += "\n## Metrics\n\n";
   for (const MetricInfo& m : Metrics()) md += fmt::format("- **{}**: {}.\n", m.label, m.meaning);
   md += "\nPlots: `metrics.png` (bars with 95% whiskers)";
   md += std::filesystem::exists(RunPaths(options.model_dir).metrics())
@@ -195,11 +274,13 @@ void WriteEvaluationReport(const EvaluateOptions& options,
   std::vector<BarPanel> panels;
   for (size_t m = 0; m < Metrics().size(); ++m) {
     BarPanel panel{Metrics()[m].label, {}, {}};
+    bool any = false;
     for (const SetFigures& set : report.sets) {
       panel.values.push_back(set.metrics.at(m).mean);
       panel.errors.push_back(set.metrics.at(m).ci95);
+      any = any || std::isfinite(set.metrics.at(m).mean);
     }
-    panels.push_back(std::move(panel));
+    if (any) panels.push_back(std::move(panel));
   }
   BarPlotOptions plot;
   plot.output = out.temp_path() / "metrics.png";

@@ -7,6 +7,7 @@
 
 #include "intersynth/diffusion/diffusion_test_util.h"
 #include "intersynth/diffusion/trainer.h"
+#include "intersynth/eval/action_classifier.h"
 #include "intersynth/eval/evaluate_report.h"
 #include "intersynth/eval/evaluator_config.h"
 #include "intersynth/eval/evaluator_io.h"
@@ -28,7 +29,8 @@ class TinyEvaluation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
-    testing::WriteTinyDataset(*dir_ / "data", 6, 2, 40);
+    // Val: three single clips and a pair, two halves of two.
+    testing::WriteTinyDataset(*dir_ / "data", 6, 2, 40, /*val_singles=*/3);
     testing::WriteTinyConfig(*dir_ / "tiny.json");
     TrainOptions train;
     train.data_dir = *dir_ / "data";
@@ -90,16 +92,32 @@ class TinyEvaluation : public ::testing::Test {
 testing::TempDir* TinyEvaluation::dir_ = nullptr;
 
 TEST_F(TinyEvaluation, WritesEveryFigureOfEverySetAndTheReportFolder) {
-  const EvaluateReport report = Evaluate(Options());
-  ASSERT_EQ(report.sets.size(), 4u);
+  EvaluateOptions options = Options();
+  options.samples = 5;  // capped at half the split
+  const EvaluateReport report = Evaluate(options);
+  ASSERT_EQ(report.sets.size(), 5u);
   EXPECT_EQ(report.sets[0].set, "generated");
   EXPECT_EQ(report.sets[1].set, "real");
+  EXPECT_EQ(report.sets[2].set, "caption_blind");
   EXPECT_EQ(report.items, 2);
-  EXPECT_EQ(report.split_clips, 2);
+  EXPECT_EQ(report.split_clips, 4);
+  // Every network's leakage is checked (the tiny run and evaluator list
+  // their training clips), and the cap is said.
+  ASSERT_EQ(report.leakage.size(), 2u);
+  EXPECT_NE(report.leakage[0].find("generator: 8 of its 8 training clips"), std::string::npos)
+      << report.leakage[0];
+  EXPECT_NE(report.leakage[0].find("0 are training clips"), std::string::npos);
   for (const SetFigures& set : report.sets)
     EXPECT_EQ(set.metrics.size(), EvaluationMetricNames().size());
   EXPECT_TRUE(std::isfinite(Find(report, "generated", "fid").mean));
   EXPECT_TRUE(std::isfinite(Find(report, "real", "fid").mean));
+  EXPECT_TRUE(std::isfinite(Find(report, "real", "kid").mean));
+  EXPECT_TRUE(std::isfinite(Find(report, "caption_blind", "kid").mean));
+  EXPECT_TRUE(std::isfinite(Find(report, "generated", "nearest_train").mean));
+  // No classifier: no accuracy; no unseen part: no KID there.
+  EXPECT_TRUE(std::isnan(Find(report, "generated", "content_accuracy").mean));
+  EXPECT_TRUE(std::isnan(Find(report, "generated", "kid_unseen").mean));
+  EXPECT_TRUE(report.prompts.empty());
   EXPECT_TRUE(std::isfinite(Find(report, "generated", "multimodality").mean));
   // Real data has no multimodality; two distinct captions give no R-precision.
   EXPECT_TRUE(std::isnan(Find(report, "real", "multimodality").mean));
@@ -117,27 +135,33 @@ TEST_F(TinyEvaluation, WritesEveryFigureOfEverySetAndTheReportFolder) {
     EXPECT_TRUE(std::filesystem::exists(*dir_ / "report" / file)) << file;
   }
   const nlohmann::json json = ReadJson(*dir_ / "report" / "report.json");
-  EXPECT_EQ(json["format"], "intersynth-evaluation-v1");
+  EXPECT_EQ(json["format"], "intersynth-evaluation-v2");
+  EXPECT_EQ(json["items_per_replication"], 2);
   EXPECT_EQ(json["settings"]["split"], "val");
   EXPECT_TRUE(json["sets"]["real"]["multimodality"]["mean"].is_null());
   const std::string md = ReadFileToString(*dir_ / "report" / "report.md");
   EXPECT_NE(md.find("| FID | lower |"), std::string::npos) << md;
   EXPECT_NE(md.find("real (floor)"), std::string::npos);
-  EXPECT_NE(md.find("2 clips of the split"), std::string::npos);
+  EXPECT_NE(md.find("4 clips of the split"), std::string::npos);
+  EXPECT_NE(md.find("n = 2 with n = 2"), std::string::npos);
+  EXPECT_NE(md.find("capped at half the val split (2 clips)"), std::string::npos);
+  EXPECT_NE(md.find("baseline: caption-blind model"), std::string::npos);
+  EXPECT_EQ(md.find("| Action accuracy |"), std::string::npos);
   EXPECT_NE(md.find("no R-precision"), std::string::npos);
 
   // The same seed gives the same figures.
-  const EvaluateReport again = Evaluate(Options("report_again"));
+  options.out_dir = *dir_ / "report_again";
+  const EvaluateReport again = Evaluate(options);
   EXPECT_DOUBLE_EQ(Find(again, "generated", "fid").mean, Find(report, "generated", "fid").mean);
 }
 
 TEST_F(TinyEvaluation, BadInputIsAClearError) {
   EvaluateOptions train_split = Options("leak");
   train_split.split = "train";
-  EXPECT_ERROR_CONTAINS(Evaluate(train_split), {"leakage", "train_clips.txt"});
+  EXPECT_ERROR_CONTAINS(Evaluate(train_split), {"leakage: generator", "8 are training clips"});
   EvaluateOptions empty = Options("empty");
   empty.split = "test";
-  EXPECT_ERROR_CONTAINS(Evaluate(empty), {"the test split has no clips"});
+  EXPECT_ERROR_CONTAINS(Evaluate(empty), {"the test split has 0 clips", "at least 4"});
   EvaluateOptions no_folder = Options("nothing");
   no_folder.evaluator_dir = *dir_ / "missing";
   EXPECT_ERROR_CONTAINS(Evaluate(no_folder), {"missing", "no such evaluator"});
@@ -186,6 +210,100 @@ TEST_F(TinyEvaluation, AnExportedEvaluatorEmbedsAsTheOriginal) {
             5e-3);
   EXPECT_ERROR_CONTAINS(ExportEvaluatorFolder(*dir_ / "eval", *dir_ / "eval_half", true, false),
                         {"pass overwrite"});
+}
+
+// With an action classifier: content accuracy of every set and the
+// plain-prompt table, on four synthetic actions (a left/right pair among
+// them). The classifier labels real held-out crops well and the still mean
+// pose as one label, whatever the item.
+TEST(EvaluateActions, ClassifiesEverySetAndThePlainPrompts) {
+  testing::TempDir dir;
+  testing::WriteActionDataset(dir / "ds", /*per_action=*/12, /*held_out=*/4);
+  testing::WriteTinyConfig(dir / "tiny.json");
+  TrainOptions train;
+  train.data_dir = dir / "ds";
+  train.out_dir = dir / "run";
+  train.config = (dir / "tiny.json").string();
+  train.steps = 2;
+  train.threads = 1;
+  train.progress = false;
+  Train(train);
+  EvaluatorConfig config;
+  config.base = testing::TinyDiffusionConfig();
+  config.base.train.steps = 2;
+  config.evaluator.embed_dim = 16;
+  WriteJson(dir / "evaluator.json", EvaluatorConfigToJson(config));
+  EvaluatorTrainOptions evaluator;
+  evaluator.data_dir = dir / "ds";
+  evaluator.out_dir = dir / "eval";
+  evaluator.config = (dir / "evaluator.json").string();
+  evaluator.threads = 1;
+  evaluator.progress = false;
+  TrainEvaluator(evaluator);
+  ActionClassifierTrainOptions classifier;
+  classifier.data_dir = dir / "ds";
+  classifier.out_dir = dir / "classifier";
+  classifier.steps = 150;
+  classifier.batch = 16;
+  classifier.width = 32;
+  classifier.threads = 1;
+  classifier.progress = false;
+  TrainActionClassifier(classifier);
+
+  EvaluateOptions options;
+  options.model_dir = dir / "run";
+  options.evaluator_dir = dir / "eval";
+  options.classifier_dir = dir / "classifier";
+  options.data_dir = dir / "ds";
+  options.split = "test";
+  options.replications = 2;
+  options.samples = 8;
+  options.action_samples = 2;
+  options.mm_prompts = 1;
+  options.mm_samples = 2;
+  options.mm_pairs = 1;
+  options.sampler_steps = 2;
+  options.threads = 1;
+  options.progress = false;
+  options.out_dir = dir / "report";
+  const EvaluateReport report = Evaluate(options);
+  EXPECT_EQ(report.leakage.size(), 3u);
+
+  // The plain prompts: the caption tables' phrasing without a style, or the
+  // shortest caption for a label they do not know (squat).
+  ASSERT_EQ(report.prompts.size(), 4u);
+  EXPECT_EQ(report.prompts[0].label, "raise-up-left-hand");
+  EXPECT_EQ(report.prompts[0].prompt, "a person raises the left hand");
+  EXPECT_EQ(report.prompts[2].label, "squat");
+  EXPECT_EQ(report.prompts[2].prompt, "a person squats down");
+  for (const PromptAccuracy& p : report.prompts) {
+    EXPECT_EQ(p.motions, 4) << p.label;
+    EXPECT_GE(p.real_correct, 0);
+  }
+  auto figure = [&](const std::string& set, const std::string& name) {
+    for (const SetFigures& figures : report.sets) {
+      if (figures.set != set) continue;
+      for (const MetricFigure& f : figures.metrics) {
+        if (f.name == name) return f.mean;
+      }
+    }
+    throw Error("no figure " + set + "/" + name);
+  };
+  EXPECT_GE(figure("real", "prompt_accuracy"), 0.75);
+  EXPECT_GE(figure("real", "content_accuracy"), 0.75);
+  EXPECT_TRUE(std::isfinite(figure("generated", "prompt_accuracy")));
+  EXPECT_TRUE(std::isfinite(figure("caption_blind", "prompt_accuracy")));
+  EXPECT_TRUE(std::isnan(figure("random_clip", "prompt_accuracy")));
+  EXPECT_TRUE(std::isfinite(figure("random_clip", "content_accuracy")));
+  EXPECT_TRUE(std::isfinite(figure("generated", "style_accuracy")));
+  // 8 items of 4 labels: one label for all of them is right at most 4 times.
+  EXPECT_LE(figure("mean_pose", "content_accuracy"), 0.5);
+  const std::string md = ReadFileToString(dir / "report" / "report.md");
+  EXPECT_NE(md.find("## Plain-prompt action accuracy"), std::string::npos) << md;
+  EXPECT_NE(md.find("| squat | a person squats down | 4 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| Action accuracy | higher |"), std::string::npos) << md;
+  const nlohmann::json json = ReadJson(dir / "report" / "report.json");
+  EXPECT_EQ(json["prompts"].size(), 4u);
 }
 
 // The TorchScript adapter passes world joints and the frame mask as the

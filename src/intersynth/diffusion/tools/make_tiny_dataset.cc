@@ -1,5 +1,6 @@
 // Test tool: writes a tiny dataset folder (synthetic walkers, captions) and a
-// tiny diffusion config, for the CLI tests of `intersynth train` / `generate`.
+// tiny diffusion config, for the CLI tests of `intersynth train` / `generate` /
+// `evaluate` (val: three single clips and a pair, two halves of two).
 //   diffusion_make_tiny_dataset OUT_DIR   ->  OUT_DIR/ds/..., OUT_DIR/tiny.json
 // With --actions N: OUT_DIR/ds holds N train clips (and 4 val, 4 test) of each
 // synthetic labelled action instead (testing::WriteActionDataset), for
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
   if (actions) {
     intersynth::testing::WriteActionDataset(out / "ds", std::stoi(argv[3]), 4);
   } else {
-    intersynth::testing::WriteTinyDataset(out / "ds");
+    intersynth::testing::WriteTinyDataset(out / "ds", 6, 2, 40, /*val_singles=*/3);
   }
   intersynth::DiffusionConfig config = intersynth::testing::TinyDiffusionConfig();
   config.train.checkpoint_every = 2;
