@@ -91,6 +91,9 @@ void SetupEvaluate(CLI::App* command) {
       ->capture_default_str();
   flags->AddEnum("--sampler", "sampler", &o.sampler, ParseSamplerKind, "ddim or ddpm");
   flags->Add("--steps", "sampler_steps", &o.sampler_steps, "sampler steps")->capture_default_str();
+  flags->AddEnum(
+      "--decoding", "decoding", &o.decoding, ParseJointDecoding,
+      "joints from the position channels or, as a rigid skeleton, the rotation channels");
   flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");

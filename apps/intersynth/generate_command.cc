@@ -1,5 +1,6 @@
 // intersynth generate --model RUN --text "..." [--persons P] [--frames T | --seconds S]
 //   [--samples N] [--seed S] [--guidance G] [--sampler ddim|ddpm] [--steps K]
+//   [--decoding positions|rotations]
 //   --out OUT.npz [--bvh] [--preview] [--motion IN.npz --keep-frames A:B,... | --keep-person K]
 
 #include <fmt/format.h>
@@ -63,6 +64,9 @@ void SetupGenerate(CLI::App* command) {
       ->capture_default_str();
   flags->AddEnum("--sampler", "sampler", &o.sampler, ParseSamplerKind, "ddim or ddpm");
   flags->Add("--steps", "sampler_steps", &o.sampler_steps, "DDIM steps")->capture_default_str();
+  flags->AddEnum("--decoding", "decoding", &o.decoding, ParseJointDecoding,
+                 "joints from the position channels, or a rigid skeleton from the rotation "
+                 "channels (positions or rotations)");
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
   flags->Add("--motion", "motion", motion.get(), "input motion for inpainting (.npz)");

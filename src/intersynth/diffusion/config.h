@@ -40,6 +40,22 @@ inline SamplerKind ParseSamplerKind(std::string_view text, std::string_view fiel
   return EnumFromString(text, kSamplerKindNames, field);
 }
 
+/// How generated features become joints (motion/features_262.h): the
+/// position channels as they are, or forward kinematics of the rotation
+/// channels from the decoded root with each bone at its median length
+/// (RebuildJointsFromRotations: a rigid skeleton).
+enum class JointDecoding { kPositions, kRotations };
+inline constexpr EnumName<JointDecoding> kJointDecodingNames[] = {
+    {JointDecoding::kPositions, "positions"}, {JointDecoding::kRotations, "rotations"}};
+inline std::string_view ToString(JointDecoding kind) {
+  return EnumToString(kind, kJointDecodingNames);
+}
+/// "positions" or "rotations"; throws OptionError naming `field` otherwise.
+inline JointDecoding ParseJointDecoding(std::string_view text,
+                                        std::string_view field = "decoding") {
+  return EnumFromString(text, kJointDecodingNames, field);
+}
+
 /// The multi-person denoiser (diffusion/denoiser.h).
 struct DenoiserConfig {
   /// Token width.

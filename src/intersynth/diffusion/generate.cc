@@ -287,6 +287,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
                              {"guidance", options.guidance},
                              {"sampler", std::string(ToString(options.sampler))},
                              {"sampler_steps", total_steps},
+                             {"decoding", std::string(ToString(options.decoding))},
                              {"seed", options.seed},
                              {"samples", options.samples}};
   if (!result.unknown_words.empty()) settings["unknown_words"] = result.unknown_words;
@@ -306,6 +307,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
     features.values.assign(data, data + static_cast<size_t>(persons) * frames * kDim);
     if (input) features.world_from_canonical = input->features.world_from_canonical;
     MotionClip motion = DecodeInterGen(features, /*to_world=*/true);
+    if (options.decoding == JointDecoding::kRotations) RebuildJointsFromRotations(motion);
     if (input) {
       // The kept joints are the input's, exactly (not their round trip
       // through normalisation and decoding).

@@ -49,6 +49,8 @@ struct GenerateOptions {
   /// DDIM (default, `sampler_steps` steps) or DDPM (every step).
   SamplerKind sampler = SamplerKind::kDdim;
   int sampler_steps = 50;
+  /// How the joints are read from the generated features.
+  JointDecoding decoding = JointDecoding::kPositions;
   /// Where the model runs; threads <= 0: every core.
   ComputeDevice device = ComputeDevice::kCpu;
   int threads = 0;

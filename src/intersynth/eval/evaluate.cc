@@ -406,6 +406,7 @@ MotionClip GenerateOne(Generator& generator,
   g.guidance = guidance;
   g.sampler = options.sampler;
   g.sampler_steps = options.sampler_steps;
+  g.decoding = options.decoding;
   g.progress = false;
   return std::move(generator.Generate(g).motions[0]);
 }
@@ -640,6 +641,7 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
         g.guidance = options.guidance;
         g.sampler = options.sampler;
         g.sampler_steps = options.sampler_steps;
+        g.decoding = options.decoding;
         g.progress = false;
         generated.mm_groups.push_back(generator.Generate(g).motions);
         tick(options.mm_samples);

@@ -76,6 +76,7 @@ struct EvaluateOptions {
   double guidance = 2.5;
   SamplerKind sampler = SamplerKind::kDdim;
   int sampler_steps = 50;
+  JointDecoding decoding = JointDecoding::kPositions;
   uint64_t seed = 0;
   /// Where the networks run; threads <= 0: every core.
   ComputeDevice device = ComputeDevice::kCpu;

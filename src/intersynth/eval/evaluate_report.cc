@@ -127,6 +127,7 @@ nlohmann::json Settings(const EvaluateOptions& o, const ReportContext& c) {
           {"guidance", o.guidance},
           {"sampler", std::string(ToString(o.sampler))},
           {"sampler_steps", o.sampler_steps},
+          {"decoding", std::string(ToString(o.decoding))},
           {"seed", o.seed},
           {"device", std::string(ToString(o.device))}};
 }
@@ -197,9 +198,9 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
       "multimodality {} prompts x {} motions, {} pairs each; diversity over {} pairs\n",
       context.crop_frames, context.crop_frames / context.fps, context.fps, context.mm_prompts,
       options.mm_samples, options.mm_pairs, std::min(options.diversity_pairs, report.items));
-  md +=
-      fmt::format("- sampling: {} with {} steps, guidance {}, seed {}\n", ToString(options.sampler),
-                  options.sampler_steps, options.guidance, options.seed);
+  md += fmt::format("- sampling: {} with {} steps, guidance {}, seed {}, joints from the {}\n",
+                    ToString(options.sampler), options.sampler_steps, options.guidance,
+                    options.seed, ToString(options.decoding));
   for (const std::string& line : report.leakage) md += "- leakage: " + line + "\n";
   for (const std::string& note : report.notes) md += "- note: " + note + "\n";
 

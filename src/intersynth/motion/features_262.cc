@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "intersynth/body/inverse_kinematics.h"
 #include "intersynth/geometry/rotation.h"
 #include "intersynth/motion/features_263.h"
 #include "intersynth/motion/foot_contact.h"
@@ -287,6 +288,33 @@ MotionClip DecodeInterGen(const InterGenFeatures& features, bool to_world) {
     }
   }
   return clip;
+}
+
+void RebuildJointsFromRotations(MotionClip& clip) {
+  const int P = clip.num_persons, N = clip.num_frames;
+  if (clip.rotations.size() != static_cast<size_t>(P) * N * kJ * 6) {
+    throw Error(fmt::format(
+        "RebuildJointsFromRotations: the clip has {} rotation values, expected [P={}, N={}, 22, 6]",
+        clip.rotations.size(), P, N));
+  }
+  for (int p = 0; p < P; ++p) {
+    const std::array<Vector3<double>, kSmpl22NumJoints> offsets =
+        Smpl22RestOffsets(clip.joint(p, 0, 0), N);
+    std::vector<Quaternion<double>> local(static_cast<size_t>(N) * kJ);
+    std::vector<Vector3<double>> roots(N);
+    for (int n = 0; n < N; ++n) {
+      const float* rotation = clip.rotations.data() + (static_cast<size_t>(p) * N + n) * kJ * 6;
+      for (int j = 0; j < kJ; ++j) {
+        Rotation6d<double> d;
+        for (int c = 0; c < 6; ++c) d[c] = rotation[6 * j + c];
+        local[static_cast<size_t>(n) * kJ + j] = Rotation6dToQuaternion(d);
+      }
+      const float* root = clip.joint(p, n, 0);
+      roots[n] = Vector3<double>(root[0], root[1], root[2]);
+    }
+    const std::vector<float> joints = Smpl22ForwardKinematics(local, roots, offsets);
+    std::copy(joints.begin(), joints.end(), clip.joint(p, 0, 0));
+  }
 }
 
 }  // namespace intersynth

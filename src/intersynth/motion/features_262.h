@@ -150,4 +150,15 @@ InterGenFeatures EncodeInterGen(const MotionClip& clip, const InterGenOptions& o
 /// or rotation channel is not finite.
 MotionClip DecodeInterGen(const InterGenFeatures& features, bool to_world = true);
 
+/// Rebuilds the joints of a decoded clip (DecodeInterGen's output: joints and
+/// rotations [P, N, 22, 6]) as a rigid skeleton: forward kinematics
+/// (body/inverse_kinematics.h, Smpl22ForwardKinematics) of its rotations from
+/// its root positions (joint 0), with every bone of a person at the median
+/// length of that bone in the clip's joints. Bone lengths are then constant
+/// and bone directions are those of the rotation channels (which EncodeInterGen
+/// computes by swing IK relative to the smpl22 parents, so a clip encoded and
+/// decoded this way keeps its joints up to bone-length changes). Throws Error
+/// when the clip has no rotations.
+void RebuildJointsFromRotations(MotionClip& clip);
+
 }  // namespace intersynth

@@ -238,6 +238,37 @@ TEST(InterGen, IkRotationsRebuildBoneDirectionsThroughParents) {
   }
 }
 
+// A rigid skeleton rebuilt from the decoded rotations keeps the joints of a
+// rigid motion, and turns a stretched bone back to its median length while
+// keeping its direction.
+TEST(InterGen, JointsRebuiltFromRotationsAreRigidAndKeepARigidMotion) {
+  constexpr int T = 40;
+  const MotionClip clip = SyntheticSmpl22Motion(2, T, 78);
+  MotionClip decoded = DecodeInterGen(EncodeInterGen(clip), /*to_world=*/true);
+  const MotionClip positions = decoded;
+  RebuildJointsFromRotations(decoded);
+  double worst = 0.0;
+  for (size_t k = 0; k < decoded.joints.size(); ++k)
+    worst = std::max(worst, std::abs(double(decoded.joints[k]) - positions.joints[k]));
+  EXPECT_LT(worst, 1e-4);
+
+  // Stretch the left forearm (elbow 18 -> wrist 20) of person 0 in one frame:
+  // the rebuilt wrist is back at the median length, along the same direction.
+  MotionClip stretched = positions;
+  const int t = 7;
+  const float* elbow = positions.joint(0, t, 18);
+  for (int c = 0; c < 3; ++c) {
+    stretched.joint(0, t, 20)[c] = elbow[c] + 1.5f * (positions.joint(0, t, 20)[c] - elbow[c]);
+  }
+  RebuildJointsFromRotations(stretched);
+  for (int c = 0; c < 3; ++c)
+    EXPECT_NEAR(stretched.joint(0, t, 20)[c], positions.joint(0, t, 20)[c], 1e-4) << c;
+
+  MotionClip bare = clip;
+  bare.rotations.clear();
+  EXPECT_ERROR_CONTAINS(RebuildJointsFromRotations(bare), {"rotation values", "[P=2, N=40"});
+}
+
 TEST(InterGen, YawTransformInverseUndoesIt) {
   YawTransform transform;
   transform.yaw = 2.5;
