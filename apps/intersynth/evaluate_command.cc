@@ -35,7 +35,10 @@ void SetupEvaluate(CLI::App* command) {
       "same n: FID, KID (also for the seen and the unseen content x style parts),\n"
       "R-precision top-1/2/3 (32 distinct label sets per batch), MM-Dist, action and style\n"
       "accuracy (--classifier; overall and per part), plain-prompt action accuracy\n"
-      "(--action-samples motions per content label from its plain caption), diversity,\n"
+      "(--action-samples motions per content label from its plain caption), the\n"
+      "multi-person benchmark (--scenes composed 2- and 3-person prompts beside the same\n"
+      "clips composed for real: per-person action accuracy, closest pelvis distance, share\n"
+      "of scenes with two pelvises within 0.3 m, penetration), diversity,\n"
       "multimodality, the distance to the nearest training clip, foot skating, floating,\n"
       "ground and inter-person penetration, jitter and bone-length drift; each as the mean\n"
       "and Student-t 95% interval over --replications.\n"
@@ -46,7 +49,7 @@ void SetupEvaluate(CLI::App* command) {
       "(generator, evaluator, classifier) may have trained on a clip, a take or a\n"
       "performer of the split (their train_clips.txt are checked against the dataset).\n"
       "The full protocol generates replications x (2 x samples + prompts x mm-samples +\n"
-      "2 x labels x action-samples) motions: hours on a CPU; use fewer for a quick look,\n"
+      "2 x labels x action-samples + scenes) motions: hours on a CPU; use fewer for a quick look,\n"
       "and say so beside the numbers.\n\n"
       "Examples:\n"
       "  intersynth evaluate --model runs/gpu1 --evaluator evals/cpu1 --classifier "
@@ -78,6 +81,10 @@ void SetupEvaluate(CLI::App* command) {
   flags
       ->Add("--action-samples", "action_samples", &o.action_samples,
             "motions per content label and replication from its plain caption")
+      ->capture_default_str();
+  flags
+      ->Add("--scenes", "scenes", &o.scenes,
+            "composed 2- and 3-person prompts per replication (multi-person benchmark; 0: none)")
       ->capture_default_str();
   flags->Add("--mm-prompts", "mm_prompts", &o.mm_prompts,
              "multimodality prompts (default 0: 100 x split clips / 4,384, at least 2)");

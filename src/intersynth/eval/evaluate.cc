@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "intersynth/body/retarget.h"
@@ -21,6 +23,7 @@
 #include "intersynth/motion/label_text.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/normalization.h"
+#include "intersynth/motion/scene_compose.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 #include "intersynth/util/progress.h"
@@ -28,6 +31,9 @@
 
 namespace intersynth {
 namespace {
+
+// Two pelvises closer than this in a scene count as a collision.
+constexpr double kCloseMetres = 0.3;
 
 // HumanML3D's multimodality protocol: 100 prompts for its 4,384 test clips.
 constexpr double kProtocolPrompts = 100.0;
@@ -411,6 +417,105 @@ MotionClip GenerateOne(Generator& generator,
   return std::move(generator.Generate(g).motions[0]);
 }
 
+// The closest horizontal distance between two persons' pelvises over a
+// clip's frames and pairs, metres (infinity for one person).
+double ClosestPelvisDistance(const MotionClip& clip) {
+  double closest = std::numeric_limits<double>::infinity();
+  for (int t = 0; t < clip.num_frames; ++t) {
+    for (int a = 0; a < clip.num_persons; ++a) {
+      for (int b = a + 1; b < clip.num_persons; ++b) {
+        const float* pa = clip.joint(a, t, 0);
+        const float* pb = clip.joint(b, t, 0);
+        closest = std::min(closest, std::hypot(double(pa[0]) - pb[0], double(pa[2]) - pb[2]));
+      }
+    }
+  }
+  return closest;
+}
+
+// One composed scene of the benchmark: its clips (one per person), the
+// joined prompt and the real clips composed as the trainer composes them.
+struct Scene {
+  std::vector<const SplitClip*> clips;
+  std::string prompt;
+  MotionClip real;
+};
+
+// Draws a scene of `persons` single-person clips of `pool`: crops of one
+// length, encoded, placed by ComposeScene and decoded. std::nullopt when no
+// placement keeps the separation (other clips are drawn by the caller).
+std::optional<Scene> DrawScene(const std::vector<const SplitClip*>& pool,
+                               int persons,
+                               int longest,
+                               double separation_m,
+                               Rng& rng) {
+  Scene scene;
+  int frames = longest;
+  for (int p = 0; p < persons; ++p) {
+    scene.clips.push_back(pool[rng.UniformInt(0, static_cast<int64_t>(pool.size()) - 1)]);
+    frames = std::min(frames, scene.clips.back()->clip.num_frames);
+  }
+  std::vector<InterGenFeatures> features;
+  std::vector<std::string> captions;
+  for (const SplitClip* clip : scene.clips) {
+    MotionClip crop = RandomCrop(clip->clip, frames, rng);
+    features.push_back(EncodeInterGen(crop));
+    captions.push_back(
+        clip->clip.text[rng.UniformInt(0, static_cast<int64_t>(clip->clip.text.size()) - 1)]);
+  }
+  std::vector<const float*> rows;
+  for (const InterGenFeatures& f : features) rows.push_back(f.values.data());
+  ComposeOptions compose;
+  compose.min_separation_m = separation_m;
+  const ComposedScene composed = ComposeScene(rows, features[0].num_rows, rng, compose);
+  if (!composed.success) return std::nullopt;
+  InterGenFeatures joined;
+  joined.num_persons = persons;
+  joined.num_rows = static_cast<int>(composed.num_rows);
+  joined.fps = features[0].fps;
+  joined.values = composed.values;
+  scene.real = DecodeInterGen(joined, /*to_world=*/false);
+  scene.real.rotations.clear();
+  scene.prompt = JoinCaptions(captions);
+  return scene;
+}
+
+// The benchmark's figures of one set of scenes.
+void MeasureScenes(const std::vector<Scene>& scenes,
+                   const std::vector<MotionClip>& motions,
+                   const ActionClassifier* classifier,
+                   std::map<std::string, double>& figures) {
+  std::vector<std::string> truth, predicted;
+  double interpenetration = 0.0, closest = 0.0;
+  int close[2] = {0, 0}, count[2] = {0, 0};
+  for (size_t s = 0; s < scenes.size(); ++s) {
+    const MotionClip& motion = motions[s];
+    if (classifier != nullptr) {
+      for (int p = 0; p < motion.num_persons; ++p) {
+        const std::string& content = scenes[s].clips[p]->content;
+        if (content.empty()) continue;
+        truth.push_back(content);
+        predicted.push_back(classifier->Classify({motion}, p)[0].content);
+      }
+    }
+    if (motion.num_frames >= kMinFrames)
+      interpenetration += MeasurePlausibility(motion).interpenetration_mm;
+    const double d = ClosestPelvisDistance(motion);
+    closest += d;
+    const int k = motion.num_persons == 2 ? 0 : 1;
+    ++count[k];
+    close[k] += d < kCloseMetres ? 1 : 0;
+  }
+  const double n = static_cast<double>(scenes.size());
+  figures["scene_action_accuracy"] = Accuracy(truth, predicted);
+  figures["scene_interpenetration_mm"] = interpenetration / n;
+  figures["scene_closest_pelvis_m"] = closest / n;
+  figures["scene_close_share_2p"] =
+      count[0] > 0 ? static_cast<double>(close[0]) / count[0] : std::nan("");
+  figures["scene_close_share_3p"] =
+      count[1] > 0 ? static_cast<double>(close[1]) / count[1] : std::nan("");
+}
+
 // Reads a network's list of training clips, or names it in a note.
 void AddTrainedOn(const std::string& network,
                   const std::filesystem::path& list,
@@ -434,6 +539,8 @@ void EvaluateOptions::Check() const {
   CheckAtLeast(replications, 1, "replications");
   CheckAtLeast(samples, 2, "samples");
   CheckAtLeast(action_samples, 1, "action_samples");
+  CheckAtLeast(scenes, 0, "scenes");
+  CheckAtLeast(scene_separation_m, 0.0, "scene_separation_m");
   if (mm_prompts < 0 || mm_samples < 2 || mm_pairs < 1 || mm_pairs > mm_samples) {
     throw OptionError(
         fmt::format("multimodality needs {{mm_prompts}} >= 0, {{mm_samples}} >= 2 and 1 <= "
@@ -578,6 +685,17 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   const int baseline_factor = options.baselines ? 2 : 1;
   const int prompt_motions =
       static_cast<int>(report.prompts.size()) * options.action_samples * baseline_factor;
+  const bool scenes_on = options.scenes > 0 && generator.max_persons() >= 3;
+  if (options.scenes > 0 && !scenes_on) {
+    report.notes.push_back(fmt::format(
+        "no multi-person benchmark: the generator takes at most {} persons (it needs 3)",
+        generator.max_persons()));
+  }
+  std::vector<const SplitClip*> scene_pool;
+  for (const SplitClip& clip : split) {
+    if (clip.clip.num_persons == 1) scene_pool.push_back(&clip);
+  }
+  int failed_scenes = 0;
   int fewest_label_sets = n;
   double unseen_items = 0.0;
   std::map<std::string, std::map<std::string, std::vector<double>>> values;
@@ -585,7 +703,8 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   if (options.progress) {
     bar = std::make_unique<ProgressBar>(
         "evaluate", static_cast<int64_t>(options.replications) *
-                        (n * baseline_factor + mm_prompts * options.mm_samples + prompt_motions));
+                        (n * baseline_factor + mm_prompts * options.mm_samples + prompt_motions +
+                         (scenes_on ? options.scenes : 0)));
   }
   auto tick = [&](int64_t k) {
     if (bar) bar->Tick(k);
@@ -723,8 +842,49 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
       classify(prompt_blind, &PromptAccuracy::caption_blind_correct, "caption_blind");
       for (PromptAccuracy& prompt : report.prompts) prompt.motions += options.action_samples;
     }
+
+    // The multi-person benchmark: composed prompts, the model's scenes and
+    // the real clips composed the same way.
+    if (scenes_on && !scene_pool.empty()) {
+      std::vector<Scene> scenes;
+      std::vector<MotionClip> scene_motions;
+      for (int k = 0; k < options.scenes; ++k) {
+        const int persons = k % 2 == 0 ? 2 : 3;
+        std::optional<Scene> scene;
+        for (int attempt = 0; attempt < 10 && !scene; ++attempt)
+          scene = DrawScene(scene_pool, persons, longest, options.scene_separation_m, rng);
+        tick(1);
+        if (!scene) {
+          ++failed_scenes;
+          continue;
+        }
+        scene_motions.push_back(
+            GenerateOne(generator, scene->prompt, persons, scene->real.num_frames,
+                        MixSeed(options.seed, rep, 0x5CE0000ULL + k), options.guidance, options));
+        scenes.push_back(std::move(*scene));
+      }
+      if (!scenes.empty()) {
+        std::vector<MotionClip> real_scenes;
+        for (const Scene& scene : scenes) real_scenes.push_back(scene.real);
+        std::map<std::string, double> generated_figures, real_figures;
+        MeasureScenes(scenes, scene_motions, classifier.get(), generated_figures);
+        MeasureScenes(scenes, real_scenes, classifier.get(), real_figures);
+        for (const auto& [name, value] : generated_figures)
+          values["generated"][name].push_back(value);
+        for (const auto& [name, value] : real_figures) values["real"][name].push_back(value);
+        if (r == 0) {
+          for (size_t k = 0; k < std::min<size_t>(3, scenes.size()); ++k)
+            report.scene_examples.push_back(scenes[k].prompt);
+        }
+      }
+    }
   }
   if (bar) bar->Finish();
+  if (failed_scenes > 0) {
+    report.notes.push_back(
+        fmt::format("{} composed scenes were left out: no placement kept {} m between the pelvises",
+                    failed_scenes, options.scene_separation_m));
+  }
 
   // Summaries over replications, in a fixed set and metric order.
   for (const char* set : kSets) {

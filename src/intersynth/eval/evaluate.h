@@ -32,6 +32,14 @@
 //               split, action_samples motions per replication generated from
 //               its plain caption ("a person raises the left hand") and as many
 //               at guidance 0, and as many real crops of the label, classified
+//   scenes      the multi-person benchmark: `scenes` composed 2- and 3-person
+//               prompts from the split's single-person captions ("one person A
+//               while another B", motion/scene_compose.h JoinCaptions); the
+//               model's scene beside the same clips composed as the trainer
+//               composes them (the real column): per-person action accuracy
+//               against its own clause, inter-person penetration, the closest
+//               pelvis distance and the share of scenes where two pelvises
+//               come within 0.3 m
 // Every figure is the mean over replications with its Student-t 95%
 // interval. Leakage (eval/leakage.h): the generator's, the evaluator's and
 // the classifier's training clips, takes and performers must not meet the
@@ -65,6 +73,12 @@ struct EvaluateOptions {
   /// Motions per content label and replication from the label's plain
   /// caption (with a classifier).
   int action_samples = 2;
+  /// Multi-person benchmark: composed scenes per replication (half of 2
+  /// persons, half of 3; 0: none).
+  int scenes = 20;
+  /// The smallest pelvis distance of the composed real scenes (the
+  /// trainer's composed_min_separation_m), metres.
+  double scene_separation_m = 0.8;
   /// Multimodality: prompts (0: 100 scaled by split clips / 4,384, at least
   /// 2), motions per prompt and pairs per prompt.
   int mm_prompts = 0;
@@ -130,6 +144,8 @@ struct EvaluateReport {
   double unseen_items = 0.0;
   /// One line per network of the leakage check.
   std::vector<std::string> leakage;
+  /// The first prompts of the multi-person benchmark (for the report).
+  std::vector<std::string> scene_examples;
   int distinct_captions = 0;
   int split_clips = 0;
   /// Things a reader must know (caps that applied, missing leakage check).

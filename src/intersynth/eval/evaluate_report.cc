@@ -59,6 +59,17 @@ const std::vector<MetricInfo>& Metrics() {
        "share of motions made from a content label's plain caption (\"a person raises the left "
        "hand\") that the classifier labels with that content; for real, crops of the label's "
        "clips"},
+      {"scene_action_accuracy", "Scenes: per-person action accuracy", "higher",
+       "multi-person benchmark: share of persons of composed 2- and 3-person prompts the "
+       "classifier labels with the content of their own clause (real: the clips composed)"},
+      {"scene_closest_pelvis_m", "Scenes: closest pelvis distance (m)", "closer to real",
+       "mean over scenes of the smallest horizontal distance between two pelvises"},
+      {"scene_close_share_2p", "Scenes: 2-person pelvises < 0.3 m", "lower",
+       "share of 2-person scenes in which two pelvises come within 0.3 m"},
+      {"scene_close_share_3p", "Scenes: 3-person pelvises < 0.3 m", "lower",
+       "share of 3-person scenes in which two pelvises come within 0.3 m"},
+      {"scene_interpenetration_mm", "Scenes: inter-person penetration (mm)", "lower",
+       "mean deepest overlap of body capsules of two people in the composed scenes"},
       {"diversity", "Diversity", "closer to real",
        "mean embedding distance of random pairs of the set"},
       {"multimodality", "MultiModality", "closer to real",
@@ -118,6 +129,8 @@ nlohmann::json Settings(const EvaluateOptions& o, const ReportContext& c) {
                : nlohmann::json(
                      std::filesystem::absolute(o.classifier_dir).lexically_normal().string())},
           {"action_samples", o.action_samples},
+          {"scenes", o.scenes},
+          {"scene_separation_m", o.scene_separation_m},
           {"mm_prompts", c.mm_prompts},
           {"mm_samples", o.mm_samples},
           {"mm_pairs", o.mm_pairs},
@@ -170,6 +183,7 @@ nlohmann::json EvaluationReportJson(const EvaluateOptions& options,
           {"distinct_captions", report.distinct_captions},
           {"label_sets", report.label_sets},
           {"leakage", report.leakage},
+          {"scene_examples", report.scene_examples},
           {"notes", report.notes},
           {"sets", sets},
           {"prompts", prompts}};
@@ -232,6 +246,13 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
       "unrelated to the text) and the still mean pose (only the item's length and persons) are "
       "trivial baselines: a figure the model does not beat them on says nothing about the model. "
       "Rows without any value (no classifier, no unseen part, too few label sets) are left out.\n";
+  if (!report.scene_examples.empty()) {
+    md += fmt::format(
+        "\nThe scene rows are the multi-person benchmark: {} composed 2- and 3-person prompts per "
+        "replication from the split's single-person captions, e.g. \"{}\"; their real column is "
+        "the same clips composed as the trainer composes them (pelvises at least {} m apart).\n",
+        options.scenes, report.scene_examples[0], options.scene_separation_m);
+  }
 
   if (!report.prompts.empty()) {
     md += fmt::format(

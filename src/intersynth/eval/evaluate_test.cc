@@ -259,6 +259,7 @@ TEST(EvaluateActions, ClassifiesEverySetAndThePlainPrompts) {
   options.replications = 2;
   options.samples = 8;
   options.action_samples = 2;
+  options.scenes = 4;
   options.mm_prompts = 1;
   options.mm_samples = 2;
   options.mm_pairs = 1;
@@ -304,6 +305,21 @@ TEST(EvaluateActions, ClassifiesEverySetAndThePlainPrompts) {
   EXPECT_NE(md.find("| Action accuracy | higher |"), std::string::npos) << md;
   const nlohmann::json json = ReadJson(dir / "report" / "report.json");
   EXPECT_EQ(json["prompts"].size(), 4u);
+
+  // The multi-person benchmark: the real clips composed as the trainer does
+  // keep 0.8 m between pelvises and their persons are labelled as alone.
+  ASSERT_FALSE(report.scene_examples.empty());
+  EXPECT_NE(report.scene_examples[0].find("one person "), std::string::npos)
+      << report.scene_examples[0];
+  EXPECT_NE(report.scene_examples[0].find(" while another "), std::string::npos);
+  EXPECT_GE(figure("real", "scene_closest_pelvis_m"), 0.8 - 1e-3);
+  EXPECT_DOUBLE_EQ(figure("real", "scene_close_share_2p"), 0.0);
+  EXPECT_DOUBLE_EQ(figure("real", "scene_close_share_3p"), 0.0);
+  EXPECT_GE(figure("real", "scene_action_accuracy"), 0.75);
+  EXPECT_TRUE(std::isfinite(figure("generated", "scene_action_accuracy")));
+  EXPECT_TRUE(std::isfinite(figure("generated", "scene_close_share_2p")));
+  EXPECT_TRUE(std::isnan(figure("mean_pose", "scene_close_share_2p")));
+  EXPECT_NE(md.find("| Scenes: 2-person pelvises < 0.3 m | lower |"), std::string::npos) << md;
 }
 
 // The TorchScript adapter passes world joints and the frame mask as the
