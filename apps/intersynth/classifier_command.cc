@@ -40,6 +40,10 @@ void SetupClassifierTrain(CLI::App* command) {
   flags->Add("--batch", "batch", &o.batch, "crops per step")->capture_default_str();
   flags->Add("--lr", "lr", &o.lr, "peak learning rate (AdamW, cosine)")->capture_default_str();
   flags->Add("--width", "width", &o.width, "channels of the convolutions")->capture_default_str();
+  flags
+      ->Add("--noise", "noise_m", &o.noise_m,
+            "joint noise of training crops: sigma drawn from [0, NOISE] metres")
+      ->capture_default_str();
   flags->Add("--min-crop", "min_crop", &o.min_crop, "shortest training crop, frames")
       ->capture_default_str();
   flags->Add("--max-crop", "max_crop", &o.max_crop, "longest training crop, frames")

@@ -79,6 +79,7 @@ std::vector<std::pair<std::string, Section>> Sections(DiffusionConfig& c) {
         {"velocity", Bind(&c.loss.velocity)},
         {"foot_contact", Bind(&c.loss.foot_contact)},
         {"bone_length", Bind(&c.loss.bone_length)},
+        {"local_pose", Bind(&c.loss.local_pose)},
         {"distance_map", Bind(&c.loss.distance_map)},
         {"joint_affinity", Bind(&c.loss.joint_affinity)},
         {"relative_orientation", Bind(&c.loss.relative_orientation)},
@@ -216,6 +217,7 @@ void LossConfig::Check() const {
   CheckAtLeast(velocity, 0.0, "velocity");
   CheckAtLeast(foot_contact, 0.0, "foot_contact");
   CheckAtLeast(bone_length, 0.0, "bone_length");
+  CheckAtLeast(local_pose, 0.0, "local_pose");
   CheckAtLeast(distance_map, 0.0, "distance_map");
   CheckAtLeast(joint_affinity, 0.0, "joint_affinity");
   CheckAtLeast(relative_orientation, 0.0, "relative_orientation");

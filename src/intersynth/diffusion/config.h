@@ -132,6 +132,12 @@ struct LossConfig {
   double foot_contact = 30.0;
   /// Bone lengths.
   double bone_length = 10.0;
+  /// Root-relative joint positions p_j - p_pelvis (metres): the local pose.
+  /// The position channels hold positions in the scene frame, whose spread
+  /// is set by how far people travel (metres), so the normalised MSE barely
+  /// sees a foot turned backwards; this term does. 0: off (InterGen has no
+  /// such term).
+  double local_pose = 0.0;
   /// Inter-person joint distance map, on pairs closer than distance_map_threshold_m.
   double distance_map = 3.0;
   /// Inter-person joint pairs that touch in the real motion (< joint_affinity_threshold_m)

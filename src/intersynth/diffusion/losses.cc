@@ -82,6 +82,7 @@ std::vector<std::pair<std::string, double>> LossTerms::Values() const {
           {"velocity", v(velocity)},
           {"foot_contact", v(foot_contact)},
           {"bone_length", v(bone_length)},
+          {"local_pose", v(local_pose)},
           {"distance_map", v(distance_map)},
           {"joint_affinity", v(joint_affinity)},
           {"relative_orientation", v(relative_orientation)}};
@@ -164,6 +165,14 @@ LossTerms ComputeLosses(const torch::Tensor& pred,
       (geometric * PerSampleMean((bone_lengths(pos_hat) - bone_lengths(pos)).pow(2), bone_mask))
           .mean();
 
+  // The pose relative to the pelvis, where the joint and the pelvis count.
+  auto local = [&](const torch::Tensor& p) {
+    return p.narrow(3, 1, kNumJoints - 1) - p.narrow(3, 0, 1);
+  };
+  const torch::Tensor local_mask = jmask.narrow(3, 1, kNumJoints - 1) * jmask.narrow(3, 0, 1);
+  out.local_pose =
+      (geometric * PerSampleMean((local(pos_hat) - local(pos)).pow(2).sum(-1), local_mask)).mean();
+
   // Interaction terms over the unordered pairs a < b of persons (the terms
   // are symmetric in a and b, so ordered pairs would count each twice).
   if (persons >= 2) {
@@ -202,8 +211,8 @@ LossTerms ComputeLosses(const torch::Tensor& pred,
   }
 
   out.total = w.mse * out.mse + w.velocity * out.velocity + w.foot_contact * out.foot_contact +
-              w.bone_length * out.bone_length + w.distance_map * out.distance_map +
-              w.joint_affinity * out.joint_affinity +
+              w.bone_length * out.bone_length + w.local_pose * out.local_pose +
+              w.distance_map * out.distance_map + w.joint_affinity * out.joint_affinity +
               w.relative_orientation * out.relative_orientation;
   return out;
 }

@@ -25,6 +25,8 @@
 //                  mask from the prediction would let it dodge the term by
 //                  lifting its feet)
 //   bone_length  = mean (|p^_j - p^_parent(j)| - |p_j - p_parent(j)|)^2, j = 1..21
+//   local_pose   = mean |(p^_j - p^_0) - (p_j - p_0)|^2, j = 1..21 (where j and
+//                  the pelvis count): the pose relative to the pelvis
 //   distance_map = mean (d^_ij - d_ij)^2 over pairs where d^_ij or d_ij < 1 m
 //                  (InterGen masks by the prediction only; the union also
 //                  pulls back a partner the prediction placed too far)
@@ -46,6 +48,7 @@ struct LossTerms {
   torch::Tensor velocity;
   torch::Tensor foot_contact;
   torch::Tensor bone_length;
+  torch::Tensor local_pose;
   torch::Tensor distance_map;
   torch::Tensor joint_affinity;
   torch::Tensor relative_orientation;

@@ -80,6 +80,31 @@ TEST(Losses, BoneLengthTermMeasuresMetres) {
   EXPECT_NEAR(loss.bone_length.item<double>(), expected, 0.02 * expected);
 }
 
+// A right foot turned backwards about its ankle (the toe mirrored through
+// the ankle) keeps every bone length and moves two coordinates of 262 by a
+// fraction of their spread, so the normalised MSE and the bone term hardly
+// see it; the local-pose term is the mean squared displacement in m^2.
+TEST(Losses, LocalPoseTermSeesAFootTurnedBackwards) {
+  Batch b = PairBatch();
+  const torch::Tensor raw = b.x0 * b.std + b.mean;
+  torch::Tensor pos = raw.narrow(3, 0, 66).reshape({1, 2, -1, 22, 3}).clone();
+  const torch::Tensor ankle = pos[0][0].select(1, kSmpl22RightAnkle).clone();
+  const torch::Tensor toe = pos[0][0].select(1, kSmpl22RightFoot).clone();
+  pos[0][0].select(1, kSmpl22RightFoot).copy_(2 * ankle - toe);
+  torch::Tensor turned = raw.clone();
+  turned.narrow(3, 0, 66).copy_(pos.reshape({1, 2, -1, 66}));
+  LossConfig w;
+  w.local_pose = 20.0;
+  const LossTerms loss = Loss(b, (turned - b.mean) / b.std, w);
+  EXPECT_NEAR(loss.bone_length.item<double>(), 0.0, 1e-9);
+  // Person 0: one joint of 21 moved by 2 |toe - ankle| each row; person 1: 0.
+  const double displacement = (2 * (toe - ankle)).pow(2).sum(-1).mean().item<double>();
+  const double expected = displacement / 21.0 / 2.0;
+  EXPECT_NEAR(loss.local_pose.item<double>(), expected, 1e-3 * expected);
+  EXPECT_NEAR(loss.total.item<double>() - Loss(b, (turned - b.mean) / b.std).total.item<double>(),
+              20.0 * expected, 1e-3 * 20.0 * expected);
+}
+
 TEST(Losses, GeometricTermsOnlyUpToTBar) {
   Batch b = PairBatch();
   const torch::Tensor pred = b.x0 + 0.3;
@@ -87,8 +112,9 @@ TEST(Losses, GeometricTermsOnlyUpToTBar) {
   b.t = torch::tensor({701}, torch::kLong);
   const LossTerms late = Loss(b, pred);
   EXPECT_GT(late.mse.item<double>(), 0.0);
-  for (const torch::Tensor* term : {&late.velocity, &late.bone_length, &late.foot_contact,
-                                    &late.distance_map, &late.relative_orientation}) {
+  for (const torch::Tensor* term :
+       {&late.velocity, &late.bone_length, &late.local_pose, &late.foot_contact, &late.distance_map,
+        &late.relative_orientation}) {
     EXPECT_EQ(term->item<double>(), 0.0);
   }
 }

@@ -74,13 +74,10 @@ DiffusionConfig ResolveConfig(const TrainOptions& options, const RunPaths& paths
 }
 
 std::string FormatTerms(const std::vector<std::pair<std::string, double>>& terms) {
-  static const std::map<std::string, std::string> kShort = {{"mse", "mse"},
-                                                            {"velocity", "vel"},
-                                                            {"foot_contact", "foot"},
-                                                            {"bone_length", "bone"},
-                                                            {"distance_map", "dm"},
-                                                            {"joint_affinity", "ja"},
-                                                            {"relative_orientation", "ro"}};
+  static const std::map<std::string, std::string> kShort = {
+      {"mse", "mse"},           {"velocity", "vel"},           {"foot_contact", "foot"},
+      {"bone_length", "bone"},  {"local_pose", "pose"},        {"distance_map", "dm"},
+      {"joint_affinity", "ja"}, {"relative_orientation", "ro"}};
   std::string out;
   for (size_t i = 1; i < terms.size(); ++i) {
     out += fmt::format("{}{} {:.4g}", out.empty() ? "" : " ", kShort.at(terms[i].first),

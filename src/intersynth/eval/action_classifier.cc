@@ -115,6 +115,22 @@ std::pair<torch::Tensor, torch::Tensor> Pad(const std::vector<std::vector<float>
   return {x, lengths};
 }
 
+// One person's feature rows with Gaussian noise of `sigma` metres on every
+// joint of every frame: decoded to joints, noised, encoded again (rotations by
+// IK, velocities and contacts from the noisy joints). Returns rows - 1 rows.
+std::vector<float> NoisyRows(
+    const std::vector<float>& rows_in, int64_t rows, float fps, double sigma, Rng& rng) {
+  InterGenFeatures features;
+  features.num_persons = 1;
+  features.num_rows = static_cast<int>(rows);
+  features.fps = fps;
+  features.values = rows_in;
+  MotionClip clip = DecodeInterGen(features, /*to_world=*/false);
+  clip.rotations.clear();
+  for (float& v : clip.joints) v += static_cast<float>(rng.Normal(0.0, sigma));
+  return EncodeInterGen(clip).values;
+}
+
 int IndexOf(const std::vector<std::string>& names, const std::string& name) {
   const auto it = std::find(names.begin(), names.end(), name);
   return it == names.end() ? -1 : static_cast<int>(it - names.begin());
@@ -180,7 +196,8 @@ void ActionClassifierTrainOptions::Check() const {
   CheckAtLeast(weight_decay, 0.0, "weight_decay");
   CheckAtLeast(width, 4, "width");
   CheckInRange(dropout, 0.0, 0.9, "dropout");
-  CheckAtLeast(min_crop, 2, "min_crop");
+  CheckAtLeast(min_crop, 3, "min_crop");
+  CheckAtLeast(noise_m, 0.0, "noise_m");
   if (max_crop < min_crop)
     throw OptionError(
         fmt::format("{{max_crop}} ({}) must be >= {{min_crop}} ({})", max_crop, min_crop));
@@ -291,6 +308,39 @@ ActionClassifierTrainReport TrainActionClassifier(const ActionClassifierTrainOpt
       network->parameters(),
       torch::optim::AdamWOptions(options.lr).weight_decay(options.weight_decay));
 
+  // A training crop of a random labelled clip: canonical on its first row,
+  // with joint noise when asked for. Returns the rows.
+  auto draw_crop = [&](Rng& rng, const LabelledClip** drawn) {
+    const LabelledClip& item = train[rng.UniformInt(0, static_cast<int64_t>(train.size()) - 1)];
+    *drawn = &item;
+    const TrainingClip& clip = *item.clip;
+    const int64_t longest = std::min<int64_t>(options.max_crop, clip.rows);
+    const int64_t shortest = std::min<int64_t>(options.min_crop, longest);
+    const int64_t rows = rng.UniformInt(shortest, longest);
+    const int64_t start = rng.UniformInt(0, clip.rows - rows);
+    std::vector<float> crop(clip.features.begin() + start * L::kDim,
+                            clip.features.begin() + (start + rows) * L::kDim);
+    CanonicalizeFeatureRows(crop.data(), 1, rows, 0);
+    if (options.noise_m > 0.0 && rows >= 2)
+      crop = NoisyRows(crop, rows, train_corpus.fps, rng.Uniform() * options.noise_m, rng);
+    return crop;
+  };
+  // The input statistics: the dataset's, or with noise those of noisy crops
+  // (noise on channels the clean data barely moves, such as a synthetic
+  // clip's sideways velocities, would otherwise be many standard deviations).
+  FeatureNormalizer normalizer = train_corpus.normalizer;
+  if (options.noise_m > 0.0) {
+    Rng stats_rng(MixSeed(options.seed, 0x57A7ULL, 0));
+    std::vector<float> rows;
+    const LabelledClip* unused = nullptr;
+    for (int k = 0; k < 512; ++k) {
+      const std::vector<float> crop = draw_crop(stats_rng, &unused);
+      rows.insert(rows.end(), crop.begin(), crop.end());
+    }
+    normalizer = FeatureNormalizer::Compute(rows.data(),
+                                            static_cast<int64_t>(rows.size()) / L::kDim, L::kDim);
+  }
+
   std::optional<ProgressBar> bar;
   if (options.progress) bar.emplace("train classifier", options.steps);
   Rng rng(options.seed);
@@ -306,16 +356,11 @@ ActionClassifierTrainReport TrainActionClassifier(const ActionClassifierTrainOpt
     std::vector<std::vector<float>> items;
     std::vector<int64_t> content_targets, style_targets;
     for (int b = 0; b < options.batch; ++b) {
-      const LabelledClip& item = train[rng.UniformInt(0, static_cast<int64_t>(train.size()) - 1)];
-      const TrainingClip& clip = *item.clip;
-      const int64_t longest = std::min<int64_t>(options.max_crop, clip.rows);
-      const int64_t shortest = std::min<int64_t>(options.min_crop, longest);
-      const int64_t rows = rng.UniformInt(shortest, longest);
-      const int64_t start = rng.UniformInt(0, clip.rows - rows);
-      std::vector<float> crop(clip.features.begin() + start * L::kDim,
-                              clip.features.begin() + (start + rows) * L::kDim);
-      CanonicalizeFeatureRows(crop.data(), 1, rows, 0);
-      items.push_back(ClassifierRows(crop.data(), rows, train_corpus.normalizer));
+      const LabelledClip* drawn = nullptr;
+      const std::vector<float> crop = draw_crop(rng, &drawn);
+      const LabelledClip& item = *drawn;
+      items.push_back(
+          ClassifierRows(crop.data(), static_cast<int64_t>(crop.size()) / L::kDim, normalizer));
       content_targets.push_back(item.content);
       style_targets.push_back(item.style);
     }
@@ -347,8 +392,7 @@ ActionClassifierTrainReport TrainActionClassifier(const ActionClassifierTrainOpt
     std::vector<std::vector<float>> items;
     std::vector<std::string> truth_content, truth_style;
     for (const LabelledClip& item : held_out) {
-      items.push_back(
-          ClassifierRows(item.clip->features.data(), item.clip->rows, held_out_corpus.normalizer));
+      items.push_back(ClassifierRows(item.clip->features.data(), item.clip->rows, normalizer));
       truth_content.push_back(contents[item.content]);
       truth_style.push_back(item.style >= 0 ? styles[item.style] : "");
     }
@@ -365,7 +409,7 @@ ActionClassifierTrainReport TrainActionClassifier(const ActionClassifierTrainOpt
   // The folder, written whole.
   AtomicFolderWriter out(options.out_dir, options.overwrite);
   torch::save(network, (out.temp_path() / "weights.pt").string());
-  train_corpus.normalizer.Save(out.temp_path() / "mean_262.npy", out.temp_path() / "std_262.npy");
+  normalizer.Save(out.temp_path() / "mean_262.npy", out.temp_path() / "std_262.npy");
   std::vector<std::string> ids;
   for (const LabelledClip& item : train) ids.push_back(item.clip->id);
   WriteLinesAtomic(out.temp_path() / "train_clips.txt", ids);
@@ -384,6 +428,7 @@ ActionClassifierTrainReport TrainActionClassifier(const ActionClassifierTrainOpt
         {"batch", options.batch},
         {"lr", options.lr},
         {"min_crop", options.min_crop},
+        {"noise_m", options.noise_m},
         {"max_crop", options.max_crop},
         {"seed", options.seed}}},
       {"scores",

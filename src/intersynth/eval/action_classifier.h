@@ -53,6 +53,12 @@ struct ActionClassifierTrainOptions {
   /// min_crop are used whole).
   int min_crop = 40;
   int max_crop = 120;
+  /// Joint noise of the training crops: each crop's joints get Gaussian
+  /// noise of a standard deviation drawn uniformly from [0, noise_m] metres
+  /// (then re-encoded), so that the classifier labels the action and not the
+  /// noise level (generated motion jitters more than mocap; clean synthetic
+  /// data otherwise teaches it that any velocity means walking). 0: none.
+  double noise_m = 0.0;
   uint64_t seed = 1;
   /// LibTorch threads; <= 0: every core.
   int threads = 0;
