@@ -4,26 +4,22 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 #include <memory>
-#include <optional>
 #include <set>
 
-#include "intersynth/body/retarget.h"
 #include "intersynth/diffusion/generate.h"
 #include "intersynth/diffusion/run_files.h"
 #include "intersynth/eval/action_classifier.h"
 #include "intersynth/eval/evaluate_report.h"
+#include "intersynth/eval/evaluate_scenes.h"
+#include "intersynth/eval/evaluate_sets.h"
 #include "intersynth/eval/evaluator_io.h"
 #include "intersynth/eval/leakage.h"
 #include "intersynth/eval_metrics/embedding_metrics.h"
 #include "intersynth/eval_metrics/plausibility.h"
 #include "intersynth/motion/dataset.h"
-#include "intersynth/motion/label_text.h"
-#include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/normalization.h"
-#include "intersynth/motion/scene_compose.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 #include "intersynth/util/progress.h"
@@ -32,231 +28,44 @@
 namespace intersynth {
 namespace {
 
-// Two pelvises closer than this in a scene count as a collision.
-constexpr double kCloseMetres = 0.3;
-
 // HumanML3D's multimodality protocol: 100 prompts for its 4,384 test clips.
 constexpr double kProtocolPrompts = 100.0;
 constexpr double kProtocolTestClips = 4384.0;
 // R-precision batches: the match and 31 negatives (Guo et al. 2022).
 constexpr int kRPrecisionBatch = 32;
-// Plausibility needs the third difference (jerk).
-constexpr int kMinFrames = 4;
 
 // Sets in report order.
 constexpr const char* kSets[] = {"generated", "real", "caption_blind", "random_clip", "mean_pose"};
 
-struct SplitClip {
-  DatasetEntry entry;
-  MotionClip clip;
-  /// The action classifier's truths ("" where the source has none).
-  std::string content;
-  std::string style;
-  bool unseen = false;
-};
-
-// The clips of one split that have captions and enough frames.
-std::vector<SplitClip> LoadSplit(const std::filesystem::path& data_dir,
-                                 const std::vector<DatasetEntry>& index,
-                                 const std::string& split) {
-  std::vector<SplitClip> clips;
-  for (const DatasetEntry& entry : index) {
-    if (entry.split != split) continue;
-    SplitClip clip{entry, ReadMotionFile(data_dir / entry.file), ContentLabel(entry),
-                   StyleLabel(entry), entry.part == kUnseenCombinationPart};
-    if (clip.clip.text.empty()) clip.clip.text = entry.texts;
-    if (clip.clip.text.empty() || clip.clip.num_frames < kMinFrames) continue;
-    clips.push_back(std::move(clip));
-  }
-  return clips;
-}
-
-// The R-precision identity of an item: its label set, or its caption where
-// the clip has no labels (CMU's free text, corpora).
-std::string LabelSetKey(const DatasetEntry& entry, const std::string& caption) {
-  if (entry.labels.empty()) return "caption:" + caption;
-  std::string key = "labels:";
-  for (const std::string& label : entry.labels) key += label + "|";
-  return key;
-}
-
-// The caption a user would write for a content label: the source's own
-// phrasing without a style (Bandai's "normal", ReActIdle's genuine idling),
-// or, for a label the caption tables do not know, the shortest caption of
-// the label's clips.
-std::string PlainCaption(const std::vector<const SplitClip*>& clips) {
-  const DatasetEntry& entry = clips[0]->entry;
-  const std::string& content = clips[0]->content;
-  SourceLabels labels;
-  labels.source = entry.source;
-  labels.take = entry.take;
-  auto known = [&](const char* kind) {
-    const std::vector<std::string> names = KnownLabels(entry.source, kind);
-    return std::find(names.begin(), names.end(), content) != names.end();
-  };
-  if (entry.source == "bandai" && known("content")) {
-    labels.labels = {content, "normal"};
-  } else if (entry.source == "hdm05" && known("class")) {
-    labels.labels = {content};
-  } else if (entry.source == "reactidle" && content == "idle") {
-    labels.labels = {"idle", "genuine"};
-  }
-  if (!labels.labels.empty()) return DescribeLabels(labels, 1)[0];
-  std::string shortest;
-  for (const SplitClip* clip : clips) {
-    for (const std::string& text : clip->clip.text) {
-      if (shortest.empty() || text.size() < shortest.size()) shortest = text;
-    }
-  }
-  return shortest;
-}
-
-// Frames [start, start + frames) of a clip (joints, valid mask and captions).
-MotionClip Crop(const MotionClip& clip, int start, int frames) {
-  MotionClip out = MotionClip::Zeros(clip.num_persons, frames, clip.fps);
-  out.text = clip.text;
-  for (int p = 0; p < clip.num_persons; ++p) {
-    std::copy_n(clip.joint(p, start, 0), static_cast<size_t>(frames) * kNumJoints * 3,
-                out.joint(p, 0, 0));
-  }
-  if (!clip.valid.empty()) {
-    out.valid.resize(static_cast<size_t>(clip.num_persons) * frames * kNumJoints);
-    for (int p = 0; p < clip.num_persons; ++p) {
-      std::copy_n(
-          clip.valid.begin() + (static_cast<size_t>(p) * clip.num_frames + start) * kNumJoints,
-          static_cast<size_t>(frames) * kNumJoints,
-          out.valid.begin() + static_cast<size_t>(p) * frames * kNumJoints);
-    }
-  }
-  return out;
-}
-
-// A random crop of at most `longest` frames.
-MotionClip RandomCrop(const MotionClip& clip, int longest, Rng& rng) {
-  const int frames = std::min(clip.num_frames, longest);
-  return Crop(clip, static_cast<int>(rng.UniformInt(0, clip.num_frames - frames)), frames);
-}
-
-// Exactly `frames` frames of a clip: a random crop, or the whole clip with
-// its last pose held when it is shorter.
-MotionClip FitLength(const MotionClip& clip, int frames, Rng& rng) {
-  if (clip.num_frames >= frames) return RandomCrop(clip, frames, rng);
-  MotionClip out = MotionClip::Zeros(clip.num_persons, frames, clip.fps);
-  out.text = clip.text;
-  for (int p = 0; p < clip.num_persons; ++p) {
-    for (int t = 0; t < frames; ++t) {
-      std::copy_n(clip.joint(p, std::min(t, clip.num_frames - 1), 0), kNumJoints * 3,
-                  out.joint(p, t, 0));
-    }
-  }
-  return out;
-}
-
-// The dataset's mean pose (the position channels of mean_262, centred over
-// the origin), P copies 1 m apart along x, held for `frames` frames, on the
-// floor as the dataset's clips are.
-MotionClip MeanPoseClip(const FeatureNormalizer& statistics, int persons, int frames, float fps) {
-  MotionClip clip = MotionClip::Zeros(persons, frames, fps);
-  const float centre_x = statistics.mean[0], centre_z = statistics.mean[2];
-  for (int p = 0; p < persons; ++p) {
-    for (int t = 0; t < frames; ++t) {
-      for (int j = 0; j < kNumJoints; ++j) {
-        float* joint = clip.joint(p, t, j);
-        joint[0] = statistics.mean[3 * j] - centre_x + 1.0f * p;
-        joint[1] = statistics.mean[3 * j + 1];
-        joint[2] = statistics.mean[3 * j + 2] - centre_z;
-      }
-    }
-  }
-  PutOnFloorOptions floor;
-  floor.percentile = kDatasetFloorPercentile;
-  PutOnFloor(clip.joints, persons * frames, floor);
-  return clip;
-}
-
-// P single-person clips of the same length side by side (1 m apart).
-MotionClip SideBySide(const std::vector<MotionClip>& singles) {
-  const int frames = singles[0].num_frames;
-  MotionClip out = MotionClip::Zeros(static_cast<int>(singles.size()), frames, singles[0].fps);
-  for (size_t p = 0; p < singles.size(); ++p) {
-    for (int t = 0; t < frames; ++t) {
-      for (int j = 0; j < kNumJoints; ++j) {
-        const float* from = singles[p].joint(0, t, j);
-        float* to = out.joint(static_cast<int>(p), t, j);
-        to[0] = from[0] + 1.0f * static_cast<float>(p);
-        to[1] = from[1];
-        to[2] = from[2];
-      }
-    }
-  }
-  return out;
-}
-
-// The train clips by person count, for the random-clip baseline.
-class TrainPool {
- public:
-  explicit TrainPool(const std::vector<SplitClip>& train) : train_(train) {
-    for (size_t i = 0; i < train.size(); ++i)
-      by_persons_[train[i].clip.num_persons].push_back(static_cast<int>(i));
-  }
-
-  bool Covers(int persons) const { return by_persons_.count(persons) || by_persons_.count(1); }
-
-  // A random clip of `persons` persons, `frames` long: drawn among the clips
-  // that are at least that long when there are any (else the longest, its
-  // last pose held); persons side by side from single clips when the split
-  // has none of that count.
-  MotionClip Draw(int persons, int frames, Rng& rng) const {
-    if (by_persons_.count(persons)) return FitLength(Pick(persons, frames, rng), frames, rng);
-    std::vector<MotionClip> singles;
-    for (int p = 0; p < persons; ++p)
-      singles.push_back(FitLength(Pick(1, frames, rng), frames, rng));
-    return SideBySide(singles);
-  }
-
- private:
-  const MotionClip& Pick(int persons, int frames, Rng& rng) const {
-    const std::vector<int>& pool = by_persons_.at(persons);
-    std::vector<int> long_enough;
-    int longest = pool[0];
-    for (int i : pool) {
-      if (train_[i].clip.num_frames >= frames) long_enough.push_back(i);
-      if (train_[i].clip.num_frames > train_[longest].clip.num_frames) longest = i;
-    }
-    if (long_enough.empty()) return train_[longest].clip;
-    return train_[long_enough[rng.UniformInt(0, static_cast<int64_t>(long_enough.size()) - 1)]]
-        .clip;
-  }
-
-  const std::vector<SplitClip>& train_;
-  std::map<int, std::vector<int>> by_persons_;
-};
-
-// One set's motions of one replication: what each stands for (its item's
-// clip, or for the real set its own clip), the captions it is matched with
-// in R-precision, and its multimodality groups.
-struct SetDraw {
-  std::vector<MotionClip> motions;
+// What a set's motions stand for, one clip of the split each (the items'
+// clips for every set but real, real's own clips for real): the caption each
+// is matched with in R-precision, its label set's id and, when there are
+// enough distinct label sets for one R-precision batch, the captions'
+// embeddings (computed once per replication, not per set).
+struct Matched {
   std::vector<const SplitClip*> truths;
   std::vector<std::string> captions;
-  std::vector<std::vector<MotionClip>> mm_groups;
+  std::vector<int> label_sets;
+  int distinct_label_sets = 0;
+  Eigen::MatrixXd text;
+
+  void Finish(const Evaluator& evaluator) {
+    std::map<std::string, int> ids;
+    for (size_t i = 0; i < truths.size(); ++i) {
+      label_sets.push_back(
+          ids.emplace(LabelSetKey(truths[i]->entry, captions[i]), static_cast<int>(ids.size()))
+              .first->second);
+    }
+    distinct_label_sets = static_cast<int>(ids.size());
+    if (distinct_label_sets >= kRPrecisionBatch) text = evaluator.EmbedTexts(captions);
+  }
 };
 
-// The ids of matched label sets, for R-precision's distinct negatives.
-std::vector<int> LabelSetIds(const SetDraw& draw) {
-  std::map<std::string, int> ids;
-  std::vector<int> out;
-  for (size_t i = 0; i < draw.truths.size(); ++i) {
-    out.push_back(ids.emplace(LabelSetKey(draw.truths[i]->entry, draw.captions[i]),
-                              static_cast<int>(ids.size()))
-                      .first->second);
-  }
-  return out;
-}
-
-int DistinctIds(const std::vector<int>& ids) {
-  return static_cast<int>(std::set<int>(ids.begin(), ids.end()).size());
-}
+// One set's motions of one replication and its multimodality groups.
+struct SetDraw {
+  std::vector<MotionClip> motions;
+  std::vector<std::vector<MotionClip>> mm_groups;
+};
 
 // Mean distance from each row of `set` to its nearest row of `pool`.
 double MeanNearestDistance(const Eigen::MatrixXd& set, const Eigen::MatrixXd& pool) {
@@ -289,12 +98,6 @@ double KidOrNan(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
   return a.rows() >= 2 && b.rows() >= 2 ? Kid(a, b) : std::nan("");
 }
 
-// Share of correct labels among the items with a truth; NaN without any.
-double Accuracy(const std::vector<std::string>& truth, const std::vector<std::string>& predicted) {
-  const AccuracyReport report = ScoreLabels(truth, predicted);
-  return report.items > 0 ? report.accuracy() : std::nan("");
-}
-
 // Everything Measure needs besides the set.
 struct Reference {
   const Evaluator* evaluator = nullptr;
@@ -309,14 +112,15 @@ struct Reference {
 
 // Content and style accuracy of a set's single-person motions.
 void MeasureActions(const ActionClassifier& classifier,
+                    const Matched& matched,
                     const SetDraw& draw,
                     std::map<std::string, double>& figures) {
   std::vector<MotionClip> motions;
   std::vector<const SplitClip*> truths;
   for (size_t i = 0; i < draw.motions.size(); ++i) {
-    if (draw.truths[i]->content.empty() || draw.motions[i].num_persons != 1) continue;
+    if (matched.truths[i]->content.empty() || draw.motions[i].num_persons != 1) continue;
     motions.push_back(draw.motions[i]);
-    truths.push_back(draw.truths[i]);
+    truths.push_back(matched.truths[i]);
   }
   std::vector<ActionPrediction> predictions;
   if (!motions.empty()) predictions = classifier.Classify(motions);
@@ -327,10 +131,10 @@ void MeasureActions(const ActionClassifier& classifier,
       truth.push_back(style ? truths[i]->style : truths[i]->content);
       predicted.push_back(style ? predictions[i].style : predictions[i].content);
     }
-    return Accuracy(truth, predicted);
+    return ActionAccuracy(truth, predicted);
   };
   figures["content_accuracy"] = score(-1, false);
-  figures["content_accuracy_seen"] = HasUnseen(draw.truths) ? score(0, false) : std::nan("");
+  figures["content_accuracy_seen"] = HasUnseen(matched.truths) ? score(0, false) : std::nan("");
   figures["content_accuracy_unseen"] = score(1, false);
   figures["style_accuracy"] = score(-1, true);
   figures["style_accuracy_unseen"] = score(1, true);
@@ -338,6 +142,7 @@ void MeasureActions(const ActionClassifier& classifier,
 
 // Every figure of one set and replication.
 std::map<std::string, double> Measure(const Reference& reference,
+                                      const Matched& matched,
                                       const SetDraw& draw,
                                       uint64_t seed) {
   const EvaluateOptions& options = *reference.options;
@@ -346,19 +151,18 @@ std::map<std::string, double> Measure(const Reference& reference,
   figures["fid"] = Fid(motion, reference.items);
   figures["kid"] = Kid(motion, reference.items);
   // Per part only where the split has an unseen part (else "seen" is all).
-  const bool parts = HasUnseen(draw.truths) && HasUnseen(reference.item_truths);
-  figures["kid_seen"] = parts ? KidOrNan(RowsOfPart(motion, draw.truths, false),
+  const bool parts = HasUnseen(matched.truths) && HasUnseen(reference.item_truths);
+  figures["kid_seen"] = parts ? KidOrNan(RowsOfPart(motion, matched.truths, false),
                                          RowsOfPart(reference.items, reference.item_truths, false))
                               : std::nan("");
-  figures["kid_unseen"] = parts ? KidOrNan(RowsOfPart(motion, draw.truths, true),
+  figures["kid_unseen"] = parts ? KidOrNan(RowsOfPart(motion, matched.truths, true),
                                            RowsOfPart(reference.items, reference.item_truths, true))
                                 : std::nan("");
   // R-precision needs one full batch of distinct label sets; with fewer the
   // figures do not apply (the report says why).
-  const std::vector<int> label_sets = LabelSetIds(draw);
-  if (DistinctIds(label_sets) >= kRPrecisionBatch) {
-    const Eigen::MatrixXd text = reference.evaluator->EmbedTexts(draw.captions);
-    const RPrecisionResult r = RPrecision(text, motion, label_sets, {kRPrecisionBatch, seed});
+  if (matched.distinct_label_sets >= kRPrecisionBatch) {
+    const RPrecisionResult r =
+        RPrecision(matched.text, motion, matched.label_sets, {kRPrecisionBatch, seed});
     figures["r_precision_top1"] = r.top_k[0];
     figures["r_precision_top2"] = r.top_k[1];
     figures["r_precision_top3"] = r.top_k[2];
@@ -380,10 +184,11 @@ std::map<std::string, double> Measure(const Reference& reference,
     figures["multimodality"] = Multimodality(groups, options.mm_pairs, seed + 2);
   }
   figures["nearest_train"] = MeanNearestDistance(motion, reference.train);
-  if (reference.classifier != nullptr) MeasureActions(*reference.classifier, draw, figures);
+  if (reference.classifier != nullptr)
+    MeasureActions(*reference.classifier, matched, draw, figures);
   std::vector<ClipPlausibility> plausibility;
   for (const MotionClip& clip : draw.motions) {
-    if (clip.num_frames >= kMinFrames) plausibility.push_back(MeasurePlausibility(clip));
+    if (clip.num_frames >= kEvaluateMinFrames) plausibility.push_back(MeasurePlausibility(clip));
   }
   const ClipPlausibility mean = AveragePlausibility(plausibility);
   figures["foot_skate_m_s"] = mean.person_mean.foot_skate_m_s;
@@ -396,6 +201,29 @@ std::map<std::string, double> Measure(const Reference& reference,
   return figures;
 }
 
+// `samples` generated motions of one prompt with the options' sampler.
+std::vector<MotionClip> GenerateMotions(Generator& generator,
+                                        const std::string& caption,
+                                        int persons,
+                                        int frames,
+                                        int samples,
+                                        uint64_t seed,
+                                        double guidance,
+                                        const EvaluateOptions& options) {
+  GenerateOptions g;
+  g.text = caption;
+  g.persons = persons;
+  g.frames = frames;
+  g.samples = samples;
+  g.seed = seed;
+  g.guidance = guidance;
+  g.sampler = options.sampler;
+  g.sampler_steps = options.sampler_steps;
+  g.decoding = options.decoding;
+  g.progress = false;
+  return generator.Generate(g).motions;
+}
+
 // One generated motion.
 MotionClip GenerateOne(Generator& generator,
                        const std::string& caption,
@@ -404,116 +232,8 @@ MotionClip GenerateOne(Generator& generator,
                        uint64_t seed,
                        double guidance,
                        const EvaluateOptions& options) {
-  GenerateOptions g;
-  g.text = caption;
-  g.persons = persons;
-  g.frames = frames;
-  g.seed = seed;
-  g.guidance = guidance;
-  g.sampler = options.sampler;
-  g.sampler_steps = options.sampler_steps;
-  g.decoding = options.decoding;
-  g.progress = false;
-  return std::move(generator.Generate(g).motions[0]);
-}
-
-// The closest horizontal distance between two persons' pelvises over a
-// clip's frames and pairs, metres (infinity for one person).
-double ClosestPelvisDistance(const MotionClip& clip) {
-  double closest = std::numeric_limits<double>::infinity();
-  for (int t = 0; t < clip.num_frames; ++t) {
-    for (int a = 0; a < clip.num_persons; ++a) {
-      for (int b = a + 1; b < clip.num_persons; ++b) {
-        const float* pa = clip.joint(a, t, 0);
-        const float* pb = clip.joint(b, t, 0);
-        closest = std::min(closest, std::hypot(double(pa[0]) - pb[0], double(pa[2]) - pb[2]));
-      }
-    }
-  }
-  return closest;
-}
-
-// One composed scene of the benchmark: its clips (one per person), the
-// joined prompt and the real clips composed as the trainer composes them.
-struct Scene {
-  std::vector<const SplitClip*> clips;
-  std::string prompt;
-  MotionClip real;
-};
-
-// Draws a scene of `persons` single-person clips of `pool`: crops of one
-// length, encoded, placed by ComposeScene and decoded. std::nullopt when no
-// placement keeps the separation (other clips are drawn by the caller).
-std::optional<Scene> DrawScene(const std::vector<const SplitClip*>& pool,
-                               int persons,
-                               int longest,
-                               double separation_m,
-                               Rng& rng) {
-  Scene scene;
-  int frames = longest;
-  for (int p = 0; p < persons; ++p) {
-    scene.clips.push_back(pool[rng.UniformInt(0, static_cast<int64_t>(pool.size()) - 1)]);
-    frames = std::min(frames, scene.clips.back()->clip.num_frames);
-  }
-  std::vector<InterGenFeatures> features;
-  std::vector<std::string> captions;
-  for (const SplitClip* clip : scene.clips) {
-    MotionClip crop = RandomCrop(clip->clip, frames, rng);
-    features.push_back(EncodeInterGen(crop));
-    captions.push_back(
-        clip->clip.text[rng.UniformInt(0, static_cast<int64_t>(clip->clip.text.size()) - 1)]);
-  }
-  std::vector<const float*> rows;
-  for (const InterGenFeatures& f : features) rows.push_back(f.values.data());
-  ComposeOptions compose;
-  compose.min_separation_m = separation_m;
-  const ComposedScene composed = ComposeScene(rows, features[0].num_rows, rng, compose);
-  if (!composed.success) return std::nullopt;
-  InterGenFeatures joined;
-  joined.num_persons = persons;
-  joined.num_rows = static_cast<int>(composed.num_rows);
-  joined.fps = features[0].fps;
-  joined.values = composed.values;
-  scene.real = DecodeInterGen(joined, /*to_world=*/false);
-  scene.real.rotations.clear();
-  scene.prompt = JoinCaptions(captions);
-  return scene;
-}
-
-// The benchmark's figures of one set of scenes.
-void MeasureScenes(const std::vector<Scene>& scenes,
-                   const std::vector<MotionClip>& motions,
-                   const ActionClassifier* classifier,
-                   std::map<std::string, double>& figures) {
-  std::vector<std::string> truth, predicted;
-  double interpenetration = 0.0, closest = 0.0;
-  int close[2] = {0, 0}, count[2] = {0, 0};
-  for (size_t s = 0; s < scenes.size(); ++s) {
-    const MotionClip& motion = motions[s];
-    if (classifier != nullptr) {
-      for (int p = 0; p < motion.num_persons; ++p) {
-        const std::string& content = scenes[s].clips[p]->content;
-        if (content.empty()) continue;
-        truth.push_back(content);
-        predicted.push_back(classifier->Classify({motion}, p)[0].content);
-      }
-    }
-    if (motion.num_frames >= kMinFrames)
-      interpenetration += MeasurePlausibility(motion).interpenetration_mm;
-    const double d = ClosestPelvisDistance(motion);
-    closest += d;
-    const int k = motion.num_persons == 2 ? 0 : 1;
-    ++count[k];
-    close[k] += d < kCloseMetres ? 1 : 0;
-  }
-  const double n = static_cast<double>(scenes.size());
-  figures["scene_action_accuracy"] = Accuracy(truth, predicted);
-  figures["scene_interpenetration_mm"] = interpenetration / n;
-  figures["scene_closest_pelvis_m"] = closest / n;
-  figures["scene_close_share_2p"] =
-      count[0] > 0 ? static_cast<double>(close[0]) / count[0] : std::nan("");
-  figures["scene_close_share_3p"] =
-      count[1] > 0 ? static_cast<double>(close[1]) / count[1] : std::nan("");
+  return std::move(
+      GenerateMotions(generator, caption, persons, frames, 1, seed, guidance, options)[0]);
 }
 
 // Reads a network's list of training clips, or names it in a note.
@@ -570,7 +290,7 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
     throw Error(fmt::format(
         "{}: the {} split has {} clips with captions and at least {} frames; the protocol needs "
         "at least 4 (two halves of 2)",
-        options.data_dir.string(), options.split, split.size(), kMinFrames));
+        options.data_dir.string(), options.split, split.size(), kEvaluateMinFrames));
   }
   const std::vector<SplitClip> train = LoadSplit(options.data_dir, index, "train");
   if (train.empty())
@@ -717,30 +437,29 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
     rng.Shuffle(order);
 
     // Items (the first n clips of half A) and the real floor (the first n of B).
-    SetDraw items, real;
+    Matched items, real_matched;
+    SetDraw item_crops, real;
     for (int k = 0; k < n; ++k) {
-      for (SetDraw* draw : {&items, &real}) {
-        const SplitClip& clip = split[order[draw == &items ? k : half + k]];
-        draw->truths.push_back(&clip);
-        draw->captions.push_back(
+      for (bool is_item : {true, false}) {
+        const SplitClip& clip = split[order[is_item ? k : half + k]];
+        Matched& matched = is_item ? items : real_matched;
+        matched.truths.push_back(&clip);
+        matched.captions.push_back(
             clip.clip.text[rng.UniformInt(0, static_cast<int64_t>(clip.clip.text.size()) - 1)]);
-        draw->motions.push_back(RandomCrop(clip.clip, longest, rng));
+        (is_item ? item_crops : real).motions.push_back(RandomCrop(clip.clip, longest, rng));
       }
     }
-    fewest_label_sets = std::min(fewest_label_sets, DistinctIds(LabelSetIds(items)));
+    items.Finish(evaluator);
+    real_matched.Finish(evaluator);
+    fewest_label_sets = std::min(fewest_label_sets, items.distinct_label_sets);
     for (const SplitClip* clip : items.truths) unseen_items += clip->unseen ? 1.0 : 0.0;
 
     // Generated motions (and multimodality groups for the first prompts), and
     // the same seeds at guidance 0.
     std::map<std::string, SetDraw> sets;
-    for (const char* set : kSets) {
-      if (std::string(set) == "real") continue;
-      sets[set].truths = items.truths;
-      sets[set].captions = items.captions;
-    }
     SetDraw& generated = sets["generated"];
     for (int i = 0; i < n; ++i) {
-      const MotionClip& item = items.motions[i];
+      const MotionClip& item = item_crops.motions[i];
       const uint64_t seed = MixSeed(options.seed, rep, static_cast<uint64_t>(i));
       generated.motions.push_back(GenerateOne(generator, items.captions[i], item.num_persons,
                                               item.num_frames, seed, options.guidance, options));
@@ -751,18 +470,9 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
         tick(1);
       }
       if (i < mm_prompts) {
-        GenerateOptions g;
-        g.text = items.captions[i];
-        g.persons = item.num_persons;
-        g.frames = item.num_frames;
-        g.samples = options.mm_samples;
-        g.seed = seed + 0x5A5AULL;
-        g.guidance = options.guidance;
-        g.sampler = options.sampler;
-        g.sampler_steps = options.sampler_steps;
-        g.decoding = options.decoding;
-        g.progress = false;
-        generated.mm_groups.push_back(generator.Generate(g).motions);
+        generated.mm_groups.push_back(
+            GenerateMotions(generator, items.captions[i], item.num_persons, item.num_frames,
+                            options.mm_samples, seed + 0x5A5AULL, options.guidance, options));
         tick(options.mm_samples);
       }
     }
@@ -770,7 +480,7 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
     // Baselines, each cut to its item's length.
     if (options.baselines) {
       for (int i = 0; i < n; ++i) {
-        const MotionClip& item = items.motions[i];
+        const MotionClip& item = item_crops.motions[i];
         sets["random_clip"].motions.push_back(pool.Draw(item.num_persons, item.num_frames, rng));
         sets["mean_pose"].motions.push_back(
             MeanPoseClip(statistics, item.num_persons, item.num_frames, fps));
@@ -787,15 +497,15 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
     }
 
     // Figures of every set, against the items' real crops.
-    reference.items = evaluator.EmbedMotions(items.motions);
+    reference.items = evaluator.EmbedMotions(item_crops.motions);
     reference.item_truths = items.truths;
     const uint64_t seed = MixSeed(options.seed, rep, 0xF1DULL);
     auto record = [&](const std::string& set, const std::map<std::string, double>& figures) {
       for (const auto& [name, value] : figures) values[set][name].push_back(value);
     };
-    record("real", Measure(reference, real, seed));
+    record("real", Measure(reference, real_matched, real, seed));
     for (const auto& [name, draw] : sets) {
-      if (!draw.motions.empty()) record(name, Measure(reference, draw, seed));
+      if (!draw.motions.empty()) record(name, Measure(reference, items, draw, seed));
     }
 
     // Plain-caption action accuracy: per content label, action_samples

@@ -23,6 +23,33 @@ std::filesystem::path ScriptedEvaluator(const std::string& name = "scripted_eval
   return testing::SourceDir() / "testdata" / "evaluator" / name;
 }
 
+// The tiny generator (DIR/run) and the tiny evaluator (DIR/eval), each
+// trained 2 steps on `data`.
+void TrainTinyNetworks(const std::filesystem::path& data, const std::filesystem::path& dir) {
+  testing::WriteTinyConfig(dir / "tiny.json");
+  TrainOptions train;
+  train.data_dir = data;
+  train.out_dir = dir / "run";
+  train.config = (dir / "tiny.json").string();
+  train.steps = 2;
+  train.threads = 1;
+  train.progress = false;
+  Train(train);
+
+  EvaluatorConfig config;
+  config.base = testing::TinyDiffusionConfig();
+  config.base.train.steps = 2;
+  config.evaluator.embed_dim = 16;
+  WriteJson(dir / "evaluator.json", EvaluatorConfigToJson(config));
+  EvaluatorTrainOptions evaluator;
+  evaluator.data_dir = data;
+  evaluator.out_dir = dir / "eval";
+  evaluator.config = (dir / "evaluator.json").string();
+  evaluator.threads = 1;
+  evaluator.progress = false;
+  TrainEvaluator(evaluator);
+}
+
 // A tiny generator and a tiny evaluator trained a few steps on a tiny
 // dataset, shared by the tests.
 class TinyEvaluation : public ::testing::Test {
@@ -31,28 +58,7 @@ class TinyEvaluation : public ::testing::Test {
     dir_ = new testing::TempDir;
     // Val: three single clips and a pair, two halves of two.
     testing::WriteTinyDataset(*dir_ / "data", 6, 2, 40, /*val_singles=*/3);
-    testing::WriteTinyConfig(*dir_ / "tiny.json");
-    TrainOptions train;
-    train.data_dir = *dir_ / "data";
-    train.out_dir = *dir_ / "run";
-    train.config = (*dir_ / "tiny.json").string();
-    train.steps = 2;
-    train.threads = 1;
-    train.progress = false;
-    Train(train);
-
-    EvaluatorConfig config;
-    config.base = testing::TinyDiffusionConfig();
-    config.base.train.steps = 2;
-    config.evaluator.embed_dim = 16;
-    WriteJson(*dir_ / "evaluator.json", EvaluatorConfigToJson(config));
-    EvaluatorTrainOptions evaluator;
-    evaluator.data_dir = *dir_ / "data";
-    evaluator.out_dir = *dir_ / "eval";
-    evaluator.config = (*dir_ / "evaluator.json").string();
-    evaluator.threads = 1;
-    evaluator.progress = false;
-    TrainEvaluator(evaluator);
+    TrainTinyNetworks(*dir_ / "data", dir_->path());
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -219,27 +225,7 @@ TEST_F(TinyEvaluation, AnExportedEvaluatorEmbedsAsTheOriginal) {
 TEST(EvaluateActions, ClassifiesEverySetAndThePlainPrompts) {
   testing::TempDir dir;
   testing::WriteActionDataset(dir / "ds", /*per_action=*/12, /*held_out=*/4);
-  testing::WriteTinyConfig(dir / "tiny.json");
-  TrainOptions train;
-  train.data_dir = dir / "ds";
-  train.out_dir = dir / "run";
-  train.config = (dir / "tiny.json").string();
-  train.steps = 2;
-  train.threads = 1;
-  train.progress = false;
-  Train(train);
-  EvaluatorConfig config;
-  config.base = testing::TinyDiffusionConfig();
-  config.base.train.steps = 2;
-  config.evaluator.embed_dim = 16;
-  WriteJson(dir / "evaluator.json", EvaluatorConfigToJson(config));
-  EvaluatorTrainOptions evaluator;
-  evaluator.data_dir = dir / "ds";
-  evaluator.out_dir = dir / "eval";
-  evaluator.config = (dir / "evaluator.json").string();
-  evaluator.threads = 1;
-  evaluator.progress = false;
-  TrainEvaluator(evaluator);
+  TrainTinyNetworks(dir / "ds", dir.path());
   ActionClassifierTrainOptions classifier;
   classifier.data_dir = dir / "ds";
   classifier.out_dir = dir / "classifier";
