@@ -263,10 +263,7 @@ TEST(EvaluateActions, ClassifiesEverySetAndThePlainPrompts) {
   EXPECT_EQ(report.prompts[0].prompt, "a person raises the left hand");
   EXPECT_EQ(report.prompts[2].label, "squat");
   EXPECT_EQ(report.prompts[2].prompt, "a person squats down");
-  for (const PromptAccuracy& p : report.prompts) {
-    EXPECT_EQ(p.motions, 4) << p.label;
-    EXPECT_GE(p.real_correct, 0);
-  }
+  for (const PromptAccuracy& p : report.prompts) EXPECT_EQ(p.motions, 4) << p.label;
   auto figure = [&](const std::string& set, const std::string& name) {
     for (const SetFigures& figures : report.sets) {
       if (figures.set != set) continue;
