@@ -312,6 +312,24 @@ if(TARGET diffusion_make_tiny_dataset)
     ARGS classifier label --classifier "${w}/classifier_train/c" "${w}/nothing.npz")
   set_tests_properties(cli.classifier_test cli.classifier_label cli.classifier_label_missing
     PROPERTIES FIXTURES_REQUIRED "action_dataset;action_classifier")
+
+  # evaluate-steps: the tiny run on the synthetic actions' test split.
+  intersynth_cli_test(evaluate_steps_help EXIT 0
+    OUTPUT "--steps.*--reference-steps.*--accuracy-margin.*--kid-margin.*Example"
+    ARGS evaluate-steps --help)
+  intersynth_cli_test(evaluate_steps_tiny EXIT 0
+    OUTPUT "steps +s per motion +KID.* 1 .* 2 .*yes.*the fewest steps within the margins.*report.md"
+    ARGS evaluate-steps --model "${w}/train_tiny/run" --evaluator "${_scripted}"
+         --classifier "${w}/classifier_train/c" --data "${_act}/ds" --split test --steps 1,2
+         --reference-steps 2 --replications 2 --samples 4 --action-samples 1 --threads 1
+         --out "${w}/evaluate_steps_tiny/report")
+  intersynth_cli_test(evaluate_steps_bad_steps EXIT nonzero ONE_LINE OUTPUT "--steps must be >= 1, got 0"
+    NOT_EXIST "${w}/evaluate_steps_bad_steps/report"
+    ARGS evaluate-steps --model "${w}/train_tiny/run" --evaluator "${_scripted}"
+         --classifier "${w}/classifier_train/c" --data "${_act}/ds" --steps 10,0
+         --out "${w}/evaluate_steps_bad_steps/report")
+  set_tests_properties(cli.evaluate_steps_tiny cli.evaluate_steps_bad_steps PROPERTIES
+    FIXTURES_REQUIRED "tiny_run;action_dataset;action_classifier" DEPENDS cli.train_resume)
 endif()
 
 # keypoints simulate and pose-error (issue 14's recovery experiment) on the

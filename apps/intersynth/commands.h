@@ -31,6 +31,7 @@ void SetupGenerate(CLI::App* command);
 void SetupModel(CLI::App* command);
 void SetupEvaluator(CLI::App* command);
 void SetupEvaluate(CLI::App* command);
+void SetupEvaluateSteps(CLI::App* command);
 void SetupClassifier(CLI::App* command);
 void SetupRecover(CLI::App* command);
 
@@ -75,6 +76,9 @@ inline constexpr Command kCommands[] = {
     {"evaluate",
      "Measure a generator on a split: FID, R-precision, diversity, plausibility, beside real data",
      SetupEvaluate},
+    {"evaluate-steps",
+     "Choose the DDIM steps: KID and action accuracy at each step count, paired with a reference",
+     SetupEvaluateSteps},
 #endif
     {"preview",
      "Render stick figures of a motion file (MP4 or PNG), or draw a lifted scene's floor (PNG)",

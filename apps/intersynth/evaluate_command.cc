@@ -2,6 +2,8 @@
 //   [--classifier CLASSIFIER] [--split test] [--replications 5] [--samples 1000]
 //   [--action-samples 2] [--mm-prompts N] [--mm-samples 30] [--guidance 2.5]
 //   [--sampler ddim] [--steps 50]
+// intersynth evaluate-steps --model RUN --evaluator EVAL --classifier CLASSIFIER --data DATASET
+//   --out REPORT [--split val] [--steps 10,20,50,100] [--reference-steps 50]
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +14,7 @@
 #include "apps/intersynth/commands.h"
 #include "apps/intersynth/field_flags.h"
 #include "intersynth/eval/evaluate.h"
+#include "intersynth/eval/evaluate_steps.h"
 
 namespace intersynth::cli {
 
@@ -147,6 +150,109 @@ void SetupEvaluate(CLI::App* command) {
           "wrote %s and %s\n",
           report.items, report.items, report.split_clips, report.label_sets,
           report.report_json.c_str(), report.report_md.c_str());
+    });
+  });
+}
+
+void SetupEvaluateSteps(CLI::App* command) {
+  auto options = std::make_shared<StepsStudyOptions>();
+  auto model = std::make_shared<std::string>();
+  auto evaluator = std::make_shared<std::string>();
+  auto classifier = std::make_shared<std::string>();
+  auto data = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  command->footer(
+      "Quality against speed of the DDIM sampler, paired: every step count generates the\n"
+      "same items (--samples clips of the split per replication, each with a random caption\n"
+      "and crop, as evaluate draws them) and the same plain-caption prompts (--action-samples\n"
+      "per content label) from the same seeds. Per step count: seconds per motion, KID\n"
+      "against the items' real crops and action accuracy (the classifier's content label);\n"
+      "then the paired differences to --reference-steps with Student-t 95% intervals (KID\n"
+      "over replications, accuracy over motions). A step count is within the margins when\n"
+      "its accuracy may have fallen by at most --accuracy-margin and its KID risen by at\n"
+      "most --kid-margin x the reference's KID, each at the end of its interval; the report\n"
+      "recommends the fewest steps within both. Choose on val (the default split), never on\n"
+      "test. No real floor or baselines here: for quality against real data run evaluate.\n\n"
+      "Writes REPORT/report.json and report.md atomically; leakage is an error as in\n"
+      "evaluate. It generates replications x (samples + labels x action-samples) motions\n"
+      "per step count; the time goes as the sum of the step counts.\n\n"
+      "Example:\n"
+      "  intersynth evaluate-steps --model runs/gen-v2 --evaluator assets/models/evaluator-cpu \\\n"
+      "      --classifier assets/models/classifier-cpu --data ds --out reports/steps");
+  auto flags = std::make_shared<FieldFlags>(command);
+  StepsStudyOptions& o = *options;
+  flags->Add("--model", "model_dir", model.get(), "generator: a run or model folder")->required();
+  flags
+      ->Add("--evaluator", "evaluator_dir", evaluator.get(),
+            "evaluator folder or TorchScript evaluator file")
+      ->required();
+  flags
+      ->Add("--classifier", "classifier_dir", classifier.get(),
+            "action classifier folder (intersynth classifier train)")
+      ->required();
+  flags->Add("--data", "data_dir", data.get(), "dataset folder (intersynth data build --out)")
+      ->required();
+  flags->Add("--out", "out_dir", out.get(), "report folder (replaced)")->required();
+  flags->Add("--split", "split", &o.split, "split to measure on")->capture_default_str();
+  flags->Add("--steps", "steps", &o.steps, "DDIM step counts to compare (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  flags
+      ->Add("--reference-steps", "reference_steps", &o.reference_steps,
+            "the step count every other is paired with")
+      ->capture_default_str();
+  flags->Add("--replications", "replications", &o.replications, "replications (at least 2)")
+      ->capture_default_str();
+  flags
+      ->Add("--samples", "samples", &o.samples,
+            "items per replication (capped at the split's clips)")
+      ->capture_default_str();
+  flags
+      ->Add("--action-samples", "action_samples", &o.action_samples,
+            "motions per content label and replication from its plain caption")
+      ->capture_default_str();
+  flags
+      ->Add("--accuracy-margin", "accuracy_margin", &o.accuracy_margin,
+            "largest accepted fall of action accuracy (absolute)")
+      ->capture_default_str();
+  flags
+      ->Add("--kid-margin", "kid_margin", &o.kid_margin,
+            "largest accepted rise of KID, as a share of the reference's KID")
+      ->capture_default_str();
+  flags->Add("--guidance", "guidance", &o.guidance, "classifier-free guidance scale")
+      ->capture_default_str();
+  flags->AddEnum(
+      "--decoding", "decoding", &o.decoding, ParseJointDecoding,
+      "joints from the position channels or, as a rigid skeleton, the rotation channels");
+  flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
+  flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
+  flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
+  command->callback([=] {
+    flags->Run([&] {
+      options->model_dir = *model;
+      options->evaluator_dir = *evaluator;
+      options->classifier_dir = *classifier;
+      options->data_dir = *data;
+      options->out_dir = *out;
+      const StepsStudyReport report = StudySteps(*options);
+      for (const std::string& line : report.leakage) std::printf("leakage: %s\n", line.c_str());
+      for (const std::string& note : report.notes) std::printf("note: %s\n", note.c_str());
+      std::printf("%5s %12s %18s %30s %9s %30s %7s\n", "steps", "s per motion", "KID",
+                  "KID - reference [95%]", "accuracy", "accuracy - reference [95%]", "within");
+      for (const StepsRow& row : report.rows) {
+        std::printf(
+            "%5d %12.3f %9.4f +- %-6.4f %+9.4f [%+8.4f, %+8.4f] %9.3f %+9.3f [%+7.3f, %+7.3f] "
+            "%7s\n",
+            row.steps, row.seconds_per_motion, row.kid.mean, row.kid.ci95, row.kid_difference.mean,
+            row.kid_difference.low, row.kid_difference.high, row.accuracy,
+            row.accuracy_difference.mean, row.accuracy_difference.low, row.accuracy_difference.high,
+            row.within_margins ? "yes" : "no");
+      }
+      std::printf(
+          "the fewest steps within the margins (accuracy -%.3f, KID +%.4g): %d; %d items and %d "
+          "prompts per replication; wrote %s and %s\n",
+          report.accuracy_margin, report.kid_margin_absolute, report.recommended_steps,
+          report.items, report.prompts, report.report_json.c_str(), report.report_md.c_str());
     });
   });
 }

@@ -236,19 +236,6 @@ MotionClip GenerateOne(Generator& generator,
       GenerateMotions(generator, caption, persons, frames, 1, seed, guidance, options)[0]);
 }
 
-// Reads a network's list of training clips, or names it in a note.
-void AddTrainedOn(const std::string& network,
-                  const std::filesystem::path& list,
-                  std::vector<TrainedOn>& networks,
-                  std::vector<std::string>& notes) {
-  if (std::filesystem::is_regular_file(list)) {
-    networks.push_back({network, ReadNonEmptyLines(list)});
-  } else {
-    notes.push_back(
-        fmt::format("{} has no {}: its leakage was not checked", network, list.string()));
-  }
-}
-
 }  // namespace
 
 void EvaluateOptions::Check() const {
@@ -325,14 +312,7 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   AddTrainedOn("generator", RunPaths(options.model_dir).train_clips(), networks, report.notes);
   AddTrainedOn("evaluator", options.evaluator_dir / "train_clips.txt", networks, report.notes);
   if (classifier) networks.push_back({"action classifier", classifier->train_clips()});
-  for (const LeakageFinding& finding : FindLeakage(index, options.split, networks)) {
-    const std::string line = finding.Summary(options.split, static_cast<int>(split.size()));
-    if (finding.leaks()) {
-      throw Error(
-          fmt::format("leakage: {}; evaluate on another split or dataset, or retrain it", line));
-    }
-    report.leakage.push_back(line);
-  }
+  report.leakage = CheckNoLeakage(index, options.split, static_cast<int>(split.size()), networks);
 
   // Sizes: items, crops and multimodality prompts.
   const int half = static_cast<int>(split.size()) / 2;

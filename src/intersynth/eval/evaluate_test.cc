@@ -9,6 +9,7 @@
 #include "intersynth/diffusion/trainer.h"
 #include "intersynth/eval/action_classifier.h"
 #include "intersynth/eval/evaluate_report.h"
+#include "intersynth/eval/evaluate_steps.h"
 #include "intersynth/eval/evaluator_config.h"
 #include "intersynth/eval/evaluator_io.h"
 #include "intersynth/eval/evaluator_train.h"
@@ -222,20 +223,31 @@ TEST_F(TinyEvaluation, AnExportedEvaluatorEmbedsAsTheOriginal) {
 // plain-prompt table, on four synthetic actions (a left/right pair among
 // them). The classifier labels real held-out crops well and the still mean
 // pose as one label, whatever the item.
-TEST(EvaluateActions, ClassifiesEverySetAndThePlainPrompts) {
-  testing::TempDir dir;
-  testing::WriteActionDataset(dir / "ds", /*per_action=*/12, /*held_out=*/4);
-  TrainTinyNetworks(dir / "ds", dir.path());
-  ActionClassifierTrainOptions classifier;
-  classifier.data_dir = dir / "ds";
-  classifier.out_dir = dir / "classifier";
-  classifier.steps = 150;
-  classifier.batch = 16;
-  classifier.width = 32;
-  classifier.threads = 1;
-  classifier.progress = false;
-  TrainActionClassifier(classifier);
+class EvaluateActions : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    testing::WriteActionDataset(*dir_ / "ds", /*per_action=*/12, /*held_out=*/4);
+    TrainTinyNetworks(*dir_ / "ds", dir_->path());
+    ActionClassifierTrainOptions classifier;
+    classifier.data_dir = *dir_ / "ds";
+    classifier.out_dir = *dir_ / "classifier";
+    classifier.steps = 150;
+    classifier.batch = 16;
+    classifier.width = 32;
+    classifier.threads = 1;
+    classifier.progress = false;
+    TrainActionClassifier(classifier);
+  }
+  static void TearDownTestSuite() { delete dir_; }
 
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* EvaluateActions::dir_ = nullptr;
+
+TEST_F(EvaluateActions, ClassifiesEverySetAndThePlainPrompts) {
+  const testing::TempDir& dir = *dir_;
   EvaluateOptions options;
   options.model_dir = dir / "run";
   options.evaluator_dir = dir / "eval";
@@ -303,6 +315,67 @@ TEST(EvaluateActions, ClassifiesEverySetAndThePlainPrompts) {
   EXPECT_TRUE(std::isfinite(figure("generated", "scene_close_share_2p")));
   EXPECT_TRUE(std::isnan(figure("mean_pose", "scene_close_share_2p")));
   EXPECT_NE(md.find("| Scenes: 2-person pelvises < 0.3 m | lower |"), std::string::npos) << md;
+}
+
+// The DDIM steps study on the same networks: every step count generates the
+// same items and prompts, so the reference's paired differences are exactly
+// zero, and a run repeats itself.
+TEST_F(EvaluateActions, StudiesStepsPairedWithTheReference) {
+  const testing::TempDir& dir = *dir_;
+  StepsStudyOptions options;
+  options.model_dir = dir / "run";
+  options.evaluator_dir = dir / "eval";
+  options.classifier_dir = dir / "classifier";
+  options.data_dir = dir / "ds";
+  options.split = "test";
+  options.steps = {1, 4, 2};
+  options.reference_steps = 2;
+  options.replications = 2;
+  options.samples = 6;
+  options.action_samples = 1;
+  options.threads = 1;
+  options.progress = false;
+  options.out_dir = dir / "steps";
+  const StepsStudyReport report = StudySteps(options);
+  ASSERT_EQ(report.rows.size(), 3u);
+  EXPECT_EQ(report.rows[0].steps, 1);
+  EXPECT_EQ(report.rows[1].steps, 2);
+  EXPECT_EQ(report.rows[2].steps, 4);
+  EXPECT_EQ(report.items, 6);
+  EXPECT_EQ(report.prompts, 4);  // one per content label
+  EXPECT_EQ(report.leakage.size(), 3u);
+  const StepsRow& reference = report.rows[1];
+  EXPECT_DOUBLE_EQ(reference.kid_difference.mean, 0.0);
+  EXPECT_DOUBLE_EQ(reference.kid_difference.high, 0.0);
+  EXPECT_DOUBLE_EQ(reference.accuracy_difference.low, 0.0);
+  EXPECT_TRUE(reference.within_margins);
+  // 6 items of 4 single-person actions and 4 prompts per replication, all
+  // classified.
+  for (const StepsRow& row : report.rows) {
+    EXPECT_EQ(row.classified, 20) << row.steps;
+    EXPECT_GT(row.seconds_per_motion, 0.0);
+    EXPECT_TRUE(std::isfinite(row.kid.mean));
+  }
+  // More steps cost more time per motion (4 network passes against 1).
+  EXPECT_GT(report.rows[2].seconds_per_motion, report.rows[0].seconds_per_motion);
+  EXPECT_TRUE(report.recommended_steps == 1 || report.recommended_steps == 2);
+  const nlohmann::json json = ReadJson(dir / "steps" / "report.json");
+  EXPECT_EQ(json["format"], "intersynth-steps-study-v1");
+  EXPECT_EQ(json["recommended_steps"], report.recommended_steps);
+  const std::string md = ReadFileToString(dir / "steps" / "report.md");
+  EXPECT_NE(md.find("| 2 | "), std::string::npos) << md;
+
+  // The same seed draws the same items and motions.
+  options.out_dir = dir / "steps_again";
+  const StepsStudyReport again = StudySteps(options);
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    EXPECT_DOUBLE_EQ(again.rows[i].kid.mean, report.rows[i].kid.mean);
+    EXPECT_DOUBLE_EQ(again.rows[i].accuracy, report.rows[i].accuracy);
+  }
+
+  // The classifier is required; a split without labels it knows is an error.
+  options.classifier_dir.clear();
+  EXPECT_ERROR_CONTAINS(StudySteps(options), {"classifier_dir"});
 }
 
 // The TorchScript adapter passes world joints and the frame mask as the

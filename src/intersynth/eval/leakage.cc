@@ -6,6 +6,8 @@
 #include <set>
 
 #include "intersynth/motion/source_labels.h"
+#include "intersynth/util/error.h"
+#include "intersynth/util/file_util.h"
 
 namespace intersynth {
 
@@ -79,6 +81,34 @@ std::vector<LeakageFinding> FindLeakage(const std::vector<DatasetEntry>& index,
     findings.push_back(std::move(finding));
   }
   return findings;
+}
+
+void AddTrainedOn(const std::string& network,
+                  const std::filesystem::path& list,
+                  std::vector<TrainedOn>& networks,
+                  std::vector<std::string>& notes) {
+  if (std::filesystem::is_regular_file(list)) {
+    networks.push_back({network, ReadNonEmptyLines(list)});
+  } else {
+    notes.push_back(
+        fmt::format("{} has no {}: its leakage was not checked", network, list.string()));
+  }
+}
+
+std::vector<std::string> CheckNoLeakage(const std::vector<DatasetEntry>& index,
+                                        const std::string& split,
+                                        int split_clips,
+                                        const std::vector<TrainedOn>& networks) {
+  std::vector<std::string> lines;
+  for (const LeakageFinding& finding : FindLeakage(index, split, networks)) {
+    const std::string line = finding.Summary(split, split_clips);
+    if (finding.leaks()) {
+      throw Error(
+          fmt::format("leakage: {}; evaluate on another split or dataset, or retrain it", line));
+    }
+    lines.push_back(line);
+  }
+  return lines;
 }
 
 }  // namespace intersynth

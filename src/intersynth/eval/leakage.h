@@ -7,6 +7,7 @@
 // can still straddle them when a network trained on another dataset's split.
 // Torch-free.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,21 @@ struct LeakageFinding {
 /// source.
 std::vector<LeakageFinding> FindLeakage(const std::vector<DatasetEntry>& index,
                                         const std::string& split,
+                                        const std::vector<TrainedOn>& networks);
+
+/// Adds the clips listed in `list` (a train_clips.txt) as `network`'s, or,
+/// where there is no such file, a note that its leakage was not checked.
+void AddTrainedOn(const std::string& network,
+                  const std::filesystem::path& list,
+                  std::vector<TrainedOn>& networks,
+                  std::vector<std::string>& notes);
+
+/// FindLeakage as a gate: throws Error naming the first network that shares
+/// a clip, take or performer with `split` (`split_clips` clips), else
+/// returns one Summary line per network.
+std::vector<std::string> CheckNoLeakage(const std::vector<DatasetEntry>& index,
+                                        const std::string& split,
+                                        int split_clips,
                                         const std::vector<TrainedOn>& networks);
 
 }  // namespace intersynth
