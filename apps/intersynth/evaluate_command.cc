@@ -104,6 +104,10 @@ void SetupEvaluate(CLI::App* command) {
   flags->AddEnum(
       "--decoding", "decoding", &o.decoding, ParseJointDecoding,
       "joints from the position channels or, as a rigid skeleton, the rotation channels");
+  flags
+      ->Add("--smooth", "smooth_frames", &o.smooth_frames,
+            "Gaussian smoothing of generated motions along time, sigma in frames (0: none)")
+      ->capture_default_str();
   flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
@@ -224,6 +228,10 @@ void SetupEvaluateSteps(CLI::App* command) {
   flags->AddEnum(
       "--decoding", "decoding", &o.decoding, ParseJointDecoding,
       "joints from the position channels or, as a rigid skeleton, the rotation channels");
+  flags
+      ->Add("--smooth", "smooth_frames", &o.smooth_frames,
+            "Gaussian smoothing of generated motions along time, sigma in frames (0: none)")
+      ->capture_default_str();
   flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");

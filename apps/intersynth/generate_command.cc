@@ -67,6 +67,10 @@ void SetupGenerate(CLI::App* command) {
   flags->AddEnum("--decoding", "decoding", &o.decoding, ParseJointDecoding,
                  "joints from the position channels, or a rigid skeleton from the rotation "
                  "channels (positions or rotations)");
+  flags
+      ->Add("--smooth", "smooth_frames", &o.smooth_frames,
+            "Gaussian smoothing of the sampled motion along time, sigma in frames (0: none)")
+      ->capture_default_str();
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
   flags->Add("--motion", "motion", motion.get(), "input motion for inpainting (.npz)");

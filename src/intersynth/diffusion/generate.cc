@@ -14,6 +14,7 @@
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/features_262.h"
 #include "intersynth/motion/motion_file.h"
+#include "intersynth/motion/temporal_filter.h"
 #include "intersynth/text/text_encoder.h"
 #include "intersynth/text/tokenizer.h"
 #include "intersynth/util/error.h"
@@ -85,6 +86,8 @@ void GenerateOptions::Check() const {
   CheckInRange(samples, 1, 1024, "samples");
   CheckAtLeast(guidance, 0.0, "guidance");
   CheckAtLeast(sampler_steps, 1, "sampler_steps");
+  CheckAtLeast(smooth_frames, 0.0, "smooth_frames");
+  CheckFinite(smooth_frames, "smooth_frames");
   const bool inpainting = !motion.empty();
   if (!inpainting && (!keep_frames.empty() || keep_person >= 0))
     throw OptionError("{keep_frames} and {keep_person} need {motion} IN.npz");
@@ -288,6 +291,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
                              {"sampler", std::string(ToString(options.sampler))},
                              {"sampler_steps", total_steps},
                              {"decoding", std::string(ToString(options.decoding))},
+                             {"smooth_frames", options.smooth_frames},
                              {"seed", options.seed},
                              {"samples", options.samples}};
   if (!result.unknown_words.empty()) settings["unknown_words"] = result.unknown_words;
@@ -306,6 +310,8 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
     const float* data = x0[i].data_ptr<float>();
     features.values.assign(data, data + static_cast<size_t>(persons) * frames * kDim);
     if (input) features.world_from_canonical = input->features.world_from_canonical;
+    for (int p = 0; p < persons; ++p)
+      GaussianFilterRows(features.row(p, 0), frames, kDim, options.smooth_frames);
     MotionClip motion = DecodeInterGen(features, /*to_world=*/true);
     if (options.decoding == JointDecoding::kRotations) RebuildJointsFromRotations(motion);
     if (input) {

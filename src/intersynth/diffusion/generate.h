@@ -51,6 +51,10 @@ struct GenerateOptions {
   int sampler_steps = 50;
   /// How the joints are read from the generated features.
   JointDecoding decoding = JointDecoding::kPositions;
+  /// Gaussian smoothing of the sampled features along time before decoding
+  /// (motion/temporal_filter.h), sigma in frames; 0: none. Removes the
+  /// frame-to-frame jitter a diffusion model leaves in its samples.
+  double smooth_frames = 0.0;
   /// Where the model runs; threads <= 0: every core.
   ComputeDevice device = ComputeDevice::kCpu;
   int threads = 0;

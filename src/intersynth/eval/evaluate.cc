@@ -220,6 +220,7 @@ std::vector<MotionClip> GenerateMotions(Generator& generator,
   g.sampler = options.sampler;
   g.sampler_steps = options.sampler_steps;
   g.decoding = options.decoding;
+  g.smooth_frames = options.smooth_frames;
   g.progress = false;
   return generator.Generate(g).motions;
 }
@@ -258,6 +259,7 @@ void EvaluateOptions::Check() const {
   CheckAtLeast(diversity_pairs, 1, "diversity_pairs");
   CheckAtLeast(guidance, 0.0, "guidance");
   CheckAtLeast(sampler_steps, 1, "sampler_steps");
+  CheckAtLeast(smooth_frames, 0.0, "smooth_frames");
   CheckRequired(out_dir.string(), "out_dir");
 }
 

@@ -91,6 +91,8 @@ struct EvaluateOptions {
   SamplerKind sampler = SamplerKind::kDdim;
   int sampler_steps = 50;
   JointDecoding decoding = JointDecoding::kPositions;
+  /// Gaussian smoothing of every generated motion (GenerateOptions).
+  double smooth_frames = 0.0;
   uint64_t seed = 0;
   /// Where the networks run; threads <= 0: every core.
   ComputeDevice device = ComputeDevice::kCpu;

@@ -141,6 +141,7 @@ nlohmann::json Settings(const EvaluateOptions& o, const ReportContext& c) {
           {"sampler", std::string(ToString(o.sampler))},
           {"sampler_steps", o.sampler_steps},
           {"decoding", std::string(ToString(o.decoding))},
+          {"smooth_frames", o.smooth_frames},
           {"seed", o.seed},
           {"device", std::string(ToString(o.device))}};
 }
@@ -212,9 +213,11 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
       "multimodality {} prompts x {} motions, {} pairs each; diversity over {} pairs\n",
       context.crop_frames, context.crop_frames / context.fps, context.fps, context.mm_prompts,
       options.mm_samples, options.mm_pairs, std::min(options.diversity_pairs, report.items));
-  md += fmt::format("- sampling: {} with {} steps, guidance {}, seed {}, joints from the {}\n",
-                    ToString(options.sampler), options.sampler_steps, options.guidance,
-                    options.seed, ToString(options.decoding));
+  md += fmt::format(
+      "- sampling: {} with {} steps, guidance {}, seed {}, joints from the {}, smoothed over {} "
+      "frames (Gaussian sigma; 0: not)\n",
+      ToString(options.sampler), options.sampler_steps, options.guidance, options.seed,
+      ToString(options.decoding), options.smooth_frames);
   for (const std::string& line : report.leakage) md += "- leakage: " + line + "\n";
   for (const std::string& note : report.notes) md += "- note: " + note + "\n";
 

@@ -72,6 +72,7 @@ void WriteStepsReport(const StepsStudyOptions& options, StepsStudyReport& report
                                {"split_clips", report.split_clips},
                                {"guidance", options.guidance},
                                {"decoding", std::string(ToString(options.decoding))},
+                               {"smooth_frames", options.smooth_frames},
                                {"seed", options.seed},
                                {"reference_steps", report.reference_steps},
                                {"accuracy_margin", report.accuracy_margin},
@@ -85,7 +86,8 @@ void WriteStepsReport(const StepsStudyOptions& options, StepsStudyReport& report
   std::string md = fmt::format(
       "# DDIM steps: quality against speed\n\n"
       "Model `{}` on the {} split ({} clips): {} items and {} plain-prompt motions per "
-      "replication, {} replications, guidance {}, {} decoding, seed {}. Every step count "
+      "replication, {} replications, guidance {}, {} decoding, smoothing sigma {} frames, seed {}. "
+      "Every step count "
       "generates the same items and prompts from the same seeds; each difference is paired "
       "with the {}-step run on the same motions, with its Student-t 95% interval (KID: over "
       "replications; accuracy: over motions).\n\n"
@@ -95,10 +97,10 @@ void WriteStepsReport(const StepsStudyOptions& options, StepsStudyReport& report
       "| steps | s per motion | KID | KID - KID({}) | action accuracy | accuracy - accuracy({}) "
       "| within margins |\n|---|---|---|---|---|---|---|\n",
       options.model_dir.string(), options.split, report.split_clips, report.items, report.prompts,
-      options.replications, options.guidance, std::string(ToString(options.decoding)), options.seed,
-      report.reference_steps, report.accuracy_margin, 100.0 * options.kid_margin,
-      report.kid_margin_absolute, report.recommended_steps, report.reference_steps,
-      report.reference_steps);
+      options.replications, options.guidance, std::string(ToString(options.decoding)),
+      options.smooth_frames, options.seed, report.reference_steps, report.accuracy_margin,
+      100.0 * options.kid_margin, report.kid_margin_absolute, report.recommended_steps,
+      report.reference_steps, report.reference_steps);
   for (const StepsRow& row : report.rows) {
     md +=
         fmt::format("| {} | {:.3f} | {:.4f} +- {:.4f} | {} | {:.3f} ({} motions) | {} | {} |\n",
@@ -142,6 +144,7 @@ void StepsStudyOptions::Check() const {
   CheckAtLeast(samples, 2, "samples");
   CheckAtLeast(action_samples, 1, "action_samples");
   CheckAtLeast(guidance, 0.0, "guidance");
+  CheckAtLeast(smooth_frames, 0.0, "smooth_frames");
   CheckAtLeast(accuracy_margin, 0.0, "accuracy_margin");
   CheckAtLeast(kid_margin, 0.0, "kid_margin");
   CheckRequired(out_dir.string(), "out_dir");
@@ -314,6 +317,7 @@ StepsStudyReport StudySteps(const StepsStudyOptions& options) {
         g.sampler = SamplerKind::kDdim;
         g.sampler_steps = s;
         g.decoding = options.decoding;
+        g.smooth_frames = options.smooth_frames;
         g.progress = false;
         const auto start = std::chrono::steady_clock::now();
         draw.motions.push_back(std::move(generator.Generate(g).motions[0]));

@@ -55,6 +55,8 @@ struct StepsStudyOptions {
   int action_samples = 2;
   double guidance = 2.5;
   JointDecoding decoding = JointDecoding::kPositions;
+  /// Gaussian smoothing of every generated motion (GenerateOptions).
+  double smooth_frames = 0.0;
   /// Margins: the accuracy may fall by at most `accuracy_margin` (absolute)
   /// and KID may rise by at most `kid_margin` x the reference's KID, each
   /// at the end of its 95% interval.

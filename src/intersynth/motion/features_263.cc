@@ -9,6 +9,7 @@
 #include "intersynth/geometry/rotation.h"
 #include "intersynth/motion/foot_contact.h"
 #include "intersynth/motion/smpl22_motion.h"
+#include "intersynth/motion/temporal_filter.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/options.h"
 
@@ -29,18 +30,10 @@ Vec3 JointAt(const float* joints, int t, int j) {
   return Vec3(p[0], p[1], p[2]);
 }
 
-// scipy.ndimage.gaussian_filter1d(x, sigma, axis=0, mode="nearest",
-// truncate): weights w_k = exp(-k^2 / (2 sigma^2)) / sum, k in [-r, r],
-// r = int(truncate * sigma + 0.5); samples outside [0, T) repeat the edge.
+// GaussianFilterRows (motion/temporal_filter.h) of 3-vectors, in double.
 std::vector<Vec3> GaussianSmooth(const std::vector<Vec3>& x, double sigma, double truncate) {
-  const int radius = static_cast<int>(truncate * sigma + 0.5);
-  std::vector<double> weights(2 * radius + 1);
-  double sum = 0.0;
-  for (int k = -radius; k <= radius; ++k) {
-    weights[k + radius] = std::exp(-0.5 * k * k / (sigma * sigma));
-    sum += weights[k + radius];
-  }
-  for (double& w : weights) w /= sum;
+  const std::vector<double> weights = GaussianWeights(sigma, truncate);
+  const int radius = static_cast<int>(weights.size() / 2);
   const int n = static_cast<int>(x.size());
   std::vector<Vec3> y(x.size(), Vec3::Zero());
   for (int t = 0; t < n; ++t) {
