@@ -108,6 +108,8 @@ void SetupEvaluate(CLI::App* command) {
       ->Add("--smooth", "smooth_frames", &o.smooth_frames,
             "Gaussian smoothing of generated motions along time, sigma in frames (0: none)")
       ->capture_default_str();
+  flags->AddFlag("--foot-lock", "foot_lock", &o.foot_lock,
+                 "lock the feet of generated motions where they rest on the floor");
   flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
@@ -232,6 +234,8 @@ void SetupEvaluateSteps(CLI::App* command) {
       ->Add("--smooth", "smooth_frames", &o.smooth_frames,
             "Gaussian smoothing of generated motions along time, sigma in frames (0: none)")
       ->capture_default_str();
+  flags->AddFlag("--foot-lock", "foot_lock", &o.foot_lock,
+                 "lock the feet of generated motions where they rest on the floor");
   flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");

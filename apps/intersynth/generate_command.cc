@@ -71,6 +71,8 @@ void SetupGenerate(CLI::App* command) {
       ->Add("--smooth", "smooth_frames", &o.smooth_frames,
             "Gaussian smoothing of the sampled motion along time, sigma in frames (0: none)")
       ->capture_default_str();
+  flags->AddFlag("--foot-lock", "foot_lock", &o.foot_lock,
+                 "keep feet that rest on the floor in place, bending the knees (against skating)");
   flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
   flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
   flags->Add("--motion", "motion", motion.get(), "input motion for inpainting (.npz)");

@@ -13,6 +13,7 @@
 #include "intersynth/diffusion/training_step.h"
 #include "intersynth/motion/dataset.h"
 #include "intersynth/motion/features_262.h"
+#include "intersynth/motion/foot_lock.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/motion/temporal_filter.h"
 #include "intersynth/text/text_encoder.h"
@@ -93,6 +94,8 @@ void GenerateOptions::Check() const {
     throw OptionError("{keep_frames} and {keep_person} need {motion} IN.npz");
   if (inpainting && keep_frames.empty() && keep_person < 0)
     throw OptionError("{motion} needs {keep_frames} or {keep_person} (what to keep of it)");
+  if (inpainting && foot_lock)
+    throw OptionError("{foot_lock} cannot be combined with {motion} (it would move kept feet)");
   if (inpainting && !keep_frames.empty() && keep_person >= 0)
     throw OptionError("{keep_frames} and {keep_person} cannot be combined");
   for (const auto& [first, last] : keep_frames)
@@ -292,6 +295,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
                              {"sampler_steps", total_steps},
                              {"decoding", std::string(ToString(options.decoding))},
                              {"smooth_frames", options.smooth_frames},
+                             {"foot_lock", options.foot_lock},
                              {"seed", options.seed},
                              {"samples", options.samples}};
   if (!result.unknown_words.empty()) settings["unknown_words"] = result.unknown_words;
@@ -332,6 +336,7 @@ GenerateResult Generator::Generate(const GenerateOptions& options) {
       PutOnFloorOptions floor;
       floor.percentile = kDatasetFloorPercentile;
       PutOnFloor(motion.joints, persons * frames, floor);
+      if (options.foot_lock) LockFeet(motion);
       motion.rotations.clear();
     }
     motion.text = {options.text};

@@ -55,6 +55,9 @@ struct GenerateOptions {
   /// (motion/temporal_filter.h), sigma in frames; 0: none. Removes the
   /// frame-to-frame jitter a diffusion model leaves in its samples.
   double smooth_frames = 0.0;
+  /// Lock feet that rest on the floor in place, bending the knees to follow
+  /// (motion/foot_lock.h), against foot skating. Not with inpainting.
+  bool foot_lock = false;
   /// Where the model runs; threads <= 0: every core.
   ComputeDevice device = ComputeDevice::kCpu;
   int threads = 0;

@@ -135,6 +135,34 @@ TEST_F(TinyRun, SmoothingLowersTheJitterOfTheSameSample) {
   EXPECT_THAT(ErrorOf(options), HasSubstr("smooth_frames"));
 }
 
+// Foot locking moves only leg joints, keeps the thigh and shin lengths of
+// the same sample, and is recorded; it cannot be combined with inpainting.
+TEST_F(TinyRun, FootLockingMovesOnlyTheLegsOfTheSameSample) {
+  GenerateOptions options = Options();
+  options.frames = 40;
+  options.seed = 6;
+  const MotionClip raw = Generate(options).motions[0];
+  options.foot_lock = true;
+  const MotionClip locked = Generate(options).motions[0];
+  EXPECT_THAT(locked.metadata, HasSubstr("\"foot_lock\":true"));
+  for (int t = 0; t < raw.num_frames; ++t) {
+    for (int j : {0, 3, 6, 9, 12, 15, 20, 21})
+      ASSERT_EQ(locked.joint(0, t, j)[0], raw.joint(0, t, j)[0]) << t << " " << j;
+    for (const auto& [a, b] : {std::pair{1, 4}, {4, 7}, {2, 5}, {5, 8}}) {
+      auto length = [&](const MotionClip& m) {
+        const float* x = m.joint(0, t, a);
+        const float* y = m.joint(0, t, b);
+        return std::sqrt((x[0] - y[0]) * (x[0] - y[0]) + (x[1] - y[1]) * (x[1] - y[1]) +
+                         (x[2] - y[2]) * (x[2] - y[2]));
+      };
+      ASSERT_NEAR(length(locked), length(raw), 1e-4) << t;
+    }
+  }
+  options.motion = *dir_ / "in.npz";
+  options.keep_person = 0;
+  EXPECT_THAT(ErrorOf(options), HasSubstr("foot_lock"));
+}
+
 TEST_F(TinyRun, UnknownWordsAreReported) {
   const GenerateResult result = Generate(Options("a person zorbs forward quickly"));
   EXPECT_EQ(result.unknown_words, (std::vector<std::string>{"zorbs", "quickly"}));

@@ -221,6 +221,7 @@ std::vector<MotionClip> GenerateMotions(Generator& generator,
   g.sampler_steps = options.sampler_steps;
   g.decoding = options.decoding;
   g.smooth_frames = options.smooth_frames;
+  g.foot_lock = options.foot_lock;
   g.progress = false;
   return generator.Generate(g).motions;
 }

@@ -93,6 +93,8 @@ struct EvaluateOptions {
   JointDecoding decoding = JointDecoding::kPositions;
   /// Gaussian smoothing of every generated motion (GenerateOptions).
   double smooth_frames = 0.0;
+  /// Foot locking of every generated motion (GenerateOptions).
+  bool foot_lock = false;
   uint64_t seed = 0;
   /// Where the networks run; threads <= 0: every core.
   ComputeDevice device = ComputeDevice::kCpu;

@@ -142,6 +142,7 @@ nlohmann::json Settings(const EvaluateOptions& o, const ReportContext& c) {
           {"sampler_steps", o.sampler_steps},
           {"decoding", std::string(ToString(o.decoding))},
           {"smooth_frames", o.smooth_frames},
+          {"foot_lock", o.foot_lock},
           {"seed", o.seed},
           {"device", std::string(ToString(o.device))}};
 }
@@ -215,9 +216,10 @@ std::string EvaluationReportMarkdown(const EvaluateOptions& options,
       options.mm_samples, options.mm_pairs, std::min(options.diversity_pairs, report.items));
   md += fmt::format(
       "- sampling: {} with {} steps, guidance {}, seed {}, joints from the {}, smoothed over {} "
-      "frames (Gaussian sigma; 0: not)\n",
+      "frames (Gaussian sigma; 0: not), feet {}\n",
       ToString(options.sampler), options.sampler_steps, options.guidance, options.seed,
-      ToString(options.decoding), options.smooth_frames);
+      ToString(options.decoding), options.smooth_frames,
+      options.foot_lock ? "locked where they rest (foot_lock)" : "not locked");
   for (const std::string& line : report.leakage) md += "- leakage: " + line + "\n";
   for (const std::string& note : report.notes) md += "- note: " + note + "\n";
 

@@ -73,6 +73,7 @@ void WriteStepsReport(const StepsStudyOptions& options, StepsStudyReport& report
                                {"guidance", options.guidance},
                                {"decoding", std::string(ToString(options.decoding))},
                                {"smooth_frames", options.smooth_frames},
+                               {"foot_lock", options.foot_lock},
                                {"seed", options.seed},
                                {"reference_steps", report.reference_steps},
                                {"accuracy_margin", report.accuracy_margin},
@@ -86,7 +87,8 @@ void WriteStepsReport(const StepsStudyOptions& options, StepsStudyReport& report
   std::string md = fmt::format(
       "# DDIM steps: quality against speed\n\n"
       "Model `{}` on the {} split ({} clips): {} items and {} plain-prompt motions per "
-      "replication, {} replications, guidance {}, {} decoding, smoothing sigma {} frames, seed {}. "
+      "replication, {} replications, guidance {}, {} decoding, smoothing sigma {} frames, foot "
+      "locking {}, seed {}. "
       "Every step count "
       "generates the same items and prompts from the same seeds; each difference is paired "
       "with the {}-step run on the same motions, with its Student-t 95% interval (KID: over "
@@ -98,9 +100,9 @@ void WriteStepsReport(const StepsStudyOptions& options, StepsStudyReport& report
       "| within margins |\n|---|---|---|---|---|---|---|\n",
       options.model_dir.string(), options.split, report.split_clips, report.items, report.prompts,
       options.replications, options.guidance, std::string(ToString(options.decoding)),
-      options.smooth_frames, options.seed, report.reference_steps, report.accuracy_margin,
-      100.0 * options.kid_margin, report.kid_margin_absolute, report.recommended_steps,
-      report.reference_steps, report.reference_steps);
+      options.smooth_frames, options.foot_lock ? "on" : "off", options.seed, report.reference_steps,
+      report.accuracy_margin, 100.0 * options.kid_margin, report.kid_margin_absolute,
+      report.recommended_steps, report.reference_steps, report.reference_steps);
   for (const StepsRow& row : report.rows) {
     md +=
         fmt::format("| {} | {:.3f} | {:.4f} +- {:.4f} | {} | {:.3f} ({} motions) | {} | {} |\n",
@@ -318,6 +320,7 @@ StepsStudyReport StudySteps(const StepsStudyOptions& options) {
         g.sampler_steps = s;
         g.decoding = options.decoding;
         g.smooth_frames = options.smooth_frames;
+        g.foot_lock = options.foot_lock;
         g.progress = false;
         const auto start = std::chrono::steady_clock::now();
         draw.motions.push_back(std::move(generator.Generate(g).motions[0]));

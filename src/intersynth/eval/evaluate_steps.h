@@ -57,6 +57,8 @@ struct StepsStudyOptions {
   JointDecoding decoding = JointDecoding::kPositions;
   /// Gaussian smoothing of every generated motion (GenerateOptions).
   double smooth_frames = 0.0;
+  /// Foot locking of every generated motion (GenerateOptions).
+  bool foot_lock = false;
   /// Margins: the accuracy may fall by at most `accuracy_margin` (absolute)
   /// and KID may rise by at most `kid_margin` x the reference's KID, each
   /// at the end of its 95% interval.
