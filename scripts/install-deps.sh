@@ -12,6 +12,9 @@ packages=(
   libzip-dev zlib1g-dev libarchive-dev
   # images and video (OpenCV 4.6: core, imgproc, imgcodecs, videoio)
   libopencv-dev
+  # offscreen OpenGL 4.5 through EGL without a window (render_gl/: Mesa's
+  # llvmpipe on the surfaceless platform)
+  libegl-dev libopengl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri
   # LibTorch with the OpenMP OpenBLAS (DESIGN.md)
   libtorch-dev libopenblas0-openmp
   # Gloo headers for data-parallel training (c10d ProcessGroupGloo)
