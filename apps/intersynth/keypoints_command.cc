@@ -37,7 +37,8 @@ void SetupKeypointsSimulate(CLI::App* command) {
       "Projects a motion file's smpl22 joints through a fixed pinhole camera into COCO-17\n"
       "keypoint JSON, to measure motion recovery against the known motion. The camera\n"
       "(fx = fy = 525, principal point at the image centre) stands --camera-height m above\n"
-      "the floor, looks along world -Z, --pitch-deg below the horizon, and its optical axis\n"
+      "the floor, looks along world -Z turned by --yaw-deg about +Y (counter-clockwise seen\n"
+      "from above), --pitch-deg below the horizon, and its optical axis\n"
       "passes --aim-height m above the floor over the centre of the pelvis trajectory's\n"
       "horizontal bounding box. Body points (shoulders, elbows, wrists, hips, knees,\n"
       "ankles) get Gaussian pixel noise (--noise-px per coordinate); each is dropped with\n"
@@ -70,6 +71,10 @@ void SetupKeypointsSimulate(CLI::App* command) {
   flags
       ->Add("--pitch-deg", "pitch_down_deg", &options->pitch_down_deg,
             "camera pitch below the horizon")
+      ->capture_default_str();
+  flags
+      ->Add("--yaw-deg", "yaw_deg", &options->yaw_deg,
+            "direction of view about +Y (0: along world -Z)")
       ->capture_default_str();
   flags
       ->Add("--aim-height", "aim_height", &options->aim_height,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <Eigen/Geometry>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -56,6 +57,7 @@ void KeypointSimulationOptions::Check() const {
                     "horizon, got {}",
                     pitch_down_deg));
   }
+  CheckFinite(yaw_deg, "yaw_deg");
   CheckFinite(camera_height, "camera_height");
   CheckFinite(aim_height, "aim_height");
   if (!(camera_height > aim_height)) {
@@ -96,8 +98,10 @@ SimulatedCamera PlaceSimulatedCamera(const MotionClip& clip,
   // The camera axes in the world and its centre (file comment).
   SimulatedCamera result;
   const double theta = options.pitch_down_deg * kRadians;
-  const Eigen::Vector3d forward(0.0, -std::sin(theta), -std::cos(theta));
-  const Eigen::Vector3d right(1.0, 0.0, 0.0);
+  const Eigen::Matrix3d yaw =
+      Eigen::AngleAxisd(options.yaw_deg * kRadians, Eigen::Vector3d::UnitY()).toRotationMatrix();
+  const Eigen::Vector3d forward = yaw * Eigen::Vector3d(0.0, -std::sin(theta), -std::cos(theta));
+  const Eigen::Vector3d right = yaw * Eigen::Vector3d(1.0, 0.0, 0.0);
   const Eigen::Vector3d down = forward.cross(right);
   result.aim_in_world =
       Eigen::Vector3d((min_x + max_x) / 2.0, options.aim_height, (min_z + max_z) / 2.0);
@@ -108,6 +112,7 @@ SimulatedCamera PlaceSimulatedCamera(const MotionClip& clip,
   result.world_from_camera.translation = result.aim_in_world - distance * forward;
   result.camera_height = options.camera_height;
   result.pitch_down_deg = options.pitch_down_deg;
+  result.yaw_deg = options.yaw_deg;
 
   result.camera.fx = options.fx;
   result.camera.fy = options.fy;

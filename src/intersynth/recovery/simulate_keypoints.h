@@ -6,17 +6,20 @@
 //
 // The camera (PlaceSimulatedCamera). World: metres, Y up, floor y = 0;
 // camera frame OpenCV (x right, y down, z forward); DESIGN.md. The camera
-// looks along world -Z, pitched down by theta = pitch_down_deg, no roll:
-//   z_cam (forward) = (0, -sin theta, -cos theta)
-//   x_cam (right)   = (1, 0, 0)
-//   y_cam (down)    = z_cam x x_cam = (0, -cos theta, sin theta)
+// looks along world -Z turned by phi = yaw_deg about +Y (counter-clockwise
+// seen from above; 0: along -Z), pitched down by theta = pitch_down_deg, no
+// roll; with R = R_y(phi):
+//   z_cam (forward) = R (0, -sin theta, -cos theta)
+//   x_cam (right)   = R (1, 0, 0)
+//   y_cam (down)    = z_cam x x_cam
 //   world_from_camera.rotation = [x_cam y_cam z_cam] (columns)
 // Its optical axis passes through the aim point A = (c_x, aim_height, c_z),
 // where (c_x, c_z) is the centre of the horizontal (x, z) bounding box of the
 // pelvis (smpl22 joint 0) over every frame and person (valid pelvises only).
 // With the camera centre at height h:
 //   C = A - L z_cam,   L = (h - aim_height) / sin theta   (so C.y = h)
-// i.e. the camera stands L cos theta behind A (towards +Z), h above the floor.
+// i.e. the camera stands L cos theta behind A (towards +Z for phi = 0), h
+// above the floor.
 // The clip is not moved: people who walk far from A leave the image.
 //
 // The keypoints (SimulateKeypoints). One KeypointFrame per motion frame t
@@ -82,6 +85,8 @@ struct KeypointSimulationOptions {
   double camera_height = 2.5;
   /// Angle of the optical axis below the horizon, degrees, in (0, 90).
   double pitch_down_deg = 30.0;
+  /// Direction of view about +Y, degrees (0: along -Z; see the file comment).
+  double yaw_deg = 0.0;
   /// Height above the floor at which the optical axis crosses the vertical
   /// through the centre of the pelvis trajectory, metres (< camera_height).
   double aim_height = 1.0;
@@ -105,6 +110,8 @@ struct SimulatedCamera {
   double camera_height = 0.0;
   /// Angle of the optical axis below the horizon, degrees.
   double pitch_down_deg = 0.0;
+  /// Direction of view about +Y, degrees.
+  double yaw_deg = 0.0;
   /// The point the optical axis passes through (the aim point A).
   Eigen::Vector3d aim_in_world = Eigen::Vector3d::Zero();
 };

@@ -95,6 +95,29 @@ TEST(SimulateKeypoints, CameraLooksDownThroughTheAimPoint) {
   EXPECT_EQ(camera.camera.cy, 239.5);
 }
 
+// Turned by a yaw of 90 degrees the camera looks along -X (counter-clockwise
+// from -Z seen from above) and stands behind the aim point towards +X, at
+// the same height and distance; the aim point stays on its optical axis.
+TEST(SimulateKeypoints, YawTurnsTheCameraAboutTheAimPoint) {
+  MotionClip clip = PointClip(1, Eigen::Vector3d(0.3, 0.9, -0.1));
+  KeypointSimulationOptions options = Exact();
+  options.yaw_deg = 90.0;
+  const SimulatedCamera camera = PlaceSimulatedCamera(clip, options);
+  EXPECT_DOUBLE_EQ(camera.yaw_deg, 90.0);
+  const Eigen::Vector3d centre = camera.world_from_camera.translation;
+  EXPECT_NEAR(centre.x(), 0.3 + 3.0 * std::cos(30.0 * EIGEN_PI / 180.0), 1e-6);
+  EXPECT_NEAR(centre.y(), 2.5, 1e-12);
+  EXPECT_NEAR(centre.z(), -0.1, 1e-6);
+  const Eigen::Vector3d forward = camera.world_from_camera.rotation.col(2);
+  EXPECT_LT(forward.x(), 0.0);
+  EXPECT_NEAR(forward.z(), 0.0, 1e-12);
+  const Eigen::Vector3d aim =
+      camera.world_from_camera.Inverse() * camera.aim_in_world;  // on the axis
+  EXPECT_NEAR(aim.x(), 0.0, 1e-9);
+  EXPECT_NEAR(aim.y(), 0.0, 1e-9);
+  EXPECT_NEAR(aim.z(), 3.0, 1e-9);
+}
+
 TEST(SimulateKeypoints, KnownPointsProjectWhereHandComputed) {
   // Pelvis at (0.3, 0.9, -0.4): aim point A = (0.3, 1.0, -0.4), L = 3 m.
   MotionClip clip = PointClip(1, Eigen::Vector3d(0.3, 0.9, -0.4));
