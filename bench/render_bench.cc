@@ -5,16 +5,21 @@
 // depth).
 //   build/bench/render_bench --benchmark_counters_tabular=true
 // With INTERSYNTH_RENDER_BENCH_PNG=FILE.png it also writes one frame of two
-// bodies, to look at.
+// bodies, to look at, and FILE_virtual.png: the same bodies from a sampled
+// monitoring camera (render/virtual_camera.h) over the room's points as
+// splats.
 
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <string>
 
 #include "intersynth/body/body_model.h"
+#include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/render/image_write.h"
+#include "intersynth/render/virtual_camera.h"
 #include "intersynth/render_gl/offscreen_renderer.h"
 #include "intersynth/scene/synthetic_room.h"
 
@@ -75,16 +80,41 @@ void BM_Render(benchmark::State& state) {
 }
 BENCHMARK(BM_Render)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// Writes one frame when asked (before the benchmarks run).
-const bool kWrotePng = [] {
-  const char* path = std::getenv("INTERSYNTH_RENDER_BENCH_PNG");
-  if (path == nullptr) return false;
-  OffscreenRenderer renderer(640, 480);
-  const RenderOutput out = renderer.Render(View(), Bodies(2));
+void WritePng(const RenderOutput& out, const std::string& path) {
   cv::Mat rgb(out.rgb.height, out.rgb.width, CV_8UC3, const_cast<uint8_t*>(out.rgb.rgb.data()));
   cv::Mat bgr;
   cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
   WriteImageOrThrow(bgr, path, path);
+}
+
+// Writes the frames when asked (before the benchmarks run).
+const bool kWrotePng = [] {
+  const char* path = std::getenv("INTERSYNTH_RENDER_BENCH_PNG");
+  if (path == nullptr) return false;
+  OffscreenRenderer renderer(640, 480);
+  WritePng(renderer.Render(View(), Bodies(2)), path);
+  // Two standing people where the bodies stand, for the camera sampler.
+  MotionClip people = MotionClip::Zeros(2, 1);
+  const MotionClip one = SyntheticActionMotion(SyntheticAction::kRaiseLeftHand, 1, 1);
+  const double at[2][2] = {{-0.3, -3.5}, {0.5, -4.2}};
+  for (int p = 0; p < 2; ++p) {
+    for (int j = 0; j < kNumJoints; ++j) {
+      people.joint(p, 0, j)[0] = one.joint(0, 0, j)[0] - one.joint(0, 0, 0)[0] + at[p][0];
+      people.joint(p, 0, j)[1] = one.joint(0, 0, j)[1];
+      people.joint(p, 0, j)[2] = one.joint(0, 0, j)[2] - one.joint(0, 0, 0)[2] + at[p][1];
+    }
+  }
+  const RoomMap map(Room().camera, Room().world_from_camera, Room().depth);
+  const MonitoringCamera sensor = SampleMonitoringCamera(people, &map, {}, 4);
+  const RenderPoints points =
+      RoomSplats(Room().camera, Room().world_from_camera, Room().depth, &Room().image);
+  RenderView view;
+  view.camera = sensor.camera.camera;
+  view.world_from_camera = sensor.camera.world_from_camera;
+  view.splats = &points;
+  std::string virtual_path = path;
+  virtual_path.insert(virtual_path.rfind('.'), "_virtual");
+  WritePng(renderer.Render(view, Bodies(2)), virtual_path);
   return true;
 }();
 

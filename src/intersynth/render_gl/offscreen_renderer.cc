@@ -54,6 +54,45 @@ void main() {
 }
 )";
 
+// Splats: a disc of radius r (metres) at camera depth z covers a square of
+// 2 r fx / z pixels; the fragment shader cuts the disc out of it.
+constexpr const char* kSplatVertex = R"(#version 450 core
+layout(location = 0) in vec3 position;
+layout(location = 1) in vec3 rgb;
+layout(location = 2) in float point_radius;
+uniform mat4 camera_from_world;
+uniform vec4 intrinsics;  // fx, fy, cx + 0.5, cy + 0.5
+uniform vec2 size;
+uniform vec2 near_far;
+out vec3 splat_color;
+out float splat_z;
+void main() {
+  vec4 c = camera_from_world * vec4(position, 1.0);
+  float n = near_far.x, f = near_far.y, z = c.z;
+  gl_Position = vec4(2.0 * (intrinsics.x * c.x + intrinsics.z * z) / size.x - z,
+                     2.0 * (intrinsics.y * c.y + intrinsics.w * z) / size.y - z,
+                     ((f + n) * z - 2.0 * f * n) / (f - n), z);
+  gl_PointSize = z > 0.0 ? max(1.0, 2.0 * point_radius * intrinsics.x / z) : 0.0;
+  splat_color = rgb;
+  splat_z = z;
+}
+)";
+
+constexpr const char* kSplatFragment = R"(#version 450 core
+in vec3 splat_color;
+in float splat_z;
+layout(location = 0) out vec4 out_color;
+layout(location = 1) out uint out_instance;
+layout(location = 2) out float out_depth;
+void main() {
+  vec2 d = gl_PointCoord * 2.0 - 1.0;
+  if (dot(d, d) > 1.0) discard;
+  out_color = vec4(splat_color, 1.0);
+  out_instance = 0u;
+  out_depth = splat_z;
+}
+)";
+
 // A triangle covering the viewport.
 constexpr const char* kSceneVertex = R"(#version 450 core
 void main() {
@@ -159,6 +198,54 @@ void CheckGl(const char* what) {
 
 }  // namespace
 
+RenderPoints RoomSplats(const PinholeCamera& camera,
+                        const RigidTransformd& world_from_camera,
+                        const DepthMap& depth,
+                        const RgbImage* image,
+                        int stride,
+                        double max_radius_m) {
+  if (stride < 1)
+    throw Error(fmt::format("room splats need a stride of at least 1, got {}", stride));
+  if (depth.width != camera.width || depth.height != camera.height ||
+      (image != nullptr && (image->width != camera.width || image->height != camera.height))) {
+    throw Error(
+        fmt::format("room splats: the depth ({}x{}) and the image must be the camera's size "
+                    "({}x{})",
+                    depth.width, depth.height, camera.width, camera.height));
+  }
+  auto point = [&](int v, int u, Eigen::Vector3d& p) {
+    if (u >= depth.width || v >= depth.height || !IsValidDepth(depth.at(v, u))) return false;
+    p = world_from_camera * camera.Unproject(u, v, depth.at(v, u));
+    return true;
+  };
+  RenderPoints points;
+  for (int v = 0; v < depth.height; v += stride) {
+    for (int u = 0; u < depth.width; u += stride) {
+      Eigen::Vector3d p, right, below;
+      if (!point(v, u, p)) continue;
+      // Half the larger step to a sampled neighbour on the same surface (a
+      // depth change under 20%: a receding floor, not an edge), a little
+      // more so that discs overlap; the pixels' own footprint at least.
+      const double z = depth.at(v, u);
+      double step = stride * z / camera.fx;
+      auto same_surface = [&](int v2, int u2) { return std::abs(depth.at(v2, u2) - z) < 0.2 * z; };
+      if (point(v, u + stride, right) && same_surface(v, u + stride))
+        step = std::max(step, (right - p).norm());
+      if (point(v + stride, u, below) && same_surface(v + stride, u))
+        step = std::max(step, (below - p).norm());
+      points.radii.push_back(static_cast<float>(std::min(max_radius_m, 0.6 * step)));
+      for (int c = 0; c < 3; ++c) points.positions.push_back(static_cast<float>(p[c]));
+      if (image != nullptr) {
+        const uint8_t* rgb = image->pixel(v, u);
+        points.colors.insert(points.colors.end(), rgb, rgb + 3);
+      } else {
+        points.colors.insert(points.colors.end(), {150, 150, 150});
+      }
+    }
+  }
+  return points;
+}
+
 struct OffscreenRenderer::Impl {
   int width = 0;
   int height = 0;
@@ -168,7 +255,7 @@ struct OffscreenRenderer::Impl {
   // Colour, instance, linear depth, depth buffer.
   GLuint color = 0, instance = 0, linear_depth = 0, depth = 0;
   GLuint background_texture = 0, depth_texture = 0;
-  GLuint mesh_program = 0, scene_program = 0;
+  GLuint mesh_program = 0, scene_program = 0, splat_program = 0;
   GLuint empty_vao = 0;
 
   void MakeCurrent() const {
@@ -235,6 +322,7 @@ OffscreenRenderer::OffscreenRenderer(int width, int height) : impl_(std::make_un
     throw Error("the offscreen framebuffer is incomplete");
   g.mesh_program = Link(kMeshVertex, kMeshFragment, "mesh");
   g.scene_program = Link(kSceneVertex, kSceneFragment, "scene");
+  g.splat_program = Link(kSplatVertex, kSplatFragment, "splat");
   glGenVertexArrays(1, &g.empty_vao);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
@@ -251,6 +339,7 @@ OffscreenRenderer::~OffscreenRenderer() {
     glDeleteFramebuffers(1, &g.framebuffer);
     glDeleteProgram(g.mesh_program);
     glDeleteProgram(g.scene_program);
+    glDeleteProgram(g.splat_program);
     glDeleteVertexArrays(1, &g.empty_vao);
     eglMakeCurrent(g.display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
     eglDestroyContext(g.display, g.context);
@@ -286,6 +375,18 @@ RenderOutput OffscreenRenderer::Render(const RenderView& view,
   if (!(view.near_m > 0.0 && view.far_m > view.near_m))
     throw Error(
         fmt::format("clipping planes need 0 < near < far, got {} and {}", view.near_m, view.far_m));
+  if (view.splats != nullptr) {
+    const RenderPoints& splats = *view.splats;
+    if (splats.positions.size() % 3 != 0 ||
+        (!splats.colors.empty() && splats.colors.size() != splats.positions.size()))
+      throw Error(fmt::format("splats: {} position and {} colour values, expected [N, 3] each",
+                              splats.positions.size(), splats.colors.size()));
+    if (!(splats.radius_m > 0.0))
+      throw Error(fmt::format("splats: the radius must be > 0 m, got {}", splats.radius_m));
+    if (!splats.radii.empty() && splats.radii.size() * 3 != splats.positions.size())
+      throw Error(fmt::format("splats: {} radii for {} points", splats.radii.size(),
+                              splats.positions.size() / 3));
+  }
   for (size_t m = 0; m < meshes.size(); ++m) {
     const RenderMesh& mesh = meshes[m];
     if (mesh.vertices.size() % 3 != 0 || mesh.triangles.size() % 3 != 0)
@@ -308,7 +409,7 @@ RenderOutput OffscreenRenderer::Render(const RenderView& view,
   glEnable(GL_DEPTH_TEST);
   glClear(GL_DEPTH_BUFFER_BIT);
 
-  // 1. The room.
+  // 1. The room's key frame and depth.
   if (view.background != nullptr) {
     std::vector<uint8_t> rgba(static_cast<size_t>(g.width) * g.height * 4, 255);
     for (size_t i = 0; i < static_cast<size_t>(g.width) * g.height; ++i) {
@@ -338,20 +439,58 @@ RenderOutput OffscreenRenderer::Render(const RenderView& view,
   glBindVertexArray(g.empty_vao);
   glDrawArrays(GL_TRIANGLES, 0, 3);
 
-  // 2. The meshes.
-  glDepthFunc(GL_LESS);
-  glUseProgram(g.mesh_program);
+  // The camera, for the splat and mesh programs.
   const RigidTransformd camera_from_world = view.world_from_camera.Inverse();
   const Eigen::Matrix4f m = camera_from_world.ToMatrix4().cast<float>();
-  glUniformMatrix4fv(glGetUniformLocation(g.mesh_program, "camera_from_world"), 1, GL_FALSE,
-                     m.data());
-  glUniform4f(glGetUniformLocation(g.mesh_program, "intrinsics"), static_cast<float>(camera.fx),
-              static_cast<float>(camera.fy), static_cast<float>(camera.cx + 0.5),
-              static_cast<float>(camera.cy + 0.5));
-  glUniform2f(glGetUniformLocation(g.mesh_program, "size"), static_cast<float>(g.width),
-              static_cast<float>(g.height));
-  glUniform2f(glGetUniformLocation(g.mesh_program, "near_far"), static_cast<float>(view.near_m),
-              static_cast<float>(view.far_m));
+  auto set_camera = [&](GLuint program) {
+    glUseProgram(program);
+    glUniformMatrix4fv(glGetUniformLocation(program, "camera_from_world"), 1, GL_FALSE, m.data());
+    glUniform4f(glGetUniformLocation(program, "intrinsics"), static_cast<float>(camera.fx),
+                static_cast<float>(camera.fy), static_cast<float>(camera.cx + 0.5),
+                static_cast<float>(camera.cy + 0.5));
+    glUniform2f(glGetUniformLocation(program, "size"), static_cast<float>(g.width),
+                static_cast<float>(g.height));
+    glUniform2f(glGetUniformLocation(program, "near_far"), static_cast<float>(view.near_m),
+                static_cast<float>(view.far_m));
+  };
+  glDepthFunc(GL_LESS);
+
+  // 2. The room's points.
+  if (view.splats != nullptr && !view.splats->positions.empty()) {
+    const RenderPoints& splats = *view.splats;
+    const size_t count = splats.positions.size() / 3;
+    std::vector<float> rgb(count * 3, 0.6f);
+    for (size_t i = 0; i < splats.colors.size(); ++i) rgb[i] = splats.colors[i] / 255.0f;
+    std::vector<float> radii = splats.radii;
+    if (radii.empty()) radii.assign(count, static_cast<float>(splats.radius_m));
+    set_camera(g.splat_program);
+    glEnable(GL_PROGRAM_POINT_SIZE);
+    GLuint vao = 0, buffers[3] = {0, 0, 0};
+    glGenVertexArrays(1, &vao);
+    glBindVertexArray(vao);
+    glGenBuffers(3, buffers);
+    glBindBuffer(GL_ARRAY_BUFFER, buffers[0]);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(splats.positions.size() * sizeof(float)),
+                 splats.positions.data(), GL_STREAM_DRAW);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, nullptr);
+    glEnableVertexAttribArray(0);
+    glBindBuffer(GL_ARRAY_BUFFER, buffers[1]);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(rgb.size() * sizeof(float)), rgb.data(),
+                 GL_STREAM_DRAW);
+    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, 0, nullptr);
+    glEnableVertexAttribArray(1);
+    glBindBuffer(GL_ARRAY_BUFFER, buffers[2]);
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(radii.size() * sizeof(float)),
+                 radii.data(), GL_STREAM_DRAW);
+    glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, 0, nullptr);
+    glEnableVertexAttribArray(2);
+    glDrawArrays(GL_POINTS, 0, static_cast<GLsizei>(count));
+    glDeleteBuffers(3, buffers);
+    glDeleteVertexArrays(1, &vao);
+  }
+
+  // 3. The meshes.
+  set_camera(g.mesh_program);
   glUniform3f(
       glGetUniformLocation(g.mesh_program, "light"), static_cast<float>(view.light_direction[0]),
       static_cast<float>(view.light_direction[1]), static_cast<float>(view.light_direction[2]));

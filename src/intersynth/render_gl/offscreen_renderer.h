@@ -8,7 +8,8 @@
 //   1. the room: every pixel of the background image, and of the scene's
 //      metric depth written into the depth buffer, so that people behind
 //      furniture are hidden exactly as far as the lifted geometry says
-//   2. the meshes (world frame) with a depth test, Lambert-shaded with their
+//   2. the room's points as splats, when given (a virtual view's room)
+//   3. the meshes (world frame) with a depth test, Lambert-shaded with their
 //      colour, each writing its instance id into the instance mask
 // Read back: the RGB image, the instance mask (0: room, else the mesh's
 // instance id) and the depth map (camera-frame z of what the pixel shows:
@@ -42,6 +43,35 @@ struct RenderMesh {
   int instance = 1;
 };
 
+/// Coloured points of a room (a lifted scene's points.ply), drawn as round
+/// discs of `radius_m` facing the camera (splats): the background of a view
+/// other than the scene's own camera.
+struct RenderPoints {
+  /// [N, 3] world positions, metres.
+  std::vector<float> positions;
+  /// [N, 3] RGB, or empty: grey.
+  std::vector<uint8_t> colors;
+  /// [N] radius of each disc (metres), or empty: radius_m for all. A point
+  /// sampled every s pixels at depth z by a camera of focal length f covers
+  /// about s z / f metres (more on surfaces seen at a grazing angle).
+  std::vector<float> radii;
+  double radius_m = 0.02;
+};
+
+/// The splats of a room seen by `camera` (its metric depth, camera-frame z per
+/// pixel, 0 or non-finite: none; and its key frame, or null: grey): a point
+/// at every `stride`-th pixel in each direction, in the world frame, each
+/// disc as wide as the patch to its sampled neighbours on the same surface
+/// (depth within 20%; so surfaces seen at a grazing angle get wide discs),
+/// at most max_radius_m. Throws Error for sizes that disagree or a stride
+/// below 1.
+RenderPoints RoomSplats(const PinholeCamera& camera,
+                        const RigidTransformd& world_from_camera,
+                        const DepthMap& depth,
+                        const RgbImage* image,
+                        int stride = 2,
+                        double max_radius_m = 0.15);
+
 /// What the camera sees besides the meshes.
 struct RenderView {
   PinholeCamera camera;
@@ -52,6 +82,9 @@ struct RenderView {
   const DepthMap* scene_depth = nullptr;
   /// The key frame behind the meshes (the camera's size), or null: black.
   const RgbImage* background = nullptr;
+  /// Room points drawn as splats after the room pass (depth-tested, so they
+  /// hide meshes behind them and are hidden by the scene depth), or null.
+  const RenderPoints* splats = nullptr;
   /// Direction the light travels in the camera frame, and the ambient share.
   std::array<double, 3> light_direction = {0.3, 0.6, 1.0};
   double ambient = 0.35;

@@ -169,6 +169,59 @@ TEST_F(Renderer, TheNearestSurfaceWinsTheRoomIncluded) {
   EXPECT_EQ(out.depth.values[kWidth - 1], 2.0f);  // no room depth: the square
 }
 
+// A room's points drawn as splats from its own camera give back its depth
+// and colours (discs of 1.5 pixels' radius at every second pixel cover the
+// image).
+TEST_F(Renderer, SplatsOfARoomGiveItsDepthBack) {
+  const RenderView view = View();
+  // A floor 1 m below the camera and a wall 4 m ahead, coloured by height.
+  DepthMap truth = DepthMap::Filled(kWidth, kHeight, 0.0f);
+  RenderPoints points;
+  for (int v = 0; v < kHeight; ++v) {
+    for (int u = 0; u < kWidth; ++u) {
+      const Eigen::Vector3d ray = view.camera.Unproject(u, v, 1.0);
+      double z = 4.0;
+      if (ray.y() > 0.0) z = std::min(z, 1.0 / ray.y());  // floor y = 1 (camera y down)
+      truth.at(v, u) = static_cast<float>(z);
+      if (u % 2 != 0 || v % 2 != 0) continue;
+      const Eigen::Vector3d p = ray * z;
+      for (int c = 0; c < 3; ++c) points.positions.push_back(static_cast<float>(p[c]));
+      const uint8_t shade = static_cast<uint8_t>(100 + 40 * p.y());
+      points.colors.insert(points.colors.end(), {shade, shade, shade});
+    }
+  }
+  RenderView splatted = view;
+  points.radius_m = 1.5 * 4.0 / view.camera.fx;  // 1.5 pixels at the far wall
+  splatted.splats = &points;
+  const RenderOutput out = renderer_->Render(splatted, {});
+  // Discs are flat at their centre's depth, so where the floor recedes fast
+  // (near the horizon a row is 6% deeper than the next) a disc's edge shows
+  // its neighbour's depth.
+  int covered = 0, within_3 = 0, within_10 = 0;
+  for (int i = 0; i < kWidth * kHeight; ++i) {
+    if (out.depth.values[i] == 0.0f) continue;
+    ++covered;
+    const double error = std::abs(out.depth.values[i] - truth.values[i]) / truth.values[i];
+    within_3 += error < 0.03 ? 1 : 0;
+    within_10 += error < 0.10 ? 1 : 0;
+    ASSERT_EQ(out.instance[i], 0);
+  }
+  EXPECT_GT(covered, 0.98 * kWidth * kHeight);
+  EXPECT_GT(within_3, 0.85 * covered);
+  EXPECT_GT(within_10, 0.98 * covered);
+  // A mesh in front of the wall hides its splats; one behind is hidden.
+  const RenderOutput with_mesh =
+      renderer_->Render(splatted, {Facing(0.0, -0.5, 2.0, 0.2, 1), Facing(0.5, -0.5, 6.0, 0.3, 2)});
+  const Eigen::Vector2d front = view.camera.Project({0.0, -0.5, 2.0});
+  EXPECT_EQ(with_mesh.instance[static_cast<int>(front.y()) * kWidth + static_cast<int>(front.x())],
+            1);
+  for (uint16_t id : with_mesh.instance) ASSERT_NE(id, 2);
+  RenderPoints bad;
+  bad.positions = {0.0f, 0.0f};
+  splatted.splats = &bad;
+  EXPECT_ERROR_CONTAINS(renderer_->Render(splatted, {}), {"splats", "[N, 3]"});
+}
+
 TEST_F(Renderer, BadInputIsAClearError) {
   RenderView view = View();
   RenderMesh bad = Facing(0, 0, 2, 0.5, 1);
