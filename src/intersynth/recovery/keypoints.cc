@@ -53,10 +53,12 @@ PointMap MapFromNames(const std::vector<std::string>& names,
 
 /// Reads one annotation's 51 values into `person` through `map`. `scores`
 /// (optional, 17 values) replaces the visibility flags; `results` reads the
-/// third value as a score.
+/// third value as a score; `coco_hidden` reads v = 1 as COCO's labelled but
+/// hidden (PoseTrack18 flags every labelled point with 1).
 void ReadPoints(const nlohmann::json& values,
                 const nlohmann::json* scores,
                 bool results,
+                bool coco_hidden,
                 const PointMap& map,
                 const std::string& where,
                 PersonKeypoints* person) {
@@ -77,7 +79,8 @@ void ReadPoints(const nlohmann::json& values,
           fmt::format("{}: keypoint {} ({}) is not three numbers", where, s, kCoco17Names[map[s]]));
     }
     const double x = jx.get<double>(), y = jy.get<double>(), v = jv.get<double>();
-    double confidence = results ? v : (v > 0.0 ? 1.0 : 0.0);
+    const bool hidden = !results && coco_hidden && v > 0.0 && v < 1.5;  // COCO v = 1
+    double confidence = results ? v : hidden ? kHiddenKeypointConfidence : v > 0.0 ? 1.0 : 0.0;
     if (scores != nullptr) confidence = (*scores)[s].get<double>();
     if (!(confidence >= 0.0 && confidence <= 1.0)) {
       throw Error(fmt::format("{}: keypoint {} has confidence {}, expected a value in [0, 1]",
@@ -90,6 +93,7 @@ void ReadPoints(const nlohmann::json& values,
     const int c = map[s];
     person->xy[c] = {static_cast<float>(x), static_cast<float>(y)};
     person->confidence[c] = static_cast<float>(confidence);
+    person->hidden[c] = hidden && confidence > 0.0;
   }
 }
 
@@ -153,7 +157,7 @@ KeypointSet ReadKeypointsJson(const std::filesystem::path& path) {
       person.track_id = detection.contains("track_id") ? detection.at("track_id").get<int64_t>()
                                                        : rank[static_cast<size_t>(person.frame)];
       ++rank[static_cast<size_t>(person.frame)];
-      ReadPoints(JsonRequire<nlohmann::json>(detection, "keypoints", source), nullptr, true,
+      ReadPoints(JsonRequire<nlohmann::json>(detection, "keypoints", source), nullptr, true, false,
                  identity, fmt::format("{}: detection {}", source, i), &person);
       set.people.push_back(person);
     }
@@ -218,7 +222,8 @@ KeypointSet ReadKeypointsJson(const std::filesystem::path& path) {
     ++rank[static_cast<size_t>(person.frame)];
     const nlohmann::json* scores =
         annotation.contains("keypoint_scores") ? &annotation.at("keypoint_scores") : nullptr;
-    ReadPoints(annotation.at("keypoints"), scores, false, map, where, &person);
+    ReadPoints(annotation.at("keypoints"), scores, false, set.format == "coco", map, where,
+               &person);
     if (annotation.contains("bbox") && annotation.at("bbox").is_array() &&
         annotation.at("bbox").size() == 4) {
       for (int k = 0; k < 4; ++k) person.bbox[k] = annotation.at("bbox")[k].get<float>();
@@ -254,7 +259,7 @@ void WriteKeypointsJson(const std::filesystem::path& path, const KeypointSet& se
       const bool seen = person.confidence[k] > 0.0f;
       values.push_back(seen ? person.xy[k][0] : 0.0f);
       values.push_back(seen ? person.xy[k][1] : 0.0f);
-      values.push_back(seen ? 2 : 0);
+      values.push_back(seen ? (person.hidden[k] ? 1 : 2) : 0);
     }
     annotations.push_back({{"id", static_cast<int64_t>(i + 1)},
                            {"image_id", set.frames[static_cast<size_t>(person.frame)].id},

@@ -15,9 +15,13 @@
 //
 // Confidence per keypoint in [0, 1]; 0 = not seen (missing, not labelled,
 // or a COCO-17 point the source format does not have). From COCO ground
-// truth, visibility v = 0 gives 0 and v = 1 (labelled, occluded) or 2
-// (visible) give 1; from COCO results (a JSON list of detections) the third
-// value is the detector's score.
+// truth, visibility v = 0 gives 0, v = 2 (visible) gives 1 and v = 1
+// (labelled but hidden: behind furniture, another person or the body itself)
+// gives kHiddenKeypointConfidence and marks the point hidden: its position is
+// a guess, as a detector's low score for an occluded joint says; from COCO
+// results (a JSON list of detections) the third value is the detector's
+// score. An annotation's `keypoint_scores`, when present, replace the
+// confidences (v still says which points are hidden).
 //
 // PoseTrack18 labels 17 points of its own: nose, head_bottom, head_top, the
 // ears (never labelled in practice) and the 12 limb points. Mapped onto
@@ -35,6 +39,9 @@ namespace intersynth {
 
 /// Number of COCO-17 keypoints.
 inline constexpr int kCoco17NumKeypoints = 17;
+
+/// The confidence of a ground-truth point labelled but hidden (COCO v = 1).
+inline constexpr float kHiddenKeypointConfidence = 0.3f;
 
 /// COCO-17 names in order (as in COCO's person category).
 inline constexpr std::array<std::string_view, kCoco17NumKeypoints> kCoco17Names = {
@@ -63,6 +70,8 @@ struct PersonKeypoints {
   std::array<std::array<float, 2>, kCoco17NumKeypoints> xy{};
   /// [17] in [0, 1].
   std::array<float, kCoco17NumKeypoints> confidence{};
+  /// [17] labelled but hidden (COCO v = 1); only for seen points.
+  std::array<bool, kCoco17NumKeypoints> hidden{};
   /// x, y, width, height, or all 0 when the file has none.
   std::array<float, 4> bbox{};
 
@@ -93,7 +102,8 @@ KeypointSet ReadKeypointsJson(const std::filesystem::path& path);
 
 /// Writes COCO keypoint JSON (the person category with COCO-17 names, the
 /// frames as images, one annotation per person with `keypoints` [x, y, v]
-/// where v = 2 for confidence > 0 else 0, plus `keypoint_scores` with the
+/// where v = 2 for a seen point, 1 for a seen hidden one, else 0, plus
+/// `keypoint_scores` with the
 /// confidences and `track_id`), atomically. ReadKeypointsJson reads it back
 /// with the same confidences.
 void WriteKeypointsJson(const std::filesystem::path& path, const KeypointSet& set);

@@ -101,6 +101,40 @@ TEST(Keypoints, WriteThenReadKeepsEverything) {
   }
 }
 
+// COCO's v = 1 (labelled but hidden) is a guess: read with the hidden
+// confidence and kept hidden through a write and a read; PoseTrack18's v = 1
+// is its only "labelled" flag and stays a seen point.
+TEST(Keypoints, HiddenCocoPointsAreGuessesAndRoundTrip) {
+  testing::TempDir dir;
+  nlohmann::json points = nlohmann::json::array();
+  for (int k = 0; k < kCoco17NumKeypoints; ++k) {
+    points.push_back(10 + k);
+    points.push_back(20 + k);
+    points.push_back(k == 9 ? 1 : k == 3 ? 0 : 2);
+  }
+  std::vector<std::string> names(kCoco17Names.begin(), kCoco17Names.end());
+  const nlohmann::json coco = {
+      {"images", {{{"id", 1}, {"file_name", "a.png"}, {"width", 64}, {"height", 48}}}},
+      {"annotations", {{{"id", 1}, {"image_id", 1}, {"category_id", 1}, {"keypoints", points}}}},
+      {"categories", {{{"id", 1}, {"name", "person"}, {"keypoints", names}}}}};
+  WriteJson(dir / "gt.json", coco);
+  const KeypointSet set = ReadKeypointsJson(dir / "gt.json");
+  ASSERT_EQ(set.people.size(), 1u);
+  const PersonKeypoints& person = set.people[0];
+  EXPECT_FLOAT_EQ(person.confidence[9], kHiddenKeypointConfidence);
+  EXPECT_TRUE(person.hidden[9]);
+  EXPECT_FLOAT_EQ(person.confidence[10], 1.0f);
+  EXPECT_FALSE(person.hidden[10]);
+  EXPECT_FLOAT_EQ(person.confidence[3], 0.0f);
+  WriteKeypointsJson(dir / "again.json", set);
+  const nlohmann::json written = ReadJson(dir / "again.json");
+  EXPECT_EQ(written["annotations"][0]["keypoints"][3 * 9 + 2], 1);
+  EXPECT_EQ(written["annotations"][0]["keypoints"][3 * 10 + 2], 2);
+  const KeypointSet again = ReadKeypointsJson(dir / "again.json");
+  EXPECT_FLOAT_EQ(again.people[0].confidence[9], kHiddenKeypointConfidence);
+  EXPECT_TRUE(again.people[0].hidden[9]);
+}
+
 TEST(Keypoints, ResultsListReadsScores) {
   testing::TempDir dir;
   nlohmann::json detection;
