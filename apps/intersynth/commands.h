@@ -34,6 +34,7 @@ void SetupEvaluate(CLI::App* command);
 void SetupEvaluateSteps(CLI::App* command);
 void SetupClassifier(CLI::App* command);
 void SetupRecover(CLI::App* command);
+void SetupRender(CLI::App* command);
 
 /// Every subcommand, in the order --help lists them.
 inline constexpr Command kCommands[] = {
@@ -76,6 +77,9 @@ inline constexpr Command kCommands[] = {
     {"evaluate",
      "Measure a generator on a split: FID, R-precision, diversity, plausibility, beside real data",
      SetupEvaluate},
+    {"render",
+     "Place, skin and render a motion's people into a lifted room's camera and virtual views",
+     SetupRender},
     {"evaluate-steps",
      "Choose the DDIM steps: KID and action accuracy at each step count, paired with a reference",
      SetupEvaluateSteps},

@@ -34,9 +34,9 @@ void SetOpenBlasCoreTypeForTorchCommands(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--log-level") == 0)
       ++i;
   }
-  static const char* kTorchCommands[] = {"train",          "generate", "demo",
-                                         "evaluator",      "evaluate", "lift-scene",
-                                         "evaluate-steps", "recover",  "classifier"};
+  static const char* kTorchCommands[] = {"train",      "generate",   "demo",           "evaluator",
+                                         "evaluate",   "lift-scene", "evaluate-steps", "recover",
+                                         "classifier", "render"};
   if (subcommand == nullptr ||
       std::none_of(std::begin(kTorchCommands), std::end(kTorchCommands),
                    [&](const char* name) { return std::strcmp(subcommand, name) == 0; })) {

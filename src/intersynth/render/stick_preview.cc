@@ -14,6 +14,7 @@
 #include "intersynth/io/utf8.h"
 #include "intersynth/motion/motion_file.h"
 #include "intersynth/render/image_write.h"
+#include "intersynth/render/mp4_writer.h"
 #include "intersynth/util/error.h"
 #include "intersynth/util/file_util.h"
 #include "intersynth/util/options.h"
@@ -439,8 +440,8 @@ StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreview
   report.width = options.width;
   report.height = options.height;
   report.fps = clip.fps;
-  AtomicFileWriter temp(options.output);  // keeps the extension OpenCV reads
   if (!video) {
+    AtomicFileWriter temp(options.output);  // keeps the extension OpenCV reads
     const cv::Mat image = RenderFrame(clip, camera, lo, hi, caption_lines, options.frame);
     WriteImageOrThrow(image, temp.temp_path(), options.output.string());
     temp.Commit();
@@ -452,30 +453,11 @@ StickPreviewReport RenderStickPreview(const MotionClip& clip, const StickPreview
     return report;
   }
 
-  cv::VideoWriter writer;
-  const int fourcc = cv::VideoWriter::fourcc('m', 'p', '4', 'v');
-  try {
-    writer.open(temp.temp_path().string(), cv::CAP_FFMPEG, fourcc, clip.fps,
-                cv::Size(options.width, options.height));
-  } catch (const cv::Exception& e) {
-    throw Error(fmt::format("{}: OpenCV cannot open a video writer: {}", options.output.string(),
-                            e.what()));
-  }
-  if (!writer.isOpened()) {
-    throw Error(fmt::format(
-        "{}: OpenCV cannot open an MP4 video writer (FFmpeg backend, fourcc mp4v, {} fps); is "
-        "OpenCV built with FFmpeg?",
-        options.output.string(), clip.fps));
-  }
+  Mp4Writer writer(options.output, clip.fps, options.width, options.height);
   for (int t = 0; t < clip.num_frames; ++t) {
-    writer.write(RenderFrame(clip, camera, lo, hi, caption_lines, t));
+    writer.Write(RenderFrame(clip, camera, lo, hi, caption_lines, t));
   }
-  writer.release();
-  std::error_code ec;
-  if (fs::file_size(temp.temp_path(), ec) == 0 || ec) {
-    throw Error(fmt::format("{}: OpenCV wrote nothing", options.output.string()));
-  }
-  temp.Commit();
+  writer.Commit();
   report.frames_written = clip.num_frames;
   report.summary =
       fmt::format("wrote {} ({} frames, {}x{} at {} fps, {} person{})", options.output.string(),

@@ -233,7 +233,11 @@ RenderPoints RoomSplats(const PinholeCamera& camera,
         step = std::max(step, (right - p).norm());
       if (point(v + stride, u, below) && same_surface(v + stride, u))
         step = std::max(step, (below - p).norm());
-      points.radii.push_back(static_cast<float>(std::min(max_radius_m, 0.6 * step)));
+      // At most four footprints (a floor seen at 15 degrees is stretched about
+      // that much), so discs do not bridge gaps between objects.
+      const double footprint = stride * z / camera.fx;
+      points.radii.push_back(
+          static_cast<float>(std::min({max_radius_m, 0.6 * step, 4.0 * footprint})));
       for (int c = 0; c < 3; ++c) points.positions.push_back(static_cast<float>(p[c]));
       if (image != nullptr) {
         const uint8_t* rgb = image->pixel(v, u);

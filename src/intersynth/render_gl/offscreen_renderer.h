@@ -63,8 +63,8 @@ struct RenderPoints {
 /// at every `stride`-th pixel in each direction, in the world frame, each
 /// disc as wide as the patch to its sampled neighbours on the same surface
 /// (depth within 20%; so surfaces seen at a grazing angle get wide discs),
-/// at most max_radius_m. Throws Error for sizes that disagree or a stride
-/// below 1.
+/// at most four times the pixels' own footprint and max_radius_m. Throws Error for sizes that
+/// disagree or a stride below 1.
 RenderPoints RoomSplats(const PinholeCamera& camera,
                         const RigidTransformd& world_from_camera,
                         const DepthMap& depth,

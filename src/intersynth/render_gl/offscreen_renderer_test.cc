@@ -187,7 +187,7 @@ TEST_F(Renderer, SplatsOfARoomGiveItsDepthBack) {
       const Eigen::Vector3d p = ray * z;
       for (int c = 0; c < 3; ++c) points.positions.push_back(static_cast<float>(p[c]));
       const uint8_t shade = static_cast<uint8_t>(100 + 40 * p.y());
-      points.colors.insert(points.colors.end(), {shade, shade, shade});
+      points.colors.insert(points.colors.end(), {shade, 30, 200});
     }
   }
   RenderView splatted = view;
@@ -208,6 +208,9 @@ TEST_F(Renderer, SplatsOfARoomGiveItsDepthBack) {
   }
   EXPECT_GT(covered, 0.98 * kWidth * kHeight);
   EXPECT_GT(within_3, 0.85 * covered);
+  // Colours come through as given (R, G, B).
+  EXPECT_EQ(out.rgb.rgb[3 * (20 * kWidth + 20) + 1], 30);
+  EXPECT_EQ(out.rgb.rgb[3 * (20 * kWidth + 20) + 2], 200);
   EXPECT_GT(within_10, 0.98 * covered);
   // A mesh in front of the wall hides its splats; one behind is hidden.
   const RenderOutput with_mesh =
