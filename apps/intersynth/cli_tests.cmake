@@ -434,6 +434,26 @@ if(INTERSYNTH_WITH_TORCH)
   set_tests_properties(cli.recover_simulated cli.recover_per_frame_smooth cli.recover_no_camera
     cli.recover_body_missing_key cli.recover_start_from
     PROPERTIES FIXTURES_REQUIRED simulated_keypoints)
+  # render: the walk placed in the simulated camera's scene (a floor), the
+  # scene's camera and one monitoring camera.
+  intersynth_cli_test(render_help EXIT 0 OUTPUT "--motion.*--scene.*--place.*--views.*--frames-png.*Examples"
+    ARGS render --help)
+  intersynth_cli_test(render_simulated EXIT 0
+    OUTPUT "scene +170 frames; keypoints: [0-9]+ seen, [0-9]+ hidden.*view_1 +170 frames.*placed 1 person.*bodies fitted.*rendered 170 frames x 2 camera"
+    ARGS render --motion "${_motion}" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
+         --views 1 --threads 1 --out "${w}/render_simulated/out")
+  intersynth_cli_test(render_exists EXIT nonzero ONE_LINE OUTPUT "already exists \\(pass --overwrite"
+    ARGS render --motion "${_motion}" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
+         --out "${w}/render_simulated/out")
+  set_tests_properties(cli.render_exists PROPERTIES DEPENDS cli.render_simulated)
+  intersynth_cli_test(render_bad_place EXIT nonzero ONE_LINE OUTPUT "does not fit the room"
+    NOT_EXIST "${w}/render_bad_place/out"
+    ARGS render --motion "${_motion}" --scene "${_kp}/scene" --body "${_body}" --prior "${_prior}"
+         --place 0,50,0 --out "${w}/render_bad_place/out")
+  intersynth_cli_test(render_bad_place_text EXIT nonzero ONE_LINE OUTPUT "--place must be X,Z,YAW"
+    ARGS render --motion "${_motion}" --scene "${_kp}/scene" --place 1,2 --out "${w}/render_bad_place_text/out")
+  set_tests_properties(cli.render_simulated cli.render_exists cli.render_bad_place
+    PROPERTIES FIXTURES_REQUIRED simulated_keypoints)
   # One FIXTURES_REQUIRED list: a second set_tests_properties would replace it.
   set_tests_properties(cli.recover_start_from_mismatch
     PROPERTIES FIXTURES_REQUIRED "simulated_keypoints;bvh_take")
