@@ -18,6 +18,29 @@
 
 namespace intersynth::cli {
 
+namespace {
+
+// The sampling flags `evaluate` and `evaluate-steps` share (fields of the
+// same names in EvaluateOptions and StepsStudyOptions).
+template <typename Options>
+void AddSamplingFlags(FieldFlags& flags, Options& o) {
+  flags.Add("--guidance", "guidance", &o.guidance, "classifier-free guidance scale")
+      ->capture_default_str();
+  flags.AddEnum("--decoding", "decoding", &o.decoding, ParseJointDecoding,
+                "joints from the position channels or, as a rigid skeleton, the rotation channels");
+  flags
+      .Add("--smooth", "smooth_frames", &o.smooth_frames,
+           "Gaussian smoothing of generated motions along time, sigma in frames (0: none)")
+      ->capture_default_str();
+  flags.AddFlag("--foot-lock", "foot_lock", &o.foot_lock,
+                "lock the feet of generated motions where they rest on the floor");
+  flags.Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
+  flags.AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
+  flags.Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
+}
+
+}  // namespace
+
 void SetupEvaluate(CLI::App* command) {
   auto options = std::make_shared<EvaluateOptions>();
   auto model = std::make_shared<std::string>();
@@ -97,22 +120,9 @@ void SetupEvaluate(CLI::App* command) {
       ->capture_default_str();
   flags->Add("--diversity-pairs", "diversity_pairs", &o.diversity_pairs, "diversity pairs")
       ->capture_default_str();
-  flags->Add("--guidance", "guidance", &o.guidance, "classifier-free guidance scale")
-      ->capture_default_str();
   flags->AddEnum("--sampler", "sampler", &o.sampler, ParseSamplerKind, "ddim or ddpm");
   flags->Add("--steps", "sampler_steps", &o.sampler_steps, "sampler steps")->capture_default_str();
-  flags->AddEnum(
-      "--decoding", "decoding", &o.decoding, ParseJointDecoding,
-      "joints from the position channels or, as a rigid skeleton, the rotation channels");
-  flags
-      ->Add("--smooth", "smooth_frames", &o.smooth_frames,
-            "Gaussian smoothing of generated motions along time, sigma in frames (0: none)")
-      ->capture_default_str();
-  flags->AddFlag("--foot-lock", "foot_lock", &o.foot_lock,
-                 "lock the feet of generated motions where they rest on the floor");
-  flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
-  flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
-  flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
+  AddSamplingFlags(*flags, o);
   command->add_flag("--no-baselines", *no_baselines,
                     "leave out the caption-blind, random-clip and mean-pose baselines");
   command->callback([=] {
@@ -225,20 +235,7 @@ void SetupEvaluateSteps(CLI::App* command) {
       ->Add("--kid-margin", "kid_margin", &o.kid_margin,
             "largest accepted rise of KID, as a share of the reference's KID")
       ->capture_default_str();
-  flags->Add("--guidance", "guidance", &o.guidance, "classifier-free guidance scale")
-      ->capture_default_str();
-  flags->AddEnum(
-      "--decoding", "decoding", &o.decoding, ParseJointDecoding,
-      "joints from the position channels or, as a rigid skeleton, the rotation channels");
-  flags
-      ->Add("--smooth", "smooth_frames", &o.smooth_frames,
-            "Gaussian smoothing of generated motions along time, sigma in frames (0: none)")
-      ->capture_default_str();
-  flags->AddFlag("--foot-lock", "foot_lock", &o.foot_lock,
-                 "lock the feet of generated motions where they rest on the floor");
-  flags->Add("--seed", "seed", &o.seed, "seed of items, crops and sampling")->capture_default_str();
-  flags->AddEnum("--device", "device", &o.device, ParseComputeDevice, "cpu or cuda");
-  flags->Add("--threads", "threads", &o.threads, "LibTorch threads (default: every core)");
+  AddSamplingFlags(*flags, o);
   command->callback([=] {
     flags->Run([&] {
       options->model_dir = *model;

@@ -286,20 +286,12 @@ EvaluateReport Evaluate(const EvaluateOptions& options) {
   if (train.empty())
     throw Error(fmt::format("{}: the train split is empty", options.data_dir.string()));
   const float fps = split[0].clip.fps;
-  if (std::abs(generator.fps() - fps) > 1e-3f || std::abs(evaluator.fps() - fps) > 1e-3f) {
-    throw Error(
-        fmt::format("frame rates differ: dataset {} fps, generator {} fps, evaluator {} fps", fps,
-                    generator.fps(), evaluator.fps()));
-  }
+  CheckSplitFitsNetworks(split, options.split, generator.fps(), generator.max_persons(),
+                         evaluator.fps(), evaluator.max_persons());
   const TrainPool pool(train);
   std::set<std::string> label_sets;
   for (const SplitClip& clip : split) {
     const int persons = clip.clip.num_persons;
-    if (persons > generator.max_persons() || persons > evaluator.max_persons()) {
-      throw Error(fmt::format(
-          "{}: clip {} has {} persons; the generator takes up to {} and the evaluator up to {}",
-          options.split, clip.entry.id, persons, generator.max_persons(), evaluator.max_persons()));
-    }
     if (options.baselines && !pool.Covers(persons)) {
       throw Error(fmt::format(
           "the train split has no {}-person and no 1-person clip for the random-clip baseline",

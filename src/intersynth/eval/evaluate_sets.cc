@@ -1,5 +1,7 @@
 #include "intersynth/eval/evaluate_sets.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,6 +9,7 @@
 #include "intersynth/eval/action_classifier.h"
 #include "intersynth/motion/label_text.h"
 #include "intersynth/motion/motion_file.h"
+#include "intersynth/util/error.h"
 
 namespace intersynth {
 
@@ -28,6 +31,29 @@ std::vector<SplitClip> LoadSplit(const std::filesystem::path& data_dir,
 
 // The R-precision identity of an item: its label set, or its caption where
 // the clip has no labels (CMU's free text, corpora).
+void CheckSplitFitsNetworks(const std::vector<SplitClip>& split,
+                            const std::string& split_name,
+                            float generator_fps,
+                            int generator_max_persons,
+                            float evaluator_fps,
+                            int evaluator_max_persons) {
+  if (split.empty()) return;
+  const float fps = split[0].clip.fps;
+  if (std::abs(generator_fps - fps) > 1e-3f || std::abs(evaluator_fps - fps) > 1e-3f) {
+    throw Error(
+        fmt::format("frame rates differ: dataset {} fps, generator {} fps, evaluator {} fps", fps,
+                    generator_fps, evaluator_fps));
+  }
+  for (const SplitClip& clip : split) {
+    const int persons = clip.clip.num_persons;
+    if (persons > generator_max_persons || persons > evaluator_max_persons) {
+      throw Error(fmt::format(
+          "{}: clip {} has {} persons; the generator takes up to {} and the evaluator up to {}",
+          split_name, clip.entry.id, persons, generator_max_persons, evaluator_max_persons));
+    }
+  }
+}
+
 std::string LabelSetKey(const DatasetEntry& entry, const std::string& caption) {
   if (entry.labels.empty()) return "caption:" + caption;
   std::string key = "labels:";

@@ -38,6 +38,16 @@ std::vector<SplitClip> LoadSplit(const std::filesystem::path& data_dir,
                                  const std::vector<DatasetEntry>& index,
                                  const std::string& split);
 
+/// Throws Error unless the dataset's (the split's first clip), the
+/// generator's and the evaluator's frame rates agree and every clip of
+/// `split` (named `split_name`) has no more persons than both networks take.
+void CheckSplitFitsNetworks(const std::vector<SplitClip>& split,
+                            const std::string& split_name,
+                            float generator_fps,
+                            int generator_max_persons,
+                            float evaluator_fps,
+                            int evaluator_max_persons);
+
 /// The R-precision identity of an item: its label set, or its caption where
 /// the clip has no labels (CMU's free text, corpora).
 std::string LabelSetKey(const DatasetEntry& entry, const std::string& caption);

@@ -214,20 +214,8 @@ StepsStudyReport StudySteps(const StepsStudyOptions& options) {
                     "the study needs at least 2",
                     options.data_dir.string(), options.split, split.size(), kEvaluateMinFrames));
   }
-  const float fps = split[0].clip.fps;
-  if (std::abs(generator.fps() - fps) > 1e-3f || std::abs(evaluator.fps() - fps) > 1e-3f) {
-    throw Error(
-        fmt::format("frame rates differ: dataset {} fps, generator {} fps, evaluator {} fps", fps,
-                    generator.fps(), evaluator.fps()));
-  }
-  for (const SplitClip& clip : split) {
-    const int persons = clip.clip.num_persons;
-    if (persons > generator.max_persons() || persons > evaluator.max_persons()) {
-      throw Error(fmt::format(
-          "{}: clip {} has {} persons; the generator takes up to {} and the evaluator up to {}",
-          options.split, clip.entry.id, persons, generator.max_persons(), evaluator.max_persons()));
-    }
-  }
+  CheckSplitFitsNetworks(split, options.split, generator.fps(), generator.max_persons(),
+                         evaluator.fps(), evaluator.max_persons());
   std::vector<TrainedOn> networks;
   AddTrainedOn("generator", RunPaths(options.model_dir).train_clips(), networks, report.notes);
   AddTrainedOn("evaluator", options.evaluator_dir / "train_clips.txt", networks, report.notes);
