@@ -89,6 +89,7 @@ void RoomMapOptions::Check() const {
   }
   CheckPositive(floor_tolerance_m, "floor_tolerance_m");
   CheckAtLeast(floor_reach_m, 0.0, "floor_reach_m");
+  CheckAtLeast(probe_height_m, 0.0, "probe_height_m");
   CheckAtLeast(clearance_m, 0.0, "clearance_m");
   CheckAtLeast(stride, 1, "stride");
 }
@@ -148,8 +149,31 @@ RoomMap::RoomMap(const PinholeCamera& camera,
     if (std::abs(p.y()) <= options.floor_tolerance_m) floor_[cell] = 1;
     if (p.y() > options.occupied_low_m && p.y() < options.occupied_high_m) occupied_[cell] = 1;
   }
+  // Hidden floor: the camera sees the space above the column.
+  hidden_floor_.assign(floor_.size(), 0);
+  if (options.probe_height_m > 0.0) {
+    const RigidTransformd camera_from_world = world_from_camera.Inverse();
+    for (int iz = 0; iz < nz_; ++iz) {
+      for (int ix = 0; ix < nx_; ++ix) {
+        const size_t cell = static_cast<size_t>(iz) * nx_ + ix;
+        if (floor_[cell] || occupied_[cell]) continue;
+        const Eigen::Vector3d probe(x0_ + (ix + 0.5) * options.cell_m, options.probe_height_m,
+                                    z0_ + (iz + 0.5) * options.cell_m);
+        const Eigen::Vector3d c = camera_from_world * probe;
+        if (c.z() < 0.1) continue;
+        const Eigen::Vector2d uv = camera.Project(c);
+        const int u = static_cast<int>(std::lround(uv.x()));
+        const int v = static_cast<int>(std::lround(uv.y()));
+        if (u < 0 || v < 0 || u >= depth.width || v >= depth.height) continue;
+        const float seen = depth.at(v, u);
+        hidden_floor_[cell] = IsValidDepth(seen) && seen >= c.z() - options.cell_m ? 1 : 0;
+      }
+    }
+  }
+  std::vector<uint8_t> floor_like = floor_;
+  for (size_t i = 0; i < floor_like.size(); ++i) floor_like[i] |= hidden_floor_[i];
   const std::vector<uint8_t> near_floor = Dilate(
-      floor_, nx_, nz_, static_cast<int>(std::floor(options.floor_reach_m / options.cell_m)));
+      floor_like, nx_, nz_, static_cast<int>(std::floor(options.floor_reach_m / options.cell_m)));
   const std::vector<uint8_t> near_obstacle = Dilate(
       occupied_, nx_, nz_, static_cast<int>(std::ceil(options.clearance_m / options.cell_m)));
   walkable_.assign(floor_.size(), 0);
@@ -172,6 +196,11 @@ bool RoomMap::Walkable(double x, double z) const {
 bool RoomMap::Floor(double x, double z) const {
   const int64_t cell = Cell(x, z);
   return cell >= 0 && floor_[cell];
+}
+
+bool RoomMap::HiddenFloor(double x, double z) const {
+  const int64_t cell = Cell(x, z);
+  return cell >= 0 && hidden_floor_[cell];
 }
 
 bool RoomMap::Occupied(double x, double z) const {

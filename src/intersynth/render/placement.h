@@ -10,10 +10,15 @@
 //     floor     a point with |y| <= floor_tolerance_m lies in the column
 //     occupied  a point with occupied_low_m < y < occupied_high_m lies in it
 //               (walls, furniture; the 5 cm .. 1.8 m band)
-//   A column is walkable when it is within floor_reach_m of a floor column
-//   (the floor hidden behind a chair leg is still floor) and no occupied
-//   column is within clearance_m of it. Floor outside what the camera saw
-//   is unknown and never walkable: a person is never put behind a wall.
+//   hidden    a column without floor points whose centre at probe_height_m
+//             the camera sees (the scene's depth at its pixel is not nearer):
+//             its floor is hidden by something lower than that (a table, a
+//             bed), not by a wall, so it is floor
+//   A column is walkable when it is within floor_reach_m of a floor or
+//   hidden-floor column (the floor hidden behind a chair leg is still floor)
+//   and no occupied column is within clearance_m of it. Floor hidden behind
+//   a wall, or outside what the camera saw, is unknown and never walkable: a
+//   person is never put behind a wall.
 //
 // A placement (x, z, yaw) moves the motion so that the centre of its pelvis
 // trajectory (the mean over persons and frames of the pelvis's x and z) goes
@@ -49,6 +54,9 @@ struct RoomMapOptions {
   double floor_tolerance_m = 0.05;
   /// Walkable: within this of a floor column, metres.
   double floor_reach_m = 0.3;
+  /// Hidden floor counts as floor where the camera sees the space this high
+  /// above it, metres (0: never).
+  double probe_height_m = 1.2;
   /// Walkable: no obstacle column within this, metres (about a body's
   /// half-width around a joint).
   double clearance_m = 0.15;
@@ -80,6 +88,9 @@ class RoomMap {
   bool Walkable(double x, double z) const;
   bool Floor(double x, double z) const;
   bool Occupied(double x, double z) const;
+  /// Whether the column's floor is hidden under something low (see the file
+  /// comment).
+  bool HiddenFloor(double x, double z) const;
 
   /// Centres of the walkable columns.
   std::vector<Eigen::Vector2d> WalkableCells() const;
@@ -100,6 +111,7 @@ class RoomMap {
   int nz_ = 0;
   std::vector<uint8_t> floor_;
   std::vector<uint8_t> occupied_;
+  std::vector<uint8_t> hidden_floor_;
   std::vector<uint8_t> walkable_;
 };
 

@@ -45,6 +45,12 @@ TEST_F(PlacementTest, TheMapKnowsFloorFurnitureAndWhatTheCameraDidNotSee) {
   EXPECT_FALSE(map.Walkable(0.0, -7.0));  // behind the back wall
   EXPECT_FALSE(map.Walkable(2.4, -4.0));  // at the side wall
   EXPECT_FALSE(map.Walkable(0.0, -0.5));  // under the camera: never seen
+  // Behind the chair (its back 0.95 m high) the floor is hidden, the space
+  // at 1.2 m is seen: floor, walkable; behind the back wall it is not.
+  EXPECT_FALSE(map.Floor(0.85, -3.5));
+  EXPECT_TRUE(map.HiddenFloor(0.85, -3.5));
+  EXPECT_TRUE(map.Walkable(0.85, -3.5));
+  EXPECT_FALSE(map.HiddenFloor(0.0, -6.5));
   // Floor 5 m wide minus the walls' clearance, seen from about 1.4 m to 6 m,
   // minus bed and chair.
   EXPECT_GT(map.WalkableArea(), 10.0);

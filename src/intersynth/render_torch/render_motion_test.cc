@@ -7,7 +7,9 @@
 #include "intersynth/motion/smpl22_motion.h"
 #include "intersynth/recovery/keypoints.h"
 #include "intersynth/recovery/simulate_keypoints.h"
+#include "intersynth/scene/lift_scene.h"
 #include "intersynth/scene/scene_folder.h"
+#include "intersynth/scene/synthetic_room.h"
 #include "intersynth/testing/testing.h"
 #include "intersynth/util/error.h"
 
@@ -72,6 +74,48 @@ TEST(RenderMotion, WritesLabelledCameraDataForTheSceneAndAVirtualView) {
   const MotionClip bodies = ReadMotionFile(f.dir / "out" / "bodies.npz");
   EXPECT_EQ(placed.num_persons, 2);
   EXPECT_EQ(bodies.num_frames, 12);
+}
+
+// The synthetic room lifted as lift-scene lifts it, and a person standing
+// 0.55 m behind the chair's back: from the scene's camera (1.8 m high, 25
+// degrees down) the chair hides the knees and ankles, not the shoulders.
+TEST(RenderMotion, FurnitureHidesTheLegsBehindIt) {
+  testing::TempDir dir;
+  const SyntheticRoom room = RenderSyntheticRoom();
+  LiftSceneInputs inputs;
+  inputs.image = room.image;
+  inputs.camera = room.camera;
+  inputs.depth = room.depth;
+  const LiftSceneResult lifted = LiftScene(inputs);
+  ASSERT_TRUE(lifted.success) << lifted.message;
+  WriteSceneFolder(dir / "scene", inputs, lifted, false);
+  // The chair's back spans x 0.6..1.05 at z -2.95..-2.88 in the synthetic
+  // room's world; the lifted world is another frame on the same floor.
+  const Eigen::Vector3d behind_chair =
+      lifted.placement.world_from_camera *
+      (room.world_from_camera.Inverse() * Eigen::Vector3d(0.9, 0.0, -3.45));
+  WriteMotionFile(dir / "standing.npz",
+                  SyntheticActionMotion(SyntheticAction::kRaiseLeftHand, 4, 2));
+  RenderMotionOptions options;
+  options.motion = dir / "standing.npz";
+  options.scene_dir = dir / "scene";
+  options.out_dir = dir / "out";
+  options.body = testing::SourceDir() / "assets/body/open_body.npz";
+  options.prior = testing::SourceDir() / "assets/priors/pose_gmm8.npz";
+  options.place = Placement{behind_chair.x(), behind_chair.z(), 0.0};
+  options.threads = 1;
+  options.progress = false;
+  const RenderMotionReport report = RenderMotion(options);
+  EXPECT_GT(report.cameras[0].hidden, 0);
+  const KeypointSet set = ReadKeypointsJson(dir / "out" / "scene" / "keypoints.json");
+  ASSERT_EQ(set.people.size(), 4u);
+  for (const PersonKeypoints& person : set.people) {
+    for (int k : {13, 14, 15, 16}) {  // knees, ankles
+      EXPECT_TRUE(person.hidden[k]) << kCoco17Names[k] << " in frame " << person.frame;
+      EXPECT_FLOAT_EQ(person.confidence[k], kHiddenKeypointConfidence);
+    }
+    for (int k : {5, 6}) EXPECT_FALSE(person.hidden[k]) << kCoco17Names[k];
+  }
 }
 
 TEST(RenderMotion, BadRequestsAreClearErrorsAndLeaveNothing) {
