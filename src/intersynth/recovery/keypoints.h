@@ -40,6 +40,12 @@ namespace intersynth {
 /// Number of COCO-17 keypoints.
 inline constexpr int kCoco17NumKeypoints = 17;
 
+/// For each COCO-17 point, the smpl22 joint it stands for, or -1 (the face
+/// points, which smpl22 does not have): shoulders 16/17, elbows 18/19,
+/// wrists 20/21, hips 1/2, knees 4/5, ankles 7/8.
+inline constexpr std::array<int, kCoco17NumKeypoints> kCoco17FromSmpl22 = {
+    -1, -1, -1, -1, -1, 16, 17, 18, 19, 20, 21, 1, 2, 4, 5, 7, 8};
+
 /// The confidence of a ground-truth point labelled but hidden (COCO v = 1).
 inline constexpr float kHiddenKeypointConfidence = 0.3f;
 

@@ -64,11 +64,6 @@
 
 namespace intersynth {
 
-/// For each COCO-17 point, the smpl22 joint it is simulated from, or -1 (the
-/// face points, which smpl22 does not have). See the file comment.
-inline constexpr std::array<int, kCoco17NumKeypoints> kCoco17FromSmpl22 = {
-    -1, -1, -1, -1, -1, 16, 17, 18, 19, 20, 21, 1, 2, 4, 5, 7, 8};
-
 /// Options of the simulation (camera and observation model).
 struct KeypointSimulationOptions {
   /// Image size in pixels.

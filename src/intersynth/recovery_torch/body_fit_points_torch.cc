@@ -30,8 +30,8 @@ torch::Tensor Matrix3dToTensor(const Eigen::Matrix3d& m) {
 torch::Tensor CocoPointsFromSmpl22(const torch::Tensor& joints22, const torch::Tensor& face) {
   std::vector<torch::Tensor> coco(kCoco17NumKeypoints);
   for (int k = 0; k < kCoco17NumKeypoints; ++k) {
-    if (kCoco17Smpl22Joints[k] >= 0) {
-      coco[k] = joints22.select(1, kCoco17Smpl22Joints[k]);
+    if (kCoco17FromSmpl22[k] >= 0) {
+      coco[k] = joints22.select(1, kCoco17FromSmpl22[k]);
     } else if (face.defined()) {
       coco[k] = face.select(1, k);
     } else {

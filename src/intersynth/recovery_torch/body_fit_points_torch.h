@@ -12,10 +12,6 @@
 
 namespace intersynth {
 
-/// The smpl22 joint of each COCO-17 body point (-1: a face point).
-inline constexpr std::array<int, kCoco17NumKeypoints> kCoco17Smpl22Joints = {
-    -1, -1, -1, -1, -1, 16, 17, 18, 19, 20, 21, 1, 2, 4, 5, 7, 8};
-
 /// Rotation matrices [..., 3, 3] from 6D rotations [..., 6] (Zhou et al.
 /// 2019: the first two columns, Gram-Schmidt orthonormalised).
 torch::Tensor Rot6dToMatrixTorch(const torch::Tensor& d);

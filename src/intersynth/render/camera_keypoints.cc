@@ -3,19 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "intersynth/util/error.h"
 #include "intersynth/util/options.h"
 
 namespace intersynth {
-namespace {
-
-// The smpl22 joint of each COCO-17 body point (-1: a face point).
-constexpr std::array<int, kCoco17NumKeypoints> kBodyJoint = {-1, -1, -1, -1, -1, 16, 17, 18, 19,
-                                                             20, 21, 1,  2,  4,  5,  7,  8};
-
-}  // namespace
 
 CocoPoints3d Coco17Points(const float* joints22,
                           const float* vertices,
@@ -24,8 +18,8 @@ CocoPoints3d Coco17Points(const float* joints22,
   out.has_face = vertices != nullptr && face_vertices.size() == 5;
   for (int k = 0; k < kCoco17NumKeypoints; ++k) {
     const float* p = nullptr;
-    if (kBodyJoint[k] >= 0) {
-      p = joints22 + 3 * kBodyJoint[k];
+    if (kCoco17FromSmpl22[k] >= 0) {
+      p = joints22 + 3 * kCoco17FromSmpl22[k];
     } else if (out.has_face) {
       p = vertices + 3 * static_cast<size_t>(face_vertices[k]);
     }
@@ -59,7 +53,7 @@ PersonKeypoints LabelKeypoints(const CocoPoints3d& points,
   const RigidTransformd camera_from_world = world_from_camera.Inverse();
   PersonKeypoints person;
   for (int k = 0; k < kCoco17NumKeypoints; ++k) {
-    const bool face = kBodyJoint[k] < 0;
+    const bool face = kCoco17FromSmpl22[k] < 0;
     if (face && !points.has_face) continue;
     const Eigen::Vector3d c = camera_from_world * points.points[k];
     if (!(c.z() >= 0.01)) continue;

@@ -44,33 +44,25 @@ std::string Reject(const MotionClip& placed,
                    const PlacementOptions& options,
                    PlacementRejections& rejected) {
   const RigidTransformd camera_from_world = room.world_from_camera().Inverse();
-  const PinholeCamera& camera = room.camera();
-  const double margin = options.image_margin_px;
   for (int p = 0; p < placed.num_persons; ++p) {
     for (int t = 0; t < placed.num_frames; ++t) {
       for (int j = 0; j < kNumJoints; ++j) {
         const float* q = placed.joint(p, t, j);
         const Eigen::Vector3d world(q[0], q[1], q[2]);
-        const Eigen::Vector3d c = camera_from_world * world;
-        const std::string where =
-            fmt::format("person {}'s {} at frame {}", p, kSmpl22JointNames[j], t);
-        if (c.z() < options.min_depth_m) {
+        auto where = [&] {
+          return fmt::format("person {}'s {} at frame {}", p, kSmpl22JointNames[j], t);
+        };
+        const std::string view = OutOfView(world, room.camera(), camera_from_world,
+                                           options.image_margin_px, options.min_depth_m);
+        if (!view.empty()) {
           ++rejected.outside_image;
-          return fmt::format("{} is {:.2f} m in front of the camera (at least {} m)", where, c.z(),
-                             options.min_depth_m);
-        }
-        const Eigen::Vector2d uv = camera.Project(c);
-        if (uv.x() < margin || uv.y() < margin || uv.x() > camera.width - 1 - margin ||
-            uv.y() > camera.height - 1 - margin) {
-          ++rejected.outside_image;
-          return fmt::format("{} leaves the image (pixel {:.1f}, {:.1f} of {}x{})", where, uv.x(),
-                             uv.y(), camera.width, camera.height);
+          return where() + " " + view;
         }
         if (!room.Walkable(world.x(), world.z())) {
           ++rejected.not_walkable;
           const char* why = room.Occupied(world.x(), world.z()) ? "goes through a wall or furniture"
                                                                 : "is off the seen, free floor";
-          return fmt::format("{} {} (x {:.2f}, z {:.2f})", where, why, world.x(), world.z());
+          return fmt::format("{} {} (x {:.2f}, z {:.2f})", where(), why, world.x(), world.z());
         }
       }
     }
@@ -79,6 +71,23 @@ std::string Reject(const MotionClip& placed,
 }
 
 }  // namespace
+
+std::string OutOfView(const Eigen::Vector3d& world,
+                      const PinholeCamera& camera,
+                      const RigidTransformd& camera_from_world,
+                      double margin_px,
+                      double min_depth_m) {
+  const Eigen::Vector3d c = camera_from_world * world;
+  if (c.z() < min_depth_m)
+    return fmt::format("is {:.2f} m in front of the camera (at least {} m)", c.z(), min_depth_m);
+  const Eigen::Vector2d uv = camera.Project(c);
+  if (uv.x() < margin_px || uv.y() < margin_px || uv.x() > camera.width - 1 - margin_px ||
+      uv.y() > camera.height - 1 - margin_px) {
+    return fmt::format("leaves the image (pixel {:.1f}, {:.1f} of {}x{})", uv.x(), uv.y(),
+                       camera.width, camera.height);
+  }
+  return "";
+}
 
 void RoomMapOptions::Check() const {
   CheckPositive(cell_m, "cell_m");

@@ -123,6 +123,16 @@ struct Placement {
   double yaw_deg = 0.0;
 };
 
+/// Why a world point is not in view of a camera (camera_from_world): less
+/// than min_depth_m in front of it ("is 0.12 m in front of the camera (at
+/// least 0.3 m)") or less than margin_px inside its image ("leaves the image
+/// (pixel 655.2, 210.0 of 640x480)"); "" when it is in view.
+std::string OutOfView(const Eigen::Vector3d& world,
+                      const PinholeCamera& camera,
+                      const RigidTransformd& camera_from_world,
+                      double margin_px,
+                      double min_depth_m);
+
 /// "x,z,yaw" (metres, metres, degrees) as `--place` takes it; throws
 /// OptionError naming `field` for anything else.
 Placement ParsePlacement(const std::string& text, const std::string& field = "place");

@@ -38,16 +38,13 @@ bool NearFloor(const RoomMap& room, double x, double z, double reach) {
 // Whether every joint is in front of the camera and inside its image.
 bool InView(const MotionClip& motion, const SimulatedCamera& camera, double margin, double depth) {
   const RigidTransformd camera_from_world = camera.world_from_camera.Inverse();
-  const PinholeCamera& k = camera.camera;
   for (int p = 0; p < motion.num_persons; ++p) {
     for (int t = 0; t < motion.num_frames; ++t) {
       for (int j = 0; j < kNumJoints; ++j) {
         const float* q = motion.joint(p, t, j);
-        const Eigen::Vector3d c = camera_from_world * Eigen::Vector3d(q[0], q[1], q[2]);
-        if (c.z() < depth) return false;
-        const Eigen::Vector2d uv = k.Project(c);
-        if (uv.x() < margin || uv.y() < margin || uv.x() > k.width - 1 - margin ||
-            uv.y() > k.height - 1 - margin)
+        if (!OutOfView(Eigen::Vector3d(q[0], q[1], q[2]), camera.camera, camera_from_world, margin,
+                       depth)
+                 .empty())
           return false;
       }
     }
