@@ -18,21 +18,28 @@ namespace {
 
 // Maps camera-frame points to clip space (see the file comment of the header):
 // window x = fx X / Z + cx + 0.5, window y = fy Y / Z + cy + 0.5, so window
-// row r is image row r, and depth is the usual perspective depth of z.
-constexpr const char* kMeshVertex = R"(#version 450 core
-layout(location = 0) in vec3 position;
+// row r is image row r, and depth is the usual perspective depth of z. The
+// mesh and splat vertex shaders are compiled after it.
+constexpr const char* kProjection = R"(#version 450 core
 uniform mat4 camera_from_world;
 uniform vec4 intrinsics;  // fx, fy, cx + 0.5, cy + 0.5
 uniform vec2 size;
 uniform vec2 near_far;
+// Clip coordinates of a camera-frame point.
+vec4 Clip(vec3 c) {
+  float n = near_far.x, f = near_far.y, z = c.z;
+  return vec4(2.0 * (intrinsics.x * c.x + intrinsics.z * z) / size.x - z,
+              2.0 * (intrinsics.y * c.y + intrinsics.w * z) / size.y - z,
+              ((f + n) * z - 2.0 * f * n) / (f - n), z);
+}
+)";
+
+constexpr const char* kMeshVertex = R"(
+layout(location = 0) in vec3 position;
 out vec3 p_cam;
 void main() {
-  vec4 c = camera_from_world * vec4(position, 1.0);
-  p_cam = c.xyz;
-  float n = near_far.x, f = near_far.y, z = c.z;
-  gl_Position = vec4(2.0 * (intrinsics.x * c.x + intrinsics.z * z) / size.x - z,
-                     2.0 * (intrinsics.y * c.y + intrinsics.w * z) / size.y - z,
-                     ((f + n) * z - 2.0 * f * n) / (f - n), z);
+  p_cam = (camera_from_world * vec4(position, 1.0)).xyz;
+  gl_Position = Clip(p_cam);
 }
 )";
 
@@ -56,22 +63,16 @@ void main() {
 
 // Splats: a disc of radius r (metres) at camera depth z covers a square of
 // 2 r fx / z pixels; the fragment shader cuts the disc out of it.
-constexpr const char* kSplatVertex = R"(#version 450 core
+constexpr const char* kSplatVertex = R"(
 layout(location = 0) in vec3 position;
 layout(location = 1) in vec3 rgb;
 layout(location = 2) in float point_radius;
-uniform mat4 camera_from_world;
-uniform vec4 intrinsics;  // fx, fy, cx + 0.5, cy + 0.5
-uniform vec2 size;
-uniform vec2 near_far;
 out vec3 splat_color;
 out float splat_z;
 void main() {
-  vec4 c = camera_from_world * vec4(position, 1.0);
-  float n = near_far.x, f = near_far.y, z = c.z;
-  gl_Position = vec4(2.0 * (intrinsics.x * c.x + intrinsics.z * z) / size.x - z,
-                     2.0 * (intrinsics.y * c.y + intrinsics.w * z) / size.y - z,
-                     ((f + n) * z - 2.0 * f * n) / (f - n), z);
+  vec3 c = (camera_from_world * vec4(position, 1.0)).xyz;
+  float z = c.z;
+  gl_Position = Clip(c);
   gl_PointSize = z > 0.0 ? max(1.0, 2.0 * point_radius * intrinsics.x / z) : 0.0;
   splat_color = rgb;
   splat_z = z;
@@ -324,9 +325,10 @@ OffscreenRenderer::OffscreenRenderer(int width, int height) : impl_(std::make_un
   glDrawBuffers(3, buffers);
   if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
     throw Error("the offscreen framebuffer is incomplete");
-  g.mesh_program = Link(kMeshVertex, kMeshFragment, "mesh");
+  g.mesh_program = Link((std::string(kProjection) + kMeshVertex).c_str(), kMeshFragment, "mesh");
   g.scene_program = Link(kSceneVertex, kSceneFragment, "scene");
-  g.splat_program = Link(kSplatVertex, kSplatFragment, "splat");
+  g.splat_program =
+      Link((std::string(kProjection) + kSplatVertex).c_str(), kSplatFragment, "splat");
   glGenVertexArrays(1, &g.empty_vao);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
